@@ -1,0 +1,43 @@
+/**
+ * Every diagnostic the language reports: its stable code and severity. LANGUAGE.md is the contract
+ * for the first block; the second block covers structural problems LANGUAGE.md leaves implicit.
+ */
+export const DIAGNOSTICS = {
+    'e164-invalid': 'error',
+    'e164-not-canonical': 'warning',
+    'did-duplicate': 'error',
+    'sip-domain-invalid': 'error',
+    'sip-domain-not-dixa': 'warning',
+    'allowlist-missing': 'error',
+    'allowlist-incomplete': 'warning',
+    'ip-invalid': 'error',
+    'sip-uri-invalid': 'error',
+    'escalation-not-sip': 'error',
+    'escalation-wrong-domain': 'error',
+    'escalation-unknown-queue': 'warning',
+    'timeout-range': 'error',
+    'timeout-unusual': 'warning',
+    'fallback-missing': 'warning',
+    'plaintext-secret': 'error',
+    'assistant-id-invalid': 'error',
+    'assistant-shared': 'warning',
+    'workspace-missing': 'error',
+    'cold-transfer-refer': 'warning',
+    'uui-key': 'warning',
+    'queue-unused': 'hint',
+    'linking-error': 'error',
+
+    /** A required block or setting is absent (dixa, synthflow, sip-domain, region, did, assistant). */
+    'required-missing': 'error',
+    /** A setting is written twice in one block; only the last one would count. */
+    'setting-duplicate': 'error',
+    /** Two queues or two departments share a name. */
+    'name-duplicate': 'error',
+    /** A duration without a unit or with an unknown one. */
+    'duration-invalid': 'error',
+    /** More than one `dixa`/`synthflow` block in an integration. */
+    'block-duplicate': 'error',
+} as const satisfies Record<string, 'error' | 'warning' | 'info' | 'hint'>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTICS;
+export type DiagnosticSeverityName = (typeof DIAGNOSTICS)[DiagnosticCode];

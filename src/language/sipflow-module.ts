@@ -1,0 +1,61 @@
+import {
+    inject,
+    type DeepPartial,
+    type LangiumSharedCoreServices,
+    type Module,
+} from 'langium';
+import {
+    createDefaultModule,
+    createDefaultSharedModule,
+    type DefaultSharedModuleContext,
+    type LangiumServices,
+    type LangiumSharedServices,
+    type PartialLangiumServices,
+} from 'langium/lsp';
+import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
+import { SipflowQueues } from './references/sipflow-queues.js';
+import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
+import { registerValidationChecks } from './validation/sipflow-validator.js';
+
+/** Services the language adds to Langium's. */
+export interface SipflowAddedServices {
+    references: {
+        SipflowQueues: SipflowQueues;
+    };
+}
+
+export type SipflowServices = LangiumServices & SipflowAddedServices;
+
+export const SipflowModule: Module<SipflowServices, PartialLangiumServices & SipflowAddedServices> = {
+    references: {
+        SipflowQueues: services => new SipflowQueues(services),
+        ScopeComputation: services => new SipflowScopeComputation(services),
+        ScopeProvider: services => new SipflowScopeProvider(services),
+    },
+};
+
+/**
+ * Creates the shared and language services. `context.fileSystemProvider` decides where workspace files
+ * come from: NodeFileSystem for the server and CLI, EmptyFileSystem for tests and the browser.
+ */
+export function createSipflowServices(context: DefaultSharedModuleContext, overrides?: DeepPartial<SipflowServices>): {
+    shared: LangiumSharedServices;
+    Sipflow: SipflowServices;
+} {
+    const shared = inject(createDefaultSharedModule(context), SipflowGeneratedSharedModule);
+    const Sipflow = inject(
+        createDefaultModule({ shared }),
+        SipflowGeneratedModule,
+        SipflowModule,
+        (overrides ?? {}) as Module<SipflowServices, DeepPartial<SipflowServices>>,
+    );
+    shared.ServiceRegistry.register(Sipflow);
+    registerValidationChecks(Sipflow);
+    if (!context.connection) {
+        // Without a language server the workspace is never "initialized"; do it now so the index is usable.
+        shared.workspace.ConfigurationProvider.initialized({});
+    }
+    return { shared, Sipflow };
+}
+
+export type { LangiumSharedCoreServices };

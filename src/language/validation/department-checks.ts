@@ -1,0 +1,82 @@
+import type { ValidationAcceptor } from 'langium';
+import type { Department, Integration } from '../generated/ast.js';
+import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
+import { DEFAULT_UUI_KEY } from '../../vendors/synthflow-facts.js';
+import { integrationParts } from '../integration-parts.js';
+import { isUuid, parseDuration } from '../values/misc.js';
+import { report } from './report.js';
+
+export function checkDepartment(department: Department, accept: ValidationAcceptor): void {
+    if (department.did === undefined) {
+        report(accept, 'required-missing', `Department ${department.name} has no did: add did "+E164" with the Dixa DID routed to Synthflow.`, {
+            node: department,
+            property: 'name',
+        });
+    }
+    if (department.assistant === undefined) {
+        report(accept, 'required-missing', `Department ${department.name} has no assistant: add assistant "…" with the Synthflow assistant's model_id (a UUID).`, {
+            node: department,
+            property: 'name',
+        });
+    } else if (!isUuid(department.assistant)) {
+        report(accept, 'assistant-id-invalid', `"${department.assistant}" is not a Synthflow assistant id: write the assistant's model_id, a UUID like "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6".`, {
+            node: department,
+            property: 'assistant',
+        });
+    }
+    if (department.fallback === undefined) {
+        report(accept, 'fallback-missing', `Department ${department.name} has no fallback queue: if Synthflow does not answer, Dixa has nowhere to send the call. Add "fallback {queue}".`, {
+            node: department,
+            property: 'name',
+        });
+    }
+    if (department.uui !== undefined && department.uui !== DEFAULT_UUI_KEY) {
+        report(accept, 'uui-key', `UUI key "${department.uui}" is not the one the Dixa guide prescribes: write "uui ${DEFAULT_UUI_KEY}" unless your Synthflow assistant reads "${department.uui}".`, {
+            node: department,
+            property: 'uui',
+        }, { replacement: DEFAULT_UUI_KEY });
+    }
+    checkTimeout(department, accept);
+}
+
+function checkTimeout(department: Department, accept: ValidationAcceptor): void {
+    if (department.timeout === undefined) return;
+    const duration = parseDuration(department.timeout);
+    if (!duration.ok) {
+        report(accept, 'duration-invalid', `${duration.reason}.`, { node: department, property: 'timeout' });
+        return;
+    }
+    const { min, max, usualMin, usualMax, recommended } = TRANSFER_TIMEOUT;
+    if (duration.seconds < min || duration.seconds > max) {
+        report(accept, 'timeout-range', `timeout ${department.timeout} is outside ${min}s–${max}s: Dixa's transfer step needs a value in that range. Write "timeout ${recommended}s" (recommended).`, {
+            node: department,
+            property: 'timeout',
+        }, { replacement: `${recommended}s` });
+    } else if (duration.seconds < usualMin || duration.seconds > usualMax) {
+        const effect = duration.seconds < usualMin
+            ? 'Synthflow may not answer in time, and callers land in the fallback queue'
+            : 'callers wait a long time before the fallback queue';
+        report(accept, 'timeout-unusual', `timeout ${department.timeout} is outside the usual ${usualMin}s–${usualMax}s: ${effect}. The guide recommends "timeout ${recommended}s".`, {
+            node: department,
+            property: 'timeout',
+        }, { replacement: `${recommended}s` });
+    }
+}
+
+/** assistant-shared: the guide asks for one DID per assistant. */
+export function checkSharedAssistants(integration: Integration, accept: ValidationAcceptor): void {
+    const firstUser = new Map<string, Department>();
+    for (const department of integrationParts(integration).departments) {
+        const id = department.assistant?.toLowerCase();
+        if (id === undefined || !isUuid(id)) continue;
+        const first = firstUser.get(id);
+        if (first === undefined) {
+            firstUser.set(id, department);
+        } else {
+            report(accept, 'assistant-shared', `Assistant ${department.assistant} already serves department ${first.name}: the guide asks for one DID per assistant, so give ${department.name} its own assistant.`, {
+                node: department,
+                property: 'assistant',
+            });
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import type { ValidationAcceptor, ValidationChecks } from 'langium';
+import type { DixaBlock, Escalation, Queue, SipflowAstType } from '../generated/ast.js';
+import { isIntegration } from '../generated/ast.js';
+import { AstUtils } from 'langium';
+import type { SipflowServices } from '../sipflow-module.js';
+import { integrationParts } from '../integration-parts.js';
+import { isHostName } from '../values/network.js';
+import { checkAllowlist, checkSipDomain } from './dixa-checks.js';
+import { checkDepartment, checkSharedAssistants } from './department-checks.js';
+import { checkEscalation } from './escalation-checks.js';
+import { checkDidValue, checkDuplicateDids } from './number-checks.js';
+import { checkIntegrationStructure, checkRepeatedSettings } from './structure-checks.js';
+import { checkSynthflowBlock, checkTrunkCredentials } from './synthflow-checks.js';
+import { report } from './report.js';
+
+/** Registers the checks of every concept (validation/*-checks.ts) with Langium's registry. */
+export function registerValidationChecks(services: SipflowServices): void {
+    const validator = new SipflowValidator(services);
+    const repeated = (node: Parameters<typeof checkRepeatedSettings>[0], accept: ValidationAcceptor) => checkRepeatedSettings(node, accept);
+    const checks: ValidationChecks<SipflowAstType> = {
+        Integration: [checkIntegrationStructure, checkDuplicateDids, checkSharedAssistants],
+        DixaBlock: [validator.checkDixaBlock, repeated],
+        SynthflowBlock: [checkSynthflowBlock, repeated],
+        CredentialsTrunkAuth: [checkTrunkCredentials, repeated],
+        Queue: [checkDidValue, validator.checkQueueUsed, repeated],
+        Department: [checkDidValue, checkDepartment, repeated],
+        Escalation: [validator.checkEscalation, repeated],
+    };
+    services.validation.ValidationRegistry.register(checks, validator);
+}
+
+export class SipflowValidator {
+    constructor(private readonly services: SipflowServices) {}
+
+    checkDixaBlock(block: DixaBlock, accept: ValidationAcceptor): void {
+        checkSipDomain(block, accept);
+        checkAllowlist(block, block.$container, accept);
+    }
+
+    checkEscalation(escalation: Escalation, accept: ValidationAcceptor): void {
+        const integration = AstUtils.getContainerOfType(escalation, isIntegration);
+        if (!integration) return;
+        const domain = integrationParts(integration).dixa?.sipDomain;
+        checkEscalation(escalation, {
+            sipDomain: domain !== undefined && isHostName(domain) ? domain : undefined,
+            queues: this.services.references.SipflowQueues.queuesOf(integration),
+        }, accept);
+    }
+
+    /** queue-unused: no department (in any file of the integration) falls back or escalates to it. */
+    checkQueueUsed(queue: Queue, accept: ValidationAcceptor): void {
+        if (!this.services.references.SipflowQueues.isQueueUsed(queue)) {
+            report(accept, 'queue-unused', `Queue ${queue.name} is not used: no department falls back or escalates to it.`, {
+                node: queue,
+                property: 'name',
+            });
+        }
+    }
+}

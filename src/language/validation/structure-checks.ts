@@ -1,0 +1,67 @@
+import { isCompositeCstNode, type AstNode, type ValidationAcceptor } from 'langium';
+import type { Integration } from '../generated/ast.js';
+import { integrationParts } from '../integration-parts.js';
+import { report } from './report.js';
+
+/** The settings of each block that may be written once; repeated ones are reported on the repeat. */
+const SINGLE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+    DixaBlock: ['sip-domain'],
+    SynthflowBlock: ['region', 'workspace', 'trunk-auth'],
+    CredentialsTrunkAuth: ['username', 'password'],
+    Queue: ['name', 'did', 'kind'],
+    Department: ['flow', 'did', 'assistant', 'timeout', 'fallback', 'uui'],
+    Escalation: ['mode', 'when', 'say', 'failed'],
+};
+
+export function checkRepeatedSettings(node: AstNode, accept: ValidationAcceptor): void {
+    const settings = SINGLE_SETTINGS[node.$type];
+    const cst = node.$cstNode;
+    if (!settings || !cst || !isCompositeCstNode(cst)) return;
+    const seen = new Set<string>();
+    // Only direct children: nested blocks' keywords belong to the nested node.
+    // The first child is the block's own keyword (`queue`, `department`…), which may share a spelling.
+    for (const child of cst.content.slice(1)) {
+        if (child.grammarSource?.$type !== 'Keyword' || child.hidden) continue;
+        const keyword = child.text;
+        if (!settings.includes(keyword)) continue;
+        if (seen.has(keyword)) {
+            report(accept, 'setting-duplicate', `"${keyword}" is already set in this block; only the last value would count. Remove one of them.`, {
+                node,
+                range: child.range,
+            });
+        }
+        seen.add(keyword);
+    }
+}
+
+export function checkIntegrationStructure(integration: Integration, accept: ValidationAcceptor): void {
+    const parts = integrationParts(integration);
+    if (parts.dixaBlocks.length === 0) {
+        report(accept, 'required-missing', `Integration ${integration.name} has no dixa block: add dixa { sip-domain "{company}.sip.dixa.com" allowlist synthflow }.`, {
+            node: integration,
+            property: 'name',
+        });
+    }
+    if (parts.synthflowBlocks.length === 0) {
+        report(accept, 'required-missing', `Integration ${integration.name} has no synthflow block: add synthflow { region eu workspace "…" }.`, {
+            node: integration,
+            property: 'name',
+        });
+    }
+    for (const extra of parts.dixaBlocks.slice(1)) {
+        report(accept, 'block-duplicate', 'A second dixa block: an integration has one. Merge its settings into the first.', { node: extra, keyword: 'dixa' });
+    }
+    for (const extra of parts.synthflowBlocks.slice(1)) {
+        report(accept, 'block-duplicate', 'A second synthflow block: an integration has one. Merge its settings into the first.', { node: extra, keyword: 'synthflow' });
+    }
+    for (const group of [parts.queues, parts.departments]) {
+        const seen = new Set<string>();
+        for (const node of group) {
+            if (seen.has(node.name)) {
+                const kind = node.$type === 'Queue' ? 'queue' : 'department';
+                report(accept, 'name-duplicate', `Another ${kind} is already named ${node.name}: rename one of them.`, { node, property: 'name' });
+            }
+            seen.add(node.name);
+        }
+    }
+}

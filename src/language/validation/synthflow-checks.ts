@@ -1,0 +1,48 @@
+import type { ValidationAcceptor } from 'langium';
+import type { CredentialsTrunkAuth, SecretValue, SynthflowBlock } from '../generated/ast.js';
+import { report } from './report.js';
+
+export function checkSynthflowBlock(block: SynthflowBlock, accept: ValidationAcceptor): void {
+    if (block.region === undefined) {
+        report(accept, 'required-missing', 'The synthflow block has no region: add "region eu", "region us" or "region global" (Synthflow → Workspace Settings → Preferences → Customer Region).', {
+            node: block,
+            keyword: 'synthflow',
+        });
+    }
+    if (block.workspace === undefined) {
+        report(accept, 'workspace-missing', 'The synthflow block has no workspace: add workspace "…" with the workspace id from Synthflow\'s dashboard (needed to import numbers).', {
+            node: block,
+            keyword: 'synthflow',
+        });
+    } else if (block.workspace.trim() === '') {
+        report(accept, 'workspace-missing', 'The workspace id is empty: copy it from Synthflow\'s dashboard.', { node: block, property: 'workspace' });
+    }
+}
+
+export function checkTrunkCredentials(auth: CredentialsTrunkAuth, accept: ValidationAcceptor): void {
+    checkSecret(auth, auth.username, 'username', 'DIXA_SIP_USERNAME', accept);
+    checkSecret(auth, auth.password, 'password', 'DIXA_SIP_PASSWORD', accept);
+}
+
+function checkSecret(
+    auth: CredentialsTrunkAuth,
+    value: SecretValue | undefined,
+    setting: 'username' | 'password',
+    suggestedVariable: string,
+    accept: ValidationAcceptor,
+): void {
+    if (value === undefined) {
+        report(accept, 'required-missing', `trunk-auth credentials has no ${setting}: add "${setting} env:${suggestedVariable}".`, {
+            node: auth,
+            keyword: 'credentials',
+        });
+        return;
+    }
+    if (value.literal !== undefined) {
+        // The message must not repeat the literal: it may be a real password.
+        report(accept, 'plaintext-secret', `The trunk ${setting} is written as a literal: secrets never go in the file. Write "${setting} env:${suggestedVariable}" and set that environment variable (or SecretStorage entry in VS Code).`, {
+            node: value,
+            property: 'literal',
+        }, { replacement: `env:${suggestedVariable}` });
+    }
+}

@@ -1,0 +1,51 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/** What libphonenumber-js says about a `did` string. */
+export type DidCheck =
+    | { readonly kind: 'valid'; readonly e164: string; readonly canonical: boolean; readonly country?: string }
+    | { readonly kind: 'invalid'; readonly reason: string };
+
+// The strict check (full metadata) costs tens of microseconds per number; validation runs on every
+// keystroke over every DID in the file, so results are cached per distinct string.
+const cache = new Map<string, DidCheck>();
+const CACHE_LIMIT = 50_000;
+
+export function checkDid(text: string): DidCheck {
+    let result = cache.get(text);
+    if (result === undefined) {
+        result = computeDidCheck(text);
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(text, result);
+    }
+    return result;
+}
+
+function computeDidCheck(text: string): DidCheck {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) return { kind: 'invalid', reason: 'it is empty' };
+    if (!trimmed.startsWith('+') && !trimmed.startsWith('00')) {
+        return { kind: 'invalid', reason: 'it has no country code (E.164 numbers start with + and the country code)' };
+    }
+    if (/[^\d+\s\-().\/]/.test(trimmed)) {
+        return { kind: 'invalid', reason: 'it contains characters that are not digits' };
+    }
+    const international = trimmed.startsWith('00') ? `+${trimmed.slice(2)}` : trimmed;
+    const parsed = parsePhoneNumberFromString(international);
+    if (!parsed) return { kind: 'invalid', reason: 'it is not a phone number' };
+    if (!parsed.isValid()) {
+        const country = parsed.country ? ` for ${parsed.country}` : '';
+        return { kind: 'invalid', reason: `it is not a valid number${country} (wrong length or unassigned range)` };
+    }
+    return { kind: 'valid', e164: parsed.number, canonical: parsed.number === text, country: parsed.country };
+}
+
+/** Digits of a number for loose comparisons (`+45 70 10 11 11` ≡ `+4570101111`). */
+export function canonicalDidOrSelf(text: string): string {
+    const check = checkDid(text);
+    return check.kind === 'valid' ? check.e164 : text;
+}
+
+/** Does this string look like a telephone number rather than a SIP URI? */
+export function looksLikePhoneNumber(text: string): boolean {
+    return /^\s*(tel:)?\+?[\d\s\-().\/]{5,}\s*$/.test(text);
+}

@@ -1,0 +1,75 @@
+/**
+ * Synthflow facts: the one table of regions, hosts, ports, signalling IPs and enums.
+ * Sources: shared/reference/synthflow-api.md §2, §9, §10 (docs.synthflow.ai connect-over-sip,
+ * sip-trunking-acl, ip-allow-lists). The two IP pages disagree for the Global region; the union is used.
+ */
+
+export const SYNTHFLOW_REGIONS = ['global', 'us', 'eu'] as const;
+export type SynthflowRegion = (typeof SYNTHFLOW_REGIONS)[number];
+
+export interface SynthflowRegionFacts {
+    /** REST API base URL, including the version prefix. */
+    readonly apiBaseUrl: string;
+    readonly apiHost: string;
+    readonly sipHost: string;
+    /** Source IPs of Synthflow's SIP signalling: what Dixa must allowlist. */
+    readonly signallingIps: readonly string[];
+    readonly description: string;
+}
+
+export const SYNTHFLOW_SIP_PORT = 32681;
+export const SYNTHFLOW_SIP_TLS_PORT = 32682;
+
+export const SYNTHFLOW_REGION_FACTS: Readonly<Record<SynthflowRegion, SynthflowRegionFacts>> = {
+    global: {
+        apiBaseUrl: 'https://api.synthflow.ai/v2',
+        apiHost: 'api.synthflow.ai',
+        sipHost: 'sip.synthflow.ai',
+        signallingIps: ['34.138.86.8', '34.75.151.191', '34.23.45.239', '35.231.28.238'],
+        description: 'Global (legacy) cluster, being retired by the end of 2026',
+    },
+    us: {
+        apiBaseUrl: 'https://api.us.synthflow.ai/v2',
+        apiHost: 'api.us.synthflow.ai',
+        sipHost: 'sip.us.synthflow.ai',
+        signallingIps: ['35.237.42.43', '34.139.4.161', '4.138.180.50'],
+        description: 'United States',
+    },
+    eu: {
+        apiBaseUrl: 'https://api.eu.synthflow.ai/v2',
+        apiHost: 'api.eu.synthflow.ai',
+        sipHost: 'sip.eu.synthflow.ai',
+        signallingIps: ['34.185.212.150', '34.89.186.33', '35.242.217.198'],
+        description: 'European Union',
+    },
+};
+
+export function isSynthflowRegion(value: string | undefined): value is SynthflowRegion {
+    return value !== undefined && (SYNTHFLOW_REGIONS as readonly string[]).includes(value);
+}
+
+/** `.sipflow` escalation modes → Synthflow `LIVE_TRANSFER.transfer_mode`. */
+export const TRANSFER_MODES = {
+    warm: 'warm_transfer',
+    'warm-with-context': 'warm_transfer_with_context',
+    cold: 'cold_transfer',
+} as const;
+export type TransferModeKeyword = keyof typeof TRANSFER_MODES;
+export type SynthflowTransferMode = (typeof TRANSFER_MODES)[TransferModeKeyword];
+
+/** The UUI key the Dixa guide prescribes; its value is the caller's E.164 number. */
+export const DEFAULT_UUI_KEY = 'phone_number';
+
+/** Defaults the language applies when an escalation omits `when` / `say`. */
+export const DEFAULT_ESCALATION_WHEN = 'The caller asks to speak to a human, or the assistant cannot resolve the request';
+export const DEFAULT_ESCALATION_SAY = 'One moment, I am transferring you to a colleague.';
+
+/** Synthflow number slug: the E.164 number without its `+`. */
+export function numberSlug(e164: string): string {
+    return e164.replace(/^\+/, '');
+}
+
+/** The SIP address Dixa's transfer step dials to reach the assistant on this DID. */
+export function synthflowSipAddress(did: string, region: SynthflowRegion): string {
+    return `${did}@${SYNTHFLOW_REGION_FACTS[region].sipHost}:${SYNTHFLOW_SIP_PORT}`;
+}
