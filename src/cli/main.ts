@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+import { ExitCode, UsageError } from './cli-support.js';
+import { registerValidateCommand } from './commands/validate.js';
+
+/**
+ * The `sipflow` command line. Each command lives in its own file, `commands/<name>.ts`, and exports a
+ * `register<Name>Command(program)`; add it to this list. Commands set `process.exitCode`; they throw
+ * UsageError for problems with their invocation or inputs (exit 2). Anything else is an internal error.
+ */
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerValidateCommand];
+
+function createProgram(): Command {
+    const program = new Command('sipflow')
+        .description('Dixa ⇄ Synthflow SIP integrations as code')
+        .version(packageJson.version, '-V, --version', 'print the version')
+        .helpOption('-h, --help', 'print help')
+        // Throw instead of exiting, so that usage errors get exit code 2 below. Set before adding
+        // commands: subcommands copy it when they are created.
+        .exitOverride()
+        .configureOutput({ outputError: (message, write) => write(`sipflow: ${message.replace(/^error: /, '')}`) });
+    for (const register of COMMANDS) register(program);
+    return program;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+    try {
+        await createProgram().parseAsync([...argv]);
+    } catch (error) {
+        process.exitCode = exitCodeFor(error);
+    }
+}
+
+function exitCodeFor(error: unknown): ExitCode {
+    if (error instanceof CommanderError) {
+        // Commander has already printed help, the version or the usage error.
+        return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
+    }
+    if (error instanceof UsageError) {
+        process.stderr.write(`sipflow: ${error.message}\n`);
+        return ExitCode.Usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (process.env.SIPFLOW_DEBUG === '1') {
+        process.stderr.write(`sipflow: internal error: ${error instanceof Error ? error.stack : message}\n`);
+    } else {
+        process.stderr.write(`sipflow: internal error: ${message.split('\n')[0]} (set SIPFLOW_DEBUG=1 to see the stack trace)\n`);
+    }
+    return ExitCode.Failure;
+}
+
+void main(process.argv);

@@ -1,0 +1,88 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { URI, type LangiumDocument } from 'langium';
+import { NodeFileSystem } from 'langium/node';
+import type { SipflowFile } from '../language/generated/ast.js';
+import { createSipflowServices } from '../language/sipflow-module.js';
+import { UsageError } from './cli-support.js';
+
+export const SIPFLOW_EXTENSION = '.sipflow';
+
+/** A `.sipflow` file found on disk, named the way the user will recognise it in output. */
+export interface SourceFile {
+    /** The path as the user wrote it (or joined onto the directory they named). */
+    readonly displayPath: string;
+    readonly absolutePath: string;
+}
+
+/**
+ * Expands command-line paths into the `.sipflow` files they denote: files as given (they must end in
+ * .sipflow), directories searched recursively, skipping node_modules and dot-directories. The result
+ * is sorted and without duplicates. Nonexistent paths, other files and empty selections are usage errors.
+ */
+export async function findSipflowFiles(paths: readonly string[]): Promise<SourceFile[]> {
+    const found = new Map<string, SourceFile>();
+    const add = (displayPath: string) => {
+        const absolutePath = path.resolve(displayPath);
+        if (!found.has(absolutePath)) found.set(absolutePath, { displayPath, absolutePath });
+    };
+    for (const given of paths) {
+        const info = await stat(given).catch((error: NodeJS.ErrnoException) => {
+            throw new UsageError(error.code === 'ENOENT' ? `${given}: no such file or directory` : `${given}: cannot read (${error.code ?? error.message})`);
+        });
+        if (info.isDirectory()) {
+            const files = await walk(given);
+            // An empty selection is almost always a wrong path in a CI script: say so instead of passing.
+            if (files.length === 0) throw new UsageError(`${given}: no ${SIPFLOW_EXTENSION} files in this directory`);
+            files.forEach(add);
+        } else if (path.extname(given) !== SIPFLOW_EXTENSION) {
+            throw new UsageError(`${given}: not a ${SIPFLOW_EXTENSION} file`);
+        } else {
+            add(given);
+        }
+    }
+    return [...found.values()].sort((a, b) => a.displayPath.localeCompare(b.displayPath));
+}
+
+async function walk(directory: string): Promise<string[]> {
+    const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`${directory}: cannot read directory (${error.code ?? error.message})`);
+    });
+    const files: string[] = [];
+    for (const entry of entries) {
+        const child = path.join(directory, entry.name);
+        if (entry.isDirectory()) {
+            // Dependencies and tool folders (.git, .vscode-test, …) never hold the user's integrations.
+            if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+            files.push(...(await walk(child)));
+        } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(SIPFLOW_EXTENSION)) {
+            files.push(child);
+        }
+    }
+    return files;
+}
+
+export interface LoadedWorkspace {
+    readonly services: ReturnType<typeof createSipflowServices>;
+    /** Each source file with its built (parsed, linked, validated) document, in the order of `files`. */
+    readonly documents: ReadonlyArray<{ readonly file: SourceFile; readonly document: LangiumDocument<SipflowFile> }>;
+}
+
+/**
+ * Loads all files into one Langium workspace and builds them together, so that the queues one file
+ * declares resolve in the other files of the same integration.
+ */
+export async function loadWorkspace(files: readonly SourceFile[], options: { validation: boolean }): Promise<LoadedWorkspace> {
+    const services = createSipflowServices(NodeFileSystem);
+    const langiumDocuments = services.shared.workspace.LangiumDocuments;
+    const documents = [];
+    for (const file of files) {
+        const text = await readFile(file.absolutePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+            throw new UsageError(`${file.displayPath}: cannot read (${error.code ?? error.message})`);
+        });
+        const document = langiumDocuments.createDocument(URI.file(file.absolutePath), text) as LangiumDocument<SipflowFile>;
+        documents.push({ file, document });
+    }
+    await services.shared.workspace.DocumentBuilder.build(documents.map(d => d.document), { validation: options.validation });
+    return { services, documents };
+}
