@@ -13,8 +13,10 @@ import {
     type PartialLangiumServices,
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
+import { SipflowDocumentBuilder } from './references/sipflow-document-builder.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
 import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
+import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
 
 /** Services the language adds to Langium's. */
@@ -32,6 +34,15 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
         ScopeComputation: services => new SipflowScopeComputation(services),
         ScopeProvider: services => new SipflowScopeProvider(services),
     },
+    validation: {
+        DocumentValidator: services => new SipflowDocumentValidator(services),
+    },
+};
+
+export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
+    workspace: {
+        DocumentBuilder: services => new SipflowDocumentBuilder(services),
+    },
 };
 
 /**
@@ -42,7 +53,7 @@ export function createSipflowServices(context: DefaultSharedModuleContext, overr
     shared: LangiumSharedServices;
     Sipflow: SipflowServices;
 } {
-    const shared = inject(createDefaultSharedModule(context), SipflowGeneratedSharedModule);
+    const shared = inject(createDefaultSharedModule(context), SipflowGeneratedSharedModule, SipflowSharedModule);
     const Sipflow = inject(
         createDefaultModule({ shared }),
         SipflowGeneratedModule,

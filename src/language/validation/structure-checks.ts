@@ -1,4 +1,4 @@
-import { isCompositeCstNode, type AstNode, type ValidationAcceptor } from 'langium';
+import { CstUtils, isLeafCstNode, type AstNode, type ValidationAcceptor } from 'langium';
 import type { Integration } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import { report } from './report.js';
@@ -16,18 +16,23 @@ const SINGLE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 export function checkRepeatedSettings(node: AstNode, accept: ValidationAcceptor): void {
     const settings = SINGLE_SETTINGS[node.$type];
     const cst = node.$cstNode;
-    if (!settings || !cst || !isCompositeCstNode(cst)) return;
+    if (!settings || !cst) return;
     const seen = new Set<string>();
-    // Only direct children: nested blocks' keywords belong to the nested node.
-    // The first child is the block's own keyword (`queue`, `department`…), which may share a spelling.
-    for (const child of cst.content.slice(1)) {
-        if (child.grammarSource?.$type !== 'Keyword' || child.hidden) continue;
-        const keyword = child.text;
+    let first = true;
+    for (const leaf of CstUtils.streamCst(cst)) {
+        // Only the node's own keywords: those of nested blocks belong to the nested node.
+        if (!isLeafCstNode(leaf) || leaf.hidden || leaf.astNode !== node || leaf.grammarSource?.$type !== 'Keyword') continue;
+        // The first keyword is the block's own (`queue`, `department`…), which may share a setting's spelling.
+        if (first) {
+            first = false;
+            continue;
+        }
+        const keyword = leaf.text;
         if (!settings.includes(keyword)) continue;
         if (seen.has(keyword)) {
             report(accept, 'setting-duplicate', `"${keyword}" is already set in this block; only the last value would count. Remove one of them.`, {
                 node,
-                range: child.range,
+                range: leaf.range,
             });
         }
         seen.add(keyword);

@@ -1,0 +1,33 @@
+import { DefaultDocumentBuilder, URI, type LangiumDocument, type LangiumDocuments, type LangiumSharedCoreServices } from 'langium';
+import type { SipflowFile } from '../generated/ast.js';
+
+/**
+ * Files of one integration depend on each other in both directions: a department file links to a queue
+ * file, and the queue file's `queue-unused` hint depends on the department file. Langium only relinks
+ * documents that reference a changed one, so relink every file of the same integration as well.
+ */
+export class SipflowDocumentBuilder extends DefaultDocumentBuilder {
+    private readonly documents: LangiumDocuments;
+
+    constructor(services: LangiumSharedCoreServices) {
+        super(services);
+        this.documents = services.workspace.LangiumDocuments;
+    }
+
+    protected override shouldRelink(document: LangiumDocument, changedUris: Set<string>): boolean {
+        if (super.shouldRelink(document, changedUris)) return true;
+        const name = integrationName(document);
+        if (name === undefined) return false;
+        for (const uri of changedUris) {
+            const changed = this.documents.getDocument(URI.parse(uri));
+            // A new or deleted file may have declared this integration: relink to be safe.
+            const changedName = changed ? integrationName(changed) : undefined;
+            if (changedName === undefined || changedName === name) return true;
+        }
+        return false;
+    }
+}
+
+function integrationName(document: LangiumDocument): string | undefined {
+    return (document.parseResult.value as Partial<SipflowFile>).integration?.name;
+}

@@ -1,0 +1,77 @@
+import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createSipflowServices } from '../../src/language/sipflow-module.js';
+
+const QUEUES = `integration acme {
+  queue tier1 {
+    name "Phone – Tier 1"
+    did "+4570101111"
+  }
+}
+`;
+
+const ROUTING = `integration acme {
+  dixa {
+    sip-domain "acme.sip.dixa.com"
+    allowlist synthflow
+  }
+  synthflow {
+    region eu
+    workspace "ws"
+  }
+  department support {
+    did "+4535551234"
+    assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"
+    fallback tier1
+    escalate "sip:+4570101111@acme.sip.dixa.com"
+  }
+}
+`;
+
+/** A fresh workspace per test, as the language server holds one: documents added, then built together. */
+async function workspace(files: Record<string, string>) {
+    const { shared } = createSipflowServices(EmptyFileSystem);
+    const documents: Record<string, LangiumDocument> = {};
+    for (const [name, text] of Object.entries(files)) {
+        const document = shared.workspace.LangiumDocumentFactory.fromString(text, URI.parse(`file:///ws/${name}`));
+        shared.workspace.LangiumDocuments.addDocument(document);
+        documents[name] = document;
+    }
+    await shared.workspace.DocumentBuilder.build(Object.values(documents), { validation: true });
+    const codes = (name: string) => (documents[name].diagnostics ?? []).map((d: Diagnostic) => d.code);
+    return { shared, documents, codes };
+}
+
+describe('queues across files of one integration', () => {
+    it('resolves fallback and escalation to a queue declared in another file', async () => {
+        const { documents, codes } = await workspace({ 'queues.sipflow': QUEUES, 'routing.sipflow': ROUTING });
+        expect(codes('routing.sipflow')).toEqual([]);
+        const department = (documents['routing.sipflow'].parseResult.value as any).integration.members[2];
+        expect(department.fallback.ref?.name).toBe('tier1');
+        // the queue is used from the other file, so no queue-unused hint
+        expect(codes('queues.sipflow')).not.toContain('queue-unused');
+    });
+
+    it('does not see queues of another integration', async () => {
+        const { codes } = await workspace({
+            'queues.sipflow': QUEUES.replace('integration acme', 'integration other'),
+            'routing.sipflow': ROUTING,
+        });
+        expect(codes('routing.sipflow')).toContain('linking-error');
+        expect(codes('routing.sipflow')).toContain('escalation-unknown-queue');
+    });
+
+    it('updates the queue file\'s hint when the department file stops using the queue', async () => {
+        const { shared, documents, codes } = await workspace({ 'queues.sipflow': QUEUES, 'routing.sipflow': ROUTING });
+        expect(codes('queues.sipflow')).not.toContain('queue-unused');
+        const routing = documents['routing.sipflow'];
+        const edited = ROUTING.replace('    fallback tier1\n', '').replace('escalate "sip:+4570101111@acme.sip.dixa.com"', 'escalate "sip:+4570109999@acme.sip.dixa.com"');
+        // As the language server does on didChange: the open text document changes, then the builder updates.
+        shared.workspace.TextDocuments.set(TextDocument.create(routing.uri.toString(), 'sipflow', 2, edited));
+        await shared.workspace.DocumentBuilder.update([routing.uri], []);
+        expect(codes('routing.sipflow')).toContain('fallback-missing');
+        expect(codes('queues.sipflow')).toContain('queue-unused');
+    });
+});

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DIAGNOSTICS, type DiagnosticCode } from '../../src/language/diagnostic-codes.js';
+import { SYNTHFLOW_REGION_FACTS } from '../../src/vendors/synthflow-facts.js';
+import { EXAMPLE, exampleWith, rangeText, validate } from './helpers.js';
+
+const SEVERITY: Record<string, DiagnosticSeverity> = {
+    error: DiagnosticSeverity.Error,
+    warning: DiagnosticSeverity.Warning,
+    info: DiagnosticSeverity.Information,
+    hint: DiagnosticSeverity.Hint,
+};
+
+interface Case {
+    /** What makes the file wrong. */
+    readonly bad: string;
+    /** The exact text the diagnostic's range must cover. */
+    readonly range: string;
+    /** Words the message must contain (what to write instead). */
+    readonly says?: readonly string[];
+    /** A close variant that must NOT get this code. */
+    readonly good: string;
+}
+
+const EU_IPS = SYNTHFLOW_REGION_FACTS.eu.signallingIps;
+
+const CASES: Record<DiagnosticCode, Case> = {
+    'e164-invalid': {
+        bad: exampleWith('did "+4535551234"', 'did "+45 3555"'),
+        range: '"+45 3555"',
+        says: ['E.164'],
+        good: exampleWith('did "+4535551234"', 'did "+4535551299"'),
+    },
+    'e164-not-canonical': {
+        bad: exampleWith('did "+4535551234"', 'did "+45 35 55-12 34"'),
+        range: '"+45 35 55-12 34"',
+        says: ['"+4535551234"'],
+        good: EXAMPLE,
+    },
+    'did-duplicate': {
+        bad: exampleWith('did "+4535555678"', 'did "+45 35 55 12 34"'),
+        range: '"+45 35 55 12 34"',
+        says: ['department support'],
+        good: EXAMPLE,
+    },
+    'sip-domain-invalid': {
+        bad: exampleWith('sip-domain "acme.sip.dixa.com"', 'sip-domain "sip:acme.sip.dixa.com"'),
+        range: '"sip:acme.sip.dixa.com"',
+        says: ['"acme.sip.dixa.com"'],
+        good: exampleWith('sip-domain "acme.sip.dixa.com"', 'sip-domain "acme-dk.sip.dixa.com"'),
+    },
+    'sip-domain-not-dixa': {
+        bad: exampleWith('sip-domain "acme.sip.dixa.com"', 'sip-domain "acme.sip.example.com"'),
+        range: '"acme.sip.example.com"',
+        says: ['.sip.dixa.com'],
+        good: EXAMPLE,
+    },
+    'allowlist-missing': {
+        bad: exampleWith(/ {4}allowlist synthflow[^\n]*\n/, ''),
+        range: 'dixa',
+        says: ['allowlist synthflow'],
+        good: EXAMPLE,
+    },
+    'allowlist-incomplete': {
+        bad: exampleWith(/allowlist synthflow[^\n]*/, `allowlist "${EU_IPS[0]}"`),
+        range: 'allowlist',
+        says: [EU_IPS[1], EU_IPS[2]],
+        good: exampleWith(/allowlist synthflow[^\n]*/, `allowlist ${EU_IPS.map(ip => `"${ip}"`).join(', ')}, "10.1.2.3"`),
+    },
+    'ip-invalid': {
+        bad: exampleWith(/allowlist synthflow[^\n]*/, `allowlist ${EU_IPS.map(ip => `"${ip}"`).join(', ')}, "34.89.186.330"`),
+        range: '"34.89.186.330"',
+        says: ['IPv4'],
+        good: exampleWith(/allowlist synthflow[^\n]*/, `allowlist ${EU_IPS.map(ip => `"${ip}"`).join(', ')}`),
+    },
+    'sip-uri-invalid': {
+        bad: exampleWith('escalate sales_desk', 'escalate "sip:acme.sip.dixa.com"'),
+        range: '"sip:acme.sip.dixa.com"',
+        says: ['sip:{queue did}@{sip-domain}'],
+        good: exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'),
+    },
+    'escalation-not-sip': {
+        bad: exampleWith('escalate sales_desk', 'escalate "+45 70 10 22 22"'),
+        range: '"+45 70 10 22 22"',
+        says: ['escalate sales_desk'],
+        good: exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'),
+    },
+    'escalation-wrong-domain': {
+        bad: exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@other.sip.dixa.com"'),
+        range: '"sip:+4570102222@other.sip.dixa.com"',
+        says: ['sip:+4570102222@acme.sip.dixa.com'],
+        good: exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@ACME.sip.dixa.com"'),
+    },
+    'escalation-unknown-queue': {
+        bad: exampleWith('escalate sales_desk', 'escalate "sip:+4570109999@acme.sip.dixa.com"'),
+        range: '"sip:+4570109999@acme.sip.dixa.com"',
+        says: ['+4570109999'],
+        good: exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'),
+    },
+    'timeout-range': {
+        bad: exampleWith('timeout 30s', 'timeout 2s'),
+        range: '2s',
+        says: ['timeout 30s'],
+        good: exampleWith('timeout 30s', 'timeout 5s'),
+    },
+    'timeout-unusual': {
+        bad: exampleWith('timeout 30s', 'timeout 90s'),
+        range: '90s',
+        says: ['30s'],
+        good: exampleWith('timeout 30s', 'timeout 1m'),
+    },
+    'fallback-missing': {
+        bad: exampleWith('    fallback sales_desk\n', ''),
+        range: 'sales',
+        says: ['fallback'],
+        good: EXAMPLE,
+    },
+    'plaintext-secret': {
+        bad: exampleWith('trunk-auth ip', 'trunk-auth credentials { username env:SIP_USER password "hunter2" }'),
+        range: '"hunter2"',
+        says: ['env:'],
+        good: exampleWith('trunk-auth ip', 'trunk-auth credentials { username env:SIP_USER password env:SIP_PASSWORD }'),
+    },
+    'assistant-id-invalid': {
+        bad: exampleWith('assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', 'assistant "sales-bot"'),
+        range: '"sales-bot"',
+        says: ['UUID'],
+        good: EXAMPLE,
+    },
+    'assistant-shared': {
+        bad: exampleWith('assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', 'assistant "B336AB4E-8F1E-4B6C-ACA1-D8F95B5B3EF6"'),
+        range: '"B336AB4E-8F1E-4B6C-ACA1-D8F95B5B3EF6"',
+        says: ['support'],
+        good: EXAMPLE,
+    },
+    'workspace-missing': {
+        bad: exampleWith(/ {4}workspace "[^"]*"\n/, ''),
+        range: 'synthflow',
+        says: ['workspace'],
+        good: EXAMPLE,
+    },
+    'cold-transfer-refer': {
+        bad: exampleWith('mode warm', 'mode cold'),
+        range: 'cold',
+        says: ['mode warm'],
+        good: exampleWith('mode warm', 'mode warm-with-context'),
+    },
+    'uui-key': {
+        bad: exampleWith('uui phone_number', 'uui caller'),
+        range: 'caller',
+        says: ['uui phone_number'],
+        good: EXAMPLE,
+    },
+    'queue-unused': {
+        bad: exampleWith('  department support {', '  queue spare {\n    name "Spare"\n    did "+4570103333"\n  }\n\n  department support {'),
+        range: 'spare',
+        says: ['spare'],
+        good: EXAMPLE,
+    },
+    'linking-error': {
+        bad: exampleWith('fallback tier1', 'fallback tier2'),
+        range: 'tier2',
+        says: ['queue tier2', 'tier1, sales_desk'],
+        good: EXAMPLE,
+    },
+    'required-missing': {
+        bad: exampleWith(/ {4}region eu[^\n]*\n/, ''),
+        range: 'synthflow',
+        says: ['region eu'],
+        good: EXAMPLE,
+    },
+    'setting-duplicate': {
+        bad: exampleWith('    timeout 30s\n    fallback tier1', '    timeout 30s\n    timeout 45s\n    fallback tier1'),
+        range: 'timeout',
+        good: EXAMPLE,
+    },
+    'name-duplicate': {
+        bad: exampleWith('department sales {', 'department support {'),
+        range: 'support',
+        says: ['support'],
+        good: EXAMPLE,
+    },
+    'duration-invalid': {
+        bad: exampleWith('timeout 30s', 'timeout 30'),
+        range: '30',
+        says: ['30s'],
+        good: exampleWith('timeout 30s', 'timeout 30000ms'),
+    },
+    'block-duplicate': {
+        bad: exampleWith('  queue tier1 {', '  dixa {\n    sip-domain "acme.sip.dixa.com"\n    allowlist synthflow\n  }\n\n  queue tier1 {'),
+        range: 'dixa',
+        says: ['merge'],
+        good: EXAMPLE,
+    },
+};
+
+function messageText(diagnostic: Diagnostic): string {
+    return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
+function withCode(diagnostics: Diagnostic[], code: string): Diagnostic[] {
+    return diagnostics.filter(d => d.code === code);
+}
+
+describe('every diagnostic code', () => {
+    it('has a case for each code in the table', () => {
+        expect(Object.keys(CASES).sort()).toEqual(Object.keys(DIAGNOSTICS).sort());
+    });
+
+    for (const [code, testCase] of Object.entries(CASES) as [DiagnosticCode, Case][]) {
+        describe(code, () => {
+            it(`reports ${code} with severity ${DIAGNOSTICS[code]} on the offending value`, async () => {
+                const { document, diagnostics } = await validate(testCase.bad);
+                const found = withCode(diagnostics, code);
+                expect(found, JSON.stringify(diagnostics.map(d => [d.code, d.message]), null, 1)).toHaveLength(1);
+                const [diagnostic] = found;
+                expect(diagnostic.severity).toBe(SEVERITY[DIAGNOSTICS[code]]);
+                expect(rangeText(document, diagnostic)).toBe(testCase.range);
+                for (const words of testCase.says ?? []) {
+                    expect(messageText(diagnostic).toLowerCase()).toContain(words.toLowerCase());
+                }
+            });
+
+            it(`does not report ${code} on the correct variant`, async () => {
+                const { diagnostics } = await validate(testCase.good);
+                expect(withCode(diagnostics, code)).toEqual([]);
+            });
+        });
+    }
+});
+
+describe('messages never repeat a plaintext secret', () => {
+    it('does not echo the literal password', async () => {
+        const { diagnostics } = await validate(
+            exampleWith('trunk-auth ip', 'trunk-auth credentials { username "acme-trunk" password "s3cr3t-Pa55" }'),
+        );
+        expect(withCode(diagnostics, 'plaintext-secret')).toHaveLength(2);
+        for (const diagnostic of diagnostics) expect(messageText(diagnostic)).not.toContain('s3cr3t-Pa55');
+    });
+});
+
+describe('parse errors', () => {
+    it('reports an unknown region as a parse error on the value', async () => {
+        const { document } = await validate(exampleWith('region eu', 'region mars'));
+        expect(document.parseResult.parserErrors.length).toBeGreaterThan(0);
+        expect(document.parseResult.parserErrors[0].token.image).toBe('mars');
+    });
+});
