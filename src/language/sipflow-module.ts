@@ -18,6 +18,7 @@ import { SipflowQueues } from './references/sipflow-queues.js';
 import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
+import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } from './sipflow-parser-messages.js';
 
 /** Services the language adds to Langium's. */
 export interface SipflowAddedServices {
@@ -33,6 +34,10 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
         SipflowQueues: services => new SipflowQueues(services),
         ScopeComputation: services => new SipflowScopeComputation(services),
         ScopeProvider: services => new SipflowScopeProvider(services),
+    },
+    parser: {
+        ParserErrorMessageProvider: () => new SipflowParserErrorMessageProvider(),
+        LexerErrorMessageProvider: () => new SipflowLexerErrorMessageProvider(),
     },
     validation: {
         DocumentValidator: services => new SipflowDocumentValidator(services),

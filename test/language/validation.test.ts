@@ -246,3 +246,23 @@ describe('parse errors', () => {
         expect(document.parseResult.parserErrors[0].token.image).toBe('mars');
     });
 });
+
+describe('parse error messages say what may be written', () => {
+    it('lists the regions', async () => {
+        const { diagnostics } = await validate(exampleWith('region eu', 'region mars'));
+        const parse = diagnostics.filter(d => d.code === 'parse-error');
+        expect(parse.map(messageText)).toContain("Expected one of 'global', 'us' or 'eu' but found `mars`.");
+    });
+
+    it('reports only the parse error, not a cascade of missing settings', async () => {
+        const { diagnostics } = await validate(exampleWith('region eu', 'region mars'));
+        expect(diagnostics.map(d => d.code)).toEqual(['parse-error']);
+    });
+
+    it('suggests quotes for an unquoted DID', async () => {
+        const { document, diagnostics } = await validate(exampleWith('did "+4535551234"', 'did +4535551234'));
+        const [first] = diagnostics.filter(d => d.code === 'parse-error');
+        expect(messageText(first)).toBe('Unexpected `+`: numbers, DIDs and addresses are written in double quotes, e.g. did "+4535551234".');
+        expect(rangeText(document, first)).toBe('+');
+    });
+});

@@ -4,27 +4,30 @@ import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
 import { DEFAULT_UUI_KEY } from '../../vendors/synthflow-facts.js';
 import { integrationParts } from '../integration-parts.js';
 import { isUuid, parseDuration } from '../values/misc.js';
+import { settingWritten } from './own-keywords.js';
 import { report } from './report.js';
 
 export function checkDepartment(department: Department, accept: ValidationAcceptor): void {
-    if (department.did === undefined) {
+    if (department.did === undefined && !settingWritten(department, 'did')) {
         report(accept, 'required-missing', `Department ${department.name} has no did: add did "+E164" with the Dixa DID routed to Synthflow.`, {
             node: department,
             property: 'name',
         });
     }
     if (department.assistant === undefined) {
-        report(accept, 'required-missing', `Department ${department.name} has no assistant: add assistant "…" with the Synthflow assistant's model_id (a UUID).`, {
-            node: department,
-            property: 'name',
-        });
+        if (!settingWritten(department, 'assistant')) {
+            report(accept, 'required-missing', `Department ${department.name} has no assistant: add assistant "…" with the Synthflow assistant's model_id (a UUID).`, {
+                node: department,
+                property: 'name',
+            });
+        }
     } else if (!isUuid(department.assistant)) {
         report(accept, 'assistant-id-invalid', `"${department.assistant}" is not a Synthflow assistant id: write the assistant's model_id, a UUID like "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6".`, {
             node: department,
             property: 'assistant',
         });
     }
-    if (department.fallback === undefined) {
+    if (department.fallback === undefined && !settingWritten(department, 'fallback')) {
         report(accept, 'fallback-missing', `Department ${department.name} has no fallback queue: if Synthflow does not answer, Dixa has nowhere to send the call. Add "fallback {queue}".`, {
             node: department,
             property: 'name',

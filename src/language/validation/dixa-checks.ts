@@ -4,10 +4,12 @@ import { DIXA_SIP_DOMAIN_SUFFIX } from '../../vendors/dixa-facts.js';
 import { isSynthflowRegion, SYNTHFLOW_REGION_FACTS } from '../../vendors/synthflow-facts.js';
 import { integrationParts } from '../integration-parts.js';
 import { isHostName, isIPv4 } from '../values/network.js';
+import { settingWritten } from './own-keywords.js';
 import { report } from './report.js';
 
 export function checkSipDomain(block: DixaBlock, accept: ValidationAcceptor): void {
     if (block.sipDomain === undefined) {
+        if (settingWritten(block, 'sip-domain')) return;
         report(accept, 'required-missing', 'The dixa block has no sip-domain: add sip-domain "{company}.sip.dixa.com" (Dixa → Settings → Phone → SIP Settings).', {
             node: block,
             keyword: 'dixa',

@@ -1,4 +1,5 @@
-import { CstUtils, isLeafCstNode, type AstNode, type ValidationAcceptor } from 'langium';
+import type { AstNode, ValidationAcceptor } from 'langium';
+import { ownKeywords } from './own-keywords.js';
 import type { Integration } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import { report } from './report.js';
@@ -15,13 +16,10 @@ const SINGLE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 
 export function checkRepeatedSettings(node: AstNode, accept: ValidationAcceptor): void {
     const settings = SINGLE_SETTINGS[node.$type];
-    const cst = node.$cstNode;
-    if (!settings || !cst) return;
+    if (!settings) return;
     const seen = new Set<string>();
     let first = true;
-    for (const leaf of CstUtils.streamCst(cst)) {
-        // Only the node's own keywords: those of nested blocks belong to the nested node.
-        if (!isLeafCstNode(leaf) || leaf.hidden || leaf.astNode !== node || leaf.grammarSource?.$type !== 'Keyword') continue;
+    for (const leaf of ownKeywords(node)) {
         // The first keyword is the block's own (`queue`, `department`…), which may share a setting's spelling.
         if (first) {
             first = false;

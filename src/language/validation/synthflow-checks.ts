@@ -1,15 +1,17 @@
 import type { ValidationAcceptor } from 'langium';
 import type { CredentialsTrunkAuth, SecretValue, SynthflowBlock } from '../generated/ast.js';
+import { settingWritten } from './own-keywords.js';
 import { report } from './report.js';
 
 export function checkSynthflowBlock(block: SynthflowBlock, accept: ValidationAcceptor): void {
-    if (block.region === undefined) {
+    if (block.region === undefined && !settingWritten(block, 'region')) {
         report(accept, 'required-missing', 'The synthflow block has no region: add "region eu", "region us" or "region global" (Synthflow → Workspace Settings → Preferences → Customer Region).', {
             node: block,
             keyword: 'synthflow',
         });
     }
     if (block.workspace === undefined) {
+        if (settingWritten(block, 'workspace')) return;
         report(accept, 'workspace-missing', 'The synthflow block has no workspace: add workspace "…" with the workspace id from Synthflow\'s dashboard (needed to import numbers).', {
             node: block,
             keyword: 'synthflow',
@@ -32,6 +34,7 @@ function checkSecret(
     accept: ValidationAcceptor,
 ): void {
     if (value === undefined) {
+        if (settingWritten(auth, setting)) return;
         report(accept, 'required-missing', `trunk-auth credentials has no ${setting}: add "${setting} env:${suggestedVariable}".`, {
             node: auth,
             keyword: 'credentials',
