@@ -1,0 +1,105 @@
+/**
+ * `npm run bench`: how fast the language is on generated integrations of 10, 1,000 and 10,000
+ * departments, against the targets in issue 2, and against the same configuration as YAML + JSON Schema.
+ * Each size runs in its own process (cold timings and peak RSS per size). Prints a table and writes
+ * out/bench.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { measureSize, type SizeResult } from './measure.js';
+
+const SIZES = [10, 1_000, 10_000];
+const TARGETS = {
+    /** 10,000 departments fully validated. */
+    fullValidation10kMs: 1000,
+    /** Diagnostics after an edit in a 1,000-department file. */
+    edit1kMs: 150,
+    /** Completion at any size. */
+    completionMs: 50,
+};
+
+async function worker(departments: number): Promise<void> {
+    const result = await measureSize(departments);
+    process.stdout.write(JSON.stringify(result));
+}
+
+function runSize(departments: number): SizeResult {
+    // Same script, worker mode; --expose-gc is not needed: each size is its own process.
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--worker', String(departments)], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (child.status !== 0) throw new Error(`benchmark worker for ${departments} departments failed (exit ${child.status})`);
+    return JSON.parse(child.stdout) as SizeResult;
+}
+
+const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+const verdict = (value: number, target: number) => (value <= target ? `✓ < ${target} ms` : `✗ > ${target} ms`);
+
+function table(rows: string[][]): string {
+    const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
+    return rows.map((row, r) => {
+        const line = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+        return r === 0 ? `${line}\n${widths.map(w => '─'.repeat(w)).join('  ')}` : line;
+    }).join('\n');
+}
+
+function report(results: readonly SizeResult[]): string {
+    const header = ['', ...results.map(r => `${r.departments.toLocaleString('en')} depts`)];
+    const rows: string[][] = [
+        header,
+        ['lines / size', ...results.map(r => `${r.lines.toLocaleString('en')} / ${Math.round(r.bytes / 1024)} KB`)],
+        ['cold parse+link+validate', ...results.map(r => ms(r.cold.totalMs))],
+        ['  parse', ...results.map(r => ms(r.cold.parseMs))],
+        ['  index + scopes', ...results.map(r => ms(r.cold.indexAndScopesMs))],
+        ['  link', ...results.map(r => ms(r.cold.linkMs))],
+        ['  validate', ...results.map(r => ms(r.cold.validateMs))],
+        ['warm parse+link+validate', ...results.map(r => ms(r.warm.totalMs))],
+        ['  parse / link / validate', ...results.map(r => `${ms(r.warm.parseMs)} / ${ms(r.warm.indexAndScopesMs + r.warm.linkMs)} / ${ms(r.warm.validateMs)}`)],
+        ['edit → diagnostics (median)', ...results.map(r => ms(r.edit.medianMs))],
+        ['edit → diagnostics (max)', ...results.map(r => ms(r.edit.maxMs))],
+        ...results[0].completion.map((c, i) => [`completion: ${c.position}`, ...results.map(r => `${ms(r.completion[i].medianMs)} (${r.completion[i].items})`)]),
+        ['completion (worst max)', ...results.map(r => ms(Math.max(...r.completion.map(c => c.maxMs))))],
+        ['peak RSS', ...results.map(r => `${r.peakRssMb} MB`)],
+        ['YAML+JSON Schema cold', ...results.map(r => ms(r.yaml.coldMs))],
+        ['YAML+JSON Schema warm (parse / schema)', ...results.map(r => `${ms(r.yaml.warmMs)} (${ms(r.yaml.parseMs)} / ${ms(r.yaml.schemaMs)})`)],
+        ['sipflow ÷ YAML (warm)', ...results.map(r => `${(r.warm.totalMs / r.yaml.warmMs).toFixed(1)}×`)],
+    ];
+    const at = (departments: number) => results.find(r => r.departments === departments);
+    const tenK = at(10_000);
+    const oneK = at(1_000);
+    const worstCompletion = Math.max(...results.flatMap(r => r.completion.map(c => c.maxMs)));
+    const targets = [
+        tenK && `10,000 departments fully validated: cold ${ms(tenK.cold.totalMs)} ${verdict(tenK.cold.totalMs, TARGETS.fullValidation10kMs)}, warm ${ms(tenK.warm.totalMs)} ${verdict(tenK.warm.totalMs, TARGETS.fullValidation10kMs)}`,
+        oneK && `diagnostics after an edit, 1,000 departments: median ${ms(oneK.edit.medianMs)}, max ${ms(oneK.edit.maxMs)} ${verdict(oneK.edit.maxMs, TARGETS.edit1kMs)}`,
+        `completion, any size: worst ${ms(worstCompletion)} ${verdict(worstCompletion, TARGETS.completionMs)}`,
+    ].filter(Boolean);
+    return `${table(rows)}\n\nTargets:\n${targets.map(t => `  ${t}`).join('\n')}`;
+}
+
+async function main(): Promise<void> {
+    const workerIndex = process.argv.indexOf('--worker');
+    if (workerIndex >= 0) return worker(Number(process.argv[workerIndex + 1]));
+
+    const sizes = process.argv.slice(2).map(Number).filter(n => n > 0);
+    const results: SizeResult[] = [];
+    for (const departments of sizes.length > 0 ? sizes : SIZES) {
+        process.stderr.write(`bench: ${departments} departments…\n`);
+        results.push(runSize(departments));
+    }
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`;
+    console.log(`sipflow benchmark (${machine})\n`);
+    console.log(report(results));
+    const outFile = path.resolve('out/bench.json');
+    mkdirSync(path.dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify({ machine, date: new Date().toISOString(), targets: TARGETS, results }, null, 2)}\n`);
+    console.log(`\nwrote ${path.relative(process.cwd(), outFile)}`);
+}
+
+main().catch(error => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+});

@@ -1,0 +1,184 @@
+/** The measurements of one benchmark size, run in a fresh process so that "cold" and peak RSS mean what they say. */
+import { performance } from 'node:perf_hooks';
+import { Ajv } from 'ajv';
+import { DocumentState, EmptyFileSystem, TextDocument, URI, type LangiumDocument } from 'langium';
+import { parse as parseYaml } from 'yaml';
+import type { CompletionList, Position } from 'vscode-languageserver-types';
+import { createSipflowServices } from '../src/language/sipflow-module.js';
+import { generateIntegration, toSipflow, toYaml, YAML_CONFIG_SCHEMA } from './generate.js';
+
+export interface BuildTiming {
+    /** Lexing and parsing into the AST (LangiumDocuments.createDocument). */
+    readonly parseMs: number;
+    /** Export index and local scopes (DocumentState.IndexedContent + ComputedScopes). */
+    readonly indexAndScopesMs: number;
+    /** Reference resolution and the reference index (Linked + IndexedReferences). */
+    readonly linkMs: number;
+    /** All validation checks (Validated). */
+    readonly validateMs: number;
+    readonly totalMs: number;
+}
+
+export interface SizeResult {
+    readonly departments: number;
+    readonly queues: number;
+    readonly lines: number;
+    readonly bytes: number;
+    readonly diagnostics: number;
+    /** The first build in a fresh process: nothing JIT-compiled yet. */
+    readonly cold: BuildTiming;
+    /** Median of later builds with fresh services (a document the workspace has not seen, warm JIT). */
+    readonly warm: BuildTiming;
+    /** Time from a one-character edit to updated diagnostics, via DocumentBuilder.update (the LSP's path). */
+    readonly edit: { readonly medianMs: number; readonly maxMs: number; readonly samples: number };
+    /** Completion latency per position (median of repeated requests). */
+    readonly completion: ReadonlyArray<{ readonly position: string; readonly medianMs: number; readonly maxMs: number; readonly items: number }>;
+    readonly yaml: { readonly coldMs: number; readonly warmMs: number; readonly parseMs: number; readonly schemaMs: number; readonly errors: number };
+    readonly peakRssMb: number;
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Builds `text` as a new document in fresh services, timing each Langium phase. */
+async function timedBuild(text: string) {
+    const services = createSipflowServices(EmptyFileSystem);
+    const builder = services.shared.workspace.DocumentBuilder;
+    const phaseEnd = new Map<DocumentState, number>();
+    for (const state of [DocumentState.IndexedContent, DocumentState.ComputedScopes, DocumentState.Linked, DocumentState.IndexedReferences, DocumentState.Validated]) {
+        builder.onBuildPhase(state, () => void phaseEnd.set(state, performance.now()));
+    }
+    const start = performance.now();
+    const document = services.shared.workspace.LangiumDocuments.createDocument(URI.parse('file:///bench/bench.sipflow'), text);
+    const parsed = performance.now();
+    await builder.build([document], { validation: true });
+    const end = performance.now();
+    const at = (state: DocumentState) => phaseEnd.get(state) ?? end;
+    const timing: BuildTiming = {
+        parseMs: round(parsed - start),
+        indexAndScopesMs: round(at(DocumentState.ComputedScopes) - parsed),
+        linkMs: round(at(DocumentState.IndexedReferences) - at(DocumentState.ComputedScopes)),
+        validateMs: round(at(DocumentState.Validated) - at(DocumentState.IndexedReferences)),
+        totalMs: round(end - start),
+    };
+    return { services, document, timing };
+}
+
+/** Replace one character at `offset`, as an editor's didChange would, and wait for the new diagnostics. */
+async function timedEdit(services: ReturnType<typeof createSipflowServices>, document: LangiumDocument, text: string, version: number) {
+    const textDocuments = services.shared.workspace.TextDocuments;
+    textDocuments.set(TextDocument.create(document.uri.toString(), 'sipflow', version, text));
+    const start = performance.now();
+    await services.shared.workspace.DocumentBuilder.update([document.uri], []);
+    return { ms: performance.now() - start, diagnostics: document.diagnostics ?? [] };
+}
+
+function positionAt(text: string, offset: number): Position {
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+export async function measureSize(departments: number): Promise<SizeResult> {
+    const integration = generateIntegration(departments);
+    const text = toSipflow(integration);
+
+    const cold = await timedBuild(text);
+    const diagnostics = cold.document.diagnostics ?? [];
+    if (diagnostics.length > 0) {
+        throw new Error(`the generated ${departments}-department file has ${diagnostics.length} diagnostics, e.g. ${JSON.stringify(diagnostics[0])}`);
+    }
+    const warmRuns = departments >= 10_000 ? 3 : 5;
+    const warmTimings: BuildTiming[] = [];
+    for (let i = 0; i < warmRuns; i++) warmTimings.push((await timedBuild(text)).timing);
+    const warm = Object.fromEntries(
+        (Object.keys(warmTimings[0]) as Array<keyof BuildTiming>).map(key => [key, round(median(warmTimings.map(t => t[key])))]),
+    ) as unknown as BuildTiming;
+
+    // Edits: in the middle department, `timeout 30s` → `timeout 3s` (a timeout-range error) and back.
+    const { services, document } = await timedBuild(text);
+    const middle = text.indexOf(`department line_${String(Math.floor(departments / 2) | 1).padStart(5, '0')} {`);
+    const timeoutOffset = text.indexOf('timeout ', middle) + 'timeout '.length;
+    const original = text.slice(timeoutOffset, text.indexOf('\n', timeoutOffset));
+    const edited = `${text.slice(0, timeoutOffset)}${original.slice(1)}${text.slice(timeoutOffset + original.length)}`;
+    const editTimes: number[] = [];
+    const editSamples = departments >= 10_000 ? 6 : 20;
+    for (let i = 0; i < editSamples; i++) {
+        const broken = i % 2 === 0;
+        const result = await timedEdit(services, document, broken ? edited : text, i + 2);
+        const expected = broken ? 1 : 0;
+        if (result.diagnostics.length !== expected) {
+            throw new Error(`after edit ${i} expected ${expected} diagnostic(s), got ${JSON.stringify(result.diagnostics.map(d => d.code))}`);
+        }
+        editTimes.push(result.ms);
+    }
+
+    // Completion at representative positions of the (restored) document.
+    const current = document.textDocument.getText();
+    const completionProvider = services.Sipflow.lsp.CompletionProvider;
+    const lastDepartment = current.lastIndexOf('  department ');
+    const positions: Array<[string, number]> = [
+        ['queue reference after "fallback "', current.indexOf('fallback ', middle) + 'fallback '.length],
+        ['keyword at the start of a department line', current.indexOf('    did ', middle) + 4],
+        ['region value after "region "', current.indexOf('region ') + 'region '.length],
+        ['queue reference in the last department', current.indexOf('escalate ', lastDepartment) + 'escalate '.length],
+        ['top of the integration (new member)', current.indexOf('  dixa {')],
+    ];
+    const completion = [];
+    for (const [label, offset] of positions) {
+        const times: number[] = [];
+        let items = 0;
+        for (let i = 0; i < 7; i++) {
+            const start = performance.now();
+            const result: CompletionList | undefined = await completionProvider?.getCompletion(document, {
+                textDocument: { uri: document.uri.toString() },
+                position: positionAt(current, offset),
+            });
+            times.push(performance.now() - start);
+            items = result?.items.length ?? 0;
+        }
+        completion.push({ position: label, medianMs: round(median(times)), maxMs: round(Math.max(...times)), items });
+    }
+
+    const yaml = measureYaml(toYaml(integration));
+
+    return {
+        departments,
+        queues: integration.queues.length,
+        lines: text.split('\n').length,
+        bytes: Buffer.byteLength(text),
+        diagnostics: diagnostics.length,
+        cold: cold.timing,
+        warm,
+        edit: { medianMs: round(median(editTimes)), maxMs: round(Math.max(...editTimes)), samples: editTimes.length },
+        completion,
+        yaml,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+}
+
+/** YAML parse + JSON Schema validation of the same configuration (what a user might pick instead). */
+function measureYaml(source: string): SizeResult['yaml'] {
+    const run = (ajv: InstanceType<typeof Ajv>) => {
+        const start = performance.now();
+        const data: unknown = parseYaml(source);
+        const parsed = performance.now();
+        const validateSchema = ajv.getSchema('config') ?? ajv.compile(YAML_CONFIG_SCHEMA);
+        const ok = validateSchema(data);
+        const end = performance.now();
+        return { totalMs: end - start, parseMs: parsed - start, schemaMs: end - parsed, errors: ok ? 0 : (validateSchema.errors?.length ?? 1) };
+    };
+    const newAjv = () => {
+        const ajv = new Ajv({ allErrors: true });
+        ajv.addSchema(YAML_CONFIG_SCHEMA, 'config');
+        return ajv;
+    };
+    const cold = run(newAjv());
+    const warmRuns = Array.from({ length: 3 }, () => run(newAjv()));
+    return {
+        coldMs: round(cold.totalMs),
+        warmMs: round(median(warmRuns.map(r => r.totalMs))),
+        parseMs: round(median(warmRuns.map(r => r.parseMs))),
+        schemaMs: round(median(warmRuns.map(r => r.schemaMs))),
+        errors: cold.errors,
+    };
+}
