@@ -165,7 +165,7 @@ export class ProviderError extends Error {
         readonly status?: number,
         /** `failed`: nothing was changed. `unknown`: a write may or may not have happened. */
         readonly outcome: 'failed' | 'unknown' = 'failed',
-        /** `auth` (401/403), `not-found`, `rate-limit`, `server`, `network`, `timeout`, `invalid-response`, `client` */
+        /** `auth` (401), `forbidden` (403), `not-found`, `rate-limit`, `server`, `network`, `timeout`, `invalid-response`, `client`, `cancelled` (the caller's AbortSignal) */
         readonly kind: ProviderErrorKind = 'client',
     ) {
         super(message);
@@ -173,7 +173,18 @@ export class ProviderError extends Error {
     }
 }
 
-export type ProviderErrorKind = 'auth' | 'forbidden' | 'not-found' | 'rate-limit' | 'server' | 'network' | 'timeout' | 'invalid-response' | 'client';
+export type ProviderErrorKind =
+    | 'auth'
+    | 'forbidden'
+    | 'not-found'
+    | 'rate-limit'
+    | 'server'
+    | 'network'
+    | 'timeout'
+    | 'invalid-response'
+    | 'client'
+    /** The caller's AbortSignal fired; `outcome` says whether a write was already in flight. */
+    | 'cancelled';
 
 /** Counters every provider keeps, for `npm run bench` and the apply summary. */
 export interface ProviderStats {
