@@ -1,0 +1,23 @@
+/**
+ * src/model — the desired state of one integration, derived from its `.sipflow` AST.
+ *
+ *   const desired = buildDesiredState(document, otherDocumentsOfTheWorkspace);
+ *
+ * Pure: no I/O, no environment access. The result is deep-frozen plain data (JSON-serialisable) and
+ * never contains a secret value, only `env:` variable names.
+ */
+export type {
+    DesiredAllowlist,
+    DesiredDepartment,
+    DesiredDixa,
+    DesiredEscalation,
+    DesiredNumber,
+    DesiredQueue,
+    DesiredSource,
+    DesiredState,
+    DesiredSynthflow,
+    DesiredTrunkAuth,
+} from './types.js';
+export { buildDesiredState, DesiredStateError, QUEUE_KIND_OFFER_ALGORITHM, uuiHeader, type IntegrationSource, type ModelProblem } from './build.js';
+export { departmentMarker, escalationActionName, ownershipMarker, parseOwnership, OWNERSHIP_PREFIX, type Ownership } from './ownership.js';
+export { canonicalJson, sha256, sourceHashOf } from './hash.js';
