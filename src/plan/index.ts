@@ -1,0 +1,27 @@
+/**
+ * src/plan — pure planning: desired state + live state → plan, and its two renderings.
+ *
+ *   const plan = computePlan(desired, live);       // live: see readLiveState in src/apply
+ *   process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY }));
+ *   await writeFile(out, renderPlanJson(plan));   // a saved plan; parsePlanJson reads it back
+ *
+ * No I/O, no clock, no environment. JSON format: ./PLAN-FORMAT.md.
+ */
+export { computePlan, planIds, summarise, transferChanges } from './compute.js';
+export { EMPTY_LIVE_STATE, fingerprintLiveState, liveSectionFingerprints, normaliseLiveState, type LiveState } from './live-state.js';
+export { formatValue, renderPlanText, summaryLine, type RenderOptions } from './render-text.js';
+export { parsePlanJson, PlanFormatError, renderPlanJson } from './render-json.js';
+export {
+    PLAN_FORMAT,
+    PLAN_FORMAT_VERSION,
+    type ActionRef,
+    type FieldChange,
+    type FieldValue,
+    type Plan,
+    type PlanItem,
+    type PlanItemKind,
+    type PlanOperation,
+    type PlanResource,
+    type PlanSummary,
+    type PlanVendor,
+} from './types.js';

@@ -1,0 +1,143 @@
+/**
+ * The plan: what `computePlan(desired, live)` returns and `applyPlan` executes. Plain JSON-safe data
+ * (no undefined, no class instances) so that a plan round-trips through `renderPlanJson`/`parsePlanJson`
+ * unchanged. The JSON format is documented in ./PLAN-FORMAT.md.
+ */
+import type { DesiredState } from '../model/types.js';
+import type { LiveTransferConfig } from '../providers/types.js';
+
+export const PLAN_FORMAT = 'sipflow-plan';
+export const PLAN_FORMAT_VERSION = 1;
+
+export type PlanVendor = 'dixa' | 'synthflow';
+
+/**
+ * What an item is about:
+ * - `queue` (Dixa agent queue, by name)
+ * - `number` (Synthflow custom SIP number, by E.164)
+ * - `assistant` (a Synthflow assistant the file names; only conflicts)
+ * - `assistant-numbers` (the numbers attached to an assistant)
+ * - `transfer-action` (a LIVE_TRANSFER action on an assistant, by target URI)
+ * - `assistant-actions` (the action list of an assistant)
+ * - `sip-settings`, `phone-flow`, `queue-routing` (Dixa UI only: manual steps)
+ */
+export type PlanResource =
+    | 'queue'
+    | 'number'
+    | 'assistant'
+    | 'assistant-numbers'
+    | 'transfer-action'
+    | 'assistant-actions'
+    | 'sip-settings'
+    | 'phone-flow'
+    | 'queue-routing';
+
+/**
+ * - `create`: the object does not exist; apply creates it.
+ * - `update`: an object sipflow manages differs field by field; apply changes those fields.
+ * - `adopt`: an object exists by its natural key but carries no sipflow marker; apply takes it over
+ *   (sets the marker and any differing field) instead of creating a duplicate.
+ * - `attach`: numbers or actions to add to an assistant's list (merged with what is there).
+ * - `no-op`: matches the file.
+ * - `conflict`: the file cannot be applied as it stands; apply refuses the whole plan.
+ * - `orphan`: something sipflow owns that the file no longer declares; detached only with `--prune`,
+ *   never deleted.
+ * - `manual`: a step with no API (Dixa UI); `sipflow checklist` prints and verifies it.
+ */
+export type PlanItemKind = 'create' | 'update' | 'adopt' | 'attach' | 'no-op' | 'conflict' | 'orphan' | 'manual';
+
+export type FieldValue = string | number | boolean | null | readonly string[];
+
+export interface FieldChange {
+    /** The vendor's field name (`friendly_name`, `termination_uri`, `instructions`, …). */
+    readonly field: string;
+    /** null when the object does not exist yet. */
+    readonly before: FieldValue;
+    readonly after: FieldValue;
+}
+
+/** Where an action id comes from: already known, or produced by a create step of this plan. */
+export type ActionRef = { readonly actionId: string } | { readonly createdBy: string };
+
+/** What apply does for an item. Everything needed is here: a saved plan is applied exactly as shown. */
+export type PlanOperation =
+    | { readonly type: 'dixa.createQueue'; readonly name: string; readonly offerAlgorithm: string | null }
+    | {
+        readonly type: 'synthflow.importNumber';
+        readonly e164: string;
+        readonly friendlyName: string;
+        readonly terminationUri: string;
+        /** Environment variable names; their values are read when the step runs. */
+        readonly trunkUsernameEnv: string | null;
+        readonly trunkPasswordEnv: string | null;
+    }
+    | { readonly type: 'synthflow.updateNumber'; readonly e164: string; readonly friendlyName: string | null; readonly terminationUri: string | null }
+    | {
+        readonly type: 'synthflow.attachNumbers';
+        readonly modelId: string;
+        /** E.164 numbers to add to the assistant's current list. */
+        readonly add: readonly string[];
+        /** Our numbers moving here from another assistant: detached there first. */
+        readonly detachFrom: ReadonlyArray<{ readonly modelId: string; readonly e164: string }>;
+    }
+    | { readonly type: 'synthflow.createTransfer'; readonly modelId: string; readonly name: string; readonly config: LiveTransferConfig }
+    | { readonly type: 'synthflow.updateTransfer'; readonly modelId: string; readonly actionId: string; readonly config: LiveTransferConfig }
+    | { readonly type: 'synthflow.attachActions'; readonly modelId: string; readonly add: readonly ActionRef[] }
+    /** Orphan (needs --prune): detach the number from every assistant it is attached to when the step runs. */
+    | { readonly type: 'synthflow.detachNumber'; readonly e164: string }
+    /** Orphan (needs --prune): remove these actions from the assistant's list (the actions themselves stay). */
+    | { readonly type: 'synthflow.detachActions'; readonly modelId: string; readonly remove: readonly string[] };
+
+export interface PlanItem {
+    /** Stable address, derived from natural keys: `synthflow/number/+4535551234`. */
+    readonly id: string;
+    readonly vendor: PlanVendor;
+    readonly resource: PlanResource;
+    readonly kind: PlanItemKind;
+    /** The natural key as the user knows it: a queue name, an E.164, an assistant id, a target URI. */
+    readonly key: string;
+    /** One line, complete on its own: what will happen (or what is wrong) and to what. */
+    readonly summary: string;
+    readonly changes: readonly FieldChange[];
+    /** Why: the conflict, the orphan, the no-op that cannot be verified, the manual step's detail. */
+    readonly detail: string | null;
+    /** File keys of the departments (or queues) the item serves. */
+    readonly departments: readonly string[];
+    /** Items that must succeed before this one runs. */
+    readonly dependsOn: readonly string[];
+    /** What apply does; null for no-op, conflict, manual and already-settled orphans. */
+    readonly operation: PlanOperation | null;
+    /** true for orphans: apply runs the operation only with `prune`. */
+    readonly requiresPrune: boolean;
+}
+
+export interface PlanSummary {
+    readonly create: number;
+    readonly update: number;
+    readonly adopt: number;
+    readonly attach: number;
+    /** Orphans with something to detach (needs --prune). */
+    readonly orphan: number;
+    readonly noOp: number;
+    readonly conflict: number;
+    readonly manual: number;
+}
+
+export interface Plan {
+    readonly format: typeof PLAN_FORMAT;
+    readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+    readonly integration: string;
+    /** The source files' hash (DesiredState.sourceHash): a saved plan is stale when the files changed. */
+    readonly sourceHash: string;
+    /** Fingerprint of the live state the plan was computed from: stale when it changed. */
+    readonly liveFingerprint: string;
+    /** Per-section fingerprints, so that a stale-plan message can say what changed. */
+    readonly liveSections: Readonly<Record<string, string>>;
+    /** The desired state the plan was computed from (needed to re-read the live state for a saved plan). */
+    readonly desired: DesiredState;
+    /** Every item, in execution order (dependencies first), grouped by vendor and resource. */
+    readonly items: readonly PlanItem[];
+    readonly summary: PlanSummary;
+    /** Anything for apply to do (create, update, adopt, attach, or orphans to detach with --prune). */
+    readonly hasChanges: boolean;
+}

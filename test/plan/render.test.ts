@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DesiredState } from '../../src/model/index.js';
+import { computePlan, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, type LiveState } from '../../src/plan/index.js';
+import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
+import { convergedLive, demoLive, IDS, number } from './fixtures.js';
+
+let desired: DesiredState;
+beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
+
+const lines = (text: string) => text.split('\n');
+
+describe('text rendering', () => {
+    it('groups by vendor and resource, marks creates, summarises unchanged, ends with the counts', () => {
+        const text = renderPlanText(computePlan(desired, demoLive()));
+        const all = lines(text);
+        expect(all[0]).toBe('Plan for integration acme  (Dixa acme.sip.dixa.com · Synthflow eu, workspace 1738660423280x428309622607052800)');
+        expect(all).toContain('Dixa');
+        expect(all).toContain('Synthflow');
+        expect(all).toContain('  Queues');
+        expect(all).toContain('    + create queue "Phone – Sales" as a ring group (offers to all agents at once)');
+        expect(all).toContain('        offerAlgorithm: "AllAtOnce"');
+        expect(all).toContain('    = 1 unchanged: Phone – Tier 1');
+        expect(all).toContain('    + import +4535551234 as custom SIP number "sipflow:acme/support"');
+        expect(all).toContain('        termination_uri: "acme.sip.dixa.com"');
+        expect(all).toContain(`    + attach +4535551234 to assistant "Acme DK front door" (${IDS.support})  (after number +4535551234)`);
+        expect(all).toContain(`        actions: [${IDS.orderLookup}] → [${IDS.orderLookup}, <new LIVE_TRANSFER to sip:+4570101111@acme.sip.dixa.com>]`);
+        expect(all).toContain('  ☐ allowlist 3 Synthflow signalling IPs (eu) in Dixa → Settings → Phone → SIP Settings: 34.185.212.150, 34.89.186.33, 35.242.217.198');
+        expect(all.at(-2)).toBe('Plan: 5 to create, 4 to attach · 1 unchanged · 5 manual steps (sipflow checklist).');
+        expect(text.endsWith('\n')).toBe(true);
+        // The vendor groups come in order: Dixa, then Synthflow, then the manual steps.
+        expect(all.indexOf('Dixa')).toBeLessThan(all.indexOf('Synthflow'));
+        expect(all.indexOf('Synthflow')).toBeLessThan(all.findIndex(l => l.startsWith('Manual steps in Dixa')));
+    });
+
+    it('shows updates field by field: before → after', () => {
+        const base = convergedLive();
+        const live: LiveState = {
+            ...base,
+            synthflow: { ...base.synthflow, numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]] },
+        };
+        const all = lines(renderPlanText(computePlan(desired, live)));
+        expect(all).toContain('    ~ adopt number +4535551234 (imported outside sipflow) as "sipflow:acme/support"');
+        expect(all).toContain('        friendly_name: "Dixa – Support DK" → "sipflow:acme/support"');
+        expect(all).toContain('        termination_uri: "old.sip.dixa.com" → "acme.sip.dixa.com"');
+        expect(all.at(-2)).toBe('Plan: 1 to adopt · 7 unchanged · 5 manual steps (sipflow checklist).');
+    });
+
+    it('says "No changes" for a converged account', () => {
+        const all = lines(renderPlanText(computePlan(desired, convergedLive())));
+        expect(all.at(-2)).toBe('No changes · 8 unchanged · 5 manual steps (sipflow checklist).');
+        expect(all.some(l => /^ {4}[+~!-] /.test(l))).toBe(false);
+    });
+
+    it('marks conflicts with ! and their remedy, and orphans with - (needs --prune)', () => {
+        const base = convergedLive();
+        const live: LiveState = {
+            ...base,
+            synthflow: {
+                ...base.synthflow,
+                numbers: [
+                    number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk] }),
+                    base.synthflow.numbers[1],
+                    number('+4535559999', { friendlyName: 'sipflow:acme/old', assistants: [IDS.sales] }),
+                ],
+                assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, attachedNumbers: [] } : a)),
+            },
+        };
+        const all = lines(renderPlanText(computePlan(desired, live)));
+        expect(all).toContain(`    ! +4535551234 already serves assistant ${IDS.uk}`);
+        expect(all).toContain('        A number serves one inbound assistant. Detach it there (Synthflow → Phone Numbers) or give department support another DID.');
+        expect(all).toContain(`    - number +4535559999 "sipflow:acme/old" is no longer in the file: detach it from assistant "Acme DK sales" (${IDS.sales})  (needs --prune)`);
+        expect(all.at(-2)).toBe('Plan: 1 to detach with --prune · 1 conflict (apply refuses until it is resolved) · 6 unchanged · 5 manual steps (sipflow checklist).');
+    });
+
+    it('colours only when asked', () => {
+        const plan = computePlan(desired, demoLive());
+        expect(renderPlanText(plan)).not.toContain('\u001b[');
+        const coloured = renderPlanText(plan, { color: true });
+        expect(coloured).toContain('\u001b[32m    + create queue "Phone – Sales"');
+        expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(renderPlanText(plan));
+    });
+
+    it('verbose lists every unchanged item', () => {
+        const all = lines(renderPlanText(computePlan(desired, convergedLive()), { verbose: true }));
+        expect(all).toContain('    = number +4535551234 "sipflow:acme/support" matches');
+    });
+});
+
+describe('JSON rendering and saved plans', () => {
+    it('round-trips exactly', () => {
+        const plan = computePlan(desired, demoLive());
+        const json = renderPlanJson(plan);
+        const parsed = parsePlanJson(json);
+        expect(parsed).toEqual(plan);
+        expect(renderPlanJson(parsed)).toBe(json);
+    });
+
+    it('is stable and self-describing', () => {
+        const json = JSON.parse(renderPlanJson(computePlan(desired, demoLive())));
+        expect(Object.keys(json)).toEqual(['format', 'formatVersion', 'integration', 'sourceHash', 'liveFingerprint', 'liveSections', 'desired', 'items', 'summary', 'hasChanges']);
+        expect(json.format).toBe('sipflow-plan');
+        expect(json.formatVersion).toBe(1);
+        expect(json.sourceHash).toBe(desired.sourceHash);
+        expect(Object.keys(json.items[0])).toEqual(['id', 'vendor', 'resource', 'kind', 'key', 'summary', 'changes', 'detail', 'departments', 'dependsOn', 'operation', 'requiresPrune']);
+        expect(renderPlanJson(computePlan(desired, demoLive()))).toBe(renderPlanJson(computePlan(desired, demoLive())));
+    });
+
+    it('holds credential references, never values', async () => {
+        process.env.ACME_SIP_PASSWORD = 'hunter2-plan-test';
+        try {
+            const withCredentials = await desiredFrom(exampleWith(['trunk-auth ip', 'trunk-auth credentials { username env:ACME_SIP_USER password env:ACME_SIP_PASSWORD }']));
+            const plan = computePlan(withCredentials, demoLive());
+            const json = renderPlanJson(plan);
+            expect(json).not.toContain('hunter2-plan-test');
+            expect(json).toContain('"trunkPasswordEnv": "ACME_SIP_PASSWORD"');
+            expect(renderPlanText(plan)).toContain('        trunk_pwd: "env:ACME_SIP_PASSWORD"');
+        } finally {
+            delete process.env.ACME_SIP_PASSWORD;
+        }
+    });
+
+    it('refuses what is not a current sipflow plan, saying why', () => {
+        const json = JSON.parse(renderPlanJson(computePlan(desired, demoLive())));
+        expect(() => parsePlanJson('{')).toThrow(PlanFormatError);
+        expect(() => parsePlanJson('{"format":"terraform"}')).toThrow(/not a sipflow plan/i);
+        expect(() => parsePlanJson(JSON.stringify({ ...json, formatVersion: 99 }))).toThrow(/format version 99; this sipflow reads version 1/);
+        expect(() => parsePlanJson(JSON.stringify({ ...json, liveFingerprint: undefined }))).toThrow(/lacks liveFingerprint/);
+        const dangling = { ...json, items: json.items.map((i: { dependsOn: string[] }, n: number) => (n === 3 ? { ...i, dependsOn: ['nowhere'] } : i)) };
+        expect(() => parsePlanJson(JSON.stringify(dangling))).toThrow(/depends on nowhere/);
+    });
+});
