@@ -5,6 +5,7 @@
 export {
     ADMIN_PREFIX,
     DEFAULT_SANDBOX_KEY,
+    DIXA_DEFAULT_RATE_LIMIT,
     startSandbox,
     toFaultConfig,
     type DixaRateLimitOptions,

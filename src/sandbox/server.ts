@@ -19,6 +19,8 @@ import { SYNTHFLOW_PREFIX, synthflowError, synthflowRoutes } from './synthflow.j
 
 export const ADMIN_PREFIX = '/_sandbox';
 export const DEFAULT_SANDBOX_KEY = 'sandbox';
+/** Dixa's documented per-token limit (DOCS-rules): 10 requests/s, burst 4. */
+export const DIXA_DEFAULT_RATE_LIMIT: DixaRateLimitOptions = { ratePerSecond: 10, burst: 4 };
 
 export type FaultsInput = string | readonly FaultRule[] | FaultConfig;
 
@@ -86,6 +88,8 @@ export interface Sandbox {
     readonly requests: readonly RequestLogEntry[];
     setFaults(faults: FaultsInput): void;
     clearFaults(): void;
+    /** Changes (or with `false` turns off) Dixa's rate limit; the buckets start full. */
+    setDixaRateLimit(limit: DixaRateLimitOptions | false): void;
     faultStatus(): FaultStatus[];
     /** Back to the seed (default: the seed it started with); clears faults, log and rate-limit buckets; persists. */
     reset(seed?: SeedName): void;
@@ -112,8 +116,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const latencyMs = options.latencyMs ?? 0;
     const maxLogged = options.maxLoggedRequests ?? 100_000;
     const statePath = options.statePath;
-    const rateLimit = options.dixaRateLimit === false ? undefined : (options.dixaRateLimit ?? { ratePerSecond: 10, burst: 4 });
-    const buckets = rateLimit ? new TokenBuckets(rateLimit) : undefined;
+    let rateLimit: DixaRateLimitOptions | undefined;
+    let buckets: TokenBuckets | undefined;
+    const setDixaRateLimit = (limit: DixaRateLimitOptions | false) => {
+        if (limit !== false && !(limit.ratePerSecond > 0 && limit.burst >= 1)) throw new Error('the rate limit needs ratePerSecond > 0 and burst >= 1');
+        rateLimit = limit === false ? undefined : limit;
+        buckets = rateLimit ? new TokenBuckets(rateLimit) : undefined;
+    };
+    setDixaRateLimit(options.dixaRateLimit ?? DIXA_DEFAULT_RATE_LIMIT);
     const faults = new FaultInjector(options.faults === undefined ? undefined : toFaultConfig(options.faults));
 
     let state = loadState(statePath, seed);
@@ -325,6 +335,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                     faults.set(toFaultConfig(input));
                     return { status: 200, body: { rules: faults.status() } };
                 }
+                case 'PUT /rate-limit':
+                    setDixaRateLimit(body === false ? false : (body as DixaRateLimitOptions));
+                    return { status: 200, body: { rateLimit: rateLimit ?? false } };
+                case 'GET /rate-limit':
+                    return { status: 200, body: { rateLimit: rateLimit ?? false } };
                 case 'DELETE /faults':
                     faults.set({ rules: [] });
                     return { status: 204 };
@@ -375,6 +390,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         requests,
         setFaults: (input: FaultsInput) => faults.set(toFaultConfig(input)),
         clearFaults: () => faults.set({ rules: [] }),
+        setDixaRateLimit,
         faultStatus: () => faults.status(),
         reset,
         replaceState,
