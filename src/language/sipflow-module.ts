@@ -19,6 +19,14 @@ import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipf
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
 import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } from './sipflow-parser-messages.js';
+import { SipflowCodeActionProvider } from './lsp/sipflow-code-action-provider.js';
+import { SipflowCompletionProvider } from './lsp/sipflow-completion-provider.js';
+import { SipflowDocumentSymbolProvider } from './lsp/sipflow-document-symbol-provider.js';
+import { SipflowFormatter } from './lsp/sipflow-formatter.js';
+import { SipflowHoverProvider } from './lsp/sipflow-hover-provider.js';
+import { SipflowNodeKindProvider } from './lsp/sipflow-node-kind-provider.js';
+import { SipflowRenameProvider } from './lsp/sipflow-rename-provider.js';
+import { SipflowSemanticTokenProvider } from './lsp/sipflow-semantic-token-provider.js';
 
 /** Services the language adds to Langium's. */
 export interface SipflowAddedServices {
@@ -42,11 +50,23 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
     validation: {
         DocumentValidator: services => new SipflowDocumentValidator(services),
     },
+    lsp: {
+        CompletionProvider: services => new SipflowCompletionProvider(services),
+        HoverProvider: services => new SipflowHoverProvider(services),
+        CodeActionProvider: () => new SipflowCodeActionProvider(),
+        Formatter: () => new SipflowFormatter(),
+        DocumentSymbolProvider: services => new SipflowDocumentSymbolProvider(services),
+        RenameProvider: services => new SipflowRenameProvider(services),
+        SemanticTokenProvider: services => new SipflowSemanticTokenProvider(services),
+    },
 };
 
 export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     workspace: {
         DocumentBuilder: services => new SipflowDocumentBuilder(services),
+    },
+    lsp: {
+        NodeKindProvider: () => new SipflowNodeKindProvider(),
     },
 };
 

@@ -1,0 +1,195 @@
+import { AstUtils, CstUtils, GrammarAST, GrammarUtils, isCompositeCstNode, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
+import type { CodeActionProvider } from 'langium/lsp';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
+import type { SipflowFile } from '../generated/ast.js';
+import { isAllowlist, isDixaBlock } from '../generated/ast.js';
+import { integrationParts } from '../integration-parts.js';
+import type { SipflowDiagnosticData } from '../validation/report.js';
+import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
+import { DEFAULT_UUI_KEY } from '../../vendors/synthflow-facts.js';
+
+/** One indentation level, as the formatter writes it. */
+const INDENT_UNIT = '  ';
+
+/** The shape of `data` on Langium's own linking diagnostics. */
+interface LinkingErrorData {
+    readonly code: 'linking-error';
+    readonly refText?: string;
+    readonly containerType?: string;
+    readonly property?: string;
+}
+
+type QuickFix = (diagnostic: Diagnostic, document: LangiumDocument) => CodeAction[];
+
+/**
+ * Quick fixes, keyed on the diagnostic code and driven by the diagnostic's `data` (what the validator already
+ * computed: the canonical DID, the SIP URI, the missing IPs…), so the fix and the message cannot disagree.
+ */
+export class SipflowCodeActionProvider implements CodeActionProvider {
+    private readonly fixes: Readonly<Record<string, QuickFix>> = {
+        'e164-not-canonical': (d, doc) => this.replaceWithString(d, doc, 'Write the DID as'),
+        'allowlist-missing': (d, doc) => this.addAllowlistSynthflow(d, doc),
+        'escalation-not-sip': (d, doc) => this.escalateBySip(d, doc),
+        'escalation-wrong-domain': (d, doc) => this.replaceWithString(d, doc, 'Escalate to'),
+        'allowlist-incomplete': (d, doc) => this.completeAllowlist(d, doc),
+        'cold-transfer-refer': (d, doc) => [this.replace(d, doc, 'Switch to mode warm', data(d)?.replacement ?? 'warm')],
+        'linking-error': (d, doc) => this.declareMissingQueue(d, doc),
+        'timeout-range': (d, doc) => this.recommendedTimeout(d, doc),
+        'timeout-unusual': (d, doc) => this.recommendedTimeout(d, doc),
+        'plaintext-secret': (d, doc) => (data(d)?.replacement ? [this.replace(d, doc, `Read it from ${data(d)!.replacement}`, data(d)!.replacement!)] : []),
+        'uui-key': (d, doc) => [this.replace(d, doc, `Use the UUI key ${DEFAULT_UUI_KEY}`, data(d)?.replacement ?? DEFAULT_UUI_KEY)],
+        'sip-domain-invalid': (d, doc) => this.replaceWithString(d, doc, 'Write the domain as'),
+    };
+
+    getCodeActions(document: LangiumDocument, params: CodeActionParams): MaybePromise<Array<Command | CodeAction> | undefined> {
+        const actions: CodeAction[] = [];
+        for (const diagnostic of params.context.diagnostics) {
+            const code = data(diagnostic)?.code ?? (typeof diagnostic.code === 'string' ? diagnostic.code : undefined);
+            const fix = code === undefined ? undefined : this.fixes[code];
+            if (fix) actions.push(...fix(diagnostic, document));
+        }
+        return actions.length > 0 ? actions : undefined;
+    }
+
+    /** Replaces the diagnostic's range (a quoted string) with `data.replacement`, quoted. */
+    protected replaceWithString(diagnostic: Diagnostic, document: LangiumDocument, title: string): CodeAction[] {
+        const replacement = data(diagnostic)?.replacement;
+        if (replacement === undefined) return [];
+        return [this.replace(diagnostic, document, `${title} "${replacement}"`, quote(replacement))];
+    }
+
+    protected recommendedTimeout(diagnostic: Diagnostic, document: LangiumDocument): CodeAction[] {
+        const replacement = data(diagnostic)?.replacement ?? `${TRANSFER_TIMEOUT.recommended}s`;
+        return [this.replace(diagnostic, document, `Use the recommended timeout ${replacement}`, replacement)];
+    }
+
+    /** escalation-not-sip: name the queue that owns the number (preferred), or dial the number on the Dixa domain. */
+    protected escalateBySip(diagnostic: Diagnostic, document: LangiumDocument): CodeAction[] {
+        const { name, replacement } = data(diagnostic) ?? {};
+        const actions: CodeAction[] = [];
+        if (name !== undefined) actions.push(this.replace(diagnostic, document, `Escalate to queue ${name}`, name));
+        if (replacement !== undefined) {
+            actions.push(this.replace(diagnostic, document, `Escalate to "${replacement}"`, quote(replacement), actions.length === 0));
+        }
+        return actions;
+    }
+
+    /** allowlist-missing (reported on the `dixa` keyword): add `allowlist synthflow` as the block's last setting. */
+    protected addAllowlistSynthflow(diagnostic: Diagnostic, document: LangiumDocument): CodeAction[] {
+        const block = nodeAt(document, diagnostic.range, isDixaBlock);
+        const edit = block && insertIntoBlock(document, block, 'allowlist synthflow');
+        return edit ? [quickFix('Add "allowlist synthflow"', diagnostic, document, [edit])] : [];
+    }
+
+    /** allowlist-incomplete: append the missing IPs to the explicit list, or replace the list with `synthflow`. */
+    protected completeAllowlist(diagnostic: Diagnostic, document: LangiumDocument): CodeAction[] {
+        const missing = data(diagnostic)?.values ?? [];
+        const allowlist = nodeAt(document, diagnostic.range, isAllowlist);
+        const lastIp = allowlist && GrammarUtils.findNodesForProperty(allowlist.$cstNode, 'ips').at(-1);
+        if (!allowlist?.$cstNode || !lastIp || missing.length === 0) return [];
+        const append: TextEdit = { range: { start: lastIp.range.end, end: lastIp.range.end }, newText: missing.map(ip => `, ${quote(ip)}`).join('') };
+        const replaceAll: TextEdit = { range: allowlist.$cstNode.range, newText: 'allowlist synthflow' };
+        return [
+            quickFix(`Add ${missing.join(', ')} to the allowlist`, diagnostic, document, [append], true),
+            quickFix('Replace with "allowlist synthflow"', diagnostic, document, [replaceAll], false),
+        ];
+    }
+
+    /**
+     * linking-error on a queue reference: declare the queue before the first department, indented like it, with
+     * placeholders for the Dixa name and DID (the DID placeholder is reported until it is filled in).
+     */
+    protected declareMissingQueue(diagnostic: Diagnostic, document: LangiumDocument): CodeAction[] {
+        const linking = diagnostic.data as LinkingErrorData | undefined;
+        const name = linking?.refText;
+        if (name === undefined || !/^[_a-zA-Z]\w*$/.test(name)) return [];
+        if (linking?.containerType !== undefined && !['Department', 'Escalation'].includes(linking.containerType)) return [];
+        const integration = (document.parseResult.value as SipflowFile).integration;
+        const firstDepartment = integration && integrationParts(integration).departments[0];
+        const keyword = firstDepartment?.$cstNode && GrammarUtils.findNodeForKeyword(firstDepartment.$cstNode, 'department');
+        if (!keyword) return [];
+        const text = document.textDocument;
+        const line = firstLineOfLeadingComments(document, keyword.range.start.line);
+        const indent = leadingWhitespace(text, keyword.range.start.line);
+        const skeleton = [`queue ${name} {`, `${INDENT_UNIT}name "…"`, `${INDENT_UNIT}did "+…"`, '}'].map(l => indent + l).join('\n');
+        const position = { line, character: 0 };
+        return [quickFix(`Declare queue ${name}`, diagnostic, document, [{ range: { start: position, end: position }, newText: `${skeleton}\n\n` }])];
+    }
+
+    protected replace(diagnostic: Diagnostic, document: LangiumDocument, title: string, newText: string, isPreferred = true): CodeAction {
+        return quickFix(title, diagnostic, document, [{ range: diagnostic.range, newText }], isPreferred);
+    }
+}
+
+function data(diagnostic: Diagnostic): SipflowDiagnosticData | undefined {
+    const value = diagnostic.data as SipflowDiagnosticData | undefined;
+    return value && typeof value === 'object' && typeof value.code === 'string' ? value : undefined;
+}
+
+function quickFix(title: string, diagnostic: Diagnostic, document: LangiumDocument, edits: TextEdit[], isPreferred = true): CodeAction {
+    return {
+        title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred,
+        edit: { changes: { [document.textDocument.uri]: edits } },
+    };
+}
+
+/** A string literal of the language for this text. */
+function quote(text: string): string {
+    return `"${text.replace(/["\\]/g, match => `\\${match}`)}"`;
+}
+
+/** The innermost AST node of the given type whose CST starts the diagnostic's range. */
+function nodeAt<T extends AstNode>(document: LangiumDocument, range: Range, is: (node: unknown) => node is T): T | undefined {
+    const root = document.parseResult.value.$cstNode;
+    const leaf = root && CstUtils.findLeafNodeAtOffset(root, document.textDocument.offsetAt(range.start));
+    return leaf ? AstUtils.getContainerOfType(leaf.astNode, is) : undefined;
+}
+
+function leadingWhitespace(document: LangiumDocument['textDocument'], line: number): string {
+    const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+    return /^[ \t]*/.exec(text)![0];
+}
+
+/** The first line of the `//` comment lines directly above `line` (they document what follows them). */
+function firstLineOfLeadingComments(document: LangiumDocument, line: number): number {
+    let first = line;
+    while (first > 0) {
+        const previous = document.textDocument.getText({ start: { line: first - 1, character: 0 }, end: { line: first, character: 0 } });
+        if (!/^\s*\/\//.test(previous)) break;
+        first--;
+    }
+    return first;
+}
+
+/** The block's closing `}` (its own, not a nested block's). */
+function closingBrace(node: AstNode): CstNode | undefined {
+    const cst = node.$cstNode;
+    if (!cst) return undefined;
+    // The block may be wrapped in a rule-call node of the same AST node; look through such wrappers.
+    let composite = cst;
+    while (isCompositeCstNode(composite) && composite.content.length === 1 && composite.content[0].astNode === node) composite = composite.content[0];
+    if (!isCompositeCstNode(composite)) return undefined;
+    return [...composite.content].reverse().find(child => child.text === '}' && GrammarAST.isKeyword(child.grammarSource));
+}
+
+/**
+ * An edit adding `setting` as the last line of a block: on its own line, indented one level deeper than the line
+ * of the closing brace; or, for a block written on one line, before the closing brace.
+ */
+function insertIntoBlock(document: LangiumDocument, block: AstNode, setting: string): TextEdit | undefined {
+    const brace = closingBrace(block);
+    if (!brace) return undefined;
+    const text = document.textDocument;
+    const { line, character } = brace.range.start;
+    const beforeBrace = text.getText({ start: { line, character: 0 }, end: brace.range.start });
+    if (beforeBrace.trim() === '') {
+        const position = { line, character: 0 };
+        return { range: { start: position, end: position }, newText: `${beforeBrace}${INDENT_UNIT}${setting}\n` };
+    }
+    const position = { line, character };
+    const separator = beforeBrace.endsWith(' ') ? '' : ' ';
+    return { range: { start: position, end: position }, newText: `${separator}${setting} ` };
+}

@@ -1,0 +1,226 @@
+import { AstUtils, GrammarAST, TextDocument, isCompositeCstNode, URI, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
+import {
+    DefaultCompletionProvider,
+    type CompletionAcceptor,
+    type CompletionBacktrackingInformation,
+    type CompletionContext,
+    type NextFeature,
+} from 'langium/lsp';
+import { CompletionItemKind, CompletionList, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position } from 'vscode-languageserver';
+import type { SipflowFile } from '../generated/ast.js';
+import { isCredentialsTrunkAuth } from '../generated/ast.js';
+import { integrationParts } from '../integration-parts.js';
+import type { SipflowServices } from '../sipflow-module.js';
+import { QUEUE_KINDS } from '../../vendors/dixa-facts.js';
+import { DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, TRANSFER_MODES, isSynthflowRegion, type TransferModeKeyword } from '../../vendors/synthflow-facts.js';
+import { keywordDoc } from './keyword-docs.js';
+
+/** The variables the trunk credentials are expected in, also suggested by the plaintext-secret message. */
+export const DEFAULT_ENV_REFS = { username: 'env:DIXA_SIP_USERNAME', password: 'env:DIXA_SIP_PASSWORD' } as const;
+
+/** Grammar rules whose keywords are values (an enum), not settings. */
+const VALUE_RULES = new Set(['Region', 'TransferMode', 'QueueKind']);
+
+/**
+ * Completion: Langium's keyword and cross-reference completion, plus documentation for every keyword,
+ * descriptions for the value keywords (regions, transfer modes, queue kinds), `env:` references for the trunk
+ * credentials and the UUI key. Tuned to stay fast on very large files (see {@link findFeaturesAt}).
+ */
+export class SipflowCompletionProvider extends DefaultCompletionProvider {
+    private readonly documents: LangiumDocuments;
+
+    constructor(services: SipflowServices) {
+        super(services);
+        this.documents = services.shared.workspace.LangiumDocuments;
+    }
+
+    override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+        const result = await super.getCompletion(document, params, cancelToken);
+        if (result && result.items.length > 0) return result;
+        return this.completionForBareEnvPrefix(document, params.position) ?? result;
+    }
+
+    /**
+     * `username env:` is not a token yet (ENV_REF needs a character after the colon), so Langium finds nothing to
+     * complete; offer the `env:` names in place of the `env:` typed so far.
+     */
+    protected completionForBareEnvPrefix(document: LangiumDocument, position: Position): CompletionList | undefined {
+        const textDocument = document.textDocument;
+        const offset = textDocument.offsetAt(position);
+        const lineBefore = textDocument.getText({ start: { line: position.line, character: 0 }, end: position });
+        const match = /\b(?:username|password)\s+(env:)$/.exec(lineBefore);
+        if (!match) return undefined;
+        const tokenOffset = offset - match[1].length;
+        const context: CompletionContext = { document, textDocument, features: [], tokenOffset, tokenEndOffset: offset, offset, position };
+        const items: CompletionItem[] = [];
+        this.completionForEnvRef(context, (ctx, value) => {
+            const item = this.fillCompletionItem(ctx, value);
+            if (item) items.push(item);
+        });
+        return CompletionList.create(items, true);
+    }
+
+    protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
+        const feature = next.feature;
+        if (GrammarAST.isRuleCall(feature)) {
+            const ruleName = feature.rule.ref?.name;
+            if (ruleName === 'ENV_REF') return this.completionForEnvRef(context, acceptor);
+            // `uui` takes a Name; the only key the Dixa guide knows is phone_number.
+            if (ruleName === 'ID' && next.property === 'uui') return this.completionForUuiKey(context, acceptor);
+        }
+        return super.completionFor(context, next, acceptor);
+    }
+
+    protected override filterKeyword(context: CompletionContext, keyword: GrammarAST.Keyword): boolean {
+        // The soft keywords a name may be spelled as (`queue did { … }`) are no suggestion for a name.
+        return super.filterKeyword(context, keyword) && ruleOf(keyword) !== 'Name';
+    }
+
+    protected override completionForKeyword(context: CompletionContext, keyword: GrammarAST.Keyword, acceptor: CompletionAcceptor): MaybePromise<void> {
+        if (!this.filterKeyword(context, keyword)) return;
+        const rule = ruleOf(keyword);
+        const doc = keywordDoc(keyword.value, rule);
+        const isValue = rule !== undefined && VALUE_RULES.has(rule);
+        acceptor(context, {
+            label: keyword.value,
+            kind: isValue ? CompletionItemKind.EnumMember : CompletionItemKind.Keyword,
+            detail: this.keywordDetail(keyword.value, rule),
+            documentation: doc === undefined ? undefined : { kind: 'markdown', value: doc },
+            sortText: isValue ? '0' : '1',
+        });
+    }
+
+    /** A one-line summary shown next to a value keyword in the completion list. */
+    protected keywordDetail(keyword: string, rule: string | undefined): string {
+        if (rule === 'Region' && isSynthflowRegion(keyword)) return `${SYNTHFLOW_REGION_FACTS[keyword].description} · ${SYNTHFLOW_REGION_FACTS[keyword].sipHost}`;
+        if (rule === 'TransferMode' && keyword in TRANSFER_MODES) return `Synthflow ${TRANSFER_MODES[keyword as TransferModeKeyword]}${keyword === 'warm' ? ' (default)' : ''}`;
+        if (rule === 'QueueKind' && (QUEUE_KINDS as readonly string[]).includes(keyword)) return keyword === 'queue' ? 'Dixa queue (default)' : 'Dixa ring group';
+        return 'Keyword';
+    }
+
+    /** `env:` names for a trunk credential: the defaults, then those already used in the workspace. */
+    protected completionForEnvRef(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        const before = context.textDocument.getText({ start: { line: context.position.line, character: 0 }, end: context.textDocument.positionAt(context.tokenOffset) });
+        const setting = /\bpassword\s*$/.test(before) ? 'password' : /\busername\s*$/.test(before) ? 'username' : undefined;
+        const names = new Set<string>();
+        if (setting) names.add(DEFAULT_ENV_REFS[setting]);
+        names.add(DEFAULT_ENV_REFS.username).add(DEFAULT_ENV_REFS.password);
+        for (const name of this.envRefsInWorkspace()) names.add(name);
+        let rank = 0;
+        for (const name of names) {
+            const isDefault = name === DEFAULT_ENV_REFS.username || name === DEFAULT_ENV_REFS.password;
+            acceptor(context, {
+                label: name,
+                kind: CompletionItemKind.Variable,
+                detail: isDefault ? 'environment variable (suggested)' : 'environment variable (used in the workspace)',
+                documentation: { kind: 'markdown', value: `Read from the environment variable \`${name.slice('env:'.length)}\` (in VS Code: the SecretStorage entry of that name). Secrets are never written in the file.` },
+                insertTextFormat: InsertTextFormat.PlainText,
+                preselect: rank === 0 && setting !== undefined,
+                sortText: `0${String(rank++).padStart(4, '0')}`,
+            });
+        }
+    }
+
+    /** Every `env:` reference of trunk credentials in the workspace's files (one synthflow block per file: cheap). */
+    protected envRefsInWorkspace(): string[] {
+        const result: string[] = [];
+        for (const document of this.documents.all) {
+            const integration = (document.parseResult?.value as SipflowFile | undefined)?.integration;
+            if (!integration) continue;
+            for (const block of integrationParts(integration).synthflowBlocks) {
+                const auth = block.trunkAuth;
+                if (!isCredentialsTrunkAuth(auth)) continue;
+                for (const value of [auth.username, auth.password]) {
+                    if (value?.env !== undefined) result.push(value.env);
+                }
+            }
+        }
+        return result.sort();
+    }
+
+    protected completionForUuiKey(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        acceptor(context, {
+            label: DEFAULT_UUI_KEY,
+            kind: CompletionItemKind.Value,
+            detail: 'UUI key the Dixa guide prescribes',
+            documentation: { kind: 'markdown', value: keywordDoc('uui') ?? '' },
+            sortText: '0',
+        });
+    }
+
+    /**
+     * Langium re-parses the text from the start of the file up to the cursor to find what may come next. On a file
+     * of 10,000 departments that is a parse of megabytes per request. The parser's state at the cursor only
+     * depends on the integration header and the top-level member the cursor is in, so parse just those.
+     */
+    protected override findFeaturesAt(document: TextDocument, offset: number): NextFeature[] {
+        const prefix = this.shortenedPrefix(document, offset);
+        if (prefix === undefined) return super.findFeaturesAt(document, offset);
+        const shortened = TextDocument.create(document.uri, document.languageId, document.version, prefix);
+        return super.findFeaturesAt(shortened, prefix.length);
+    }
+
+    /** The integration header (up to its `{`) followed by the text of the member the offset is in, up to the offset. */
+    protected shortenedPrefix(textDocument: TextDocument, offset: number): string | undefined {
+        const document = this.currentDocument(textDocument);
+        const integration = (document?.parseResult.value as SipflowFile | undefined)?.integration;
+        const members = integration?.members ?? [];
+        const header = integration?.$cstNode;
+        const openBrace = header && isCompositeCstNode(header)
+            ? header.content.find(child => child.text === '{' && GrammarAST.isKeyword(child.grammarSource))
+            : undefined;
+        if (!openBrace || offset <= openBrace.end) return undefined;
+        const memberStart = lastStartAtOrBefore(members.map(member => member.$cstNode?.offset ?? Number.MAX_SAFE_INTEGER), offset);
+        if (memberStart === undefined) return undefined;
+        const text = textDocument.getText();
+        return `${text.slice(0, openBrace.end)}\n${text.slice(memberStart, offset)}`;
+    }
+
+    /** The parsed document for this text, if its parse result is for exactly this text (not a stale one). */
+    private currentDocument(textDocument: TextDocument): LangiumDocument | undefined {
+        const document = this.documents.getDocument(URI.parse(textDocument.uri));
+        const parsedText = document?.parseResult.value.$cstNode?.root.fullText;
+        return parsedText !== undefined && parsedText === textDocument.getText() ? document : undefined;
+    }
+
+    /**
+     * Langium lexes the whole file to find the tokens around the cursor. Lexing from the start of the line of the
+     * previous token gives the same two tokens (except inside a multi-line comment, where nothing is completed).
+     */
+    protected override backtrackToAnyToken(text: string, offset: number): CompletionBacktrackingInformation {
+        let previousContent = offset - 1;
+        while (previousContent >= 0 && /\s/.test(text[previousContent])) previousContent--;
+        const windowStart = previousContent < 0 ? 0 : text.lastIndexOf('\n', previousContent) + 1;
+        const lineEnd = text.indexOf('\n', offset);
+        const windowEnd = lineEnd < 0 ? text.length : lineEnd;
+        const local = super.backtrackToAnyToken(text.slice(windowStart, windowEnd), offset - windowStart);
+        const shift = (value: number | undefined) => (value === undefined ? undefined : value + windowStart);
+        return {
+            nextTokenStart: local.nextTokenStart + windowStart,
+            nextTokenEnd: local.nextTokenEnd + windowStart,
+            previousTokenStart: shift(local.previousTokenStart),
+            previousTokenEnd: shift(local.previousTokenEnd),
+        };
+    }
+}
+
+function ruleOf(element: GrammarAST.AbstractElement): string | undefined {
+    return AstUtils.getContainerOfType(element, GrammarAST.isParserRule)?.name;
+}
+
+/** The last of the ascending `starts` that is ≤ offset (binary search: members can number 10,000s). */
+function lastStartAtOrBefore(starts: readonly number[], offset: number): number | undefined {
+    let low = 0;
+    let high = starts.length - 1;
+    let found: number | undefined;
+    while (low <= high) {
+        const middle = (low + high) >> 1;
+        if (starts[middle] <= offset) {
+            found = starts[middle];
+            low = middle + 1;
+        } else {
+            high = middle - 1;
+        }
+    }
+    return found;
+}

@@ -1,0 +1,111 @@
+import { AstUtils, CstUtils, GrammarAST, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
+import { MultilineCommentHoverProvider } from 'langium/lsp';
+import type { Hover, HoverParams } from 'vscode-languageserver';
+import type { Department, Integration, Queue } from '../generated/ast.js';
+import { isDepartment, isIntegration, isQueue } from '../generated/ast.js';
+import { integrationParts } from '../integration-parts.js';
+import { checkDid } from '../values/phone-number.js';
+import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
+import { DEFAULT_UUI_KEY, numberSlug } from '../../vendors/synthflow-facts.js';
+import {
+    canonicalDid,
+    departmentSipAddress,
+    escalationUri,
+    integrationSettingsOf,
+    queueEscalationUri,
+    showDerived,
+} from './derived-values.js';
+import { keywordDoc } from './keyword-docs.js';
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/**
+ * Hovers show what the file means on the vendors' side: the addresses Dixa and Synthflow must be configured
+ * with, derived from the declarations, so that nobody has to assemble a SIP URI by hand.
+ */
+export class SipflowHoverProvider extends MultilineCommentHoverProvider {
+    override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
+        const root = document.parseResult.value.$cstNode;
+        if (root) {
+            // DIDs are strings, which the default provider does not look at.
+            const leaf = CstUtils.findLeafNodeAtOffset(root, document.textDocument.offsetAt(params.position));
+            const didHover = leaf && this.getDidHover(leaf);
+            if (didHover) return { contents: { kind: 'markdown', value: didHover }, range: leaf.range };
+        }
+        return super.getHoverContent(document, params);
+    }
+
+    protected override getAstNodeHoverContent(node: AstNode): MaybePromise<string | undefined> {
+        const own = isDepartment(node) ? this.departmentHover(node)
+            : isQueue(node) ? this.queueHover(node)
+            : isIntegration(node) ? this.integrationHover(node)
+            : undefined;
+        const comment = super.getAstNodeHoverContent(node) as string | undefined;
+        if (own === undefined) return comment;
+        return comment ? `${own}\n\n---\n\n${comment}` : own;
+    }
+
+    protected override getKeywordHoverContent(node: AstNode): MaybePromise<Hover | undefined> {
+        if (!GrammarAST.isKeyword(node)) return undefined;
+        const rule = AstUtils.getContainerOfType(node, GrammarAST.isParserRule);
+        // A soft keyword used as a name (`queue did { … }`) is not the keyword.
+        if (rule?.name === 'Name') return undefined;
+        const doc = keywordDoc(node.value, rule?.name);
+        return doc === undefined ? undefined : { contents: { kind: 'markdown', value: doc } };
+    }
+
+    protected departmentHover(department: Department): string {
+        const settings = integrationSettingsOf(department);
+        const lines = [`**department ${department.name}**${department.flow !== undefined ? ` · Dixa phone flow "${department.flow}"` : ''}`, ''];
+        lines.push(`- Dixa's transfer step dials ${showDerived(departmentSipAddress(department, settings))}`);
+        lines.push(`- with the UUI header \`${department.uui ?? DEFAULT_UUI_KEY}={caller's E.164 number}\``);
+        const timeout = department.timeout ?? `${TRANSFER_TIMEOUT.recommended}s`;
+        const timeoutNote = department.timeout === undefined ? ' (default)' : '';
+        const fallback = department.fallback;
+        const fallbackText = fallback === undefined ? 'no fallback queue'
+            : fallback.ref ? `falls back to queue \`${fallback.ref.name}\`${fallback.ref.displayName !== undefined ? ` ("${fallback.ref.displayName}")` : ''}`
+            : `falls back to the undeclared queue \`${fallback.$refText}\``;
+        lines.push(`- timeout \`${timeout}\`${timeoutNote}, then ${fallbackText}`);
+        const did = canonicalDid(department.did);
+        if (did.ok) lines.push(`- Synthflow number \`${numberSlug(did.value)}\`${department.assistant !== undefined ? ` attached to assistant \`${department.assistant}\`` : ''}`);
+        for (const escalation of department.escalations) {
+            const target = escalation.queue !== undefined ? `queue \`${escalation.queue.$refText}\`` : 'SIP URI';
+            lines.push(`- escalation to ${target} (${escalation.mode ?? 'warm'}) dials ${showDerived(escalationUri(escalation, settings))}`);
+        }
+        return lines.join('\n');
+    }
+
+    protected queueHover(queue: Queue): string {
+        const title = `**queue ${queue.name}**${queue.displayName !== undefined ? ` · Dixa queue "${queue.displayName}"` : ''}${queue.kind === 'ring-group' ? ' (ring group)' : ''}`;
+        return `${title}\n\n- reached at ${showDerived(queueEscalationUri(queue))}`;
+    }
+
+    protected integrationHover(integration: Integration): string {
+        const { queues, departments } = integrationParts(integration);
+        const { region, sipDomain } = integrationSettingsOf(integration);
+        return [
+            `**integration ${integration.name}**`,
+            '',
+            `- Dixa SIP domain ${sipDomain !== undefined ? `\`${sipDomain}\`` : '_not declared_'}`,
+            `- Synthflow region ${region !== undefined ? `\`${region}\`` : '_not declared_'}`,
+            `- ${queues.length} queue${queues.length === 1 ? '' : 's'}, ${departments.length} department${departments.length === 1 ? '' : 's'} in this file`,
+        ].join('\n');
+    }
+
+    /** A `did "…"` string: its canonical form, country and Synthflow slug, or why it is not a number. */
+    protected getDidHover(leaf: CstNode): string | undefined {
+        const assignment = AstUtils.getContainerOfType(leaf.grammarSource, GrammarAST.isAssignment);
+        if (assignment?.feature !== 'did' || !(isQueue(leaf.astNode) || isDepartment(leaf.astNode))) return undefined;
+        const text = leaf.text.slice(1, -1);
+        const check = checkDid(text);
+        if (check.kind === 'invalid') return `**DID** \`${text}\` is not a valid phone number: ${check.reason}.`;
+        const country = check.country !== undefined ? `${regionNames.of(check.country) ?? check.country} (${check.country})` : 'non-geographic';
+        return [
+            `**DID** \`${check.e164}\``,
+            '',
+            `- E.164: \`${check.e164}\`${check.canonical ? '' : ' (write it this way)'}`,
+            `- country: ${country}`,
+            `- Synthflow number slug: \`${numberSlug(check.e164)}\``,
+        ].join('\n');
+    }
+}
