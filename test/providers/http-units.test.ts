@@ -142,6 +142,9 @@ describe('resolveServerUrl (paging links)', () => {
         expect(resolveServerUrl(base, 'https://dev.dixa.io/v1/agents?pageKey=abc')).toBe('https://dev.dixa.io/v1/agents?pageKey=abc');
         expect(resolveServerUrl(base, 'https://evil.example/v1/agents?pageKey=abc')).toBe('https://dev.dixa.io/v1/agents?pageKey=abc');
     });
+    it('works with a base URL without a path (a proxy at the root)', () => {
+        expect(resolveServerUrl(new URL('http://127.0.0.1:4010'), '/agents?pageKey=k')).toBe('http://127.0.0.1:4010/agents?pageKey=k');
+    });
     it('restores a base path prefix (a proxy in front)', () => {
         const proxied = new URL('http://127.0.0.1:4010/dixa/v1');
         expect(resolveServerUrl(proxied, '/v1/agents?pageKey=k')).toBe('http://127.0.0.1:4010/dixa/v1/agents?pageKey=k');

@@ -246,7 +246,7 @@ export class HttpClient {
             if (value === undefined) throw new Error(`missing path parameter ${name} for ${operation}`);
             return encodeURIComponent(value);
         });
-        const url = new URL(this.baseUrl.href + path);
+        const url = new URL(this.baseUrl.origin + this.baseUrl.pathname.replace(/\/+$/, '') + path);
         for (const [key, value] of Object.entries(request.query ?? {})) {
             if (value !== undefined) url.searchParams.set(key, String(value));
         }

@@ -1,0 +1,225 @@
+/**
+ * Synthflow request/response shapes used by sipflow, typed once. Derived from the vendor spec
+ * (shared/specs/synthflow/synthflow-openapi.json, `components.schemas`; schema names in brackets)
+ * and shared/reference/synthflow-api.md. Optional means "not required by the schema"; the client
+ * still checks responses at runtime.
+ */
+import type { SynthflowTransferMode } from '../../vendors/synthflow-facts.js';
+
+// ─── Envelopes, paging and errors ───────────────────────────────────────────────────────────────────
+
+/** `{status, response}`: every success body except the flat GET /numbers/{slug}. [status] is a string. */
+export interface SynthflowEnvelope<T> {
+    status?: string;
+    response: T;
+}
+
+/** [pagination], [NumbersGet…Pagination], [ActionsGet…Pagination] */
+export interface SynthflowPagination {
+    total_records: number;
+    limit: number;
+    offset: number;
+}
+
+/** `detail` of the 400/404 error bodies (e.g. [AssistantsModelIdPhoneNumbersPutResponses…Detail]). */
+export interface SynthflowErrorDetail {
+    status: string;
+    description: string;
+    request_id: string;
+    category: string;
+}
+
+/** Error bodies seen: `{detail: {...}}`, `{detail: "Not Found"}`, `{error, message}`. */
+export type SynthflowErrorBody = { detail: SynthflowErrorDetail | string } | { error?: string; message?: string };
+
+// ─── Numbers ────────────────────────────────────────────────────────────────────────────────────────
+
+/** values of `provider_name` ([CustomNumbersPostRequestBody…ProviderName]) */
+export type SynthflowProviderName = 'twilio' | 'telnyx' | 'vonage' | 'ring_central' | 'ringcx' | 'custom' | 'zoom' | 'five9';
+
+/** [NumbersGetResponsesContentApplicationJsonSchemaResponsePhoneNumbersItems] (GET /numbers `response.phone_numbers[]`) */
+export interface SynthflowNumberListItem {
+    number: string;
+    sid?: string | null;
+    is_available?: boolean;
+}
+
+/** [NumbersGetResponsesContentApplicationJsonSchemaResponse] */
+export interface SynthflowNumberListResponse {
+    pagination: SynthflowPagination;
+    phone_numbers: SynthflowNumberListItem[];
+}
+
+/** [Phone-Numbers_get-phone-number_Response_200]: GET /numbers/{phone_number_slug}, flat (no envelope). */
+export interface SynthflowNumberDetail {
+    slug: string;
+    phone_number: string;
+    friendly_name?: string | null;
+    provider_name?: string | null;
+    sip_term_uri?: string | null;
+    sip_auth_username?: string | null;
+    sip_outbound_proxy?: string | null;
+    uac_enabled?: boolean;
+    uac_register_expires?: number | null;
+    sid?: string | null;
+    region?: string;
+    is_available?: boolean;
+    is_sms_capable?: boolean;
+    is_voice_capable?: boolean;
+    iso_country?: string;
+    locality?: string;
+    address_requirement?: string;
+    workspace_id?: string;
+    agency_workspace_id?: string | null;
+    created_at?: string;
+    updated_at?: string | null;
+    assistants?: string[];
+}
+
+/** POST /custom-numbers body. `trunk_pwd` is write-only: never logged, never read back. */
+export interface SynthflowCustomNumberImport {
+    workspace_id: string;
+    phone_number: string;
+    friendly_name?: string;
+    provider_name?: SynthflowProviderName;
+    /** Maps to `sip_term_uri`; required for `custom`. */
+    termination_uri?: string;
+    trunk_username?: string;
+    trunk_pwd?: string;
+    sip_outbound_proxy?: string;
+    sip_auth_username?: string;
+    uac_enabled?: boolean;
+    uac_register_expires?: number;
+}
+
+/** [CustomNumbersPostResponsesContentApplicationJsonSchemaResponse] */
+export interface SynthflowCustomNumberImported {
+    key?: string;
+    phone_number?: string;
+}
+
+/** PATCH /numbers/{phone_number_slug} body. */
+export interface SynthflowNumberPatchBody {
+    friendly_name?: string;
+    sip_term_uri?: string;
+    termination_uri?: string;
+    provider_name?: SynthflowProviderName;
+    trunk_username?: string;
+    trunk_pwd?: string;
+    sip_auth_username?: string;
+    sip_outbound_proxy?: string;
+    uac_enabled?: boolean;
+    uac_register_expires?: number;
+}
+
+// ─── Assistants ─────────────────────────────────────────────────────────────────────────────────────
+
+/** [AttachedPhoneNumber] */
+export interface SynthflowAttachedPhoneNumber {
+    number: string;
+    sid: string | null;
+    slug: string;
+}
+
+/** [AssistantsGetResponsesContentApplicationJsonSchemaResponseAssistants] (list item; the spec types the list as an object, it is an array). */
+export interface SynthflowAssistantListItem {
+    model_id: string;
+    name?: string;
+    /** [type] outbound | inbound | widget */
+    type?: string;
+    phone_number?: string;
+    description?: string;
+}
+
+/** [AssistantsGetResponsesContentApplicationJsonSchemaResponse] */
+export interface SynthflowAssistantListResponse {
+    pagination: SynthflowPagination;
+    assistants: SynthflowAssistantListItem[];
+}
+
+/** [AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponseAssistantsItems] */
+export interface SynthflowAssistantDetail extends SynthflowAssistantListItem {
+    attached_phone_numbers?: SynthflowAttachedPhoneNumber[];
+    /** Action ids; empty unless `include_actions=true`. */
+    actions?: string[];
+    input_variables?: { action_id: string; values: unknown[]; trigger_condition?: string | null }[];
+}
+
+/** [AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponse] */
+export interface SynthflowAssistantDetailResponse {
+    assistants: SynthflowAssistantDetail[];
+}
+
+/** [AttachPhoneNumbersToAssistantRequest1]: PUT /assistants/{model_id}/phone_numbers */
+export interface SynthflowAttachNumbersBody {
+    phone_number_slugs: string[];
+}
+
+// ─── Actions ────────────────────────────────────────────────────────────────────────────────────────
+
+/** [LiveTransferCreateDirectPhoneConfig] / [LiveTransferUpdateDirectPhoneConfig] (fields sipflow sends). */
+export interface SynthflowLiveTransferBody {
+    transfer_mode: SynthflowTransferMode;
+    phone: string;
+    instructions: string;
+    initiating_msg: string;
+    failed_msg?: string;
+    timeout?: number;
+    message_to_transfer_target?: string;
+    goodbye_msg?: string;
+    digits?: string;
+    stop_recording_after_transfer?: boolean;
+    human_detection?: boolean;
+    preserve_caller_id?: boolean;
+    screened?: boolean;
+}
+
+/**
+ * POST /actions and PUT /actions/{action_id} bodies are keyed by the action type. `name` (the action's
+ * display name) is not in the LIVE_TRANSFER schema; sipflow sends it inside the typed object the way
+ * CUSTOM_ACTION declares it (the schema allows additional properties).
+ */
+export interface SynthflowLiveTransferActionBody {
+    LIVE_TRANSFER: SynthflowLiveTransferBody & { name?: string };
+}
+
+/** [ActionsPostResponsesContentApplicationJsonSchemaResponse] */
+export interface SynthflowActionCreated {
+    action_id: string;
+    action_type?: string;
+    prompt_variables?: unknown[];
+}
+
+/**
+ * [ActionsGetResponsesContentApplicationJsonSchemaResponseActionsItems] /
+ * [ActionsActionIdGetResponsesContentApplicationJsonSchemaResponseActionsItems]. The spec declares no
+ * LIVE_TRANSFER configuration on read (shared/reference/synthflow-api.md §6); the sandbox returns the
+ * LIVE_TRANSFER object as written in the open `parameters_hard_coded` object, and the client also
+ * accepts a `LIVE_TRANSFER` key should the live API use one.
+ */
+export interface SynthflowActionItem {
+    action_id: string;
+    action_type?: string;
+    name?: string;
+    description?: string;
+    assistants?: string[];
+    parameters_hard_coded?: Record<string, unknown>;
+    LIVE_TRANSFER?: Partial<SynthflowLiveTransferBody>;
+}
+
+/** [ActionsGetResponsesContentApplicationJsonSchemaResponse] */
+export interface SynthflowActionListResponse {
+    pagination: SynthflowPagination;
+    actions: SynthflowActionItem[];
+}
+
+/** [ActionsActionIdGetResponsesContentApplicationJsonSchemaResponse] */
+export interface SynthflowActionDetailResponse {
+    actions: SynthflowActionItem[];
+}
+
+/** POST /actions/attach body (the `actions` variant): the assistant's whole action list. */
+export interface SynthflowAttachActionsBody {
+    model_id: string;
+    actions: string[];
+}

@@ -1,0 +1,11 @@
+export * from './api-types.js';
+export {
+    createSynthflowProvider,
+    liveTransferBody,
+    readLiveTransfer,
+    SYNTHFLOW_PAGE_SIZE,
+    SYNTHFLOW_PROFILE,
+    synthflowErrorMessage,
+    type SynthflowClient,
+    type SynthflowClientOptions,
+} from './client.js';

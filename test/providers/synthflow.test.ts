@@ -1,0 +1,277 @@
+/**
+ * The Synthflow provider over real HTTP: client → Prism validating proxy (Synthflow's OpenAPI file) →
+ * sandbox. Transport faults that Prism cannot carry go straight to the sandbox (`direct: true`).
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SynthflowClient } from '../../src/providers/synthflow/index.js';
+import { ProviderError, type LiveTransferConfig, type SynthflowNumberImport } from '../../src/providers/types.js';
+import { DEMO } from '../../src/sandbox/index.js';
+import { waitFor } from '../support/http.js';
+import { rejectionOf, startProviderTestEnv, type ProviderTestEnv } from '../support/providers.js';
+
+let t: ProviderTestEnv;
+
+beforeAll(async () => {
+    t = await startProviderTestEnv();
+});
+afterAll(async () => {
+    await t?.close();
+});
+beforeEach(() => t.resetAll());
+
+const S = DEMO.synthflow;
+const SUPPORT_DID = DEMO.dixa.dids.support;
+const SALES_DID = DEMO.dixa.dids.sales;
+
+function importOf(e164: string, extra: Partial<SynthflowNumberImport> = {}): SynthflowNumberImport {
+    return { e164, friendlyName: `sipflow: Acme / ${e164}`, terminationUri: 'acme.sip.dixa.com', ...extra };
+}
+
+const TRANSFER: LiveTransferConfig = {
+    transferMode: 'warm_transfer',
+    phone: `sip:${DEMO.dixa.dids.tier1}@acme.sip.dixa.com`,
+    instructions: 'The caller asks for a human',
+    initiatingMsg: 'One moment, I am transferring you.',
+    failedMsg: 'Nobody is free right now.',
+    timeout: 30,
+};
+
+const numbersIn = () => t.env.sandbox.state.synthflow.numbers;
+const actionsIn = () => t.env.sandbox.state.synthflow.actions;
+const transfersTo = (phone: string) => actionsIn().filter((a) => a.action_type === 'LIVE_TRANSFER' && a.config['phone'] === phone);
+
+describe('Synthflow provider: numbers', () => {
+    it('getNumber reads the flat detail; an unknown number is undefined', async () => {
+        const sf = t.synthflow();
+        expect(await sf.getNumber(S.unrelatedNumber)).toEqual({
+            e164: S.unrelatedNumber,
+            slug: S.unrelatedNumber.slice(1),
+            friendlyName: 'UK support line',
+            providerName: 'custom',
+            sipTermUri: 'pbx.acme.co.uk',
+            sipAuthUsername: null,
+            assistants: [S.assistants.uk],
+            isAvailable: false,
+        });
+        expect(await sf.getNumber('+4511111111')).toBeUndefined();
+        expect(t.requestsTo('GET', '/numbers/4511111111')[0]!.query).toBe(`workspace=${S.workspace}`);
+    });
+
+    it('importNumber sends a custom SIP import; trunk credentials only when given', async () => {
+        const sf = t.synthflow();
+        await sf.importNumber(importOf(SUPPORT_DID));
+        await sf.importNumber(importOf(SALES_DID, { trunkUsername: 'synthflow-acme', trunkPassword: 'pw-for-the-trunk' }));
+        const [plain, withCreds] = [numbersIn().find((n) => n.phone_number === SUPPORT_DID)!, numbersIn().find((n) => n.phone_number === SALES_DID)!];
+        expect(plain).toMatchObject({ provider_name: 'custom', sip_term_uri: 'acme.sip.dixa.com', trunk_username: null, trunk_pwd_sha256: null, workspace_id: S.workspace });
+        expect(withCreds).toMatchObject({ trunk_username: 'synthflow-acme', trunk_pwd_sha256: createHash('sha256').update('pw-for-the-trunk').digest('hex') });
+        expect(await sf.getNumber(SUPPORT_DID)).toMatchObject({ e164: SUPPORT_DID, friendlyName: `sipflow: Acme / ${SUPPORT_DID}`, sipTermUri: 'acme.sip.dixa.com', isAvailable: true, assistants: [] });
+    });
+
+    it('listNumbers pages until offset >= total_records, then GETs each detail', async () => {
+        const sf = t.synthflow({ pageSize: 2 });
+        const dids = [SUPPORT_DID, SALES_DID, DEMO.dixa.dids.main, '+4535550001', '+4535550002'];
+        for (const did of dids) await sf.importNumber(importOf(did));
+        t.timed.length = 0;
+        const numbers = await sf.listNumbers();
+        expect(numbers.map((n) => n.e164)).toEqual([S.unrelatedNumber, ...dids]);
+        expect(numbers.every((n) => n.providerName === 'custom' && n.sipTermUri !== null)).toBe(true);
+        expect(t.requestsTo('GET', '/numbers').map((r) => r.query)).toEqual([0, 2, 4].map((o) => `workspace=${S.workspace}&limit=2&offset=${o}`));
+        expect(t.timed.filter((r) => r.path.startsWith('/v2/numbers/'))).toHaveLength(6);
+    });
+
+    it('updateNumber patches only the given fields; an empty patch sends nothing', async () => {
+        const sf = t.synthflow();
+        await sf.importNumber(importOf(SUPPORT_DID));
+        await sf.updateNumber(SUPPORT_DID, { friendlyName: 'renamed', terminationUri: 'other.sip.dixa.com' });
+        expect(await sf.getNumber(SUPPORT_DID)).toMatchObject({ friendlyName: 'renamed', sipTermUri: 'other.sip.dixa.com' });
+        const before = t.timed.length;
+        await sf.updateNumber(SUPPORT_DID, {});
+        expect(t.timed.length).toBe(before);
+    });
+
+    it('POST answered 500 (nothing applied): re-read, absent, sent once more → one number', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=500*1');
+        await t.synthflow().importNumber(importOf(SUPPORT_DID));
+        expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
+        expect(t.requestsTo('POST', '/custom-numbers').map((r) => r.status)).toEqual([500, 200]);
+        expect(t.requestsTo('GET', '/numbers/4535551234').map((r) => r.status)).toEqual([404]);
+    });
+
+    it('a 403 (import not enabled) is reported with the vendor message, not retried', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=403*1');
+        const error = (await rejectionOf(() => t.synthflow().importNumber(importOf(SUPPORT_DID)))) as ProviderError;
+        expect(error).toMatchObject({ vendor: 'synthflow', operation: 'POST /custom-numbers', status: 403, kind: 'forbidden', outcome: 'failed' });
+        expect(error.message).toContain('Injected HTTP 403');
+        expect(t.requestsTo('POST', '/custom-numbers')).toHaveLength(1);
+    });
+
+    it('lost response on import (applied): re-read finds the number, no second POST', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=lost*1');
+        await t.synthflow({ direct: true }).importNumber(importOf(SUPPORT_DID));
+        expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
+        expect(t.requestsTo('POST', '/custom-numbers')).toHaveLength(1);
+    });
+
+    it('import timing out while the server works: re-sent (Synthflow refuses duplicates), one number', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=delay:1000*1');
+        await t.synthflow({ direct: true, timeoutMs: 300 }).importNumber(importOf(SUPPORT_DID));
+        await waitFor(() => t.requestsTo('POST', '/custom-numbers').length === 2, 10_000);
+        expect(t.requestsTo('POST', '/custom-numbers').map((r) => r.status).sort()).toEqual([200, 400]);
+        expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
+    });
+
+    it('malformed JSON on a read → invalid-response', async () => {
+        t.env.sandbox.setFaults('synthflow:GET:/numbers/*=malformed*1');
+        const error = (await rejectionOf(() => t.synthflow({ direct: true }).getNumber(S.unrelatedNumber))) as ProviderError;
+        expect(error).toMatchObject({ kind: 'invalid-response', outcome: 'failed', operation: 'GET /numbers/{phone_number_slug}' });
+    });
+});
+
+describe('Synthflow provider: assistants', () => {
+    it('getAssistant reads actions and attached numbers; unknown is undefined', async () => {
+        const sf = t.synthflow();
+        expect(await sf.getAssistant(S.assistants.uk)).toEqual({
+            modelId: S.assistants.uk,
+            name: 'Acme UK support',
+            type: 'inbound',
+            attachedNumbers: [S.unrelatedNumber],
+            actionIds: [S.actions.ukTransfer],
+        });
+        expect(await sf.getAssistant('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
+        expect(t.requestsTo('GET', `/assistants/${S.assistants.uk}`)[0]!.query).toBe('include_actions=true');
+    });
+
+    it('listAssistants pages, then reads each with its actions', async () => {
+        const assistants = await t.synthflow({ pageSize: 2 }).listAssistants();
+        expect(assistants.map((a) => a.modelId)).toEqual(Object.values(S.assistants));
+        expect(assistants.find((a) => a.modelId === S.assistants.support)!.actionIds).toEqual([S.actions.orderLookup]);
+        expect(t.requestsTo('GET', '/assistants/')).toHaveLength(3);
+    });
+
+    it('setAssistantNumbers sets the list by slug; detachNumber removes one and is safe to repeat', async () => {
+        const sf = t.synthflow();
+        await sf.importNumber(importOf(SUPPORT_DID));
+        await sf.importNumber(importOf(SALES_DID));
+        await sf.setAssistantNumbers(S.assistants.support, [SUPPORT_DID, SALES_DID]);
+        expect(t.env.sandbox.state.synthflow.assistants.find((a) => a.model_id === S.assistants.support)!.phone_number_slugs).toEqual(['4535551234', '4535555678']);
+        expect((await sf.getAssistant(S.assistants.support))!.attachedNumbers).toEqual([SUPPORT_DID, SALES_DID]);
+        expect(await sf.getNumber(SUPPORT_DID)).toMatchObject({ assistants: [S.assistants.support], isAvailable: false });
+        await sf.detachNumber(S.assistants.support, SALES_DID);
+        expect((await sf.getAssistant(S.assistants.support))!.attachedNumbers).toEqual([SUPPORT_DID]);
+        // Not attached any more: the API says 400; the provider re-reads and finds the goal met.
+        await sf.detachNumber(S.assistants.support, SALES_DID);
+        expect(t.requestsTo('DELETE', `/assistants/${S.assistants.support}/phone_numbers/4535555678`).map((r) => r.status)).toEqual([200, 400]);
+    });
+
+    it('a number serving another inbound assistant: the vendor\'s detail.description, kind client', async () => {
+        const error = (await rejectionOf(() => t.synthflow().setAssistantNumbers(S.assistants.support, [S.unrelatedNumber]))) as ProviderError;
+        expect(error).toMatchObject({ status: 400, kind: 'client', operation: 'PUT /assistants/{model_id}/phone_numbers' });
+        expect(error.message).toContain(`is already attached to the inbound assistant ${S.assistants.uk}`);
+    });
+
+    it('detaching from an unknown assistant is an error', async () => {
+        const error = (await rejectionOf(() => t.synthflow().detachNumber('00000000-0000-4000-8000-00000000dead', S.unrelatedNumber))) as ProviderError;
+        expect(error).toMatchObject({ status: 404, kind: 'not-found' });
+    });
+});
+
+describe('Synthflow provider: transfer actions', () => {
+    it('listActions and getAction read LIVE_TRANSFER configurations back; unknown is undefined', async () => {
+        const sf = t.synthflow({ pageSize: 2 });
+        const actions = await sf.listActions();
+        expect(actions.map((a) => a.actionId)).toEqual(Object.values(S.actions));
+        expect(t.requestsTo('GET', '/actions')).toHaveLength(2);
+        const uk = actions.find((a) => a.actionId === S.actions.ukTransfer)!;
+        expect(uk).toEqual({
+            actionId: S.actions.ukTransfer,
+            actionType: 'LIVE_TRANSFER',
+            name: 'Transfer to UK front desk',
+            liveTransfer: { transferMode: 'cold_transfer', phone: '+441134960000', instructions: 'The caller asks for a human', initiatingMsg: 'Transferring you now.', timeout: 30 },
+        });
+        expect(actions.find((a) => a.actionId === S.actions.orderLookup)!.liveTransfer).toBeUndefined();
+        expect(await sf.getAction(S.actions.ukTransfer)).toEqual(uk);
+        expect(await sf.getAction('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
+    });
+
+    it('createLiveTransfer → updateLiveTransfer (full object) → setAssistantActions (full list)', async () => {
+        const sf = t.synthflow();
+        const id = await sf.createLiveTransfer(TRANSFER, 'sipflow: Support DK → Phone – Tier 1');
+        expect(await sf.getAction(id)).toEqual({ actionId: id, actionType: 'LIVE_TRANSFER', name: 'sipflow: Support DK → Phone – Tier 1', liveTransfer: TRANSFER });
+
+        const updated: LiveTransferConfig = { transferMode: 'cold_transfer', phone: TRANSFER.phone, instructions: 'Only when asked', initiatingMsg: 'Transferring.' };
+        await sf.updateLiveTransfer(id, updated);
+        const record = actionsIn().find((a) => a.action_id === id)!;
+        expect(record.config).toEqual({ transfer_mode: 'cold_transfer', phone: TRANSFER.phone, instructions: 'Only when asked', initiating_msg: 'Transferring.' });
+        expect(record.name).toBe('sipflow: Support DK → Phone – Tier 1');
+
+        const current = (await sf.getAssistant(S.assistants.support))!.actionIds;
+        await sf.setAssistantActions(S.assistants.support, [...current, id]);
+        expect((await sf.getAssistant(S.assistants.support))!.actionIds).toEqual([S.actions.orderLookup, id]);
+    });
+
+    it('lost response on create (applied): re-read by phone returns the same action, no duplicate', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/actions=lost*1');
+        const id = await t.synthflow({ direct: true }).createLiveTransfer(TRANSFER, 'sipflow transfer');
+        expect(transfersTo(TRANSFER.phone).map((a) => a.action_id)).toEqual([id]);
+        expect(t.requestsTo('POST', '/actions')).toHaveLength(1);
+    });
+
+    it('create answered 500 (nothing applied): re-read, absent, sent once more → one action', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/actions=500*1');
+        const id = await t.synthflow().createLiveTransfer(TRANSFER, 'sipflow transfer');
+        expect(transfersTo(TRANSFER.phone).map((a) => a.action_id)).toEqual([id]);
+        expect(t.requestsTo('POST', '/actions').map((r) => r.status)).toEqual([500, 200]);
+    });
+
+    it('create timing out while the server works is not re-sent: no duplicate action', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/actions=delay:1200*1');
+        const sf = t.synthflow({ direct: true, timeoutMs: 300 });
+        const error = (await rejectionOf(() => sf.createLiveTransfer(TRANSFER, 'sipflow transfer'))) as ProviderError;
+        expect(error).toMatchObject({ kind: 'timeout', outcome: 'unknown', operation: 'POST /actions' });
+        await waitFor(() => transfersTo(TRANSFER.phone).length === 1, 10_000);
+        expect(t.requestsTo('POST', '/actions')).toHaveLength(1);
+    });
+
+    it('attach (full replace, idempotent) and PUT are retried on 503/502', async () => {
+        t.env.sandbox.setFaults('synthflow:POST:/actions/attach=503*1,synthflow:PUT:/actions/*=502*1');
+        const sf = t.synthflow();
+        await sf.setAssistantActions(S.assistants.sales, [S.actions.smsFollowUp]);
+        await sf.updateLiveTransfer(S.actions.ukTransfer, { transferMode: 'warm_transfer', phone: '+441134960000', instructions: 'i', initiatingMsg: 'm' });
+        expect(t.requestsTo('POST', '/actions/attach').map((r) => r.status)).toEqual([503, 200]);
+        expect(t.requestsTo('PUT', `/actions/${S.actions.ukTransfer}`).map((r) => r.status)).toEqual([502, 200]);
+        expect(sf.stats.retries).toBe(2);
+        expect(sf.stats.byOperation.get('POST /actions/attach')).toBe(2);
+    });
+});
+
+describe('Synthflow provider: errors and retries', () => {
+    it('a wrong key: one request, one auth error without the key', async () => {
+        const wrong = 'sf-key-that-is-wrong-91b2';
+        const error = (await rejectionOf(() => t.synthflow({ apiKey: wrong }).listActions())) as ProviderError;
+        expect(error).toMatchObject({ vendor: 'synthflow', status: 401, kind: 'auth', outcome: 'failed', operation: 'GET /actions' });
+        expect(error.message).toBe('Synthflow GET /actions was refused: Synthflow rejected the API key (401 Unauthorized): Invalid or missing API key');
+        expect(error.message).not.toContain(wrong);
+        expect(t.timed).toHaveLength(1);
+    });
+
+    it('429 (with and without Retry-After) and 5xx on reads are retried', async () => {
+        t.env.sandbox.setFaults('synthflow:GET:/actions=429*1,synthflow:GET:/assistants/*=429:1*1,synthflow:GET:/numbers=502*1');
+        const sf: SynthflowClient = t.synthflow();
+        await sf.listActions();
+        await sf.getAssistant(S.assistants.support);
+        await sf.listNumbers();
+        expect(t.requestsTo('GET', '/actions').map((r) => r.status)).toEqual([429, 200]);
+        const [throttled, retried] = t.requestsTo('GET', `/assistants/${S.assistants.support}`);
+        expect(throttled!.status).toBe(429);
+        expect(retried!.startedAt - throttled!.finishedAt).toBeGreaterThanOrEqual(900);
+        expect(t.requestsTo('GET', '/numbers').map((r) => r.status)).toEqual([502, 200]);
+        expect(sf.stats.retries).toBe(3);
+    });
+
+    it('a connection reset on a read is retried', async () => {
+        t.env.sandbox.setFaults('synthflow:GET:/actions=reset*1');
+        expect(await t.synthflow({ direct: true }).listActions()).toHaveLength(3);
+        expect(t.requestsTo('GET', '/actions').map((r) => r.status)).toEqual([null, 200]);
+    });
+});
