@@ -1,4 +1,4 @@
-import { AstUtils, GrammarAST, TextDocument, isCompositeCstNode, URI, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
+import { AstUtils, GrammarAST, GrammarUtils, TextDocument, isCompositeCstNode, URI, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
 import {
     DefaultCompletionProvider,
     type CompletionAcceptor,
@@ -7,7 +7,7 @@ import {
     type NextFeature,
 } from 'langium/lsp';
 import { CompletionItemKind, CompletionList, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position } from 'vscode-languageserver';
-import type { SipflowFile } from '../generated/ast.js';
+import type { SecretValue, SipflowFile } from '../generated/ast.js';
 import { isCredentialsTrunkAuth } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import type { SipflowServices } from '../sipflow-module.js';
@@ -77,7 +77,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
     }
 
     protected override completionForKeyword(context: CompletionContext, keyword: GrammarAST.Keyword, acceptor: CompletionAcceptor): MaybePromise<void> {
-        if (!this.filterKeyword(context, keyword)) return;
+        if (!this.filterKeyword(context, keyword) || this.isSettingAlreadyWritten(context, keyword)) return;
         const rule = ruleOf(keyword);
         const doc = keywordDoc(keyword.value, rule);
         const isValue = rule !== undefined && VALUE_RULES.has(rule);
@@ -88,6 +88,21 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
             documentation: doc === undefined ? undefined : { kind: 'markdown', value: doc },
             sortText: isValue ? '0' : '1',
         });
+    }
+
+    /**
+     * A setting that may be written once per block (`did`, `timeout`…) is not proposed again in a block that has
+     * it, unless the cursor is on that very keyword (the user is retyping it).
+     */
+    protected isSettingAlreadyWritten(context: CompletionContext, keyword: GrammarAST.Keyword): boolean {
+        const node = context.node;
+        const group: unknown = keyword.$container;
+        if (!node || ruleOf(keyword) !== node.$type || !GrammarAST.isGroup(group)) return false;
+        const assignment = group.elements[group.elements.indexOf(keyword) + 1];
+        if (!GrammarAST.isAssignment(assignment) || assignment.operator === '+=') return false;
+        if ((node as unknown as Record<string, unknown>)[assignment.feature] === undefined) return false;
+        const written = GrammarUtils.findNodeForKeyword(node.$cstNode, keyword.value);
+        return !(written && written.offset <= context.offset && context.offset <= written.end);
     }
 
     /** A one-line summary shown next to a value keyword in the completion list. */
@@ -105,7 +120,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         const names = new Set<string>();
         if (setting) names.add(DEFAULT_ENV_REFS[setting]);
         names.add(DEFAULT_ENV_REFS.username).add(DEFAULT_ENV_REFS.password);
-        for (const name of this.envRefsInWorkspace()) names.add(name);
+        for (const name of this.envRefsInWorkspace(context)) names.add(name);
         let rank = 0;
         for (const name of names) {
             const isDefault = name === DEFAULT_ENV_REFS.username || name === DEFAULT_ENV_REFS.password;
@@ -121,9 +136,14 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         }
     }
 
-    /** Every `env:` reference of trunk credentials in the workspace's files (one synthflow block per file: cheap). */
-    protected envRefsInWorkspace(): string[] {
+    /**
+     * Every `env:` reference of trunk credentials in the workspace's files (one synthflow block per file: cheap),
+     * except the one being typed.
+     */
+    protected envRefsInWorkspace(context: CompletionContext): string[] {
         const result: string[] = [];
+        const typing = (value: SecretValue) => AstUtils.getDocument(value) === context.document
+            && value.$cstNode !== undefined && value.$cstNode.offset <= context.offset && context.offset <= value.$cstNode.end;
         for (const document of this.documents.all) {
             const integration = (document.parseResult?.value as SipflowFile | undefined)?.integration;
             if (!integration) continue;
@@ -131,7 +151,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
                 const auth = block.trunkAuth;
                 if (!isCredentialsTrunkAuth(auth)) continue;
                 for (const value of [auth.username, auth.password]) {
-                    if (value?.env !== undefined) result.push(value.env);
+                    if (value?.env !== undefined && !typing(value)) result.push(value.env);
                 }
             }
         }

@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expectCompletion } from 'langium/test';
+import { CompletionItemKind, type CompletionItem, type CompletionList } from 'vscode-languageserver';
+import { EXAMPLE, exampleWith } from './helpers.js';
+import { editor, openFiles } from './editor-helpers.js';
+import { SYNTHFLOW_REGION_FACTS } from '../../src/vendors/synthflow-facts.js';
+
+const complete = expectCompletion(editor.Sipflow);
+
+/** Runs completion at `<|>` and hands the list to `check`. */
+async function completionAt(text: string, check: (list: CompletionList) => void): Promise<void> {
+    await complete({ text, index: 0, assert: check, disposeAfterCheck: true });
+}
+
+const labels = (list: CompletionList) => list.items.map(item => item.label);
+const item = (list: CompletionList, label: string): CompletionItem => {
+    const found = list.items.find(candidate => candidate.label === label);
+    if (!found) throw new Error(`no completion item ${label} in ${labels(list).join(', ')}`);
+    return found;
+};
+const markdown = (completion: CompletionItem) => (typeof completion.documentation === 'object' ? completion.documentation.value : completion.documentation);
+
+describe('completion: keywords in context', () => {
+    it('offers the settings a department does not have yet, with their documentation', async () => {
+        const text = 'integration a {\n  department d {\n    did "+4535551234"\n    <|>\n  }\n}';
+        await complete({ text, index: 0, expectedItems: ['flow', 'assistant', 'timeout', 'fallback', 'uui', 'escalate'], disposeAfterCheck: true });
+        await completionAt(text, list => {
+            expect(item(list, 'timeout').kind).toBe(CompletionItemKind.Keyword);
+            expect(markdown(item(list, 'timeout'))).toContain('5s–300s');
+        });
+    });
+
+    it('still offers the keyword being retyped', async () => {
+        await completionAt(exampleWith('    timeout 30s\n    fallback tier1', '    time<|>out 30s\n    fallback tier1'), list => {
+            expect(labels(list)).toEqual(['timeout']);
+        });
+    });
+
+    it('offers the members of an integration and the settings of an escalation', async () => {
+        await complete({ text: 'integration a {\n  <|>\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department'], disposeAfterCheck: true });
+        await complete({ text: 'integration a { queue q { did "+4570101111" } department d { escalate q { <|> } } }', index: 0, expectedItems: ['mode', 'when', 'say', 'failed'], disposeAfterCheck: true });
+        await complete({ text: '<|>', index: 0, expectedItems: ['integration'], disposeAfterCheck: true });
+    });
+
+    it('offers no keywords where a new name is written (names may be spelled like soft keywords)', async () => {
+        await completionAt('integration a {\n  queue <|>\n}', list => expect(labels(list)).toEqual([]));
+    });
+});
+
+describe('completion: queue references', () => {
+    it('offers the queues of the file for fallback and escalate, as queues', async () => {
+        await completionAt(exampleWith('fallback tier1', 'fallback <|>'), list => {
+            expect(labels(list)).toEqual(['tier1', 'sales_desk']);
+            expect(item(list, 'tier1').kind).toBe(CompletionItemKind.Struct);
+        });
+        await completionAt(exampleWith('escalate sales_desk', 'escalate <|>'), list => expect(labels(list)).toEqual(['tier1', 'sales_desk']));
+    });
+
+    it('filters by the typed prefix and replaces it', async () => {
+        await completionAt(exampleWith('fallback tier1', 'fallback ti<|>'), list => {
+            expect(labels(list)).toEqual(['tier1']);
+            const edit = item(list, 'tier1').textEdit as { range: { start: { character: number }; end: { character: number } } };
+            expect(edit.range.end.character - edit.range.start.character).toBe('ti'.length);
+        });
+    });
+
+    it('offers queues declared in another file of the same integration, not those of another integration', async () => {
+        const { close } = await openFiles({
+            queues: 'integration acme {\n  queue remote {\n    did "+4570109999"\n  }\n}\n',
+            foreign: 'integration other {\n  queue alien {\n    did "+4570108888"\n  }\n}\n',
+        });
+        try {
+            await completionAt(exampleWith('fallback tier1', 'fallback <|>'), list => expect(labels(list)).toEqual(['tier1', 'sales_desk', 'remote']));
+        } finally {
+            await close();
+        }
+    });
+});
+
+describe('completion: values', () => {
+    it('offers the regions with their description and hosts from the facts table', async () => {
+        await completionAt(exampleWith('region eu', 'region <|>'), list => {
+            expect(labels(list)).toEqual(['global', 'us', 'eu']);
+            const eu = item(list, 'eu');
+            expect(eu.kind).toBe(CompletionItemKind.EnumMember);
+            expect(eu.detail).toBe(`${SYNTHFLOW_REGION_FACTS.eu.description} · ${SYNTHFLOW_REGION_FACTS.eu.sipHost}`);
+            expect(markdown(eu)).toContain('`sip.eu.synthflow.ai:32681`');
+            expect(markdown(eu)).toContain('34.185.212.150');
+        });
+    });
+
+    it('offers the transfer modes, each with a doc', async () => {
+        await completionAt(exampleWith('mode warm', 'mode <|>'), list => {
+            expect(labels(list)).toEqual(['warm', 'warm-with-context', 'cold']);
+            expect(item(list, 'warm').detail).toBe('Synthflow warm_transfer (default)');
+            expect(markdown(item(list, 'cold'))).toContain('SIP REFER');
+            expect(markdown(item(list, 'warm-with-context'))).toContain('warm_transfer_with_context');
+        });
+    });
+
+    it('offers the queue kinds and the UUI key', async () => {
+        await completionAt(exampleWith('kind ring-group', 'kind <|>'), list => expect(labels(list)).toEqual(['queue', 'ring-group']));
+        await completionAt(exampleWith('uui phone_number', 'uui <|>'), list => expect(labels(list)).toEqual(['phone_number']));
+    });
+});
+
+describe('completion: env references for trunk credentials', () => {
+    it('offers the default for the setting first, then the other default, then names used in the workspace', async () => {
+        const { close } = await openFiles({ other: 'integration x {\n  synthflow {\n    trunk-auth credentials {\n      username env:ZED\n      password env:ACME_PW\n    }\n  }\n}\n' });
+        try {
+            await completionAt(exampleWith('trunk-auth ip', 'trunk-auth credentials {\n      username <|>\n    }'), list => {
+                expect(labels(list)).toEqual(['env:DIXA_SIP_USERNAME', 'env:DIXA_SIP_PASSWORD', 'env:ACME_PW', 'env:ZED']);
+                expect(item(list, 'env:DIXA_SIP_USERNAME').preselect).toBe(true);
+                expect(item(list, 'env:ZED').kind).toBe(CompletionItemKind.Variable);
+            });
+        } finally {
+            await close();
+        }
+    });
+
+    it('completes after a bare "env:" and replaces it', async () => {
+        const text = exampleWith('trunk-auth ip', 'trunk-auth credentials { password env:<|> }');
+        await completionAt(text, list => {
+            expect(labels(list)).toEqual(['env:DIXA_SIP_PASSWORD', 'env:DIXA_SIP_USERNAME']);
+            const edit = item(list, 'env:DIXA_SIP_PASSWORD').textEdit as { range: { start: { line: number; character: number }; end: { character: number } } };
+            const line = text.split('\n')[edit.range.start.line];
+            expect(line.slice(edit.range.start.character, edit.range.end.character)).toBe('env:');
+        });
+    });
+
+    it('filters by a partly typed name and does not propose the name being typed', async () => {
+        await completionAt(exampleWith('trunk-auth ip', 'trunk-auth credentials { password env:DIXA_SIP_P<|> }'), list => {
+            expect(labels(list)).toEqual(['env:DIXA_SIP_PASSWORD']);
+        });
+    });
+});
+
+describe('completion speed', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /** A file of the size the benchmark uses: 10,000 departments, about 100,000 lines. */
+    function bigFile(departments: number): string {
+        const parts = ['integration big {', '  dixa {\n    sip-domain "big.sip.dixa.com"\n    allowlist synthflow\n  }', '  synthflow {\n    region eu\n    workspace "w"\n  }', '  queue tier1 {\n    name "T"\n    did "+4570101111"\n  }'];
+        for (let i = 0; i < departments; i++) {
+            parts.push(`  department d${i} {\n    did "+4535${String(100000 + i).slice(-6)}"\n    assistant "b336ab4e-8f1e-4b6c-aca1-${String(i).padStart(12, '0')}"\n    timeout 30s\n    fallback tier1\n    escalate tier1 {\n      mode warm\n    }\n  }`);
+        }
+        return `${parts.join('\n')}\n}\n`;
+    }
+
+    it('parses only the integration header and the current member, so completion stays fast on 10,000 departments', async () => {
+        const text = bigFile(10_000);
+        const { docs, close } = await openFiles({ big: text });
+        try {
+            const document = docs.big;
+            const parse = vi.spyOn(editor.Sipflow.parser.CompletionParser, 'parse');
+            const run = (offset: number) => editor.Sipflow.lsp.CompletionProvider!.getCompletion(document, {
+                textDocument: { uri: document.uri.toString() },
+                position: document.textDocument.positionAt(offset),
+            });
+            const lastFallback = text.lastIndexOf('fallback tier1') + 'fallback '.length;
+            const middleFallback = text.indexOf('fallback tier1', text.length / 2) + 'fallback '.length;
+            expect(labels((await run(lastFallback))!)).toEqual(['tier1']);
+            expect(labels((await run(middleFallback))!)).toEqual(['tier1']);
+            expect(parse).toHaveBeenCalled();
+            const longestParsed = Math.max(...parse.mock.calls.map(([input]) => input.length));
+            expect(longestParsed).toBeLessThan(1_000);
+
+            const timings: number[] = [];
+            for (let i = 0; i < 7; i++) {
+                const start = performance.now();
+                await run(i % 2 === 0 ? lastFallback : middleFallback);
+                timings.push(performance.now() - start);
+            }
+            timings.sort((a, b) => a - b);
+            // The median, so that one garbage collection on a busy machine does not decide the result.
+            expect(timings[3]).toBeLessThan(50);
+        } finally {
+            await close();
+        }
+    });
+
+    it('falls back to a full parse when the parsed document is stale, and then still finds the right features', async () => {
+        const { docs, close } = await openFiles({ main: EXAMPLE });
+        try {
+            const provider = editor.Sipflow.lsp.CompletionProvider as unknown as { shortenedPrefix(document: unknown, offset: number): string | undefined };
+            const text = EXAMPLE;
+            const offset = text.indexOf('fallback sales_desk') + 'fallback '.length;
+            const prefix = provider.shortenedPrefix(docs.main.textDocument, offset);
+            expect(prefix).toBe(`${text.slice(0, text.indexOf('{') + 1)}\n${text.slice(text.indexOf('  department sales') + 2, offset)}`);
+            const stale = { ...docs.main.textDocument, uri: docs.main.textDocument.uri, getText: () => `${text} ` };
+            expect(provider.shortenedPrefix(stale, offset)).toBeUndefined();
+        } finally {
+            await close();
+        }
+    });
+});
