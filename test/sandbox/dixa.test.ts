@@ -241,6 +241,13 @@ describe('GET /v1/agents (paginated)', () => {
         expectMessage(await dixa('GET', '/agents?email=a%40b.c&phone=%2B4511111111'), 400, /both/);
     });
 
+    it('GET /v1/agents/{id}: one agent, 404 when absent', async () => {
+        const res = await dixa('GET', `/agents/${D.agentIds[2]}`);
+        expectStatus(res, 200);
+        expect(res.body.data).toMatchObject({ id: D.agentIds[2], displayName: 'Clara Hansen', roles: ['Agent'] });
+        expectMessage(await dixa('GET', `/agents/${UNKNOWN_UUID}`), 404);
+    });
+
     it('refuses a pageKey it did not make', async () => {
         expectMessage(await dixa('GET', '/agents?pageKey=bm90LWEta2V5'), 400, /pageKey/);
     });
