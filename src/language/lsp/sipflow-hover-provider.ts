@@ -1,12 +1,12 @@
-import { AstUtils, CstUtils, GrammarAST, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
-import { MultilineCommentHoverProvider } from 'langium/lsp';
+import { AstUtils, CstUtils, GrammarAST, type AstNode, type CstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
+import { MultilineCommentHoverProvider, type LangiumServices } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Department, Integration, Queue } from '../generated/ast.js';
-import { isDepartment, isIntegration, isQueue } from '../generated/ast.js';
+import { isAllowlist, isDepartment, isIntegration, isQueue } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import { checkDid } from '../values/phone-number.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
-import { DEFAULT_UUI_KEY, numberSlug } from '../../vendors/synthflow-facts.js';
+import { DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, numberSlug } from '../../vendors/synthflow-facts.js';
 import {
     canonicalDid,
     departmentSipAddress,
@@ -24,13 +24,20 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
  * with, derived from the declarations, so that nobody has to assemble a SIP URI by hand.
  */
 export class SipflowHoverProvider extends MultilineCommentHoverProvider {
+    private readonly documents: LangiumDocuments;
+
+    constructor(services: LangiumServices) {
+        super(services);
+        this.documents = services.shared.workspace.LangiumDocuments;
+    }
+
     override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
         const root = document.parseResult.value.$cstNode;
         if (root) {
             // DIDs are strings, which the default provider does not look at.
             const leaf = CstUtils.findLeafNodeAtOffset(root, document.textDocument.offsetAt(params.position));
-            const didHover = leaf && this.getDidHover(leaf);
-            if (didHover) return { contents: { kind: 'markdown', value: didHover }, range: leaf.range };
+            const own = leaf && (this.getDidHover(leaf) ?? this.getAllowlistSynthflowHover(leaf));
+            if (own) return { contents: { kind: 'markdown', value: own }, range: leaf.range };
         }
         return super.getHoverContent(document, params);
     }
@@ -55,7 +62,7 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
     }
 
     protected departmentHover(department: Department): string {
-        const settings = integrationSettingsOf(department);
+        const settings = integrationSettingsOf(department, this.documents);
         const lines = [`**department ${department.name}**${department.flow !== undefined ? ` · Dixa phone flow "${department.flow}"` : ''}`, ''];
         lines.push(`- Dixa's transfer step dials ${showDerived(departmentSipAddress(department, settings))}`);
         lines.push(`- with the UUI header \`${department.uui ?? DEFAULT_UUI_KEY}={caller's E.164 number}\``);
@@ -77,12 +84,12 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
 
     protected queueHover(queue: Queue): string {
         const title = `**queue ${queue.name}**${queue.displayName !== undefined ? ` · Dixa queue "${queue.displayName}"` : ''}${queue.kind === 'ring-group' ? ' (ring group)' : ''}`;
-        return `${title}\n\n- reached at ${showDerived(queueEscalationUri(queue))}`;
+        return `${title}\n\n- reached at ${showDerived(queueEscalationUri(queue, integrationSettingsOf(queue, this.documents)))}`;
     }
 
     protected integrationHover(integration: Integration): string {
         const { queues, departments } = integrationParts(integration);
-        const { region, sipDomain } = integrationSettingsOf(integration);
+        const { region, sipDomain } = integrationSettingsOf(integration, this.documents);
         return [
             `**integration ${integration.name}**`,
             '',
@@ -90,6 +97,15 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
             `- Synthflow region ${region !== undefined ? `\`${region}\`` : '_not declared_'}`,
             `- ${queues.length} queue${queues.length === 1 ? '' : 's'}, ${departments.length} department${departments.length === 1 ? '' : 's'} in this file`,
         ].join('\n');
+    }
+
+    /** `allowlist synthflow`: the IPs it stands for in the declared region. */
+    protected getAllowlistSynthflowHover(leaf: CstNode): string | undefined {
+        if (!isAllowlist(leaf.astNode) || leaf.text !== 'synthflow' || !GrammarAST.isKeyword(leaf.grammarSource)) return undefined;
+        const region = integrationSettingsOf(leaf.astNode, this.documents).region;
+        if (region === undefined) return keywordDoc('synthflow', 'Allowlist');
+        const ips = SYNTHFLOW_REGION_FACTS[region].signallingIps;
+        return `**allowlist synthflow**: Dixa accepts INVITEs from Synthflow's ${region} signalling IPs ${ips.map(ip => `\`${ip}\``).join(', ')}.`;
     }
 
     /** A `did "…"` string: its canonical form, country and Synthflow slug, or why it is not a number. */
