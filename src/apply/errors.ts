@@ -1,0 +1,34 @@
+import type { PlanItem } from '../plan/types.js';
+
+/** apply refused to start: the plan has conflicts. Nothing was changed. */
+export class PlanConflictError extends Error {
+    constructor(readonly conflicts: readonly PlanItem[]) {
+        const lines = conflicts.map(c => `  ! ${c.summary}${c.detail ? `\n      ${c.detail}` : ''}`);
+        super(`The plan has ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}; nothing was applied. Resolve ${conflicts.length === 1 ? 'it' : 'them'} and plan again:\n${lines.join('\n')}`);
+        this.name = 'PlanConflictError';
+    }
+}
+
+/**
+ * A saved plan no longer matches: the `.sipflow` files or the live accounts changed since it was made
+ * (Terraform's stale-plan rule). Nothing was changed.
+ */
+export class StalePlanError extends Error {
+    constructor(
+        readonly reason: 'source' | 'live',
+        /** For `live`: the sections that changed (`synthflow numbers`, `dixa queues`, …). */
+        readonly changed: readonly string[],
+        message: string,
+    ) {
+        super(message);
+        this.name = 'StalePlanError';
+    }
+}
+
+/** A step cannot run for a reason of ours, before any request (e.g. a missing environment variable). */
+export class StepPreconditionError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = 'StepPreconditionError';
+    }
+}

@@ -1,0 +1,57 @@
+/**
+ * The human report of an apply: what was done, what failed (with the vendor's message), what was not
+ * attempted and why, and what to do next.
+ */
+import type { ApplyResult, StepOutcome } from './types.js';
+
+export interface ApplyRenderOptions {
+    readonly color?: boolean;
+}
+
+export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions = {}): string {
+    const color = options.color ?? false;
+    const paint = (code: number, close: number) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[${close}m` : s);
+    const green = paint(32, 39), red = paint(31, 39), yellow = paint(33, 39), dim = paint(2, 22), bold = paint(1, 22);
+    const { counts } = result;
+    const attempted = result.outcomes.length - counts.excluded;
+    const lines: string[] = [];
+
+    const section = (title: string, outcomes: readonly StepOutcome[], render: (o: StepOutcome) => string[]) => {
+        if (outcomes.length === 0) return;
+        lines.push('', bold(title));
+        for (const outcome of outcomes) lines.push(...render(outcome));
+    };
+    const of = (...statuses: StepOutcome['status'][]) => result.outcomes.filter(o => statuses.includes(o.status));
+
+    section('Done', of('succeeded'), o => [green(`  ✓ ${o.summary}`) + dim(`  — ${o.message}`)]);
+    section('Failed', of('failed'), o => [
+        red(`  ✗ ${o.summary}`),
+        `      ${o.error?.message ?? 'failed'}`,
+        ...(o.error?.outcome === 'unknown' ? [yellow('      The outcome is unknown: the change may have been made. The next plan shows whether it was.')] : []),
+    ]);
+    section('Not attempted', of('skipped', 'cancelled'), o => [
+        yellow(`  · ${o.summary}`),
+        dim(`      ${o.message ?? ''}${o.error ? ` (${o.error.message})` : ''}`),
+    ]);
+    section('Not run without --prune', of('excluded'), o => [dim(`  - ${o.summary}`)]);
+
+    const head = (() => {
+        switch (result.status) {
+            case 'nothing-to-do':
+                return counts.excluded > 0
+                    ? `Nothing applied: only detaching what the file no longer declares remains, which needs --prune.`
+                    : 'Nothing to apply: the accounts already match the file.';
+            case 'succeeded':
+                return green(`Apply complete: ${counts.succeeded} of ${attempted} step${attempted === 1 ? '' : 's'} done.`);
+            case 'cancelled':
+                return yellow(`Apply cancelled: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ${counts.skipped + counts.cancelled} not attempted.`);
+            default:
+                return red(`Apply ${result.status === 'failed' ? 'failed' : 'incomplete'}: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ${counts.skipped + counts.cancelled} not attempted.`);
+        }
+    })();
+    lines.push('', bold(head));
+    if (!result.ok) {
+        lines.push('Nothing was rolled back: what is done stays done. Run `sipflow plan` to see what remains; `sipflow apply` again completes it.');
+    }
+    return `${lines.join('\n').replace(/^\n/, '')}\n`;
+}

@@ -1,0 +1,257 @@
+/**
+ * apply over real HTTP: the real providers against an in-process sandbox (demo seed).
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+    applyPlan,
+    applySavedPlan,
+    PlanConflictError,
+    renderApplyText,
+    StalePlanError,
+    type ApplyProgressEvent,
+} from '../../src/apply/index.js';
+import { sourceHashOf, type DesiredState } from '../../src/model/index.js';
+import { parsePlanJson, renderPlanJson, type Plan } from '../../src/plan/index.js';
+import { DEMO } from '../../src/sandbox/index.js';
+import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
+import { harness, type Harness } from './helpers.js';
+
+const SUPPORT = DEMO.synthflow.assistants.support;
+const SALES = DEMO.synthflow.assistants.sales;
+const ORDER_LOOKUP = DEMO.synthflow.actions.orderLookup;
+const TIER1_URI = 'sip:+4570101111@acme.sip.dixa.com';
+const SALES_URI = 'sip:+4570102222@acme.sip.dixa.com';
+
+let desired: DesiredState;
+let h: Harness | undefined;
+beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
+afterEach(async () => { await h?.close(); h = undefined; });
+
+const stepIds = (plan: Plan) => plan.items.filter(i => i.operation !== null).map(i => i.id);
+
+describe('first apply on the demo seed', () => {
+    it('applies every step, and the next plan is empty', async () => {
+        h = await harness(desired);
+        const plan = await h.plan(desired);
+        expect(plan.summary).toMatchObject({ create: 5, attach: 4, conflict: 0 });
+        const events: ApplyProgressEvent[] = [];
+        const result = await applyPlan(plan, h.providers, { onProgress: e => events.push(e) });
+        expect(result.status).toBe('succeeded');
+        expect(result.ok).toBe(true);
+        expect(result.counts).toEqual({ succeeded: 9, failed: 0, skipped: 0, cancelled: 0, excluded: 0 });
+        expect(events.filter(e => e.type === 'step-started')).toHaveLength(9);
+        expect(events.filter(e => e.type === 'step-succeeded').map(e => e.completed)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(renderApplyText(result).trimEnd().split('\n').at(-1)).toBe('Apply complete: 9 of 9 steps done.');
+
+        const again = await h.plan(desired);
+        expect(again.hasChanges).toBe(false);
+        expect(stepIds(again)).toEqual([]);
+        expect(again.summary).toEqual({ create: 0, update: 0, adopt: 0, attach: 0, orphan: 0, noOp: 8, conflict: 0, manual: 5 });
+    });
+
+    it('keeps the action that was already on the support assistant, and one made meanwhile', async () => {
+        h = await harness(desired);
+        const plan = await h.plan(desired);
+        // Someone attaches another action in Synthflow between plan and apply.
+        const smsFollowUp = DEMO.synthflow.actions.smsFollowUp;
+        await h.providers.synthflow.setAssistantActions(SUPPORT, [ORDER_LOOKUP, smsFollowUp]);
+        const result = await applyPlan(plan, h.providers);
+        expect(result.ok).toBe(true);
+        const support = await h.providers.synthflow.getAssistant(SUPPORT);
+        expect(support!.actionIds.slice(0, 2)).toEqual([ORDER_LOOKUP, smsFollowUp]);
+        expect(support!.actionIds).toHaveLength(3);
+        const transfer = await h.providers.synthflow.getAction(support!.actionIds[2]);
+        expect(transfer?.liveTransfer?.phone).toBe(TIER1_URI);
+        expect(transfer?.name).toBe('sipflow:acme/support escalate tier1');
+    });
+
+    it('creates nothing twice when applied twice from the same plan', async () => {
+        h = await harness(desired);
+        const plan = await h.plan(desired);
+        await applyPlan(plan, h.providers);
+        // A stale second run of the same plan: numbers re-imported are refused, actions already there are kept.
+        await applyPlan(plan, h.providers).catch(() => undefined);
+        const queues = (await h.providers.dixa.listQueues()).filter(q => q.name === 'Phone – Sales');
+        expect(queues).toHaveLength(1);
+        expect((await h.plan(desired)).hasChanges).toBe(false);
+    });
+});
+
+describe('partial failure', () => {
+    it('reports what was done, what failed with the vendor\'s message, what was not attempted; the next plan shows only the rest', async () => {
+        h = await harness(desired, { faults: `synthflow:PUT:/assistants/${SUPPORT}/phone_numbers=500` });
+        const plan = await h.plan(desired);
+        const result = await applyPlan(plan, h.providers);
+        expect(result.status).toBe('partial');
+        expect(result.ok).toBe(false);
+        expect(result.counts).toEqual({ succeeded: 6, failed: 1, skipped: 2, cancelled: 0, excluded: 0 });
+        const byId = new Map(result.outcomes.map(o => [o.id, o]));
+        const failed = byId.get(`synthflow/assistant/${SUPPORT}/numbers`)!;
+        expect(failed.status).toBe('failed');
+        expect(failed.error).toMatchObject({ vendor: 'synthflow', status: 500, operation: 'PUT /assistants/{model_id}/phone_numbers' });
+        expect(failed.error!.message).toContain('Synthflow');
+        expect(byId.get(`synthflow/assistant/${SUPPORT}/transfer/${TIER1_URI}`)).toMatchObject({
+            status: 'skipped',
+            blockedBy: `synthflow/assistant/${SUPPORT}/numbers`,
+            message: `not attempted: it depends on synthflow/assistant/${SUPPORT}/numbers, which failed`,
+        });
+        expect(byId.get(`synthflow/assistant/${SUPPORT}/actions`)).toMatchObject({ status: 'skipped', blockedBy: `synthflow/assistant/${SUPPORT}/transfer/${TIER1_URI}` });
+        // Independent steps still ran.
+        expect(byId.get(`synthflow/assistant/${SALES}/actions`)?.status).toBe('succeeded');
+        expect(byId.get('dixa/queue/Phone – Sales')?.status).toBe('succeeded');
+
+        const text = renderApplyText(result);
+        expect(text).toContain('\nFailed\n  ✗ attach +4535551234 to assistant');
+        expect(text).toContain(`\nNot attempted\n  · create LIVE_TRANSFER to ${TIER1_URI}`);
+        expect(text).toContain('Apply incomplete: 6 of 9 steps done, 1 failed, 2 not attempted.');
+        expect(text).toContain('Run `sipflow plan` to see what remains');
+
+        h.sandbox.clearFaults();
+        const remaining = await h.plan(desired);
+        expect(stepIds(remaining)).toEqual([
+            `synthflow/assistant/${SUPPORT}/numbers`,
+            `synthflow/assistant/${SUPPORT}/transfer/${TIER1_URI}`,
+            `synthflow/assistant/${SUPPORT}/actions`,
+        ]);
+        expect((await applyPlan(remaining, h.providers)).ok).toBe(true);
+        expect((await h.plan(desired)).hasChanges).toBe(false);
+    });
+
+    it('an action created but not attached is attached by the next run, never created twice', async () => {
+        h = await harness(desired, { faults: `synthflow:POST:/actions/attach=400` });
+        const first = await applyPlan(await h.plan(desired), h.providers);
+        expect(first.counts).toMatchObject({ succeeded: 7, failed: 2 });
+        h.sandbox.clearFaults();
+        const remaining = await h.plan(desired);
+        expect(remaining.items.filter(i => i.kind === 'create')).toEqual([]);
+        expect(stepIds(remaining)).toEqual([`synthflow/assistant/${SUPPORT}/actions`, `synthflow/assistant/${SALES}/actions`]);
+        expect((await applyPlan(remaining, h.providers)).ok).toBe(true);
+        const transfers = (await h.providers.synthflow.listActions()).filter(a => a.liveTransfer?.phone === TIER1_URI || a.liveTransfer?.phone === SALES_URI);
+        expect(transfers).toHaveLength(2);
+        expect((await h.plan(desired)).hasChanges).toBe(false);
+    });
+});
+
+describe('cancellation', () => {
+    it('stops scheduling, lets in-flight steps finish, reports, and the next plan shows the rest', async () => {
+        h = await harness(desired, { latencyMs: 30 });
+        const plan = await h.plan(desired);
+        const controller = new AbortController();
+        const result = await applyPlan(plan, h.providers, {
+            signal: controller.signal,
+            onProgress: e => { if (e.type === 'step-succeeded') controller.abort(); },
+        });
+        expect(result.status).toBe('cancelled');
+        expect(result.ok).toBe(false);
+        // The queue and the two imports were in flight together: they finish; nothing else starts.
+        expect(result.counts).toEqual({ succeeded: 3, failed: 0, skipped: 0, cancelled: 6, excluded: 0 });
+        expect(result.outcomes.filter(o => o.status === 'cancelled').every(o => o.message === 'not started: the run was cancelled')).toBe(true);
+        expect(renderApplyText(result)).toContain('Apply cancelled: 3 of 9 steps done, 0 failed, 6 not attempted.');
+
+        const remaining = await h.plan(desired);
+        expect(remaining.summary).toMatchObject({ create: 2, attach: 4 });
+        const rest = await applyPlan(remaining, h.providers);
+        expect(rest.ok).toBe(true);
+        expect((await h.plan(desired)).hasChanges).toBe(false);
+    });
+
+    it('an already-aborted signal starts nothing', async () => {
+        h = await harness(desired);
+        const controller = new AbortController();
+        controller.abort();
+        const result = await applyPlan(await h.plan(desired), h.providers, { signal: controller.signal });
+        expect(result.counts.cancelled).toBe(9);
+        expect(h.sandbox.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    });
+});
+
+describe('saved plans', () => {
+    it('applies a saved plan when nothing changed', async () => {
+        h = await harness(desired);
+        const saved = parsePlanJson(renderPlanJson(await h.plan(desired)));
+        const result = await applySavedPlan(saved, h.providers, { sourceHash: sourceHashOf([EXAMPLE]) });
+        expect(result.ok).toBe(true);
+        expect((await h.plan(desired)).hasChanges).toBe(false);
+    });
+
+    it('refuses when the file changed since', async () => {
+        h = await harness(desired);
+        const saved = parsePlanJson(renderPlanJson(await h.plan(desired)));
+        const error = await applySavedPlan(saved, h.providers, { sourceHash: sourceHashOf([`${EXAMPLE}// edited\n`]) }).catch(e => e);
+        expect(error).toBeInstanceOf(StalePlanError);
+        expect(error.reason).toBe('source');
+        expect(error.message).toMatch(/^The \.sipflow file changed since this plan was made .*: nothing was applied\./);
+        expect(h.sandbox.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    });
+
+    it('refuses when the live accounts changed since, naming what changed', async () => {
+        h = await harness(desired);
+        const saved = parsePlanJson(renderPlanJson(await h.plan(desired)));
+        await h.providers.dixa.createQueue({ name: 'Phone – Sales' });
+        const before = h.sandbox.requests.filter(r => r.method !== 'GET').length;
+        const error = await applySavedPlan(saved, h.providers, { sourceHash: desired.sourceHash }).catch(e => e);
+        expect(error).toBeInstanceOf(StalePlanError);
+        expect(error.reason).toBe('live');
+        expect(error.changed).toEqual(['dixa queues']);
+        expect(error.message).toBe('The live accounts changed since this plan was made (dixa queues): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.');
+        expect(h.sandbox.requests.filter(r => r.method !== 'GET').length).toBe(before);
+    });
+});
+
+describe('conflicts, orphans and credentials', () => {
+    it('refuses a plan with conflicts before any request', async () => {
+        h = await harness(desired);
+        const wrong = await desiredFrom(exampleWith(['assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', 'assistant "00000000-0000-4000-8000-000000000000"']));
+        const plan = await h.plan(wrong);
+        const before = h.sandbox.requests.length;
+        const error = await applyPlan(plan, h.providers).catch(e => e);
+        expect(error).toBeInstanceOf(PlanConflictError);
+        expect(error.message).toContain('assistant 00000000-0000-4000-8000-000000000000 does not exist in Synthflow workspace');
+        expect(h.sandbox.requests.length).toBe(before);
+    });
+
+    it('detaches a number the file no longer declares only with --prune, and never deletes it', async () => {
+        h = await harness(desired);
+        await applyPlan(await h.plan(desired), h.providers);
+        const withoutSales = await desiredFrom(exampleWith([/  department sales \{[^}]*\}\n/, '']));
+        const plan = await h.plan(withoutSales);
+        expect(plan.items.filter(i => i.kind === 'orphan').map(i => i.id)).toEqual(['synthflow/number/+4535555678']);
+
+        const kept = await applyPlan(plan, h.providers);
+        expect(kept.status).toBe('nothing-to-do');
+        expect(kept.outcomes).toMatchObject([{ id: 'synthflow/number/+4535555678', status: 'excluded' }]);
+        expect((await h.providers.synthflow.getNumber('+4535555678'))?.assistants).toEqual([SALES]);
+
+        const pruned = await applyPlan(plan, h.providers, { prune: true });
+        expect(pruned.ok).toBe(true);
+        const number = await h.providers.synthflow.getNumber('+4535555678');
+        expect(number).toBeDefined();
+        expect(number!.assistants).toEqual([]);
+        const after = await h.plan(withoutSales);
+        expect(after.hasChanges).toBe(false);
+    });
+
+    it('reads trunk credentials from env at apply time, and reports a missing variable by name', async () => {
+        const withCredentials = await desiredFrom(exampleWith(['trunk-auth ip', 'trunk-auth credentials { username env:ACME_SIP_USER password env:ACME_SIP_PASSWORD }']));
+        h = await harness(withCredentials);
+        const plan = await h.plan(withCredentials);
+
+        const missing = await applyPlan(plan, h.providers, { env: { ACME_SIP_USER: 'acme-trunk' } });
+        const imports = missing.outcomes.filter(o => o.id.startsWith('synthflow/number/'));
+        expect(imports.map(o => [o.status, o.error?.message])).toEqual([
+            ['failed', 'environment variable ACME_SIP_PASSWORD is not set (the trunk password for +4535551234): set it and run apply again'],
+            ['failed', 'environment variable ACME_SIP_PASSWORD is not set (the trunk password for +4535555678): set it and run apply again'],
+        ]);
+        expect(missing.outcomes.find(o => o.id === 'dixa/queue/Phone – Sales')?.status).toBe('succeeded');
+
+        const secret = 'pa55-w0rd-apply-test';
+        const result = await applyPlan(await h.plan(withCredentials), h.providers, { env: { ACME_SIP_USER: 'acme-trunk', ACME_SIP_PASSWORD: secret } });
+        expect(result.ok).toBe(true);
+        const record = h.sandbox.state.synthflow.numbers.find(n => n.phone_number === '+4535551234');
+        expect(record?.trunk_username).toBe('acme-trunk');
+        expect(record?.trunk_pwd_sha256).toBe(createHash('sha256').update(secret).digest('hex'));
+        expect(JSON.stringify(result)).not.toContain(secret);
+        expect(renderApplyText(result)).not.toContain(secret);
+    });
+});
