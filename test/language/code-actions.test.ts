@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
+import { EXAMPLE, exampleWith } from './helpers.js';
+import { applyEdits, editor, openFile } from './editor-helpers.js';
+
+/**
+ * Asserts that the only diagnostic with `code` in `input` has exactly one quick fix, marked preferred, that turns
+ * `input` into `expected`, and that the diagnostic is gone once the fix is applied. (The checks of Langium's
+ * testCodeAction, with awaited clean-up: its un-awaited disposal races with the next test's build when files of
+ * one integration are relinked together.)
+ */
+async function expectFix(input: string, code: string, expected: string): Promise<void> {
+    const fixes = await fixesFor(input, code);
+    expect(fixes).toHaveLength(1);
+    const [{ action, result }] = fixes;
+    expect(action.kind).toBe(CodeActionKind.QuickFix);
+    expect(action.isPreferred).toBe(true);
+    expect(action.diagnostics?.[0]?.code).toBe(code);
+    expect(result).toBe(expected);
+    const { doc, close } = await openFile(result);
+    const remaining = (doc.diagnostics ?? []).filter(d => d.code === code);
+    await close();
+    expect(remaining).toEqual([]);
+}
+
+/** All quick fixes offered for the one diagnostic with `code`, with the text each one produces. */
+async function fixesFor(input: string, code: string): Promise<Array<{ action: CodeAction; result: string }>> {
+    const { doc, close } = await openFile(input);
+    try {
+        const diagnostics = (doc.diagnostics ?? []).filter(d => d.code === code);
+        expect(diagnostics).toHaveLength(1);
+        const actions = (await editor.Sipflow.lsp.CodeActionProvider!.getCodeActions(doc, {
+            textDocument: { uri: doc.uri.toString() },
+            range: diagnostics[0].range,
+            context: { diagnostics, triggerKind: 1 },
+        })) as CodeAction[] | undefined;
+        return (actions ?? []).map(action => ({ action, result: applyEdits(doc, action.edit!.changes![doc.uri.toString()]) }));
+    } finally {
+        await close();
+    }
+}
+
+const ALLOWLIST_LINE = '    allowlist synthflow              // the Synthflow signalling IPs of the region below\n';
+
+describe('quick fixes', () => {
+    it('e164-not-canonical: rewrites the DID in canonical E.164', async () => {
+        await expectFix(exampleWith('"+4535551234"', '"+45 (35) 55-12 34"'), 'e164-not-canonical', EXAMPLE);
+    });
+
+    it('allowlist-missing: adds "allowlist synthflow" as the last line of the dixa block', async () => {
+        await expectFix(exampleWith(ALLOWLIST_LINE, ''), 'allowlist-missing', exampleWith(ALLOWLIST_LINE, '    allowlist synthflow\n'));
+    });
+
+    it('allowlist-missing: adds it before the brace of a dixa block written on one line', async () => {
+        const oneLine = exampleWith(/ {2}dixa \{[^}]*\}/, '  dixa { sip-domain "acme.sip.dixa.com" }');
+        await expectFix(oneLine, 'allowlist-missing', oneLine.replace('"acme.sip.dixa.com" }', '"acme.sip.dixa.com" allowlist synthflow }'));
+    });
+
+    it('escalation-not-sip: escalates to the queue that owns the number (preferred) or to its SIP URI on the Dixa domain', async () => {
+        const fixes = await fixesFor(exampleWith('escalate sales_desk', 'escalate "+45 70 10 22 22"'), 'escalation-not-sip');
+        expect(fixes.map(({ action }) => [action.title, action.isPreferred])).toEqual([
+            ['Escalate to queue sales_desk', true],
+            ['Escalate to "sip:+4570102222@acme.sip.dixa.com"', false],
+        ]);
+        expect(fixes[0].result).toBe(EXAMPLE);
+        expect(fixes[1].result).toBe(exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'));
+    });
+
+    it('escalation-not-sip: with no queue owning the number, the SIP URI is the preferred fix', async () => {
+        await expectFix(exampleWith('escalate sales_desk', 'escalate "+4570109999"'), 'escalation-not-sip', exampleWith('escalate sales_desk', 'escalate "sip:+4570109999@acme.sip.dixa.com"'));
+    });
+
+    it('escalation-wrong-domain: moves the URI onto the Dixa sip-domain', async () => {
+        await expectFix(exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.example.com"'), 'escalation-wrong-domain', exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'));
+    });
+
+    it('allowlist-incomplete: appends the missing IPs (preferred) or replaces the list with "allowlist synthflow"', async () => {
+        const input = exampleWith('allowlist synthflow', 'allowlist "34.89.186.33"');
+        const fixes = await fixesFor(input, 'allowlist-incomplete');
+        expect(fixes.map(({ action }) => [action.title, action.isPreferred])).toEqual([
+            ['Add 34.185.212.150, 35.242.217.198 to the allowlist', true],
+            ['Replace with "allowlist synthflow"', false],
+        ]);
+        expect(fixes[0].result).toBe(exampleWith('allowlist synthflow', 'allowlist "34.89.186.33", "34.185.212.150", "35.242.217.198"'));
+        expect(fixes[1].result).toBe(EXAMPLE);
+    });
+
+    it('cold-transfer-refer: switches mode cold to warm', async () => {
+        await expectFix(exampleWith('mode warm', 'mode cold'), 'cold-transfer-refer', EXAMPLE);
+    });
+
+    it('linking-error: declares the missing queue before the first department, indented like it', async () => {
+        const input = exampleWith('fallback tier1', 'fallback overflow');
+        const skeleton = '  queue overflow {\n    name "…"\n    did "+…"\n  }\n\n';
+        await expectFix(input, 'linking-error', input.replace('  department support {', `${skeleton}  department support {`));
+    });
+
+    it('linking-error: inserts the queue above the comment lines that document the first department', async () => {
+        const input = exampleWith('  department support {', '  // Danish support line\n  department support {').replace('escalate sales_desk', 'escalate vip');
+        await expectFix(input, 'linking-error', input.replace('  // Danish support line', '  queue vip {\n    name "…"\n    did "+…"\n  }\n\n  // Danish support line'));
+    });
+
+    it('timeout-range and timeout-unusual: use the recommended 30s', async () => {
+        await expectFix(exampleWith('timeout 30s', 'timeout 2s'), 'timeout-range', EXAMPLE);
+        await expectFix(exampleWith('timeout 30s', 'timeout 90s'), 'timeout-unusual', EXAMPLE);
+    });
+
+    it('plaintext-secret: replaces the literal with an env reference', async () => {
+        const input = exampleWith('trunk-auth ip', 'trunk-auth credentials {\n      username "acme-trunk"\n      password env:DIXA_SIP_PASSWORD\n    }');
+        await expectFix(input, 'plaintext-secret', input.replace('"acme-trunk"', 'env:DIXA_SIP_USERNAME'));
+    });
+
+    it('uui-key: uses phone_number', async () => {
+        await expectFix(exampleWith('uui phone_number', 'uui caller_id'), 'uui-key', EXAMPLE);
+    });
+
+    it('sip-domain-invalid: keeps only the host name when there is one', async () => {
+        await expectFix(exampleWith('"acme.sip.dixa.com"', '"sip:acme.sip.dixa.com"'), 'sip-domain-invalid', EXAMPLE);
+        expect(await fixesFor(exampleWith('"acme.sip.dixa.com"', '"not a domain"'), 'sip-domain-invalid')).toEqual([]);
+    });
+
+    it('offers nothing for diagnostics without a fix', async () => {
+        expect(await fixesFor(exampleWith('    fallback sales_desk\n', ''), 'fallback-missing')).toEqual([]);
+    });
+});
