@@ -263,11 +263,11 @@ describe('unknown routes', () => {
 describe('Dixa rate limit (10 req/s, burst 4, per token)', () => {
     it('answers 429 {message} to a burst beyond 4 and recovers as tokens refill', async () => {
         env.sandbox.setDixaRateLimit({ ratePerSecond: 10, burst: 4 });
-        const results = await Promise.all(Array.from({ length: 20 }, () => dixa('GET', '/organization')));
+        const results = await Promise.all(Array.from({ length: 40 }, () => dixa('GET', '/organization')));
         const statuses = results.map(r => r.status);
         const limited = results.filter(r => r.status === 429);
         expect(statuses.filter(s => s === 200).length).toBeGreaterThanOrEqual(4);
-        // 20 requests at once cannot all fit in a burst of 4 plus 10/s of refill.
+        // 40 requests at once cannot all fit in a burst of 4 plus 10/s of refill (that would take 3.6 s).
         expect(limited.length).toBeGreaterThanOrEqual(1);
         expect(statuses.every(s => s === 200 || s === 429)).toBe(true);
         for (const r of limited) {
@@ -294,7 +294,8 @@ describe('Dixa rate limit (10 req/s, burst 4, per token)', () => {
     });
 
     it('sends Retry-After when configured to', async () => {
-        env.sandbox.setDixaRateLimit({ ratePerSecond: 1, burst: 1, retryAfter: true });
+        // One token, refilled only after 100 s: the second request is limited however slow the machine.
+        env.sandbox.setDixaRateLimit({ ratePerSecond: 0.01, burst: 1, retryAfter: true });
         expectStatus(await direct('GET', '/organization'), 200);
         const limited = await direct('GET', '/organization');
         expect(limited.status).toBe(429);

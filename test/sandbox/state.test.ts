@@ -140,10 +140,10 @@ describe('admin surface (/_sandbox)', () => {
     });
 
     it('admin requests are not subject to vendor auth, latency or faults', async () => {
-        const sandbox = await start({ latencyMs: 2_000, faults: '*:*:*=503' });
+        const sandbox = await start({ latencyMs: 20_000, faults: '*:*:*=503' });
         const started = performance.now();
         expect((await call(`${sandbox.adminUrl}/health`)).status).toBe(200);
-        expect(performance.now() - started).toBeLessThan(1_500);
+        expect(performance.now() - started).toBeLessThan(10_000);
     });
 });
 

@@ -46,7 +46,7 @@ export interface ContractEnvironment {
 
 export interface ContractOptions {
     readonly sandbox?: SandboxOptions;
-    /** How long to wait for each Prism to accept requests. Default 60 s (a busy 2-core CI machine). */
+    /** How long to wait for each Prism to accept requests. Default 45 s (a busy 2-core CI machine; below vitest's 60 s hook timeout). */
     readonly prismStartTimeoutMs?: number;
 }
 
@@ -76,7 +76,7 @@ export async function startContractEnvironment(options: ContractOptions = {}): P
 
         const sandbox = await startSandbox(options.sandbox);
         cleanups.push(() => sandbox.close());
-        const timeoutMs = options.prismStartTimeoutMs ?? 60_000;
+        const timeoutMs = options.prismStartTimeoutMs ?? 45_000;
         const started = await Promise.allSettled([
             startPrismProxy(dixaSpec, sandbox.url, timeoutMs),
             startPrismProxy(synthflowSpec, sandbox.synthflowBaseUrl, timeoutMs),
