@@ -1,0 +1,201 @@
+import { parseOwnership } from '../model/ownership.js';
+import { DIXA_SIP_DOMAIN_SUFFIX } from '../vendors/dixa-facts.js';
+import {
+    DEFAULT_ESCALATION_SAY,
+    DEFAULT_ESCALATION_WHEN,
+    SYNTHFLOW_REGION_FACTS,
+    TRANSFER_MODES,
+    type SynthflowRegion,
+    type TransferModeKeyword,
+} from '../vendors/synthflow-facts.js';
+import { parseSipUri } from '../language/values/network.js';
+import type { LiveDixaQueue, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../providers/types.js';
+import type { PullSnapshot } from './snapshot.js';
+
+export interface PullOptions {
+    readonly region: SynthflowRegion;
+    readonly workspace: string;
+    /** Only numbers terminating on this Dixa SIP domain are pulled; default: `{organization subdomain}.sip.dixa.com`. */
+    readonly sipDomain?: string;
+    /** The integration name; default: the one sipflow's ownership markers name, else the organization's subdomain. */
+    readonly integration?: string;
+}
+
+export interface PulledConfiguration {
+    readonly text: string;
+    readonly integration: string;
+    readonly departments: number;
+    readonly queues: number;
+    /** What the file could not say from the live accounts, for the user to review. */
+    readonly notes: readonly string[];
+}
+
+interface PulledQueue {
+    readonly key: string;
+    readonly queue: LiveDixaQueue;
+    readonly did: string;
+}
+
+interface PulledEscalation {
+    readonly target: { readonly queue: PulledQueue } | { readonly uri: string };
+    readonly transfer: LiveTransferConfig;
+}
+
+interface PulledDepartment {
+    readonly key: string;
+    readonly number: LiveSynthflowNumber;
+    readonly assistant: LiveSynthflowAssistant;
+    readonly flow?: string;
+    readonly fallback?: PulledQueue;
+    readonly escalations: readonly PulledEscalation[];
+}
+
+const MODE_KEYWORDS = Object.fromEntries(Object.entries(TRANSFER_MODES).map(([keyword, mode]) => [mode, keyword])) as Record<string, TransferModeKeyword>;
+
+/**
+ * Turns a live snapshot into a formatted `.sipflow` file: numbers terminating on the Dixa SIP domain
+ * become departments (with their inbound assistant and its transfer actions back to Dixa), and the Dixa
+ * queues those reach become queues. Pure, so that the result can be tested without HTTP.
+ */
+export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullOptions): PulledConfiguration {
+    const notes: string[] = [];
+    const sipDomain = (options.sipDomain ?? `${snapshot.organization.subdomain}${DIXA_SIP_DOMAIN_SUFFIX}`).toLowerCase();
+    const numbers = snapshot.numbers
+        .filter(number => number.sipTermUri?.toLowerCase() === sipDomain)
+        .sort((a, b) => a.e164.localeCompare(b.e164));
+    const integration = options.integration ?? mostCommon(numbers.map(n => parseOwnership(n.friendlyName)?.integration)) ?? identifier(snapshot.organization.subdomain, 'dixa');
+
+    const assistantsById = new Map(snapshot.assistants.map(assistant => [assistant.modelId, assistant]));
+    const actionsById = new Map(snapshot.actions.map(action => [action.actionId, action]));
+    const queueKeys = new UniqueKeys();
+    const pulledQueues = new Map<string, PulledQueue>();
+    const sortedQueues = [...snapshot.queues].sort((a, b) => a.name.localeCompare(b.name));
+    /** The Dixa queue calls to `did` land in (by its phone usages), declared once per queue. */
+    const queueForDid = (did: string): PulledQueue | undefined => {
+        const queue = sortedQueues.find(q => (q.usages.PstnPhone ?? []).includes(did));
+        if (!queue) return undefined;
+        let pulled = pulledQueues.get(queue.id);
+        if (!pulled) {
+            pulled = { key: queueKeys.take(identifier(queue.name, 'queue')), queue, did: queueDid(queue, numbers) ?? did };
+            pulledQueues.set(queue.id, pulled);
+        }
+        return pulled;
+    };
+
+    const departmentKeys = new UniqueKeys();
+    const departments: PulledDepartment[] = [];
+    for (const number of numbers) {
+        const assistant = number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound')
+            ?? number.assistants.map(id => assistantsById.get(id)).find(a => a !== undefined);
+        if (!assistant) {
+            notes.push(`${number.e164} terminates on ${sipDomain} but is not attached to an assistant: left out.`);
+            continue;
+        }
+        const flow = snapshot.phoneFlows.find(f => f.contactEndpointId === number.e164)?.name;
+        const ownership = parseOwnership(number.friendlyName);
+        const key = departmentKeys.take(
+            ownership?.integration === integration ? ownership.department : identifier(flow ?? number.friendlyName ?? `line ${number.slug.slice(-4)}`, 'department'),
+        );
+        const escalations: PulledEscalation[] = [];
+        for (const actionId of assistant.actionIds) {
+            const transfer = actionsById.get(actionId)?.liveTransfer;
+            if (!transfer) continue;
+            const uri = parseSipUri(transfer.phone);
+            if (!uri.ok || uri.uri.host !== sipDomain) continue;
+            const queue = queueForDid(uri.uri.user);
+            escalations.push({ target: queue && queue.did === uri.uri.user && transfer.phone === `sip:${queue.did}@${sipDomain}` ? { queue } : { uri: transfer.phone }, transfer });
+        }
+        const fallback = queueForDid(number.e164);
+        if (!fallback) notes.push(`department ${key}: no Dixa queue lists ${number.e164} among its phone usages, so no fallback could be inferred.`);
+        departments.push({ key, number, assistant, flow, fallback, escalations });
+    }
+    if (departments.length === 0) notes.push(`No Synthflow number terminates on ${sipDomain}.`);
+    notes.push('Dixa flow steps cannot be read: timeouts are written as the recommended 30s; check them in the flow builder.');
+
+    const queues = [...pulledQueues.values()];
+    const text = print(integration, sipDomain, options, queues, departments);
+    return { text, integration, departments: departments.length, queues: queues.length, notes };
+}
+
+/** The queue's own DID: the first phone usage that is not a department's number. */
+function queueDid(queue: LiveDixaQueue, numbers: readonly LiveSynthflowNumber[]): string | undefined {
+    return (queue.usages.PstnPhone ?? []).find(did => !numbers.some(n => n.e164 === did));
+}
+
+function print(integration: string, sipDomain: string, options: PullOptions, queues: readonly PulledQueue[], departments: readonly PulledDepartment[]): string {
+    const region = SYNTHFLOW_REGION_FACTS[options.region];
+    const out: string[] = [
+        `// Pulled from Dixa and Synthflow by sipflow. Review it, then keep it in source control.`,
+        `integration ${integration} {`,
+        '',
+        '  dixa {',
+        `    sip-domain ${quote(sipDomain)}`,
+        '    allowlist synthflow',
+        '  }',
+        '',
+        '  synthflow {',
+        `    region ${options.region}  // ${region.apiHost}, ${region.sipHost}`,
+        `    workspace ${quote(options.workspace)}`,
+        '    trunk-auth ip',
+        '  }',
+    ];
+    for (const { key, queue, did } of queues) {
+        out.push('', `  queue ${key} {`, `    name ${quote(queue.name)}`, `    did ${quote(did)}`);
+        if (queue.offeringAlgorithm === 'AllAtOnce' || queue.offeringAlgorithm === 'AgentPriorityAllAtOnce') out.push('    kind ring-group');
+        out.push('  }');
+    }
+    for (const department of departments) {
+        out.push('', `  department ${department.key} {`);
+        if (department.flow) out.push(`    flow ${quote(department.flow)}`);
+        out.push(`    did ${quote(department.number.e164)}`, `    assistant ${quote(department.assistant.modelId)}`, '    timeout 30s');
+        if (department.fallback) out.push(`    fallback ${department.fallback.key}`);
+        for (const escalation of department.escalations) out.push(...printEscalation(escalation));
+        out.push('  }');
+    }
+    out.push('}', '');
+    return out.join('\n');
+}
+
+function printEscalation({ target, transfer }: PulledEscalation): string[] {
+    const head = `    escalate ${'queue' in target ? target.queue.key : quote(target.uri)}`;
+    const settings: string[] = [];
+    const mode = MODE_KEYWORDS[transfer.transferMode] ?? 'warm';
+    if (mode !== 'warm') settings.push(`mode ${mode}`);
+    if (transfer.instructions !== DEFAULT_ESCALATION_WHEN) settings.push(`when ${quote(transfer.instructions)}`);
+    if (transfer.initiatingMsg !== DEFAULT_ESCALATION_SAY) settings.push(`say ${quote(transfer.initiatingMsg)}`);
+    if (transfer.failedMsg !== undefined) settings.push(`failed ${quote(transfer.failedMsg)}`);
+    if (settings.length === 0) return [head];
+    return [`${head} {`, ...settings.map(s => `      ${s}`), '    }'];
+}
+
+function quote(text: string): string {
+    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]+/g, ' ')}"`;
+}
+
+const TRANSLITERATION: Readonly<Record<string, string>> = { æ: 'ae', ø: 'oe', å: 'aa', ß: 'ss', Æ: 'AE', Ø: 'OE', Å: 'AA' };
+
+/** A `.sipflow` name from free text: `Phone – Tier 1` → `phone_tier_1`. */
+export function identifier(text: string, fallback: string): string {
+    // Danish and German letters that NFKD does not decompose (Dixa is used a lot in the Nordics).
+    const transliterated = text.replace(/[æøåßÆØÅ]/g, letter => TRANSLITERATION[letter] ?? letter);
+    const words = transliterated.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().match(/[a-z0-9]+/g) ?? [];
+    const name = words.join('_');
+    if (name === '') return fallback;
+    return /^[a-z_]/.test(name) ? name : `${fallback}_${name}`;
+}
+
+function mostCommon(values: readonly (string | undefined)[]): string | undefined {
+    const counts = new Map<string, number>();
+    for (const value of values) if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+class UniqueKeys {
+    private readonly used = new Set<string>();
+    take(base: string): string {
+        let key = base;
+        for (let n = 2; this.used.has(key); n++) key = `${base}_${n}`;
+        this.used.add(key);
+        return key;
+    }
+}

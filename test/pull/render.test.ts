@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { buildDesiredState } from '../../src/model/index.js';
+import { renderPulledConfiguration, identifier, type PullSnapshot } from '../../src/pull/index.js';
+import { DEFAULT_ESCALATION_SAY, DEFAULT_ESCALATION_WHEN } from '../../src/vendors/synthflow-facts.js';
+import { EXAMPLE, validate } from '../language/helpers.js';
+
+const SUPPORT = 'b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6';
+const SALES = '0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90';
+
+/** The live accounts after the example has been applied (and the manual Dixa steps done). */
+const APPLIED: PullSnapshot = {
+    organization: { id: 'org', name: 'Acme', subdomain: 'acme' },
+    numbers: [
+        { e164: '+4535555678', slug: '4535555678', friendlyName: 'sipflow:acme/sales', providerName: 'custom', sipTermUri: 'acme.sip.dixa.com', sipAuthUsername: null, assistants: [SALES], isAvailable: false },
+        { e164: '+4535551234', slug: '4535551234', friendlyName: 'sipflow:acme/support', providerName: 'custom', sipTermUri: 'acme.sip.dixa.com', sipAuthUsername: null, assistants: [SUPPORT], isAvailable: false },
+        { e164: '+14155550100', slug: '14155550100', friendlyName: 'US line', providerName: 'twilio', sipTermUri: null, sipAuthUsername: null, assistants: [], isAvailable: true },
+    ],
+    assistants: [
+        { modelId: SUPPORT, name: 'Support', type: 'inbound', attachedNumbers: ['+4535551234'], actionIds: ['custom-1', 'act-support'] },
+        { modelId: SALES, name: 'Sales', type: 'inbound', attachedNumbers: ['+4535555678'], actionIds: ['act-sales'] },
+    ],
+    actions: [
+        { actionId: 'custom-1', actionType: 'CUSTOM_ACTION', name: 'CRM lookup' },
+        {
+            actionId: 'act-support', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/support escalate tier1',
+            liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570101111@acme.sip.dixa.com', instructions: 'The caller asks for a human, or the problem cannot be solved', initiatingMsg: 'One moment, I am putting you through to a colleague.' },
+        },
+        {
+            actionId: 'act-sales', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/sales escalate sales_desk',
+            liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570102222@acme.sip.dixa.com', instructions: DEFAULT_ESCALATION_WHEN, initiatingMsg: DEFAULT_ESCALATION_SAY },
+        },
+    ],
+    queues: [
+        { id: 'q1', name: 'Phone – Tier 1', offeringAlgorithm: 'LongestIdle', usages: { PstnPhone: ['+4570101111', '+4535551234'] } },
+        { id: 'q2', name: 'Phone – Sales', offeringAlgorithm: 'AllAtOnce', usages: { PstnPhone: ['+4570102222', '+4535555678'] } },
+        { id: 'q3', name: 'Email', offeringAlgorithm: null, usages: {} },
+    ],
+    phoneFlows: [
+        { id: 'f1', name: 'Support DK', contactEndpointId: '+4535551234' },
+        { id: 'f2', name: 'Sales DK', contactEndpointId: '+4535555678' },
+    ],
+};
+
+describe('pull', () => {
+    it('writes a valid file whose desired state equals the original', async () => {
+        const pulled = renderPulledConfiguration(APPLIED, { region: 'eu', workspace: '1738660423280x428309622607052800' });
+        expect(pulled).toMatchObject({ integration: 'acme', departments: 2, queues: 2 });
+        const { document: pulledDocument, diagnostics } = await validate(pulled.text);
+        expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
+        const fromPull = buildDesiredState(pulledDocument);
+        const { document: exampleDocument } = await validate(EXAMPLE);
+        const original = buildDesiredState(exampleDocument);
+        const comparable = (state: typeof original) => ({
+            dixa: state.dixa,
+            synthflow: state.synthflow,
+            queues: state.queues.map(({ key: _key, ...queue }) => queue),
+            departments: state.departments.map(({ fallbackQueue, escalations, ...department }) => ({
+                ...department,
+                fallback: state.queues.find(q => q.key === fallbackQueue)?.name,
+                escalations: escalations.map(({ queue: _queue, actionName: _name, ...escalation }) => escalation),
+            })),
+        });
+        expect(comparable(fromPull)).toEqual(comparable(original));
+    });
+
+    it('keeps non-default transfer texts and leaves defaults implicit', () => {
+        const { text } = renderPulledConfiguration(APPLIED, { region: 'eu', workspace: 'ws' });
+        expect(text).toContain('    escalate phone_tier_1 {\n      when "The caller asks for a human, or the problem cannot be solved"\n');
+        expect(text).toContain('    escalate phone_sales\n');
+        expect(text).toContain('    kind ring-group\n');
+        expect(text).not.toContain('14155550100');
+        expect(text).not.toContain('Email');
+    });
+
+    it('notes what it cannot read and what it left out', () => {
+        const unattached = { ...APPLIED, numbers: APPLIED.numbers.map(n => (n.e164 === '+4535555678' ? { ...n, assistants: [] } : n)) };
+        const pulled = renderPulledConfiguration(unattached, { region: 'eu', workspace: 'ws' });
+        expect(pulled.departments).toBe(1);
+        expect(pulled.notes).toContain('+4535555678 terminates on acme.sip.dixa.com but is not attached to an assistant: left out.');
+        expect(pulled.notes.some(n => n.includes('timeouts are written as the recommended 30s'))).toBe(true);
+    });
+
+    it('makes names from free text', () => {
+        expect(identifier('Phone – Tier 1', 'queue')).toBe('phone_tier_1');
+        expect(identifier('Kø Ærø', 'queue')).toBe('koe_aeroe');
+        expect(identifier('1st line', 'queue')).toBe('queue_1st_line');
+        expect(identifier('––', 'queue')).toBe('queue');
+    });
+});
