@@ -432,13 +432,14 @@ function injectedMessage(vendor: Vendor, status: number): string {
     if (status === 502) return 'Bad gateway';
     if (status === 503) return 'Service temporarily unavailable';
     if (status === 504) return 'Gateway timeout';
+    if (status === 403) return vendor === 'synthflow' ? 'Importing phone numbers from this provider is not enabled for the workspace' : 'Forbidden';
     return `Injected HTTP ${status}`;
 }
 
 function categoryFor(status: number): string {
     if (status === 429) return 'rate_limit';
     if (status >= 500) return 'server_error';
-    return 'injected_error';
+    return { 400: 'validation_error', 401: 'authentication_error', 403: 'permission_denied', 404: 'not_found', 409: 'conflict' }[status] ?? 'client_error';
 }
 
 function json404Unknown(): Reply {

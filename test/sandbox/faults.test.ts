@@ -138,6 +138,13 @@ describe('faults over real HTTP (sandbox direct)', () => {
         expect(sandbox.state.dixa.queues.length).toBe(3);
     });
 
+    it('403 on an import reads as Synthflow refusing provider imports', async () => {
+        sandbox.setFaults('synthflow:POST:/custom-numbers=403*1');
+        const res = await sf('POST', '/custom-numbers', { json: importBody('+4535551234') });
+        expect(res.status).toBe(403);
+        expect(res.body.detail).toMatchObject({ category: 'permission_denied', description: expect.stringMatching(/not enabled/) });
+    });
+
     it('@N fails only the N-th matching request', async () => {
         sandbox.setFaults('dixa:GET:/queues=503@3*1');
         const statuses = [];
