@@ -587,7 +587,7 @@ class PlanContext {
                 ...base,
                 kind: 'orphan',
                 summary: `number ${number.e164} "${number.friendlyName}" is no longer in the file: detach it from ${number.assistants.map(a => assistantLabel(a, this.liveAssistants.get(a.toLowerCase()))).join(', ')}`,
-                detail: 'Only with --prune. The number itself is never deleted.',
+                detail: 'The number itself stays in Synthflow: sipflow never deletes numbers.',
                 operation: { type: 'synthflow.detachNumber', e164: number.e164 },
                 requiresPrune: true,
             });
@@ -611,7 +611,7 @@ class PlanContext {
                     key: action.actionId,
                     departments: [parseOwnership(action.name)!.department],
                     summary: `LIVE_TRANSFER ${action.actionId} "${action.name}"${action.liveTransfer ? ` to ${action.liveTransfer.phone}` : ''} is no longer in the file: remove it from ${assistantLabel(modelId, assistant)}`,
-                    detail: 'Only with --prune. The action itself is kept; the assistant\'s other actions stay.',
+                    detail: 'The action itself is kept, and the assistant\'s other actions stay.',
                     operation: { type: 'synthflow.detachActions', modelId, remove: [action.actionId] },
                     requiresPrune: true,
                 });
