@@ -22,6 +22,7 @@ import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } f
 import { SipflowCodeActionProvider } from './lsp/sipflow-code-action-provider.js';
 import { SipflowCompletionProvider } from './lsp/sipflow-completion-provider.js';
 import { SipflowDocumentSymbolProvider } from './lsp/sipflow-document-symbol-provider.js';
+import { SipflowFoldingRangeProvider } from './lsp/sipflow-folding-range-provider.js';
 import { SipflowFormatter } from './lsp/sipflow-formatter.js';
 import { SipflowHoverProvider } from './lsp/sipflow-hover-provider.js';
 import { SipflowNodeKindProvider } from './lsp/sipflow-node-kind-provider.js';
@@ -56,6 +57,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
         CodeActionProvider: () => new SipflowCodeActionProvider(),
         Formatter: () => new SipflowFormatter(),
         DocumentSymbolProvider: services => new SipflowDocumentSymbolProvider(services),
+        FoldingRangeProvider: services => new SipflowFoldingRangeProvider(services),
         RenameProvider: services => new SipflowRenameProvider(services),
         SemanticTokenProvider: services => new SipflowSemanticTokenProvider(services),
     },
