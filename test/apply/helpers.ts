@@ -13,7 +13,7 @@ export interface Harness {
 }
 
 /** An in-process sandbox (demo seed, no rate limit unless asked) and real HTTP providers against it. */
-export async function harness(desired: DesiredState, options: SandboxOptions = {}, providerOptions: { signal?: AbortSignal } = {}): Promise<Harness> {
+export async function harness(desired: DesiredState, options: SandboxOptions = {}, providerOptions: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Harness> {
     const sandbox = await startSandbox({ port: 0, seed: 'demo', dixaRateLimit: false, ...options });
     const tuning = { retryBaseDelayMs: 1, timeoutMs: 2_000, ...providerOptions };
     const dixa = createDixaProvider({ baseUrl: sandbox.dixaBaseUrl, apiKey: sandbox.dixaToken, ...tuning });
