@@ -1,0 +1,76 @@
+import type { DesiredState } from '../model/index.js';
+
+/**
+ * The call-flow diagram's graph, read off the desired state (src/model computes every value shown):
+ * per department, DID → Dixa phone flow → (SIP transfer) → Synthflow assistant → (escalation) → queue,
+ * and the flow's timeout → fallback queue edge. Pure; rendered by call-flow-svg.ts.
+ */
+export type CallFlowNodeKind = 'did' | 'flow' | 'assistant' | 'queue' | 'uri';
+export type CallFlowEdgeKind = 'inbound' | 'transfer' | 'escalate' | 'fallback';
+
+export interface CallFlowNode {
+    readonly id: string;
+    readonly kind: CallFlowNodeKind;
+    readonly label: string;
+    readonly detail: string;
+    /** Layout column 0..3 and row within the column. */
+    readonly column: number;
+    readonly row: number;
+}
+
+export interface CallFlowEdge {
+    readonly from: string;
+    readonly to: string;
+    readonly kind: CallFlowEdgeKind;
+    readonly label: string;
+}
+
+export interface CallFlowGraph {
+    readonly integration: string;
+    readonly nodes: readonly CallFlowNode[];
+    readonly edges: readonly CallFlowEdge[];
+    /** Rows the layout needs (departments, or queues when there are more of them). */
+    readonly rows: number;
+}
+
+export function callFlowGraph(desired: DesiredState): CallFlowGraph {
+    const nodes: CallFlowNode[] = [];
+    const edges: CallFlowEdge[] = [];
+    const queueNode = new Map<string, string>();
+    const queueName = new Map(desired.queues.map(q => [q.key, q]));
+    let queueRow = 0;
+    const targetNode = (queue: string | null, uri: string): string => {
+        const key = queue ?? `uri:${uri}`;
+        let id = queueNode.get(key);
+        if (!id) {
+            id = `q${queueNode.size}`;
+            queueNode.set(key, id);
+            const q = queue ? queueName.get(queue) : undefined;
+            nodes.push(q
+                ? { id, kind: 'queue', label: q.name, detail: `${q.kind === 'ring-group' ? 'ring group' : 'queue'} ${q.key} · ${q.did}`, column: 3, row: queueRow++ }
+                : { id, kind: 'uri', label: uri, detail: 'SIP URI', column: 3, row: queueRow++ });
+        }
+        return id;
+    };
+
+    desired.departments.forEach((d, row) => {
+        const did = `did:${d.key}`;
+        const flow = `flow:${d.key}`;
+        const assistant = `assistant:${d.key}`;
+        nodes.push({ id: did, kind: 'did', label: d.did, detail: `department ${d.key}`, column: 0, row });
+        nodes.push({ id: flow, kind: 'flow', label: d.flow ? `“${d.flow}”` : 'Dixa phone flow', detail: `Dixa flow · timeout ${d.timeoutSeconds}s`, column: 1, row });
+        nodes.push({ id: assistant, kind: 'assistant', label: `assistant ${d.assistantId.slice(0, 8)}…`, detail: d.assistantId, column: 2, row });
+        edges.push({ from: did, to: flow, kind: 'inbound', label: 'inbound call' });
+        edges.push({ from: flow, to: assistant, kind: 'transfer', label: `${d.transferSipAddress} · UUI ${d.uui.header}` });
+        for (const e of d.escalations) {
+            edges.push({ from: assistant, to: targetNode(e.queue, e.target), kind: 'escalate', label: `escalate (${e.mode}) ${e.target}` });
+        }
+        if (d.fallbackQueue) {
+            const q = queueName.get(d.fallbackQueue);
+            edges.push({ from: flow, to: targetNode(d.fallbackQueue, q?.escalationUri ?? d.fallbackQueue), kind: 'fallback', label: `no answer in ${d.timeoutSeconds}s → fallback` });
+        }
+    });
+    // Declared queues nobody reaches still belong in the picture.
+    for (const q of desired.queues) targetNode(q.key, q.escalationUri);
+    return { integration: desired.integration, nodes, edges, rows: Math.max(desired.departments.length, queueRow, 1) };
+}

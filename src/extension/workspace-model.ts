@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
+import type { SipflowFile } from '../language/generated/ast.js';
+import { createSipflowServices } from '../language/sipflow-module.js';
+import { buildDesiredState, DesiredStateError, type DesiredState, type ModelProblem } from '../model/index.js';
+
+export type ModelResult =
+    | { readonly ok: true; readonly desired: DesiredState }
+    | { readonly ok: false; readonly message: string; readonly problems: readonly ModelProblem[] };
+
+const MAX_FILES = 1000;
+
+/**
+ * Builds the desired state of the integration a `.sipflow` document declares, with the other `.sipflow`
+ * files of its workspace folder (queues may be declared in one file and used in another). Editor
+ * buffers win over the files on disk, so unsaved edits count. The language and the model do the work
+ * (src/language, src/model); this only gathers the texts. The last result is cached by content.
+ */
+export class WorkspaceModel {
+    private cache: { key: string; result: ModelResult } | undefined;
+
+    async load(main: vscode.TextDocument): Promise<ModelResult> {
+        const texts = await this.gather(main);
+        const key = [...texts].map(([uri, text]) => `${uri}\u0000${text}`).join('\u0001');
+        if (this.cache?.key === key) return this.cache.result;
+        const result = await build(main.uri.toString(), texts);
+        this.cache = { key, result };
+        return result;
+    }
+
+    private async gather(main: vscode.TextDocument): Promise<Map<string, string>> {
+        const texts = new Map<string, string>([[main.uri.toString(), main.getText()]]);
+        const folder = vscode.workspace.getWorkspaceFolder(main.uri);
+        if (!folder) return texts;
+        const open = new Map(vscode.workspace.textDocuments.map(d => [d.uri.toString(), d]));
+        const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.sipflow'), '**/{node_modules,.*}/**', MAX_FILES);
+        for (const uri of files) {
+            const key = uri.toString();
+            if (texts.has(key)) continue;
+            const doc = open.get(key);
+            if (doc) texts.set(key, doc.getText());
+            else {
+                try {
+                    texts.set(key, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+                } catch {
+                    // unreadable: leave it out, as the language server does
+                }
+            }
+        }
+        return texts;
+    }
+}
+
+async function build(mainUri: string, texts: ReadonlyMap<string, string>): Promise<ModelResult> {
+    const services = createSipflowServices(EmptyFileSystem);
+    const documents = services.shared.workspace.LangiumDocuments;
+    const docs = [...texts].map(([uri, text]) => documents.createDocument(URI.parse(uri), text) as LangiumDocument<SipflowFile>);
+    await services.shared.workspace.DocumentBuilder.build(docs, { validation: true });
+    const main = docs.find(d => d.uri.toString() === URI.parse(mainUri).toString())!;
+    try {
+        return { ok: true, desired: buildDesiredState(main, docs.filter(d => d !== main)) };
+    } catch (e) {
+        if (e instanceof DesiredStateError) return { ok: false, message: e.message, problems: e.problems };
+        throw e;
+    }
+}

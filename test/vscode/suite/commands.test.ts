@@ -1,0 +1,176 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ApplyResult } from '../../../src/apply/index.js';
+import type { Checklist } from '../../../src/checklist/index.js';
+import type { SipflowExtensionApi } from '../../../src/extension/main.js';
+import type { Plan } from '../../../src/plan/index.js';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import { diagnosticsOf, extensionApi, fixtureUri, openFixture, waitFor } from './helpers.js';
+
+// Keys the test sandbox accepts (and rejects all others with 401). They must never reach the log.
+const DIXA_TOKEN = 'e2e-dixa-token-7f3a91c2d4';
+const SYNTHFLOW_KEY = 'e2e-synthflow-key-b81e55a0c9';
+
+describe('commands against a sandbox the test starts', function () {
+    this.timeout(120_000);
+    let api: SipflowExtensionApi;
+    let sandbox: Sandbox;
+    const config = () => vscode.workspace.getConfiguration('sipflow');
+
+    before(async () => {
+        api = await extensionApi();
+        sandbox = await startSandbox({ port: 0, seed: 'demo', dixaToken: DIXA_TOKEN, synthflowKey: SYNTHFLOW_KEY, dixaRateLimit: false });
+        await config().update('dixa.baseUrl', sandbox.dixaBaseUrl, vscode.ConfigurationTarget.Global);
+        await config().update('synthflow.baseUrl', sandbox.synthflowBaseUrl, vscode.ConfigurationTarget.Global);
+        await vscode.commands.executeCommand('sipflow.useLive');
+        assert.equal(config().get('target'), 'live');
+    });
+
+    after(async () => {
+        await config().update('dixa.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+        await config().update('synthflow.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+        await config().update('target', undefined, vscode.ConfigurationTarget.Global);
+        await sandbox?.close();
+    });
+
+    it('Set API Credentials stores both keys in SecretStorage, not in settings', async () => {
+        await vscode.commands.executeCommand('sipflow.clearCredentials');
+        assert.deepEqual(await api.storedCredentials(), { dixa: false, synthflow: false });
+        await vscode.commands.executeCommand('sipflow.setCredentials', { dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY });
+        assert.deepEqual(await api.storedCredentials(), { dixa: true, synthflow: true });
+        const settings = JSON.stringify(vscode.workspace.getConfiguration());
+        assert.ok(!settings.includes(DIXA_TOKEN) && !settings.includes(SYNTHFLOW_KEY), 'no key in any setting');
+    });
+
+    it('Plan lists the changes in a read-only document and the status bar', async () => {
+        const document = await openFixture('acme.sipflow');
+        const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', document.uri);
+        assert.ok(plan, 'a plan');
+        assert.equal(plan.integration, 'acme');
+        assert.ok(plan.hasChanges);
+        assert.ok(plan.summary.create > 0, `creates something: ${JSON.stringify(plan.summary)}`);
+        const view = await waitFor('the plan document', () => vscode.workspace.textDocuments.find(d => d.uri.scheme === 'sipflow-view' && d.uri.path.startsWith('/plan/')));
+        assert.ok(view.getText().includes('+4535551234'), 'the plan names the DID');
+        await vscode.window.showTextDocument(document);
+        await waitFor('"changes pending" in the status bar', () => /\d+ changes? pending/.test(api.statusText()));
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+        const titles = lenses.map(l => l.command?.title ?? '');
+        assert.ok(titles.some(t => t.includes('Plan')) && titles.some(t => t.includes('Apply')), `Plan/Apply lenses: ${titles.join(' | ')}`);
+        assert.ok(titles.some(t => t.includes('will create')), `a department lens says what will be created: ${titles.join(' | ')}`);
+    });
+
+    it('Apply refuses a file with errors before any request', async () => {
+        const broken = await openFixture('broken/numbers.sipflow');
+        await diagnosticsOf(broken.uri, 8);
+        const before = sandbox.requests.length;
+        const result = await vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', broken.uri, { confirm: false });
+        assert.equal(result, undefined);
+        assert.equal(sandbox.requests.length, before, 'no request was made');
+    });
+
+    it('Apply changes the sandbox, and the next plan is in sync', async () => {
+        const document = await openFixture('acme.sipflow');
+        const result = await vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', document.uri, { confirm: false });
+        assert.ok(result, 'an apply result');
+        assert.equal(result.status, 'succeeded', JSON.stringify(result.outcomes.filter(o => o.status !== 'succeeded')));
+        assert.equal(result.counts.failed, 0);
+
+        // The sandbox's state: numbers imported and attached, the missing queue created, transfer actions attached.
+        const state = sandbox.state;
+        for (const did of ['+4535551234', '+4535555678']) {
+            const number = state.synthflow.numbers.find(n => n.phone_number === did);
+            assert.ok(number, `number ${did} imported`);
+            assert.equal(number.sip_term_uri?.includes('acme.sip.dixa.com'), true, `number ${did} terminates on the Dixa domain`);
+        }
+        assert.ok(state.dixa.queues.some(q => q.name === 'Phone – Sales'), 'queue "Phone – Sales" created');
+        assert.equal(state.dixa.queues.filter(q => q.name === 'Phone – Tier 1').length, 1, 'the existing queue was adopted, not duplicated');
+        const support = state.synthflow.assistants.find(a => a.model_id === 'b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6');
+        assert.ok(support, 'the support assistant exists');
+        assert.ok(support.phone_number_slugs.includes('4535551234'), `the DID is attached to the support assistant: ${support.phone_number_slugs.join(', ')}`);
+        const transfers = state.synthflow.actions.filter(a => a.action_type === 'LIVE_TRANSFER' && JSON.stringify(a.config).includes('sip:+4570101111@acme.sip.dixa.com'));
+        assert.equal(transfers.length, 1, 'one transfer action to tier1');
+        assert.ok(support.actions.includes(transfers[0]!.action_id), 'the transfer action is attached to the support assistant');
+
+        const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', document.uri);
+        assert.ok(plan);
+        assert.equal(plan.hasChanges, false, JSON.stringify(plan.summary));
+        await vscode.window.showTextDocument(document);
+        await waitFor('"in sync" in the status bar', () => api.statusText().includes('in sync'));
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+        assert.ok(lenses.some(l => l.command?.title.includes('in sync')), 'a lens says in sync');
+    });
+
+    it('Show Manual Checklist verifies what can be read', async () => {
+        const document = await openFixture('acme.sipflow');
+        const checklist = await vscode.commands.executeCommand<Checklist | undefined>('sipflow.showChecklist', document.uri);
+        assert.ok(checklist && checklist.items.length > 0);
+        assert.equal(checklist.integration, 'acme');
+        assert.ok(checklist.counts.verified > 0, JSON.stringify(checklist.counts));
+    });
+
+    it('Pull makes a new .sipflow document from the live accounts', async () => {
+        await openFixture('acme.sipflow');
+        const pulled = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('sipflow.pull');
+        assert.ok(pulled);
+        assert.equal(pulled.languageId, 'sipflow');
+        assert.equal(pulled.isUntitled, true);
+        assert.ok(pulled.getText().includes('+4535551234'), pulled.getText());
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('Compare with Live opens a diff between the pulled configuration and the file', async () => {
+        const document = await openFixture('acme.sipflow');
+        await vscode.commands.executeCommand('sipflow.compareWithLive', document.uri);
+        const tab = await waitFor('a diff tab', () => vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputTextDiff));
+        const input = tab.input as vscode.TabInputTextDiff;
+        assert.equal(input.original.scheme, 'sipflow-view');
+        assert.equal(input.modified.toString(), document.uri.toString());
+        await vscode.window.tabGroups.close(tab);
+    });
+
+    it('Show Call Flow renders the diagram offline under a strict CSP, and follows edits', async () => {
+        const document = await openFixture('acme.sipflow');
+        const rendered = api.nextCallFlowRender();
+        await vscode.commands.executeCommand('sipflow.showCallFlow', document.uri);
+        await rendered;
+        const html = api.callFlowHtml() ?? '';
+        assert.ok(html.includes("default-src 'none'"), 'strict CSP');
+        assert.ok(!/<script/i.test(html), 'no script');
+        assert.ok(!/(src|href)=["']https?:/i.test(html), 'no network resource');
+        for (const text of ['+4535551234', 'Support DK', 'Phone – Tier 1', 'Phone – Sales', 'fallback']) assert.ok(html.includes(text), `diagram shows ${text}`);
+
+        const editor = await vscode.window.showTextDocument(document);
+        const offset = document.getText().indexOf('"Support DK"');
+        const next = api.nextCallFlowRender();
+        await editor.edit(b => b.replace(new vscode.Range(document.positionAt(offset), document.positionAt(offset + '"Support DK"'.length)), '"Support DK live"'));
+        await next;
+        assert.ok(api.callFlowHtml()?.includes('Support DK live'), 'the diagram follows the edit');
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+
+    it('no secret value ever reaches the log', async () => {
+        const log = api.logLines().join('\n');
+        assert.ok(log.length > 0);
+        assert.ok(log.includes('Plan for acme'), 'the log has the plan');
+        assert.ok(!log.includes(DIXA_TOKEN), 'no Dixa token in the log');
+        assert.ok(!log.includes(SYNTHFLOW_KEY), 'no Synthflow key in the log');
+    });
+
+    it('Clear API Credentials removes them; live commands then say what to do', async () => {
+        await vscode.commands.executeCommand('sipflow.clearCredentials');
+        assert.deepEqual(await api.storedCredentials(), { dixa: false, synthflow: false });
+        const before = sandbox.requests.length;
+        const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', fixtureUri('acme.sipflow'));
+        assert.equal(plan, undefined);
+        assert.equal(sandbox.requests.length, before);
+        assert.ok(api.logLines().some(l => l.includes('Set API Credentials')), 'the log says how to set credentials');
+    });
+
+    it('Use Sandbox plans against the in-process sandbox', async () => {
+        await vscode.commands.executeCommand('sipflow.useSandbox');
+        assert.equal(config().get('target'), 'sandbox');
+        const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', fixtureUri('acme.sipflow'));
+        assert.ok(plan?.hasChanges, 'a fresh demo sandbox needs changes');
+        assert.ok(api.sandboxUrl()?.startsWith('http://127.0.0.1:'));
+    });
+});
