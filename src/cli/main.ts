@@ -1,14 +1,27 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, UsageError } from './cli-support.js';
+import { registerApplyCommand } from './commands/apply.js';
+import { registerChecklistCommand } from './commands/checklist.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerPullCommand } from './commands/pull.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { CommandError, describeVendorError } from './vendor-session.js';
 
 /**
  * The `sipflow` command line. Each command lives in its own file, `commands/<name>.ts`, and exports a
  * `register<Name>Command(program)`; add it to this list. Commands set `process.exitCode`; they throw
  * UsageError for problems with their invocation or inputs (exit 2). Anything else is an internal error.
  */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerValidateCommand];
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+    registerValidateCommand,
+    registerPlanCommand,
+    registerApplyCommand,
+    registerPullCommand,
+    registerChecklistCommand,
+    registerSandboxCommand,
+];
 
 function createProgram(): Command {
     const program = new Command('sipflow')
@@ -39,6 +52,16 @@ function exitCodeFor(error: unknown): ExitCode {
     if (error instanceof UsageError) {
         process.stderr.write(`sipflow: ${error.message}\n`);
         return ExitCode.Usage;
+    }
+    // Configuration, credentials and vendor failures: one clear line (or the diagnostics before it), exit 1.
+    if (error instanceof CommandError) {
+        process.stderr.write(`sipflow: ${error.message}\n`);
+        return ExitCode.Failure;
+    }
+    const vendorFailure = describeVendorError(error);
+    if (vendorFailure !== undefined) {
+        process.stderr.write(`sipflow: ${vendorFailure}\n`);
+        return ExitCode.Failure;
     }
     const message = error instanceof Error ? error.message : String(error);
     if (process.env.SIPFLOW_DEBUG === '1') {

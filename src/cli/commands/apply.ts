@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { applyPlan, applySavedPlan, PlanConflictError, readLiveState, renderApplyText, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
+import { readDixaEvidence } from '../../checklist/index.js';
+import { sourceHashOf, type DesiredState } from '../../model/index.js';
+import { computePlan, parsePlanJson, PlanFormatError, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
+import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
+import { SIPFLOW_EXTENSION } from '../workspace.js';
+import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';
+
+interface ApplyCommandOptions extends TargetOptions {
+    readonly yes?: boolean;
+    readonly prune?: boolean;
+    readonly concurrency: number;
+}
+
+/**
+ * `sipflow apply FILE|PLAN [--sandbox] [--yes] [--prune] [--concurrency N]`: shows the plan, asks for
+ * confirmation (unless --yes), applies it step by step, and reports exactly what was done, what failed
+ * and what was not attempted. A saved plan (from `plan --out`) is applied only if nothing changed since.
+ */
+export function registerApplyCommand(program: Command): void {
+    addTargetOptions(
+        program
+            .command('apply')
+            .description('apply a .sipflow file (or a saved plan) to Dixa and Synthflow')
+            .argument('<file-or-plan>', 'a .sipflow file, or a plan saved with sipflow plan --out'),
+    )
+        .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI)'))
+        .addOption(new Option('--prune', 'also detach numbers and actions this integration created that the file no longer declares (never deletes)'))
+        .addOption(new Option('--concurrency <n>', 'steps in flight at once').default(4).argParser(positiveInteger('--concurrency')))
+        .action(async (target: string, options: ApplyCommandOptions) => {
+            process.exitCode = await applyCommand(target, options);
+        });
+}
+
+export async function applyCommand(target: string, options: ApplyCommandOptions): Promise<ExitCode> {
+    const styles = stylesFor(process.stdout);
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const saved = !target.endsWith(SIPFLOW_EXTENSION);
+    const { desired, plan: savedPlan } = saved ? await readSavedPlan(target) : { desired: (await loadIntegration(target, process.stdout, styles)).desired, plan: undefined };
+
+    const controller = new AbortController();
+    const onSignal = () => {
+        process.stderr.write('\nsipflow: cancelling: no new step starts; waiting for the steps in flight…\n');
+        controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, { ...options, signal: controller.signal, concurrency: options.concurrency });
+    try {
+        const plan = savedPlan ?? computePlan(desired, await readLiveState(desired, session));
+        process.stdout.write(`Applying integration ${desired.integration} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`);
+        if (plan.summary.conflict > 0) throw new CommandError(new PlanConflictError(plan.items.filter(i => i.kind === 'conflict')).message);
+        if (!plan.hasChanges) {
+            process.stdout.write('Nothing to apply: Dixa and Synthflow already match the file.\n');
+        } else if (!(await confirmed(plan, options))) {
+            process.stdout.write('Apply cancelled: nothing was changed.\n');
+            return ExitCode.Failure;
+        }
+        let result: ApplyResult | undefined;
+        if (plan.hasChanges) {
+            const applyOptions = {
+                concurrency: options.concurrency,
+                signal: controller.signal,
+                prune: options.prune === true,
+                // A terminal also sees each step start; logs (CI) get one line per finished step.
+                onProgress: (event: ApplyProgressEvent) => {
+                    if (event.type !== 'step-started' || process.stderr.isTTY) process.stderr.write(progressLine(event));
+                },
+            };
+            result = savedPlan
+                ? await applySavedPlan(savedPlan, session, { ...applyOptions, sourceHash: await currentSourceHash(savedPlan) })
+                : await applyPlan(plan, session, applyOptions);
+            process.stdout.write(`\n${renderApplyText(result, { color })}\n`);
+        }
+        process.stdout.write(`\n${await checklistAfterApply(desired, session)}\n`);
+        return result === undefined || result.ok ? ExitCode.Ok : ExitCode.Failure;
+    } catch (error) {
+        if (error instanceof StalePlanError || error instanceof PlanConflictError) throw new CommandError(error.message);
+        throw error;
+    } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await session.close();
+    }
+}
+
+async function readSavedPlan(path: string): Promise<{ desired: DesiredState; plan: Plan }> {
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`${path}: cannot read (${error.code ?? error.message})`);
+    });
+    try {
+        const plan = parsePlanJson(text);
+        return { desired: plan.desired, plan };
+    } catch (error) {
+        if (error instanceof PlanFormatError) throw new UsageError(`${path}: not a sipflow plan (${error.message}); pass a .sipflow file or a plan saved with sipflow plan --out`);
+        throw error;
+    }
+}
+
+/** The hash of the saved plan's source files as they are now; null when one cannot be read. */
+async function currentSourceHash(plan: Plan): Promise<string | null> {
+    try {
+        const texts = await Promise.all(plan.desired.sources.map(source => readFile(fileURLToPath(source.uri), 'utf8')));
+        return sourceHashOf(texts);
+    } catch {
+        return null;
+    }
+}
+
+async function confirmed(plan: Plan, options: ApplyCommandOptions): Promise<boolean> {
+    if (options.yes) return true;
+    if (!process.stdin.isTTY) {
+        throw new CommandError('apply needs confirmation and there is no terminal to ask: review the plan, then pass --yes.');
+    }
+    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+        const answer = await prompt.question(`${summaryLine(plan.summary)}\nApply these changes? Only 'yes' is accepted: `);
+        return answer.trim() === 'yes';
+    } finally {
+        prompt.close();
+    }
+}
+
+function progressLine(event: ApplyProgressEvent): string {
+    const counter = `[${String(event.completed + (event.type === 'step-started' ? 1 : 0)).padStart(String(event.total).length)}/${event.total}]`;
+    switch (event.type) {
+        case 'step-started':
+            return `  ${counter} … ${event.step.summary}\n`;
+        case 'step-succeeded':
+            return `  ${counter} ✓ ${event.step.summary}${event.outcome.message ? ` (${event.outcome.message})` : ''}\n`;
+        case 'step-failed':
+            return `  ${counter} ✗ ${event.step.summary}: ${event.outcome.error?.message ?? event.outcome.message ?? 'failed'}\n`;
+        case 'step-skipped':
+            return `  ${counter} - ${event.step.summary}: ${event.outcome.message ?? 'not attempted'}\n`;
+    }
+}
+
+async function checklistAfterApply(desired: DesiredState, session: VendorSession): Promise<string> {
+    try {
+        return checklistStatusLine(desired, await readDixaEvidence(session.dixa));
+    } catch {
+        return checklistStatusLine(desired, {});
+    }
+}

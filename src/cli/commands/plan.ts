@@ -1,0 +1,62 @@
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { computePlan, renderPlanJson, renderPlanText } from '../../plan/index.js';
+import { readLiveState } from '../../apply/index.js';
+import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import { connect, loadIntegration } from '../vendor-session.js';
+import { addTargetOptions, checklistStatusLine, type TargetOptions } from './shared-options.js';
+
+interface PlanOptions extends TargetOptions {
+    readonly json?: boolean;
+    readonly out?: string;
+    readonly detailedExitcode?: boolean;
+    readonly verbose?: boolean;
+}
+
+/**
+ * `sipflow plan FILE [--sandbox] [--json] [--out PLAN] [--detailed-exitcode]`: reads both accounts and
+ * shows what apply would change. Exit 0 (no changes, or changes without --detailed-exitcode),
+ * 2 (changes, with --detailed-exitcode), 1 (errors).
+ */
+export function registerPlanCommand(program: Command): void {
+    addTargetOptions(
+        program
+            .command('plan')
+            .description('show what apply would change in Dixa and Synthflow (reads both; changes nothing)')
+            .argument('<file>', 'the .sipflow file (other .sipflow files in its folder may hold its queues)'),
+    )
+        .addOption(new Option('--json', 'print the plan as JSON (the saved-plan format)'))
+        .addOption(new Option('-o, --out <plan>', 'also save the plan, to apply exactly it later with sipflow apply PLAN'))
+        .addOption(new Option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none'))
+        .addOption(new Option('-v, --verbose', 'list unchanged items too'))
+        .action(async (file: string, options: PlanOptions) => {
+            process.exitCode = await planCommand(file, options);
+        });
+}
+
+export async function planCommand(file: string, options: PlanOptions): Promise<ExitCode | 2> {
+    const styles = stylesFor(process.stdout);
+    const { desired } = await loadIntegration(file, process.stdout, styles);
+    const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, options);
+    try {
+        const live = await readLiveState(desired, session);
+        const plan = computePlan(desired, live);
+        if (options.json) {
+            process.stdout.write(renderPlanJson(plan));
+        } else {
+            process.stdout.write(`Planning integration ${desired.integration} against ${session.target}.\n\n`);
+            process.stdout.write(`${renderPlanText(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, verbose: options.verbose === true })}\n`);
+            process.stdout.write(`\n${checklistStatusLine(desired, live.dixa)}\n`);
+        }
+        if (options.out !== undefined) {
+            await writeFile(options.out, renderPlanJson(plan), { encoding: 'utf8', flag: 'w' }).catch((error: NodeJS.ErrnoException) => {
+                throw new UsageError(`${options.out}: cannot write the plan (${error.code ?? error.message})`);
+            });
+            (options.json ? process.stderr : process.stdout).write(`Saved the plan to ${options.out}. Apply exactly this plan with: sipflow apply ${options.out}\n`);
+        }
+        if (plan.summary.conflict > 0) return ExitCode.Failure;
+        return options.detailedExitcode && plan.hasChanges ? 2 : ExitCode.Ok;
+    } finally {
+        await session.close();
+    }
+}

@@ -1,0 +1,159 @@
+/**
+ * What plan, apply, pull and checklist share: loading a `.sipflow` integration (refused when it has
+ * errors), and connecting to the vendors — the live accounts from environment variables, or an
+ * in-process sandbox with `--sandbox`.
+ */
+import { dirname, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import type { LangiumDocument } from 'langium';
+import type { SipflowFile } from '../language/generated/ast.js';
+import { buildDesiredState, DesiredStateError, type DesiredState } from '../model/index.js';
+import { createDixaProvider, type DixaClient } from '../providers/dixa/index.js';
+import { createSynthflowProvider, type SynthflowClient } from '../providers/synthflow/index.js';
+import { BaseUrlError } from '../providers/http/base-url.js';
+import { ProviderError } from '../providers/types.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { DIXA_API_BASE_URL } from '../vendors/dixa-facts.js';
+import { SIPFLOW_EXTENSION, loadWorkspace, type SourceFile } from './workspace.js';
+import { formatSummary, formatText, toReported, compareReported } from './diagnostic-report.js';
+import { UsageError, type Styles } from './cli-support.js';
+
+/** A failure the CLI reports as one line with exit code 1: configuration, credentials, vendors. */
+export class CommandError extends Error {
+    override readonly name = 'CommandError';
+}
+
+export interface LoadedIntegration {
+    readonly file: SourceFile;
+    readonly document: LangiumDocument<SipflowFile>;
+    readonly desired: DesiredState;
+    /** Every file of the integration that was read (the main one first). */
+    readonly files: readonly SourceFile[];
+}
+
+/**
+ * Loads FILE together with the other `.sipflow` files in its folder (files of the same integration may
+ * share queues), validates them, and refuses with the diagnostics when the integration has errors —
+ * before any request is made.
+ */
+export async function loadIntegration(path: string, out: { write(text: string): unknown }, styles: Styles): Promise<LoadedIntegration> {
+    if (!path.endsWith(SIPFLOW_EXTENSION)) throw new UsageError(`${path}: not a ${SIPFLOW_EXTENSION} file`);
+    const absolutePath = resolve(path);
+    const siblings = await readdir(dirname(absolutePath)).catch(() => [] as string[]);
+    const files: SourceFile[] = [{ displayPath: path, absolutePath }];
+    for (const name of siblings.sort()) {
+        const sibling = resolve(dirname(absolutePath), name);
+        if (name.endsWith(SIPFLOW_EXTENSION) && sibling !== absolutePath) files.push({ displayPath: resolve(dirname(path), name), absolutePath: sibling });
+    }
+    const workspace = await loadWorkspace(files, { validation: true });
+    const main = workspace.documents[0];
+    const integrationName = main.document.parseResult.value.integration?.name;
+    // Sibling files of other integrations don't matter; their errors must not block this one.
+    const relevant = workspace.documents.filter(
+        ({ document }, index) => index === 0 || (integrationName !== undefined && document.parseResult.value.integration?.name === integrationName),
+    );
+    const errors = relevant
+        .flatMap(({ file, document }) => (document.diagnostics ?? []).map(d => toReported(file.displayPath, d)))
+        .filter(d => d.severity === 'error')
+        .sort(compareReported);
+    if (errors.length > 0) {
+        out.write(`${errors.map(d => formatText(d, styles)).join('\n')}\n`);
+        throw new CommandError(`${path} has errors (${formatSummary(errors, relevant.length)}): fix them first; nothing was sent to Dixa or Synthflow.`);
+    }
+    try {
+        const desired = buildDesiredState(main.document, relevant.slice(1).map(d => d.document));
+        return { file: main.file, document: main.document, desired, files: relevant.map(d => d.file) };
+    } catch (error) {
+        if (error instanceof DesiredStateError) throw new CommandError(error.message);
+        throw error;
+    }
+}
+
+export interface VendorSession {
+    readonly dixa: DixaClient;
+    readonly synthflow: SynthflowClient;
+    /** The in-process sandbox, with `--sandbox`. */
+    readonly sandbox?: Sandbox;
+    /** `live accounts` or `the sandbox at http://127.0.0.1:…`, for messages. */
+    readonly target: string;
+    close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+    readonly sandbox?: boolean;
+    /** With `--sandbox`: keep the sandbox's state in this file across runs. */
+    readonly sandboxState?: string;
+    readonly signal?: AbortSignal;
+    readonly concurrency?: number;
+    readonly env?: NodeJS.ProcessEnv;
+    /** Redacted request log, with SIPFLOW_DEBUG=1. */
+    readonly log?: (line: string) => void;
+}
+
+/**
+ * Connects to Dixa and Synthflow. Keys come from DIXA_API_TOKEN and SYNTHFLOW_API_KEY; base URLs
+ * default to the vendors' (Synthflow's by the file's region) and may be overridden by DIXA_BASE_URL
+ * and SYNTHFLOW_BASE_URL (plain http only to loopback, which the providers enforce).
+ */
+export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: string, options: ConnectOptions = {}): Promise<VendorSession> {
+    const env = options.env ?? process.env;
+    let sandbox: Sandbox | undefined;
+    let dixaBaseUrl: string;
+    let synthflowBaseUrl: string;
+    let dixaKey: string | undefined;
+    let synthflowKey: string | undefined;
+    if (options.sandbox) {
+        sandbox = await startSandbox({ port: 0, seed: 'demo', ...(options.sandboxState ? { statePath: resolve(options.sandboxState) } : {}) });
+        ({ dixaBaseUrl, synthflowBaseUrl } = sandbox);
+        dixaKey = sandbox.dixaToken;
+        synthflowKey = sandbox.synthflowKey;
+    } else {
+        dixaBaseUrl = env.DIXA_BASE_URL || DIXA_API_BASE_URL;
+        synthflowBaseUrl = env.SYNTHFLOW_BASE_URL || synthflowApiBaseUrl;
+        dixaKey = env.DIXA_API_TOKEN;
+        synthflowKey = env.SYNTHFLOW_API_KEY;
+        const missing = [!dixaKey && 'DIXA_API_TOKEN', !synthflowKey && 'SYNTHFLOW_API_KEY'].filter(Boolean);
+        if (missing.length > 0) {
+            throw new CommandError(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: export the Dixa API token and the Synthflow API key (or use --sandbox to try sipflow locally).`);
+        }
+    }
+    const common = {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    };
+    try {
+        const dixa = createDixaProvider({ baseUrl: dixaBaseUrl, apiKey: dixaKey ?? '', ...common });
+        const synthflow = createSynthflowProvider({ baseUrl: synthflowBaseUrl, apiKey: synthflowKey ?? '', workspace: synthflowWorkspace, ...common });
+        return {
+            dixa,
+            synthflow,
+            ...(sandbox ? { sandbox } : {}),
+            target: sandbox ? `the sandbox at ${sandbox.url}` : 'the live accounts',
+            async close() {
+                dixa.close();
+                synthflow.close();
+                await sandbox?.close();
+            },
+        };
+    } catch (error) {
+        await sandbox?.close();
+        if (error instanceof BaseUrlError || error instanceof ProviderError) throw new CommandError(error.message);
+        throw error;
+    }
+}
+
+/** One line for a vendor failure, with the hint the user needs. Never contains a key (providers redact). */
+export function describeVendorError(error: unknown): string | undefined {
+    if (!(error instanceof ProviderError)) return undefined;
+    const vendor = error.vendor === 'dixa' ? 'Dixa' : 'Synthflow';
+    const variable = error.vendor === 'dixa' ? 'DIXA_API_TOKEN' : 'SYNTHFLOW_API_KEY';
+    const hint: Partial<Record<ProviderError['kind'], string>> = {
+        auth: ` — check ${variable}`,
+        forbidden: error.vendor === 'synthflow' ? ' — custom number import may not be enabled for this workspace (ask Synthflow)' : ` — the ${variable} token lacks permission`,
+        network: ` — is ${error.vendor === 'dixa' ? 'DIXA_BASE_URL' : 'SYNTHFLOW_BASE_URL'} reachable?`,
+        timeout: ' — the vendor did not answer in time; try again',
+    };
+    const text = error.message.startsWith(vendor) ? error.message : `${vendor}: ${error.message}`;
+    return `${text}${hint[error.kind] ?? ''}`;
+}
