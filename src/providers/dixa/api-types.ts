@@ -4,35 +4,56 @@
  * `/v1` with the same shapes, see shared/reference/dixa-api.md §2). Schema names in brackets.
  * Optional means "not in the schema's `required`"; responses are still checked at runtime by the
  * client (a server is not trusted to honour its own schema).
+ *
+ * Each interface names the spec schemas it stands for with `@schema NAME` (a `components.schemas`
+ * entry) or `@schema METHOD /path request` (an operation's request body), and any field the spec does
+ * not declare with `@extension FIELD`. test/providers/api-types.test.ts checks every field against
+ * those schemas and every field the spec requires against the interface.
  */
 
 // ─── Envelopes and errors ───────────────────────────────────────────────────────────────────────────
 
-/** [PaginationLinks] URLs (root-relative or absolute) of the neighbouring pages. */
+/**
+ * [PaginationLinks] URLs (root-relative or absolute) of the neighbouring pages.
+ * @schema PaginationLinks
+ */
 export interface DixaPaginationLinks {
     previous?: string;
     next?: string;
 }
 
-/** `{ data: T }` single-object envelope. */
+/**
+ * `{ data: T }` single-object envelope.
+ * @generic
+ */
 export interface DixaDataEnvelope<T> {
     data: T;
 }
 
-/** `{ data: T[], meta? }` list envelope; `meta` only on paginated lists. */
+/**
+ * `{ data: T[], meta? }` list envelope; `meta` only on paginated lists.
+ * @generic
+ */
 export interface DixaListEnvelope<T> {
     data: T[];
     meta?: DixaPaginationLinks;
 }
 
-/** [BadRequest], [Unauthorized], [NotFound], [Conflict], [ServerError], [ErrorResponse] */
+/**
+ * [BadRequest], [Unauthorized], [NotFound], [Conflict], [ServerError], [ErrorResponse]
+ * @schema BadRequest
+ * @schema ErrorResponse
+ */
 export interface DixaErrorBody {
     message: string;
 }
 
 // ─── Organization ───────────────────────────────────────────────────────────────────────────────────
 
-/** [OrganizationDetails] (GET /v1/organization → [GetOrganizationOutput] `data`) */
+/**
+ * [OrganizationDetails] (GET /v1/organization → [GetOrganizationOutput] `data`)
+ * @schema OrganizationDetails
+ */
 export interface DixaOrganizationDetails {
     id: string;
     name: string;
@@ -44,7 +65,11 @@ export interface DixaOrganizationDetails {
 
 // ─── Contact endpoints ──────────────────────────────────────────────────────────────────────────────
 
-/** [TelephonyEndpoint]; `_type` appears in the spec's examples, not its schema. */
+/**
+ * [TelephonyEndpoint]; `_type` appears in the spec's examples, not its schema.
+ * @schema TelephonyEndpoint
+ * @extension _type
+ */
 export interface DixaTelephonyEndpointBody {
     _type?: 'TelephonyEndpoint';
     number: string;
@@ -53,7 +78,11 @@ export interface DixaTelephonyEndpointBody {
     name?: string;
 }
 
-/** [EmailEndpoint] */
+/**
+ * [EmailEndpoint]
+ * @schema EmailEndpoint
+ * @extension _type
+ */
 export interface DixaEmailEndpointBody {
     _type?: 'EmailEndpoint';
     address: string;
@@ -69,7 +98,10 @@ export type DixaContactEndpointType = 'TelephonyEndpoint' | 'EmailEndpoint';
 
 // ─── Flows ──────────────────────────────────────────────────────────────────────────────────────────
 
-/** [ConversationFlow] ([ListFlowsOutput] items) */
+/**
+ * [ConversationFlow] ([ListFlowsOutput] items)
+ * @schema ConversationFlow
+ */
 export interface DixaConversationFlowBody {
     id: string;
     name: string;
@@ -90,14 +122,20 @@ export type DixaOfferAlgorithm =
     | 'LongestIdle'
     | 'OneAtATimeRandom';
 
-/** [QueueUsages] */
+/**
+ * [QueueUsages]
+ * @schema QueueUsages
+ */
 export interface DixaQueueUsages {
     queueId: string;
     /** [Map_ConversationChannel_Set_String]: channel → identifiers (DIDs for PstnPhone). */
     usages: Record<string, string[]>;
 }
 
-/** [Queue] (the `Queue1` schema: GET /queues items, GET /queues/{id} `data`, POST /queues `data`) */
+/**
+ * [Queue] (the `Queue1` schema: GET /queues items, GET /queues/{id} `data`, POST /queues `data`)
+ * @schema Queue1
+ */
 export interface DixaQueueBody {
     id: string;
     name: string;
@@ -122,7 +160,10 @@ export interface DixaQueueBody {
     isRestricted?: boolean;
 }
 
-/** [CreateOrUpdateQueueRequest] */
+/**
+ * [CreateOrUpdateQueueRequest]
+ * @schema CreateOrUpdateQueueRequest
+ */
 export interface DixaCreateQueueRequest {
     name: string;
     callFunctionality: boolean;
@@ -142,18 +183,30 @@ export interface DixaCreateQueueRequest {
     isRestricted?: boolean;
 }
 
-/** [CreateQueueInput]: POST /v1/queues wraps the fields in `request`. */
+/**
+ * [CreateQueueInput]: POST /v1/queues wraps the fields in `request`.
+ * @schema CreateQueueInput
+ * @schema POST /v1/queues request
+ */
 export interface DixaCreateQueueInput {
     request: DixaCreateQueueRequest;
 }
 
-/** [QueueMember] ([QueueMembersOutput] items) */
+/**
+ * [QueueMember] ([QueueMembersOutput] items)
+ * @schema QueueMember
+ */
 export interface DixaQueueMemberBody {
     agentId: string;
     priority?: number;
 }
 
-/** [BulkQueueEndpointInput]: PATCH/DELETE /v1/queues/{queueId}/members */
+/**
+ * [BulkQueueEndpointInput]: PATCH/DELETE /v1/queues/{queueId}/members
+ * @schema BulkQueueEndpointInput
+ * @schema PATCH /v1/queues/{queueId}/members request
+ * @schema DELETE /v1/queues/{queueId}/members request
+ */
 export interface DixaBulkQueueMembersInput {
     agentIds: string[];
 }
@@ -163,20 +216,32 @@ export interface DixaBulkQueueMembersInput {
 /** values of [BulkError] `_type` */
 export type DixaBulkErrorType = 'NotFound' | 'Validation' | 'InvalidArgument' | 'Integrity' | 'Infrastructure' | 'EmptyPatchSet' | 'ErrorResponse';
 
-/** [BulkError] (oneOf NotFound | Validation | …; `id` is required on most variants) */
+/**
+ * [BulkError] (oneOf NotFound | Validation | …; `id` is required on most variants)
+ * @schema BulkError
+ * @extension _type
+ */
 export interface DixaBulkError {
     _type?: DixaBulkErrorType | string;
     id?: string;
     message: string;
 }
 
-/** [BulkActionSuccess_BulkError_UUID] */
+/**
+ * [BulkActionSuccess_BulkError_UUID]
+ * @schema BulkActionSuccess_BulkError_UUID
+ * @extension _type
+ */
 export interface DixaBulkActionSuccess<T = string> {
     _type?: 'BulkActionSuccess';
     data: T;
 }
 
-/** [BulkActionFailure_BulkError_UUID] */
+/**
+ * [BulkActionFailure_BulkError_UUID]
+ * @schema BulkActionFailure_BulkError_UUID
+ * @extension _type
+ */
 export interface DixaBulkActionFailure {
     _type?: 'BulkActionFailure';
     error: DixaBulkError;
@@ -187,7 +252,10 @@ export type DixaBulkActionOutcome<T = string> = DixaBulkActionSuccess<T> | DixaB
 
 // ─── Agents ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** [Agent] (GET /v1/agents items; paginated with pageKey/pageLimit → meta.next) */
+/**
+ * [Agent] (GET /v1/agents items; paginated with pageKey/pageLimit → meta.next)
+ * @schema Agent
+ */
 export interface DixaAgentBody {
     id: string;
     createdAt: string;

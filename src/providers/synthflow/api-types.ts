@@ -3,25 +3,41 @@
  * (shared/specs/synthflow/synthflow-openapi.json, `components.schemas`; schema names in brackets)
  * and shared/reference/synthflow-api.md. Optional means "not required by the schema"; the client
  * still checks responses at runtime.
+ *
+ * Each interface names the spec schemas it stands for with `@schema NAME` (a `components.schemas`
+ * entry) or `@schema METHOD /path request` (an operation's request body), and any field the spec does
+ * not declare with `@extension FIELD`. test/providers/api-types.test.ts checks every field against
+ * those schemas and every field the spec requires against the interface.
  */
 import type { SynthflowTransferMode } from '../../vendors/synthflow-facts.js';
 
 // ─── Envelopes, paging and errors ───────────────────────────────────────────────────────────────────
 
-/** `{status, response}`: every success body except the flat GET /numbers/{slug}. [status] is a string. */
+/**
+ * `{status, response}`: every success body except the flat GET /numbers/{slug}. [status] is a string.
+ * @generic
+ */
 export interface SynthflowEnvelope<T> {
     status?: string;
     response: T;
 }
 
-/** [pagination], [NumbersGet…Pagination], [ActionsGet…Pagination] */
+/**
+ * [pagination], [NumbersGet…Pagination], [ActionsGet…Pagination]
+ * @schema pagination
+ * @schema NumbersGetResponsesContentApplicationJsonSchemaResponsePagination
+ * @schema ActionsGetResponsesContentApplicationJsonSchemaResponsePagination
+ */
 export interface SynthflowPagination {
     total_records: number;
     limit: number;
     offset: number;
 }
 
-/** `detail` of the 400/404 error bodies (e.g. [AssistantsModelIdPhoneNumbersPutResponses…Detail]). */
+/**
+ * `detail` of the 400/404 error bodies (e.g. [AssistantsModelIdPhoneNumbersPutResponses…Detail]).
+ * @schema AssistantsModelIdPhoneNumbersPutResponsesContentApplicationJsonSchemaDetail
+ */
 export interface SynthflowErrorDetail {
     status: string;
     description: string;
@@ -37,20 +53,29 @@ export type SynthflowErrorBody = { detail: SynthflowErrorDetail | string } | { e
 /** values of `provider_name` ([CustomNumbersPostRequestBody…ProviderName]) */
 export type SynthflowProviderName = 'twilio' | 'telnyx' | 'vonage' | 'ring_central' | 'ringcx' | 'custom' | 'zoom' | 'five9';
 
-/** [NumbersGetResponsesContentApplicationJsonSchemaResponsePhoneNumbersItems] (GET /numbers `response.phone_numbers[]`) */
+/**
+ * [NumbersGetResponsesContentApplicationJsonSchemaResponsePhoneNumbersItems] (GET /numbers `response.phone_numbers[]`)
+ * @schema NumbersGetResponsesContentApplicationJsonSchemaResponsePhoneNumbersItems
+ */
 export interface SynthflowNumberListItem {
     number: string;
     sid?: string | null;
     is_available?: boolean;
 }
 
-/** [NumbersGetResponsesContentApplicationJsonSchemaResponse] */
+/**
+ * [NumbersGetResponsesContentApplicationJsonSchemaResponse]
+ * @schema NumbersGetResponsesContentApplicationJsonSchemaResponse
+ */
 export interface SynthflowNumberListResponse {
     pagination: SynthflowPagination;
     phone_numbers: SynthflowNumberListItem[];
 }
 
-/** [Phone-Numbers_get-phone-number_Response_200]: GET /numbers/{phone_number_slug}, flat (no envelope). */
+/**
+ * [Phone-Numbers_get-phone-number_Response_200]: GET /numbers/{phone_number_slug}, flat (no envelope).
+ * @schema Phone-Numbers_get-phone-number_Response_200
+ */
 export interface SynthflowNumberDetail {
     slug: string;
     phone_number: string;
@@ -76,7 +101,10 @@ export interface SynthflowNumberDetail {
     assistants?: string[];
 }
 
-/** POST /custom-numbers body. `trunk_pwd` is write-only: never logged, never read back. */
+/**
+ * POST /custom-numbers body. `trunk_pwd` is write-only: never logged, never read back.
+ * @schema POST /custom-numbers request
+ */
 export interface SynthflowCustomNumberImport {
     workspace_id: string;
     phone_number: string;
@@ -92,13 +120,19 @@ export interface SynthflowCustomNumberImport {
     uac_register_expires?: number;
 }
 
-/** [CustomNumbersPostResponsesContentApplicationJsonSchemaResponse] */
+/**
+ * [CustomNumbersPostResponsesContentApplicationJsonSchemaResponse]
+ * @schema CustomNumbersPostResponsesContentApplicationJsonSchemaResponse
+ */
 export interface SynthflowCustomNumberImported {
     key?: string;
     phone_number?: string;
 }
 
-/** PATCH /numbers/{phone_number_slug} body. */
+/**
+ * PATCH /numbers/{phone_number_slug} body.
+ * @schema PATCH /numbers/{phone_number_slug} request
+ */
 export interface SynthflowNumberPatchBody {
     friendly_name?: string;
     sip_term_uri?: string;
@@ -114,14 +148,20 @@ export interface SynthflowNumberPatchBody {
 
 // ─── Assistants ─────────────────────────────────────────────────────────────────────────────────────
 
-/** [AttachedPhoneNumber] */
+/**
+ * [AttachedPhoneNumber]
+ * @schema AttachedPhoneNumber
+ */
 export interface SynthflowAttachedPhoneNumber {
     number: string;
     sid: string | null;
     slug: string;
 }
 
-/** [AssistantsGetResponsesContentApplicationJsonSchemaResponseAssistants] (list item; the spec types the list as an object, it is an array). */
+/**
+ * [AssistantsGetResponsesContentApplicationJsonSchemaResponseAssistants] (list item; the spec types the list as an object, it is an array).
+ * @schema AssistantsGetResponsesContentApplicationJsonSchemaResponseAssistants
+ */
 export interface SynthflowAssistantListItem {
     model_id: string;
     name?: string;
@@ -131,13 +171,19 @@ export interface SynthflowAssistantListItem {
     description?: string;
 }
 
-/** [AssistantsGetResponsesContentApplicationJsonSchemaResponse] */
+/**
+ * [AssistantsGetResponsesContentApplicationJsonSchemaResponse]
+ * @schema AssistantsGetResponsesContentApplicationJsonSchemaResponse
+ */
 export interface SynthflowAssistantListResponse {
     pagination: SynthflowPagination;
     assistants: SynthflowAssistantListItem[];
 }
 
-/** [AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponseAssistantsItems] */
+/**
+ * [AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponseAssistantsItems]
+ * @schema AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponseAssistantsItems
+ */
 export interface SynthflowAssistantDetail extends SynthflowAssistantListItem {
     attached_phone_numbers?: SynthflowAttachedPhoneNumber[];
     /** Action ids; empty unless `include_actions=true`. */
@@ -145,19 +191,29 @@ export interface SynthflowAssistantDetail extends SynthflowAssistantListItem {
     input_variables?: { action_id: string; values: unknown[]; trigger_condition?: string | null }[];
 }
 
-/** [AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponse] */
+/**
+ * [AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponse]
+ * @schema AssistantsModelIdGetResponsesContentApplicationJsonSchemaResponse
+ */
 export interface SynthflowAssistantDetailResponse {
     assistants: SynthflowAssistantDetail[];
 }
 
-/** [AttachPhoneNumbersToAssistantRequest1]: PUT /assistants/{model_id}/phone_numbers */
+/**
+ * [AttachPhoneNumbersToAssistantRequest1]: PUT /assistants/{model_id}/phone_numbers
+ * @schema AttachPhoneNumbersToAssistantRequest1
+ */
 export interface SynthflowAttachNumbersBody {
     phone_number_slugs: string[];
 }
 
 // ─── Actions ────────────────────────────────────────────────────────────────────────────────────────
 
-/** [LiveTransferCreateDirectPhoneConfig] / [LiveTransferUpdateDirectPhoneConfig] (fields sipflow sends). */
+/**
+ * [LiveTransferCreateDirectPhoneConfig] / [LiveTransferUpdateDirectPhoneConfig] (fields sipflow sends).
+ * @schema LiveTransferCreateDirectPhoneConfig
+ * @schema LiveTransferUpdateDirectPhoneConfig
+ */
 export interface SynthflowLiveTransferBody {
     transfer_mode: SynthflowTransferMode;
     phone: string;
@@ -178,12 +234,17 @@ export interface SynthflowLiveTransferBody {
  * POST /actions and PUT /actions/{action_id} bodies are keyed by the action type. `name` (the action's
  * display name) is not in the LIVE_TRANSFER schema; sipflow sends it inside the typed object the way
  * CUSTOM_ACTION declares it (the schema allows additional properties).
+ * @schema POST /actions request
+ * @schema PUT /actions/{action_id} request
  */
 export interface SynthflowLiveTransferActionBody {
     LIVE_TRANSFER: SynthflowLiveTransferBody & { name?: string };
 }
 
-/** [ActionsPostResponsesContentApplicationJsonSchemaResponse] */
+/**
+ * [ActionsPostResponsesContentApplicationJsonSchemaResponse]
+ * @schema ActionsPostResponsesContentApplicationJsonSchemaResponse
+ */
 export interface SynthflowActionCreated {
     action_id: string;
     action_type?: string;
@@ -196,6 +257,9 @@ export interface SynthflowActionCreated {
  * LIVE_TRANSFER configuration on read (shared/reference/synthflow-api.md §6); the sandbox returns the
  * LIVE_TRANSFER object as written in the open `parameters_hard_coded` object, and the client also
  * accepts a `LIVE_TRANSFER` key should the live API use one.
+ * @schema ActionsGetResponsesContentApplicationJsonSchemaResponseActionsItems
+ * @schema ActionsActionIdGetResponsesContentApplicationJsonSchemaResponseActionsItems
+ * @extension LIVE_TRANSFER
  */
 export interface SynthflowActionItem {
     action_id: string;
@@ -207,18 +271,27 @@ export interface SynthflowActionItem {
     LIVE_TRANSFER?: Partial<SynthflowLiveTransferBody>;
 }
 
-/** [ActionsGetResponsesContentApplicationJsonSchemaResponse] */
+/**
+ * [ActionsGetResponsesContentApplicationJsonSchemaResponse]
+ * @schema ActionsGetResponsesContentApplicationJsonSchemaResponse
+ */
 export interface SynthflowActionListResponse {
     pagination: SynthflowPagination;
     actions: SynthflowActionItem[];
 }
 
-/** [ActionsActionIdGetResponsesContentApplicationJsonSchemaResponse] */
+/**
+ * [ActionsActionIdGetResponsesContentApplicationJsonSchemaResponse]
+ * @schema ActionsActionIdGetResponsesContentApplicationJsonSchemaResponse
+ */
 export interface SynthflowActionDetailResponse {
     actions: SynthflowActionItem[];
 }
 
-/** POST /actions/attach body (the `actions` variant): the assistant's whole action list. */
+/**
+ * POST /actions/attach body (the `actions` variant): the assistant's whole action list.
+ * @schema POST /actions/attach request
+ */
 export interface SynthflowAttachActionsBody {
     model_id: string;
     actions: string[];
