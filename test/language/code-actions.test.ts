@@ -100,6 +100,17 @@ describe('quick fixes', () => {
         await expectFix(input, 'linking-error', input.replace('  // Danish support line', '  queue vip {\n    name "…"\n    did "+…"\n  }\n\n  // Danish support line'));
     });
 
+    it('escalation-unknown-queue: declares a queue for the DID of the URI and escalates to it', async () => {
+        const input = exampleWith('escalate sales_desk', 'escalate "sip:+4570109999@acme.sip.dixa.com"');
+        const expected = input
+            .replace('  department support {', '  queue queue_9999 {\n    name "…"\n    did "+4570109999"\n  }\n\n  department support {')
+            .replace('escalate "sip:+4570109999@acme.sip.dixa.com"', 'escalate queue_9999');
+        await expectFix(input, 'escalation-unknown-queue', expected);
+        // Not when the derived name is taken by another queue.
+        const taken = input.replace('queue sales_desk {', 'queue queue_9999 {').replace(/(fallback|escalate) sales_desk/g, '$1 queue_9999');
+        expect(await fixesFor(taken, 'escalation-unknown-queue')).toEqual([]);
+    });
+
     it('timeout-range and timeout-unusual: use the recommended 30s', async () => {
         await expectFix(exampleWith('timeout 30s', 'timeout 2s'), 'timeout-range', EXAMPLE);
         await expectFix(exampleWith('timeout 30s', 'timeout 90s'), 'timeout-unusual', EXAMPLE);

@@ -5,6 +5,7 @@ import type { SipflowFile } from '../generated/ast.js';
 import { isAllowlist, isDixaBlock } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import type { SipflowDiagnosticData } from '../validation/report.js';
+import { parseSipUri } from '../values/network.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
 import { DEFAULT_UUI_KEY } from '../../vendors/synthflow-facts.js';
 
@@ -34,6 +35,7 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
         'allowlist-incomplete': (d, doc) => this.completeAllowlist(d, doc),
         'cold-transfer-refer': (d, doc) => [this.replace(d, doc, 'Switch to mode warm', data(d)?.replacement ?? 'warm')],
         'linking-error': (d, doc) => this.declareMissingQueue(d, doc),
+        'escalation-unknown-queue': (d, doc) => this.declareQueueForUri(d, doc),
         'timeout-range': (d, doc) => this.recommendedTimeout(d, doc),
         'timeout-unusual': (d, doc) => this.recommendedTimeout(d, doc),
         'plaintext-secret': (d, doc) => (data(d)?.replacement ? [this.replace(d, doc, `Read it from ${data(d)!.replacement}`, data(d)!.replacement!)] : []),
@@ -104,16 +106,21 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
         const name = linking?.refText;
         if (name === undefined || !/^[_a-zA-Z]\w*$/.test(name)) return [];
         if (linking?.containerType !== undefined && !['Department', 'Escalation'].includes(linking.containerType)) return [];
-        const integration = (document.parseResult.value as SipflowFile).integration;
-        const firstDepartment = integration && integrationParts(integration).departments[0];
-        const keyword = firstDepartment?.$cstNode && GrammarUtils.findNodeForKeyword(firstDepartment.$cstNode, 'department');
-        if (!keyword) return [];
-        const text = document.textDocument;
-        const line = firstLineOfLeadingComments(document, keyword.range.start.line);
-        const indent = leadingWhitespace(text, keyword.range.start.line);
-        const skeleton = [`queue ${name} {`, `${INDENT_UNIT}name "…"`, `${INDENT_UNIT}did "+…"`, '}'].map(l => indent + l).join('\n');
-        const position = { line, character: 0 };
-        return [quickFix(`Declare queue ${name}`, diagnostic, document, [{ range: { start: position, end: position }, newText: `${skeleton}\n\n` }])];
+        const declaration = declareQueue(document, name, '+…');
+        return declaration ? [quickFix(`Declare queue ${name}`, diagnostic, document, [declaration])] : [];
+    }
+
+    /**
+     * escalation-unknown-queue: declare a queue for the URI's DID and escalate to it by name, so that the queue is
+     * part of the integration (and checked) like the others.
+     */
+    protected declareQueueForUri(diagnostic: Diagnostic, document: LangiumDocument): CodeAction[] {
+        const name = data(diagnostic)?.name;
+        const uri = parseSipUri(document.textDocument.getText(diagnostic.range).slice(1, -1));
+        if (name === undefined || !uri.ok) return [];
+        const declaration = declareQueue(document, name, uri.uri.user);
+        if (!declaration) return [];
+        return [quickFix(`Declare queue ${name} for ${uri.uri.user} and escalate to it`, diagnostic, document, [declaration, { range: diagnostic.range, newText: name }])];
     }
 
     protected replace(diagnostic: Diagnostic, document: LangiumDocument, title: string, newText: string, isPreferred = true): CodeAction {
@@ -162,6 +169,23 @@ function firstLineOfLeadingComments(document: LangiumDocument, line: number): nu
         first--;
     }
     return first;
+}
+
+/**
+ * An edit declaring `queue NAME { name "…" did "DID" }` before the first department (above the comment lines
+ * that document it), indented like that department.
+ */
+function declareQueue(document: LangiumDocument, name: string, did: string): TextEdit | undefined {
+    const integration = (document.parseResult.value as SipflowFile).integration;
+    if (!integration || integrationParts(integration).queues.some(queue => queue.name === name)) return undefined;
+    const firstDepartment = integrationParts(integration).departments[0];
+    const keyword = firstDepartment?.$cstNode && GrammarUtils.findNodeForKeyword(firstDepartment.$cstNode, 'department');
+    if (!keyword) return undefined;
+    const line = firstLineOfLeadingComments(document, keyword.range.start.line);
+    const indent = leadingWhitespace(document.textDocument, keyword.range.start.line);
+    const skeleton = [`queue ${name} {`, `${INDENT_UNIT}name "…"`, `${INDENT_UNIT}did ${quote(did)}`, '}'].map(l => indent + l).join('\n');
+    const position = { line, character: 0 };
+    return { range: { start: position, end: position }, newText: `${skeleton}\n\n` };
 }
 
 /** The block's closing `}` (its own, not a nested block's). */
