@@ -40,3 +40,6 @@ if (watch) {
 } else {
     await esbuild.build(options);
 }
+
+// The web bundles (VS Code for the web: extension `browser` entry + language server in a worker).
+if (existsSync('scripts/esbuild-browser.mjs')) await import('./scripts/esbuild-browser.mjs');
