@@ -74,4 +74,32 @@ describe('queues across files of one integration', () => {
         expect(codes('routing.sipflow')).toContain('fallback-missing');
         expect(codes('queues.sipflow')).toContain('queue-unused');
     });
+
+    it('treats the files as one integration: no missing block in the queue file', async () => {
+        const { codes } = await workspace({ 'queues.sipflow': QUEUES, 'routing.sipflow': ROUTING });
+        expect(codes('queues.sipflow')).toEqual([]);
+    });
+
+    it('reports a dixa/synthflow block missing from every file', async () => {
+        const withoutBlocks = ROUTING.replace(/ {2}dixa \{[^}]*\}\n/, '').replace(/ {2}synthflow \{[^}]*\}\n/, '');
+        const { documents, codes } = await workspace({ 'queues.sipflow': QUEUES, 'routing.sipflow': withoutBlocks });
+        expect(codes('routing.sipflow').filter(c => c === 'required-missing')).toHaveLength(2);
+        expect(codes('queues.sipflow').filter(c => c === 'required-missing')).toHaveLength(2);
+        const messages = (documents['queues.sipflow'].diagnostics ?? []).map(d => d.message);
+        expect(messages).toContain('Integration acme has no dixa block: add dixa { sip-domain "{company}.sip.dixa.com" allowlist synthflow }.');
+    });
+
+    it('reports names, DIDs and blocks declared twice across files, once, in the later file', async () => {
+        const copy = ROUTING;
+        const { documents, codes } = await workspace({ 'a.sipflow': ROUTING, 'b.sipflow': copy, 'queues.sipflow': QUEUES });
+        expect(codes('a.sipflow')).toEqual([]);
+        const messages = (documents['b.sipflow'].diagnostics ?? []).map(d => [d.code, d.message]);
+        expect(messages).toEqual([
+            ['block-duplicate', 'The dixa block is already in a.sipflow:2: an integration has one. Merge the settings there.'],
+            ['block-duplicate', 'The synthflow block is already in a.sipflow:6: an integration has one. Merge the settings there.'],
+            ['name-duplicate', 'Department support is also declared in a.sipflow:10: rename one of them.'],
+            ['did-duplicate', 'DID +4535551234 is already used by department support in a.sipflow:10: a number serves one inbound assistant or queue.'],
+        ]);
+    });
 });
+

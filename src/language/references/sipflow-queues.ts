@@ -13,12 +13,27 @@ export class SipflowQueues {
     private readonly index: IndexManager;
     private readonly locator: AstNodeLocator;
     private readonly foreignQueuesCache: WorkspaceCache<string, readonly Queue[]>;
+    private readonly siblingsCache: WorkspaceCache<string, readonly Integration[]>;
 
     constructor(services: SipflowServices) {
         this.documents = services.shared.workspace.LangiumDocuments;
         this.index = services.shared.workspace.IndexManager;
         this.locator = services.workspace.AstNodeLocator;
         this.foreignQueuesCache = new WorkspaceCache(services.shared);
+        this.siblingsCache = new WorkspaceCache(services.shared);
+    }
+
+    /** The same integration declared in other files of the workspace, ordered by document URI. */
+    siblingsOf(integration: Integration): readonly Integration[] {
+        const uri = AstUtils.getDocument(integration).uri.toString();
+        return this.siblingsCache.get(`${uri}#${integration.name}`, () =>
+            this.documents.all
+                .filter(document => document.uri.toString() !== uri)
+                .map(document => (document.parseResult.value as Partial<SipflowFile>).integration)
+                .filter((other): other is Integration => other?.name === integration.name)
+                .toArray()
+                .sort((a, b) => uriOf(a).localeCompare(uriOf(b))),
+        );
     }
 
     /** Is this exported queue description part of an integration with the given name? */
@@ -61,4 +76,8 @@ export class SipflowQueues {
             .findAllReferences(queue, this.locator.getAstNodePath(queue))
             .some(ref => ref.sourceUri.toString() !== queueUri);
     }
+}
+
+export function uriOf(node: Integration): string {
+    return AstUtils.getDocument(node).uri.toString();
 }

@@ -9,6 +9,7 @@ import { checkAllowlist, checkSipDomain } from './dixa-checks.js';
 import { checkDepartment, checkSharedAssistants } from './department-checks.js';
 import { checkEscalation } from './escalation-checks.js';
 import { checkDidValue, checkDuplicateDids } from './number-checks.js';
+import { checkAcrossFiles } from './across-files-checks.js';
 import { checkIntegrationStructure, checkRepeatedSettings } from './structure-checks.js';
 import { checkSynthflowBlock, checkTrunkCredentials } from './synthflow-checks.js';
 import { report } from './report.js';
@@ -18,7 +19,7 @@ export function registerValidationChecks(services: SipflowServices): void {
     const validator = new SipflowValidator(services);
     const repeated = (node: Parameters<typeof checkRepeatedSettings>[0], accept: ValidationAcceptor) => checkRepeatedSettings(node, accept);
     const checks: ValidationChecks<SipflowAstType> = {
-        Integration: [checkIntegrationStructure, checkDuplicateDids, checkSharedAssistants],
+        Integration: [checkIntegrationStructure, validator.checkAcrossFiles, checkDuplicateDids, checkSharedAssistants],
         DixaBlock: [validator.checkDixaBlock, repeated],
         SynthflowBlock: [checkSynthflowBlock, repeated],
         CredentialsTrunkAuth: [checkTrunkCredentials, repeated],
@@ -39,6 +40,10 @@ export class SipflowValidator {
 
     constructor(private readonly services: SipflowServices) {
         this.locallyUsedQueues = new WorkspaceCache(services.shared, DocumentState.IndexedReferences);
+    }
+
+    checkAcrossFiles(integration: Integration, accept: ValidationAcceptor): void {
+        checkAcrossFiles(integration, this.services.references.SipflowQueues.siblingsOf(integration), accept);
     }
 
     checkDixaBlock(block: DixaBlock, accept: ValidationAcceptor): void {

@@ -39,18 +39,7 @@ export function checkRepeatedSettings(node: AstNode, accept: ValidationAcceptor)
 
 export function checkIntegrationStructure(integration: Integration, accept: ValidationAcceptor): void {
     const parts = integrationParts(integration);
-    if (parts.dixaBlocks.length === 0) {
-        report(accept, 'required-missing', `Integration ${integration.name} has no dixa block: add dixa { sip-domain "{company}.sip.dixa.com" allowlist synthflow }.`, {
-            node: integration,
-            property: 'name',
-        });
-    }
-    if (parts.synthflowBlocks.length === 0) {
-        report(accept, 'required-missing', `Integration ${integration.name} has no synthflow block: add synthflow { region eu workspace "…" }.`, {
-            node: integration,
-            property: 'name',
-        });
-    }
+    // A missing dixa/synthflow block depends on the integration's other files: see across-files-checks.ts.
     for (const extra of parts.dixaBlocks.slice(1)) {
         report(accept, 'block-duplicate', 'A second dixa block: an integration has one. Merge its settings into the first.', { node: extra, keyword: 'dixa' });
     }
