@@ -185,10 +185,11 @@ async function runOperation(operation: PlanOperation, ctx: RunContext): Promise<
                 const missing = operation.add.filter(n => !assistant.attachedNumbers.includes(n));
                 const moved = operation.detachFrom.map(d => d.e164).filter(n => !assistant.attachedNumbers.includes(n) && !missing.includes(n));
                 const toAdd = [...missing, ...moved];
-                if (toAdd.length === 0) return { message: 'already attached' };
+                const detached = operation.detachFrom.map(d => `detached ${d.e164} from ${d.modelId}`);
+                if (toAdd.length === 0) return { message: [...detached, 'already attached'].join('; ') };
                 await synthflow.setAssistantNumbers(operation.modelId, [...assistant.attachedNumbers, ...toAdd]);
                 const kept = assistant.attachedNumbers.length;
-                return { message: `attached ${toAdd.join(', ')}${kept > 0 ? `, keeping ${plural(kept, 'number')} already there` : ''}` };
+                return { message: [...detached, `attached ${toAdd.join(', ')}${kept > 0 ? `, keeping ${plural(kept, 'number')} already there` : ''}`].join('; ') };
             } finally {
                 release();
             }

@@ -232,6 +232,21 @@ describe('conflicts, orphans and credentials', () => {
         expect(after.hasChanges).toBe(false);
     });
 
+    it('moves its own number to the assistant the file now names (detached from the old one first)', async () => {
+        h = await harness(desired);
+        await applyPlan(await h.plan(desired), h.providers);
+        const UK = DEMO.synthflow.assistants.uk;
+        const moved = await desiredFrom(exampleWith(['assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', `assistant "${UK}"`]));
+        const plan = await h.plan(moved);
+        expect(plan.items.find(i => i.id === `synthflow/assistant/${UK}/numbers`)?.operation).toEqual({
+            type: 'synthflow.attachNumbers', modelId: UK, add: ['+4535555678'], detachFrom: [{ modelId: SALES, e164: '+4535555678' }],
+        });
+        const result = await applyPlan(plan, h.providers);
+        expect(result.ok).toBe(true);
+        expect((await h.providers.synthflow.getNumber('+4535555678'))?.assistants).toEqual([UK]);
+        expect((await h.plan(moved)).hasChanges).toBe(false);
+    });
+
     it('reads trunk credentials from env at apply time, and reports a missing variable by name', async () => {
         const withCredentials = await desiredFrom(exampleWith(['trunk-auth ip', 'trunk-auth credentials { username env:ACME_SIP_USER password env:ACME_SIP_PASSWORD }']));
         h = await harness(withCredentials);
