@@ -15,7 +15,7 @@ import { ProviderError } from '../providers/types.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { DIXA_API_BASE_URL } from '../vendors/dixa-facts.js';
 import { SIPFLOW_EXTENSION, loadWorkspace, type SourceFile } from './workspace.js';
-import { formatSummary, formatText, toReported, compareReported } from './diagnostic-report.js';
+import { formatText, toReported, compareReported } from './diagnostic-report.js';
 import { UsageError, type Styles } from './cli-support.js';
 
 /** A failure the CLI reports as one line with exit code 1: configuration, credentials, vendors. */
@@ -58,7 +58,9 @@ export async function loadIntegration(path: string, out: { write(text: string): 
         .sort(compareReported);
     if (errors.length > 0) {
         out.write(`${errors.map(d => formatText(d, styles)).join('\n')}\n`);
-        throw new CommandError(`${path} has errors (${formatSummary(errors, relevant.length)}): fix them first; nothing was sent to Dixa or Synthflow.`);
+        const count = `${errors.length} error${errors.length === 1 ? '' : 's'}`;
+        const elsewhere = relevant.length > 1 ? ` in the ${relevant.length} files of integration ${integrationName}` : '';
+        throw new CommandError(`${path}: ${count}${elsewhere} to fix first; nothing was sent to Dixa or Synthflow.`);
     }
     try {
         const desired = buildDesiredState(main.document, relevant.slice(1).map(d => d.document));
