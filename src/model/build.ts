@@ -89,8 +89,19 @@ export function buildDesiredState(main: IntegrationSource, others: readonly Inte
     const builder = new Builder(name);
     for (const node of integrations) builder.collectDiagnostics(node);
     const state = builder.build(integrations);
-    if (builder.problems.length > 0) throw new DesiredStateError(name, builder.problems);
+    if (builder.problems.length > 0) throw new DesiredStateError(name, dedupe(builder.problems));
     return deepFreeze(state!);
+}
+
+/** The validator and this module may report the same thing on the same line: keep one. */
+function dedupe(problems: readonly ModelProblem[]): ModelProblem[] {
+    const seen = new Set<string>();
+    return problems.filter(p => {
+        const key = `${p.uri ?? ''}:${p.line ?? ''}:${p.code}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
 }
 
 function integrationOf(source: IntegrationSource): Integration | undefined {
@@ -165,16 +176,9 @@ class Builder {
 
         if (dixaBlocks.length === 0) this.fail(integration, 'required-missing', `Integration ${this.name} has no dixa block.`);
         if (synthflowBlocks.length === 0) this.fail(integration, 'required-missing', `Integration ${this.name} has no synthflow block.`);
-        // Each file of a split integration may repeat the dixa and synthflow blocks (so that each validates
-        // on its own); they must then agree. Within one file, a second block is the validator's error.
-        const dixaKey = (b: (typeof dixaBlocks)[number]) => JSON.stringify([b.sipDomain, b.allowlists.map(a => (a.synthflow ? 'synthflow' : a.ips))]);
-        const synthflowKey = (b: SynthflowBlock) => JSON.stringify([b.region, b.workspace, trunkAuthKey(b)]);
-        for (const extra of dixaBlocks.slice(1)) {
-            if (dixaKey(extra) !== dixaKey(dixaBlocks[0])) this.fail(extra, 'block-duplicate', `This dixa block differs from the one in ${where(dixaBlocks[0]).uri ?? 'the first file'}: the files of integration ${this.name} must agree.`);
-        }
-        for (const extra of synthflowBlocks.slice(1)) {
-            if (synthflowKey(extra) !== synthflowKey(synthflowBlocks[0])) this.fail(extra, 'block-duplicate', `This synthflow block differs from the one in ${where(synthflowBlocks[0]).uri ?? 'the first file'}: the files of integration ${this.name} must agree.`);
-        }
+        // An integration has one dixa and one synthflow block, in any one of its files.
+        for (const extra of dixaBlocks.slice(1)) this.fail(extra, 'block-duplicate', `The dixa block is already in ${describe(dixaBlocks[0])}: an integration has one. Merge the settings there.`);
+        for (const extra of synthflowBlocks.slice(1)) this.fail(extra, 'block-duplicate', `The synthflow block is already in ${describe(synthflowBlocks[0])}: an integration has one. Merge the settings there.`);
 
         const dixaBlock = dixaBlocks[0];
         const synthflowBlock = synthflowBlocks[0];
@@ -438,10 +442,9 @@ function sourceOf(integration: Integration, index: number): { source: DesiredSou
     return { source: { uri: document?.uri.toString() ?? `inline:${index}`, sha256: sha256(text) }, text };
 }
 
-function trunkAuthKey(block: SynthflowBlock): unknown {
-    const auth = block.trunkAuth;
-    if (!auth || !isCredentialsTrunkAuth(auth)) return 'ip';
-    return [auth.username?.env ?? null, auth.password?.env ?? null];
+function describe(node: AstNode): string {
+    const { uri, line } = where(node);
+    return uri ? `${uri}${line ? `:${line}` : ''}` : 'another file';
 }
 
 function capitalise(text: string): string {

@@ -191,9 +191,10 @@ describe('other derivations', () => {
 });
 
 describe('files of one integration', () => {
-    // Each file repeats the dixa and synthflow blocks, so that each validates on its own.
-    const header = EXAMPLE.slice(0, EXAMPLE.indexOf('  queue tier1'));
-    const queues = `${header}  queue tier1 { name "Phone – Tier 1" did "+4570101111" }\n}\n`;
+    const queues = `integration acme {
+  queue tier1 { name "Phone – Tier 1" did "+4570101111" }
+}
+`;
     const main = EXAMPLE.replace(/  queue tier1 \{[^}]*\}\n/, '');
 
     it('merges the queues another file declares', async () => {
@@ -205,9 +206,12 @@ describe('files of one integration', () => {
         expect(desired.sources).toHaveLength(2);
     });
 
-    it('refuses files whose blocks disagree', async () => {
-        const [first, second] = await loadDocuments(main, queues.replace('region eu', 'region us'));
-        expect(() => buildDesiredState(first, [second])).toThrow(/synthflow block differs/);
+    it('refuses a second dixa or synthflow block in another file, once per block', async () => {
+        const header = EXAMPLE.slice(0, EXAMPLE.indexOf('  queue tier1'));
+        const [first, second] = await loadDocuments(main, `${header}  queue tier1 { name "Phone – Tier 1" did "+4570101111" }\n}\n`);
+        const error = (() => { try { buildDesiredState(first, [second]); return undefined; } catch (e) { return e; } })();
+        expect(error).toBeInstanceOf(DesiredStateError);
+        expect((error as DesiredStateError).problems.map(p => p.code)).toEqual(['block-duplicate', 'block-duplicate']);
     });
 
     it('refuses when the file with the referenced queue is not given', async () => {
