@@ -3,18 +3,19 @@ import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { applyPlan, applySavedPlan, PlanConflictError, readLiveState, renderApplyText, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
-import { readDixaEvidence } from '../../checklist/index.js';
+import { buildChecklist, readDixaEvidence, renderChecklistText, type TextStyles } from '../../checklist/index.js';
 import { sourceHashOf, type DesiredState } from '../../model/index.js';
 import { computePlan, parsePlanJson, PlanFormatError, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
 import { SIPFLOW_EXTENSION } from '../workspace.js';
-import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';
+import { addTargetOptions, checklistStatusLine, checklistStyles, positiveInteger, type TargetOptions } from './shared-options.js';
 
 interface ApplyCommandOptions extends TargetOptions {
     readonly yes?: boolean;
     readonly prune?: boolean;
     readonly concurrency: number;
+    readonly checklist?: boolean;
 }
 
 /**
@@ -32,6 +33,7 @@ export function registerApplyCommand(program: Command): void {
         .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI)'))
         .addOption(new Option('--prune', 'also detach numbers and actions this integration created that the file no longer declares (never deletes)'))
         .addOption(new Option('--concurrency <n>', 'steps in flight at once').default(4).argParser(positiveInteger('--concurrency')))
+        .addOption(new Option('--checklist', 'end with the whole manual checklist instead of its one-line status'))
         .action(async (target: string, options: ApplyCommandOptions) => {
             process.exitCode = await applyCommand(target, options);
         });
@@ -77,7 +79,7 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
                 : await applyPlan(plan, session, applyOptions);
             process.stdout.write(`\n${renderApplyText(result, { color })}\n`);
         }
-        process.stdout.write(`\n${await checklistAfterApply(desired, session)}\n`);
+        process.stdout.write(`\n${await checklistAfterApply(desired, session, options.checklist ? checklistStyles(stylesFor(process.stdout)) : undefined)}\n`);
         return result === undefined || result.ok ? ExitCode.Ok : ExitCode.Failure;
     } catch (error) {
         if (error instanceof StalePlanError || error instanceof PlanConflictError) throw new CommandError(error.message);
@@ -140,10 +142,8 @@ function progressLine(event: ApplyProgressEvent): string {
     }
 }
 
-async function checklistAfterApply(desired: DesiredState, session: VendorSession): Promise<string> {
-    try {
-        return checklistStatusLine(desired, await readDixaEvidence(session.dixa));
-    } catch {
-        return checklistStatusLine(desired, {});
-    }
+/** The checklist's one-line status, or the whole checklist when `styles` are given. */
+async function checklistAfterApply(desired: DesiredState, session: VendorSession, styles?: TextStyles): Promise<string> {
+    const evidence = await readDixaEvidence(session.dixa).catch(() => ({}));
+    return styles ? renderChecklistText(buildChecklist(desired, evidence), styles) : checklistStatusLine(desired, evidence);
 }
