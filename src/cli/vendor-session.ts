@@ -119,9 +119,11 @@ export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: s
             throw new CommandError(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: export the Dixa API token and the Synthflow API key (or use --sandbox to try sipflow locally).`);
         }
     }
+    // SIPFLOW_DEBUG=1 prints every request the providers make (their log lines are redacted).
+    const log = options.log ?? (env.SIPFLOW_DEBUG === '1' ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined);
     const common = {
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.log ? { log: options.log } : {}),
+        ...(log ? { log } : {}),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     };
     try {
