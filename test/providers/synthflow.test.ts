@@ -115,8 +115,8 @@ describe('Synthflow provider: numbers', () => {
     });
 
     it('import timing out while the server works: re-sent (Synthflow refuses duplicates), one number', async () => {
-        t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=delay:1000*1');
-        await t.synthflow({ direct: true, timeoutMs: 300 }).importNumber(importOf(SUPPORT_DID));
+        t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=delay:2000*1');
+        await t.synthflow({ direct: true, timeoutMs: 500 }).importNumber(importOf(SUPPORT_DID));
         await waitFor(() => t.requestsTo('POST', '/custom-numbers').length === 2, 10_000);
         expect(t.requestsTo('POST', '/custom-numbers').map((r) => r.status).sort()).toEqual([200, 400]);
         expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
@@ -226,8 +226,8 @@ describe('Synthflow provider: transfer actions', () => {
     });
 
     it('create timing out while the server works is not re-sent: no duplicate action', async () => {
-        t.env.sandbox.setFaults('synthflow:POST:/actions=delay:1200*1');
-        const sf = t.synthflow({ direct: true, timeoutMs: 300 });
+        t.env.sandbox.setFaults('synthflow:POST:/actions=delay:2000*1');
+        const sf = t.synthflow({ direct: true, timeoutMs: 500 });
         const error = (await rejectionOf(() => sf.createLiveTransfer(TRANSFER, 'sipflow transfer'))) as ProviderError;
         expect(error).toMatchObject({ kind: 'timeout', outcome: 'unknown', operation: 'POST /actions' });
         await waitFor(() => transfersTo(TRANSFER.phone).length === 1, 10_000);
