@@ -1,4 +1,4 @@
-import type { ValidationAcceptor } from 'langium';
+import { GrammarUtils, type CstNode, type ValidationAcceptor } from 'langium';
 import type { DixaBlock, Integration } from '../generated/ast.js';
 import { DIXA_SIP_DOMAIN_SUFFIX } from '../../vendors/dixa-facts.js';
 import { isSynthflowRegion, SYNTHFLOW_REGION_FACTS } from '../../vendors/synthflow-facts.js';
@@ -50,14 +50,18 @@ export function checkAllowlist(block: DixaBlock, integration: Integration, accep
             regionIps?.forEach(ip => listed.add(ip));
             continue;
         }
+        // The entries' CST nodes, found once: `property` + `index` makes Langium search the whole
+        // allowlist for every diagnostic, quadratic for a long pasted list (minutes for 80,000 entries).
+        let ipNodes: CstNode[] | undefined;
         allowlist.ips.forEach((ip, index) => {
             if (isIPv4(ip)) {
                 listed.add(ip);
             } else {
+                ipNodes ??= GrammarUtils.findNodesForProperty(allowlist.$cstNode, 'ips');
+                const range = ipNodes[index]?.range;
                 report(accept, 'ip-invalid', `"${ip}" is not an IPv4 address: write four numbers 0–255 separated by dots, e.g. "34.89.186.33".`, {
                     node: allowlist,
-                    property: 'ips',
-                    index,
+                    ...(range ? { range } : { property: 'ips', index }),
                 });
             }
         });
