@@ -220,8 +220,8 @@ describe('sipflow validate: files, directories and the workspace', () => {
             '  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"\n    kind ring-group\n  }\n',
             '',
         );
-        const header = EXAMPLE.slice(0, EXAMPLE.indexOf('  queue tier1'));
-        const queues = `${header}  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"\n    kind ring-group\n  }\n}\n`;
+        // The dixa and synthflow blocks live in departments.sipflow: an integration has one of each.
+        const queues = `integration acme {\n  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"\n    kind ring-group\n  }\n}\n`;
         const dir = project('cross-file', { 'departments.sipflow': departments, 'queues.sipflow': queues });
 
         const together = validateJson(['departments.sipflow', 'queues.sipflow'], dir);
