@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { expectFormatting } from 'langium/test';
 import { EXAMPLE } from './helpers.js';
 import { editor, format, openFile } from './editor-helpers.js';
@@ -79,6 +80,34 @@ describe('formatter', () => {
             expect(once).not.toBe('');
             expect(await format(once)).toBe(once);
         }
+    });
+
+    it('property: any re-spacing of the example formats to the same tokens, without parse errors, idempotently', async () => {
+        const pieces = EXAMPLE.match(/"(?:\\.|[^"\\])*"|\/\/[^\n]*|\/\*[\s\S]*?\*\/|\s+|[^\s"]+/g)!;
+        const gaps = pieces.flatMap((piece, index) => (/^\s+$/.test(piece) ? [index] : []));
+        const tokensOf = (text: string) => text.match(/"(?:\\.|[^"\\])*"|\/\/[^\n]*|\/\*[\s\S]*?\*\/|[^\s"]+/g)!.map(token => token.trimEnd());
+        const whitespace = fc.constantFrom(' ', '   ', '\t', '\n', '\n\n\n', ' \n\t ');
+        await fc.assert(
+            fc.asyncProperty(fc.array(whitespace, { minLength: gaps.length, maxLength: gaps.length }), async choices => {
+                const respaced = [...pieces];
+                gaps.forEach((index, i) => {
+                    // A line comment ends at the line end: the gap after it keeps a newline.
+                    const afterLineComment = pieces[index - 1]?.startsWith('//');
+                    respaced[index] = afterLineComment && !choices[i].includes('\n') ? `${choices[i]}\n` : choices[i];
+                });
+                const input = respaced.join('');
+                const once = await format(input);
+                expect(tokensOf(once)).toEqual(tokensOf(input));
+                // No tabs, trailing spaces or runs of blank lines survive (the formatter did act), except the
+                // whitespace before a trailing comment, which is kept on purpose.
+                expect(once.replace(/[ \t]*\/\/.*$/gm, '//')).not.toMatch(/\t| \n|\n\n\n/);
+                expect(await format(once)).toBe(once);
+                const { doc, close } = await openFile(once);
+                await close();
+                expect(doc.parseResult.parserErrors).toEqual([]);
+            }),
+            { numRuns: 60 },
+        );
     });
 
     it('reflows a file written on one line into the layout of the example (blank lines are kept, not added)', async () => {
