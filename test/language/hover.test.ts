@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { AstUtils, GrammarAST } from 'langium';
 import { expectHover } from 'langium/test';
+import { keywordDoc } from '../../src/language/lsp/keyword-docs.js';
 import { exampleWith } from './helpers.js';
 import { editor, openFiles } from './editor-helpers.js';
 
@@ -109,6 +111,17 @@ describe('hover on a DID', () => {
 });
 
 describe('hover on keywords', () => {
+    it('has a doc for every keyword of the grammar, in every rule it is used in', () => {
+        const undocumented = AstUtils.streamAllContents(editor.Sipflow.Grammar)
+            .filter(GrammarAST.isKeyword)
+            .filter(keyword => /[a-z]/.test(keyword.value))
+            .map(keyword => ({ keyword: keyword.value, rule: AstUtils.getContainerOfType(keyword, GrammarAST.isParserRule)!.name }))
+            // In Name the keywords are names (`queue did { … }`), not keywords.
+            .filter(({ keyword, rule }) => rule !== 'Name' && keywordDoc(keyword, rule) === undefined)
+            .toArray();
+        expect(undocumented).toEqual([]);
+    });
+
     it('documents setting keywords', async () => {
         await expectHoverText(exampleWith('timeout 30s', 'time<|>out 30s'), "**timeout** `30s`: how long Dixa's transfer step waits for Synthflow before the fallback queue: 5s–300s, usually 15s–60s, default 30s. Units: `ms`, `s`, `m`.");
         await expectHoverText(exampleWith('escalate sales_desk', 'esc<|>alate sales_desk'), /^\*\*escalate\*\* `QUEUE \| "sip:…" \[\{ … \}\]`: the assistant's live transfer back to Dixa/);
