@@ -5,7 +5,7 @@ import { integrationParts } from '../language/integration-parts.js';
 import { isUuid, parseDuration } from '../language/values/misc.js';
 import { isHostName, isIPv4, parseSipUri } from '../language/values/network.js';
 import { checkDid } from '../language/values/phone-number.js';
-import { dixaCompanyOf, dixaEscalationUri, TRANSFER_TIMEOUT, type QueueKindKeyword } from '../vendors/dixa-facts.js';
+import { dixaCompanyOf, dixaEscalationUri, QUEUE_KIND_OFFER_ALGORITHM, TRANSFER_TIMEOUT, type QueueKindKeyword } from '../vendors/dixa-facts.js';
 import {
     DEFAULT_ESCALATION_SAY,
     DEFAULT_ESCALATION_WHEN,
@@ -58,11 +58,6 @@ export class DesiredStateError extends Error {
     }
 }
 
-/** Dixa offer algorithm per queue kind: Dixa has no ring-group resource; a ring group offers to all agents at once. */
-export const QUEUE_KIND_OFFER_ALGORITHM: Readonly<Record<QueueKindKeyword, string | null>> = {
-    queue: null,
-    'ring-group': 'AllAtOnce',
-};
 
 /** The UUI header value Dixa sends: the key and the caller's E.164 number. */
 export function uuiHeader(key: string): string {

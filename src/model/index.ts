@@ -18,6 +18,7 @@ export type {
     DesiredSynthflow,
     DesiredTrunkAuth,
 } from './types.js';
-export { buildDesiredState, DesiredStateError, QUEUE_KIND_OFFER_ALGORITHM, uuiHeader, type IntegrationSource, type ModelProblem } from './build.js';
+export { QUEUE_KIND_OFFER_ALGORITHM } from '../vendors/dixa-facts.js';
+export { buildDesiredState, DesiredStateError, uuiHeader, type IntegrationSource, type ModelProblem } from './build.js';
 export { departmentMarker, escalationActionName, ownershipMarker, parseOwnership, OWNERSHIP_PREFIX, type Ownership } from './ownership.js';
 export { canonicalJson, sha256, sourceHashOf } from './hash.js';

@@ -1,5 +1,5 @@
 import { parseOwnership } from '../model/ownership.js';
-import { DIXA_SIP_DOMAIN_SUFFIX } from '../vendors/dixa-facts.js';
+import { DIXA_SIP_DOMAIN_SUFFIX, RING_GROUP_OFFER_ALGORITHMS } from '../vendors/dixa-facts.js';
 import {
     DEFAULT_ESCALATION_SAY,
     DEFAULT_ESCALATION_WHEN,
@@ -141,7 +141,7 @@ function print(integration: string, sipDomain: string, options: PullOptions, que
     ];
     for (const { key, queue, did } of queues) {
         out.push('', `  queue ${key} {`, `    name ${quote(queue.name)}`, `    did ${quote(did)}`);
-        if (queue.offeringAlgorithm === 'AllAtOnce' || queue.offeringAlgorithm === 'AgentPriorityAllAtOnce') out.push('    kind ring-group');
+        if (queue.offeringAlgorithm !== null && RING_GROUP_OFFER_ALGORITHMS.includes(queue.offeringAlgorithm)) out.push('    kind ring-group');
         out.push('  }');
     }
     for (const department of departments) {

@@ -3,6 +3,7 @@
  * Errors are `{"message": …}`; bulk member writes answer 200 with one outcome per item.
  */
 import { ApiError, E164, intParam, isRecord, json, UUID, type Reply, type RequestContext, type Route } from './http.js';
+import { DIXA_OFFER_ALGORITHMS } from '../vendors/dixa-facts.js';
 import type { DixaContactEndpoint, DixaQueueRecord } from './state.js';
 
 export const DIXA_PREFIX = '/v1';
@@ -17,14 +18,6 @@ export const DIXA_MESSAGES = {
 } as const;
 
 export const DIXA_CHANNELS = ['WhatsApp', 'Voicemail', 'WidgetChat', 'FacebookMessenger', 'Email', 'ContactForm', 'Callback', 'PstnPhone', 'Messenger'] as const;
-export const DIXA_OFFER_ALGORITHMS = [
-    'AgentPriorityOneAtATimeRandom',
-    'AllAtOnce',
-    'AgentPriorityLongestIdle',
-    'AgentPriorityAllAtOnce',
-    'LongestIdle',
-    'OneAtATimeRandom',
-] as const;
 const QUEUE_THRESHOLDS = ['SlaTimeLimit', 'AvailableAgents', 'LongestWait', 'SlaPercentage', 'WaitingConversations'];
 const DEFAULT_PAGE_LIMIT = 50;
 const MAX_MEMBERS_PER_DELETE = 10;

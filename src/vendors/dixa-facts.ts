@@ -26,6 +26,25 @@ export const TRANSFER_TIMEOUT = {
 export const QUEUE_KINDS = ['queue', 'ring-group'] as const;
 export type QueueKindKeyword = (typeof QUEUE_KINDS)[number];
 
+/** The values Dixa accepts for a queue's `offerAlgorithm` (spec: CreateOrUpdateQueueRequest). */
+export const DIXA_OFFER_ALGORITHMS = [
+    'AgentPriorityOneAtATimeRandom',
+    'AllAtOnce',
+    'AgentPriorityLongestIdle',
+    'AgentPriorityAllAtOnce',
+    'LongestIdle',
+    'OneAtATimeRandom',
+] as const;
+
+/** The Dixa `offerAlgorithm` a queue kind is created with; null = Dixa's default (plain queues). */
+export const QUEUE_KIND_OFFER_ALGORITHM: Readonly<Record<QueueKindKeyword, string | null>> = {
+    queue: null,
+    'ring-group': 'AllAtOnce',
+};
+
+/** Offer algorithms that make a Dixa queue behave as a ring group (offer to every agent at once). */
+export const RING_GROUP_OFFER_ALGORITHMS: readonly string[] = ['AllAtOnce', 'AgentPriorityAllAtOnce'];
+
 /** The company part of a Dixa SIP domain (`acme` of `acme.sip.dixa.com`), if it has the Dixa shape. */
 export function dixaCompanyOf(sipDomain: string): string | undefined {
     const lower = sipDomain.toLowerCase();

@@ -4,7 +4,7 @@
  * never produce a duplicate name (look up by name first; on an unknown outcome re-read, then decide).
  * Contract: shared/reference/dixa-api.md; shapes: ./api-types.ts.
  */
-import { DIXA_RATE_LIMIT } from '../../vendors/dixa-facts.js';
+import { DIXA_OFFER_ALGORITHMS as VENDOR_OFFER_ALGORITHMS, DIXA_RATE_LIMIT } from '../../vendors/dixa-facts.js';
 import { HttpClient, type HttpClientTuning, type VendorProfile } from '../http/client.js';
 import { expectArray, expectObject, expectString, isObject, optionalString, stringArray } from '../http/shape.js';
 import {
@@ -22,15 +22,8 @@ import type { DixaBulkQueueMembersInput, DixaCreateQueueInput, DixaOfferAlgorith
 import { describeBulkFailures, readBulkOutcomes, type DixaBulkOutcomes } from './bulk.js';
 import { collectDixaPages } from './paging.js';
 
-/** The values Dixa accepts for `offerAlgorithm` ([CreateOrUpdateQueueRequest]). */
-export const DIXA_OFFER_ALGORITHMS: readonly DixaOfferAlgorithm[] = [
-    'AgentPriorityOneAtATimeRandom',
-    'AllAtOnce',
-    'AgentPriorityLongestIdle',
-    'AgentPriorityAllAtOnce',
-    'LongestIdle',
-    'OneAtATimeRandom',
-];
+/** The values Dixa accepts for `offerAlgorithm` ([CreateOrUpdateQueueRequest]), from the facts table. */
+export const DIXA_OFFER_ALGORITHMS: readonly DixaOfferAlgorithm[] = VENDOR_OFFER_ALGORITHMS;
 
 /** DELETE /queues/{id}/members takes at most this many agent ids per call. */
 export const DIXA_MEMBER_REMOVAL_CHUNK = 10;
