@@ -36,7 +36,16 @@ function createProgram(): Command {
     return program;
 }
 
+/** package.json `engines.node`; older versions fail deep inside langium with a confusing message. */
+const MINIMUM_NODE_MAJOR = 22;
+
 async function main(argv: readonly string[]): Promise<void> {
+    const nodeMajor = Number(process.versions.node.split('.')[0]);
+    if (nodeMajor < MINIMUM_NODE_MAJOR) {
+        process.stderr.write(`sipflow: Node.js ${MINIMUM_NODE_MAJOR} or newer is required; this is Node.js ${process.versions.node}.\n`);
+        process.exitCode = ExitCode.Failure;
+        return;
+    }
     try {
         await createProgram().parseAsync([...argv]);
     } catch (error) {

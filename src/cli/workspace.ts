@@ -62,6 +62,26 @@ async function walk(directory: string): Promise<string[]> {
     return files;
 }
 
+/**
+ * The other `.sipflow` files in the folders of `files`: the context a named file is checked in, as the
+ * editor (which loads the workspace folder) and `sipflow plan` (which loads the file's folder) see it.
+ * Files of another integration in the same folder change nothing: queues resolve within an integration.
+ */
+export async function folderContext(files: readonly SourceFile[]): Promise<SourceFile[]> {
+    const named = new Set(files.map(file => file.absolutePath));
+    const context = new Map<string, SourceFile>();
+    const folders = new Map(files.map(file => [path.dirname(file.absolutePath), path.dirname(file.displayPath)]));
+    for (const [absoluteFolder, displayFolder] of folders) {
+        const entries = await readdir(absoluteFolder, { withFileTypes: true }).catch(() => []);
+        for (const entry of entries) {
+            const absolutePath = path.join(absoluteFolder, entry.name);
+            if (!entry.name.endsWith(SIPFLOW_EXTENSION) || entry.isDirectory() || named.has(absolutePath)) continue;
+            context.set(absolutePath, { displayPath: path.join(displayFolder, entry.name), absolutePath });
+        }
+    }
+    return [...context.values()];
+}
+
 export interface LoadedWorkspace {
     readonly services: ReturnType<typeof createSipflowServices>;
     /** Each source file with its built (parsed, linked, validated) document, in the order of `files`. */
@@ -70,19 +90,31 @@ export interface LoadedWorkspace {
 
 /**
  * Loads all files into one Langium workspace and builds them together, so that the queues one file
- * declares resolve in the other files of the same integration.
+ * declares resolve in the other files of the same integration. `options.context` files are built too
+ * but left out of `documents`; one that cannot be read is skipped (it is not what the user asked about).
  */
-export async function loadWorkspace(files: readonly SourceFile[], options: { validation: boolean }): Promise<LoadedWorkspace> {
+export async function loadWorkspace(
+    files: readonly SourceFile[],
+    options: { validation: boolean; context?: readonly SourceFile[] },
+): Promise<LoadedWorkspace> {
     const services = createSipflowServices(NodeFileSystem);
     const langiumDocuments = services.shared.workspace.LangiumDocuments;
+    const load = async (file: SourceFile) => {
+        const text = await readFile(file.absolutePath, 'utf8');
+        return langiumDocuments.createDocument(URI.file(file.absolutePath), text) as LangiumDocument<SipflowFile>;
+    };
     const documents = [];
     for (const file of files) {
-        const text = await readFile(file.absolutePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        const document = await load(file).catch((error: NodeJS.ErrnoException) => {
             throw new UsageError(`${file.displayPath}: cannot read (${error.code ?? error.message})`);
         });
-        const document = langiumDocuments.createDocument(URI.file(file.absolutePath), text) as LangiumDocument<SipflowFile>;
         documents.push({ file, document });
     }
-    await services.shared.workspace.DocumentBuilder.build(documents.map(d => d.document), { validation: options.validation });
+    const contextDocuments = [];
+    for (const file of options.context ?? []) {
+        const document = await load(file).catch(() => undefined);
+        if (document) contextDocuments.push(document);
+    }
+    await services.shared.workspace.DocumentBuilder.build([...documents.map(d => d.document), ...contextDocuments], { validation: options.validation });
     return { services, documents };
 }

@@ -222,19 +222,39 @@ describe('sipflow validate: files, directories and the workspace', () => {
         );
         // The dixa and synthflow blocks live in departments.sipflow: an integration has one of each.
         const queues = `integration acme {\n  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"\n    kind ring-group\n  }\n}\n`;
-        const dir = project('cross-file', { 'departments.sipflow': departments, 'queues.sipflow': queues });
+        const dir = project('cross-file', {
+            'departments.sipflow': departments,
+            'queues.sipflow': queues,
+            // Another integration's broken draft in the same folder: context only, never reported.
+            'draft.sipflow': 'integration draft { department d { did "nonsense" } ',
+        });
 
         const together = validateJson(['departments.sipflow', 'queues.sipflow'], dir);
+        expect(together.stderr).toBe('0 errors, 0 warnings in 2 files\n');
         expect(together.diagnostics).toEqual([]);
         expect(together.status).toBe(0);
 
-        // Alone, the references do not resolve: one linking error per use of sales_desk.
-        const alone = validateJson(['departments.sipflow'], dir);
+        // Named alone, each file is still checked with the other files of its folder as context (as in the
+        // editor and in sipflow plan), and only the named file is reported.
+        const departmentsAlone = validateJson(['departments.sipflow'], dir);
+        expect(departmentsAlone.diagnostics).toEqual([]);
+        expect(departmentsAlone.stderr).toBe('0 errors, 0 warnings in 1 file\n');
+        const queuesAlone = validateJson(['queues.sipflow'], dir);
+        expect(queuesAlone.diagnostics).toEqual([]);
+        expect(queuesAlone.status).toBe(0);
+
+        // In another folder the queues are out of reach: one linking error per use of sales_desk.
+        const apart = project('cross-file-apart', { 'departments/departments.sipflow': departments, 'queues/queues.sipflow': queues });
+        const alone = validateJson(['departments/departments.sipflow'], apart);
         expect(alone.status).toBe(1);
-        expect(alone.diagnostics.map(d => ({ code: d.code, range: d.range }))).toEqual([
-            { code: 'linking-error', range: rangeOf(departments, 'sales_desk', 1) },
-            { code: 'linking-error', range: rangeOf(departments, 'sales_desk', 2) },
+        expect(alone.diagnostics.map(d => ({ file: d.file, code: d.code, range: d.range }))).toEqual([
+            { file: path.join('departments', 'departments.sipflow'), code: 'linking-error', range: rangeOf(departments, 'sales_desk', 1) },
+            { file: path.join('departments', 'departments.sipflow'), code: 'linking-error', range: rangeOf(departments, 'sales_desk', 2) },
         ]);
+        // Named together, they are one integration again, wherever they live.
+        const both = validateJson(['departments', 'queues'], apart);
+        expect(both.diagnostics).toEqual([]);
+        expect(both.stderr).toBe('0 errors, 0 warnings in 2 files\n');
 
         // Queues of another integration are not in scope.
         const otherIntegration = queues.replace('integration acme', 'integration globex');

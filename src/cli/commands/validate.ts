@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ExitCode, stylesFor } from '../cli-support.js';
 import { compareReported, formatSummary, formatText, toReported, type ReportedDiagnostic } from '../diagnostic-report.js';
-import { findSipflowFiles, loadWorkspace } from '../workspace.js';
+import { findSipflowFiles, folderContext, loadWorkspace } from '../workspace.js';
 
 export type ValidateFormat = 'text' | 'json';
 
@@ -10,7 +10,7 @@ export function registerValidateCommand(program: Command): void {
     program
         .command('validate')
         .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors, 2: usage error)')
-        .argument('[paths...]', '.sipflow files or directories to search recursively (default: the current directory)')
+        .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked together with the other .sipflow files in its folder')
         .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
         .action(async (paths: string[], options: { format: ValidateFormat }) => {
             process.exitCode = await validateCommand(paths.length > 0 ? paths : ['.'], options.format);
@@ -19,8 +19,9 @@ export function registerValidateCommand(program: Command): void {
 
 export async function validateCommand(paths: readonly string[], format: ValidateFormat): Promise<ExitCode> {
     const files = await findSipflowFiles(paths);
-    // All files in one workspace: files of the same integration may reference each other's queues.
-    const workspace = await loadWorkspace(files, { validation: true });
+    // All files in one workspace: files of the same integration may reference each other's queues, also
+    // when only one of them is named (the others in its folder are loaded as context, not reported).
+    const workspace = await loadWorkspace(files, { validation: true, context: await folderContext(files) });
     const diagnostics: ReportedDiagnostic[] = workspace.documents
         .flatMap(({ file, document }) => (document.diagnostics ?? []).map(d => toReported(file.displayPath, d)))
         .sort(compareReported);
