@@ -30,14 +30,29 @@ export interface SizeResult {
     /** Median of later builds with fresh services (a document the workspace has not seen, warm JIT). */
     readonly warm: BuildTiming;
     /** Time from a one-character edit to updated diagnostics, via DocumentBuilder.update (the LSP's path). */
-    readonly edit: { readonly medianMs: number; readonly maxMs: number; readonly samples: number };
+    readonly edit: { readonly medianMs: number; readonly p90Ms: number; readonly maxMs: number; readonly samples: number };
     /** Completion latency per position (median of repeated requests). */
     readonly completion: ReadonlyArray<{ readonly position: string; readonly medianMs: number; readonly maxMs: number; readonly items: number }>;
     readonly yaml: { readonly coldMs: number; readonly warmMs: number; readonly parseMs: number; readonly schemaMs: number; readonly errors: number };
-    readonly peakRssMb: number;
+    readonly memory: {
+        /** Peak RSS of the process up to the end of the first (cold) build: generation + one workspace. */
+        readonly coldBuildPeakRssMb: number;
+        /** JS heap still in use, after a full GC, while the built workspace is alive. */
+        readonly retainedHeapMb: number;
+        /** Peak RSS of the whole run (several builds, edits and completions; includes uncollected garbage). */
+        readonly runPeakRssMb: number;
+    };
 }
 
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** A full GC when the worker runs with --expose-gc (bench/main.ts starts it so). */
+function collectGarbage(): void {
+    (globalThis as { gc?: () => void }).gc?.();
+}
+
+const percentile = (values: readonly number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const median = (values: readonly number[]) => percentile(values, 0.5);
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Builds `text` as a new document in fresh services, timing each Langium phase. */
@@ -83,6 +98,9 @@ export async function measureSize(departments: number): Promise<SizeResult> {
     const text = toSipflow(integration);
 
     const cold = await timedBuild(text);
+    const coldBuildPeakRssMb = peakRssMb();
+    collectGarbage();
+    const retainedHeapMb = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
     const diagnostics = cold.document.diagnostics ?? [];
     if (diagnostics.length > 0) {
         throw new Error(`the generated ${departments}-department file has ${diagnostics.length} diagnostics, e.g. ${JSON.stringify(diagnostics[0])}`);
@@ -149,10 +167,10 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         diagnostics: diagnostics.length,
         cold: cold.timing,
         warm,
-        edit: { medianMs: round(median(editTimes)), maxMs: round(Math.max(...editTimes)), samples: editTimes.length },
+        edit: { medianMs: round(median(editTimes)), p90Ms: round(percentile(editTimes, 0.9)), maxMs: round(Math.max(...editTimes)), samples: editTimes.length },
         completion,
         yaml,
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        memory: { coldBuildPeakRssMb, retainedHeapMb, runPeakRssMb: peakRssMb() },
     };
 }
 
