@@ -19,6 +19,7 @@ import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipf
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
 import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } from './sipflow-parser-messages.js';
+import { createSipflowParser } from './sipflow-parser.js';
 import { SipflowCodeActionProvider } from './lsp/sipflow-code-action-provider.js';
 import { SipflowCompletionProvider } from './lsp/sipflow-completion-provider.js';
 import { SipflowDocumentSymbolProvider } from './lsp/sipflow-document-symbol-provider.js';
@@ -45,6 +46,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
         ScopeProvider: services => new SipflowScopeProvider(services),
     },
     parser: {
+        LangiumParser: services => createSipflowParser(services),
         ParserErrorMessageProvider: () => new SipflowParserErrorMessageProvider(),
         LexerErrorMessageProvider: () => new SipflowLexerErrorMessageProvider(),
     },

@@ -7,6 +7,7 @@ import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { DIAGNOSTICS } from '../../src/language/diagnostic-codes.js';
+import { MAX_SYNTAX_ERRORS } from '../../src/language/sipflow-parser.js';
 import { EXAMPLE, services, validate } from './helpers.js';
 
 /** Everything else the language can express, so that mutations reach every validator. */
@@ -293,15 +294,16 @@ describe('robustness with 1 MB lines', () => {
         expectNothingLogged();
     });
 
-    // Known problem, reported: 1 MB of keywords and braces yields ~260,000 parse errors. Chevrotain builds
-    // a full no-viable-alternative message (and an Error with a stack) per error, ~0.2 ms each, so parsing
-    // takes ~45 s; and Langium's DocumentValidator then overflows the stack spreading that many
-    // diagnostics into an array. Un-skip when parser recovery is bounded.
-    it.skip('keywords and braces (1 MB of "queue { ")', async () => {
+    // 1 MB of keywords and braces would be ~260,000 parse errors: the parser stops after MAX_SYNTAX_ERRORS
+    // and says so, instead of taking tens of seconds and overflowing the stack.
+    it('keywords and braces (1 MB of "queue { ")', async () => {
         const text = `${EXAMPLE.slice(0, PLACES[0][1])}${fill('queue { ')}\n${EXAMPLE.slice(PLACES[0][1])}`;
         const start = cpuMs();
         const { diagnostics } = await validate(text);
         checkDiagnostics(text, diagnostics);
+        const syntax = diagnostics.filter(d => d.code === 'parse-error');
+        expect(syntax).toHaveLength(MAX_SYNTAX_ERRORS + 1);
+        expect(syntax.at(-1)?.message).toContain(`Too many syntax errors: stopped after ${MAX_SYNTAX_ERRORS}`);
         expect(cpuMs() - start).toBeLessThan(HUGE_BOUND_MS);
         expectNothingLogged();
     });

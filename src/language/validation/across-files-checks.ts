@@ -41,12 +41,12 @@ export function checkAcrossFiles(integration: Integration, siblings: readonly In
 
     const queueNames = new Map(earlierParts.flatMap(p => p.queues).map(q => [q.name, q]));
     for (const queue of own.queues) {
-        const other = queueNames.get(queue.name);
+        const other = queue.name ? queueNames.get(queue.name) : undefined;
         if (other) report(accept, 'name-duplicate', `Queue ${queue.name} is also declared in ${where(other)}: rename one of them.`, { node: queue, property: 'name' });
     }
     const departmentNames = new Map(earlierParts.flatMap(p => p.departments).map(d => [d.name, d]));
     for (const department of own.departments) {
-        const other = departmentNames.get(department.name);
+        const other = department.name ? departmentNames.get(department.name) : undefined;
         if (other) report(accept, 'name-duplicate', `Department ${department.name} is also declared in ${where(other)}: rename one of them.`, { node: department, property: 'name' });
     }
     const dids = new Map<string, AstNode & { name: string }>();

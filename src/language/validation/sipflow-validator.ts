@@ -63,6 +63,7 @@ export class SipflowValidator {
 
     /** queue-unused: no department (in any file of the integration) falls back or escalates to it. */
     checkQueueUsed(queue: Queue, accept: ValidationAcceptor): void {
+        if (!queue.name) return; // unnamed: the parser has reported it
         const usedHere = this.locallyUsedQueues.get(queue.$container, () => queuesReferencedBy(queue.$container));
         if (usedHere.has(queue)) return;
         // Not used in its own file: ask the cross-file index (rare, so the slower path is fine).

@@ -49,6 +49,8 @@ export function checkIntegrationStructure(integration: Integration, accept: Vali
     for (const group of [parts.queues, parts.departments]) {
         const seen = new Set<string>();
         for (const node of group) {
+            // A node the parser could not name has its parse error already.
+            if (!node.name) continue;
             if (seen.has(node.name)) {
                 const kind = node.$type === 'Queue' ? 'queue' : 'department';
                 report(accept, 'name-duplicate', `Another ${kind} is already named ${node.name}: rename one of them.`, { node, property: 'name' });
