@@ -61,7 +61,7 @@ function report(results: readonly SizeResult[]): string {
         ['  parse / link / validate', ...results.map(r => `${ms(r.warm.parseMs)} / ${ms(r.warm.indexAndScopesMs + r.warm.linkMs)} / ${ms(r.warm.validateMs)}`)],
         ['edit → diagnostics (median / p90 / max)', ...results.map(r => `${ms(r.edit.medianMs)} / ${ms(r.edit.p90Ms)} / ${ms(r.edit.maxMs)}`)],
         ...results[0].completion.map((c, i) => [`completion: ${c.position}`, ...results.map(r => `${ms(r.completion[i].medianMs)} (${r.completion[i].items})`)]),
-        ['completion (worst max)', ...results.map(r => ms(Math.max(...r.completion.map(c => c.maxMs))))],
+        ['completion, worst p90 / max', ...results.map(r => `${ms(Math.max(...r.completion.map(c => c.p90Ms)))} / ${ms(Math.max(...r.completion.map(c => c.maxMs)))}`)],
         ['peak RSS, cold build', ...results.map(r => `${r.memory.coldBuildPeakRssMb} MB`)],
         ['heap retained by the workspace', ...results.map(r => `${r.memory.retainedHeapMb} MB`)],
         ['peak RSS, whole run', ...results.map(r => `${r.memory.runPeakRssMb} MB`)],
@@ -72,12 +72,13 @@ function report(results: readonly SizeResult[]): string {
     const at = (departments: number) => results.find(r => r.departments === departments);
     const tenK = at(10_000);
     const oneK = at(1_000);
-    const worstCompletion = Math.max(...results.flatMap(r => r.completion.map(c => c.maxMs)));
+    const worstCompletion = Math.max(...results.flatMap(r => r.completion.map(c => c.p90Ms)));
+    const slowestCompletion = Math.max(...results.flatMap(r => r.completion.map(c => c.maxMs)));
     const targets = [
         tenK && `10,000 departments fully validated: cold ${ms(tenK.cold.totalMs)} ${verdict(tenK.cold.totalMs, TARGETS.fullValidation10kMs)}, warm ${ms(tenK.warm.totalMs)} ${verdict(tenK.warm.totalMs, TARGETS.fullValidation10kMs)}`,
         // p90: one GC pause in 20 edits should not decide the verdict, but most edits must make it.
         oneK && `diagnostics after an edit, 1,000 departments: median ${ms(oneK.edit.medianMs)}, p90 ${ms(oneK.edit.p90Ms)} ${verdict(oneK.edit.p90Ms, TARGETS.edit1kMs)} (max ${ms(oneK.edit.maxMs)})`,
-        `completion, any size: worst ${ms(worstCompletion)} ${verdict(worstCompletion, TARGETS.completionMs)}`,
+        `completion, any size and position: worst p90 ${ms(worstCompletion)} ${verdict(worstCompletion, TARGETS.completionMs)} (slowest single request ${ms(slowestCompletion)})`,
     ].filter(Boolean);
     return `${table(rows)}\n\nTargets:\n${targets.map(t => `  ${t}`).join('\n')}`;
 }
