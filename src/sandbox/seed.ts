@@ -134,7 +134,8 @@ function demoState(): SandboxState {
     ];
     state.dixa.queues = [
         queue(d.queues.main, 'Main queue', { isDefault: true, usages: { PstnPhone: [d.dids.main], Email: ['support@acme.dixa.io'] } }),
-        queue(d.queues.tier1, 'Phone – Tier 1', { usages: { PstnPhone: [d.dids.tier1] } }),
+        // Tier 1 takes its own DID and, as the "Support DK" flow's fallback, the support DID (as Dixa lists it).
+        queue(d.queues.tier1, 'Phone – Tier 1', { usages: { PstnPhone: [d.dids.tier1, d.dids.support] } }),
         queue(d.queues.billing, 'Email – Billing', { offeringAlgorithm: 'LongestIdle', callFunctionality: false, usages: {} }),
     ];
     state.dixa.agents = d.agentIds.map((id, i): DixaAgent => {

@@ -108,7 +108,7 @@ describe('queues', () => {
         expectStatus(res, 200);
         const tier1 = res.body.data.find((q: any) => q.name === 'Phone – Tier 1');
         expect(tier1.id).toBe(D.queues.tier1);
-        expect(tier1.usages).toEqual({ queueId: D.queues.tier1, usages: { PstnPhone: [D.dids.tier1] } });
+        expect(tier1.usages).toEqual({ queueId: D.queues.tier1, usages: { PstnPhone: [D.dids.tier1, D.dids.support] } });
         expect(tier1).not.toHaveProperty('callFunctionality');
         expect(res.body.data.some((q: any) => q.name === 'Phone – Sales')).toBe(false);
         expect(res.body.data.length).toBe(3);
