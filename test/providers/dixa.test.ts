@@ -55,7 +55,7 @@ describe('Dixa provider: reads', () => {
         const queues = await dixa.listQueues();
         expect(queues.map((q) => q.name)).toEqual(['Main queue', 'Phone – Tier 1', 'Email – Billing']);
         const tier1 = await dixa.getQueue(DEMO.dixa.queues.tier1);
-        expect(tier1).toEqual({ id: DEMO.dixa.queues.tier1, name: 'Phone – Tier 1', offeringAlgorithm: 'AgentPriorityOneAtATimeRandom', usages: { PstnPhone: [DEMO.dixa.dids.tier1] } });
+        expect(tier1).toEqual({ id: DEMO.dixa.queues.tier1, name: 'Phone – Tier 1', offeringAlgorithm: 'AgentPriorityOneAtATimeRandom', usages: { PstnPhone: [DEMO.dixa.dids.tier1, DEMO.dixa.dids.support] } });
         expect(await dixa.getQueue('00000000-0000-4000-8000-000000000000')).toBeUndefined();
     });
 
