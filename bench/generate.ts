@@ -85,10 +85,24 @@ export function generateIntegration(departmentCount: number): BenchIntegration {
 }
 
 export function toSipflow(integration: BenchIntegration): string {
+    return render(integration, { queues: true, rest: true });
+}
+
+/**
+ * The same integration split over two files, as users keep large ones: the queues in one, the blocks and
+ * departments (which reference those queues) in the other.
+ */
+export function toSipflowFiles(integration: BenchIntegration): { readonly departments: string; readonly queues: string } {
+    return { departments: render(integration, { queues: false, rest: true }), queues: render(integration, { queues: true, rest: false }) };
+}
+
+function render(integration: BenchIntegration, parts: { readonly queues: boolean; readonly rest: boolean }): string {
     const out: string[] = [
         `// Generated benchmark integration: ${integration.departments.length} departments, ${integration.queues.length} queues.`,
         `integration ${integration.name} {`,
         '',
+    ];
+    if (parts.rest) out.push(
         '  dixa {',
         `    sip-domain "${integration.sipDomain}"`,
         '    allowlist synthflow   // the region\'s signalling IPs',
@@ -100,13 +114,13 @@ export function toSipflow(integration: BenchIntegration): string {
         '    trunk-auth ip',
         '  }',
         '',
-    ];
-    for (const queue of integration.queues) {
+    );
+    for (const queue of parts.queues ? integration.queues : []) {
         out.push(`  queue ${queue.name} {`, `    name "${queue.displayName}"`, `    did "${queue.did}"`);
         if (queue.kind !== 'queue') out.push(`    kind ${queue.kind}`);
         out.push('  }', '');
     }
-    for (const department of integration.departments) {
+    for (const department of parts.rest ? integration.departments : []) {
         if (department.comment) out.push(`  /* ${department.comment} */`);
         out.push(`  department ${department.name} {`);
         if (department.flow) out.push(`    flow "${department.flow}"`);

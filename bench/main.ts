@@ -62,6 +62,8 @@ function report(results: readonly SizeResult[]): string {
         ['edit → diagnostics (median / p90 / max)', ...results.map(r => `${ms(r.edit.medianMs)} / ${ms(r.edit.p90Ms)} / ${ms(r.edit.maxMs)}`)],
         ...results[0].completion.map((c, i) => [`completion: ${c.position}`, ...results.map(r => `${ms(r.completion[i].medianMs)} (${r.completion[i].items})`)]),
         ['completion, worst p90 / max', ...results.map(r => `${ms(Math.max(...r.completion.map(c => c.p90Ms)))} / ${ms(Math.max(...r.completion.map(c => c.maxMs)))}`)],
+        ['split in 2 files: cold build (link)', ...results.map(r => `${ms(r.split.cold.totalMs)} (${ms(r.split.cold.linkMs)})`)],
+        ['split in 2 files: edit median / p90', ...results.map(r => (r.split.edit ? `${ms(r.split.edit.medianMs)} / ${ms(r.split.edit.p90Ms)}` : 'skipped (build > 5 s)'))],
         ['peak RSS, cold build', ...results.map(r => `${r.memory.coldBuildPeakRssMb} MB`)],
         ['heap retained by the workspace', ...results.map(r => `${r.memory.retainedHeapMb} MB`)],
         ['peak RSS, whole run', ...results.map(r => `${r.memory.runPeakRssMb} MB`)],
@@ -78,6 +80,8 @@ function report(results: readonly SizeResult[]): string {
         tenK && `10,000 departments fully validated: cold ${ms(tenK.cold.totalMs)} ${verdict(tenK.cold.totalMs, TARGETS.fullValidation10kMs)}, warm ${ms(tenK.warm.totalMs)} ${verdict(tenK.warm.totalMs, TARGETS.fullValidation10kMs)}`,
         // p90: one GC pause in 20 edits should not decide the verdict, but most edits must make it.
         oneK && `diagnostics after an edit, 1,000 departments: median ${ms(oneK.edit.medianMs)}, p90 ${ms(oneK.edit.p90Ms)} ${verdict(oneK.edit.p90Ms, TARGETS.edit1kMs)} (max ${ms(oneK.edit.maxMs)})`,
+        oneK?.split.edit && `  … split in two files: median ${ms(oneK.split.edit.medianMs)}, p90 ${ms(oneK.split.edit.p90Ms)} ${verdict(oneK.split.edit.p90Ms, TARGETS.edit1kMs)}`,
+        tenK && `  10,000 departments split in two files: cold ${ms(tenK.split.cold.totalMs)} ${verdict(tenK.split.cold.totalMs, TARGETS.fullValidation10kMs)}`,
         `completion, any size and position: worst p90 ${ms(worstCompletion)} ${verdict(worstCompletion, TARGETS.completionMs)} (slowest single request ${ms(slowestCompletion)})`,
     ].filter(Boolean);
     return `${table(rows)}\n\nTargets:\n${targets.map(t => `  ${t}`).join('\n')}`;

@@ -5,7 +5,7 @@ import { DocumentState, EmptyFileSystem, TextDocument, URI, type LangiumDocument
 import { parse as parseYaml } from 'yaml';
 import type { CompletionList, Position } from 'vscode-languageserver-types';
 import { createSipflowServices } from '../src/language/sipflow-module.js';
-import { generateIntegration, toSipflow, toYaml, YAML_CONFIG_SCHEMA } from './generate.js';
+import { generateIntegration, toSipflow, toSipflowFiles, toYaml, YAML_CONFIG_SCHEMA, type BenchIntegration } from './generate.js';
 
 export interface BuildTiming {
     /** Lexing and parsing into the AST (LangiumDocuments.createDocument). */
@@ -33,6 +33,11 @@ export interface SizeResult {
     readonly edit: { readonly medianMs: number; readonly p90Ms: number; readonly maxMs: number; readonly samples: number };
     /** Completion latency per position (median of repeated requests). */
     readonly completion: ReadonlyArray<{ readonly position: string; readonly medianMs: number; readonly p90Ms: number; readonly maxMs: number; readonly items: number }>;
+    /**
+     * The same integration split in two files (queues / blocks + departments): cold build, and edits in the
+     * departments file. Edits are skipped (undefined) when the cold build alone takes over 5 s.
+     */
+    readonly split: { readonly cold: BuildTiming; readonly edit?: { readonly medianMs: number; readonly p90Ms: number; readonly maxMs: number; readonly samples: number } };
     readonly yaml: { readonly coldMs: number; readonly warmMs: number; readonly parseMs: number; readonly schemaMs: number; readonly errors: number };
     readonly memory: {
         /** Peak RSS of the process up to the end of the first (cold) build: generation + one workspace. */
@@ -55,8 +60,11 @@ const percentile = (values: readonly number[], p: number) => [...values].sort((a
 const median = (values: readonly number[]) => percentile(values, 0.5);
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-/** Builds `text` as a new document in fresh services, timing each Langium phase. */
-async function timedBuild(text: string) {
+/**
+ * Builds `text` as a new document in fresh services, timing each Langium phase; `otherFiles` (name → text)
+ * are built with it, as other files of the workspace.
+ */
+async function timedBuild(text: string, otherFiles: Readonly<Record<string, string>> = {}) {
     const services = createSipflowServices(EmptyFileSystem);
     const builder = services.shared.workspace.DocumentBuilder;
     const phaseEnd = new Map<DocumentState, number>();
@@ -64,9 +72,11 @@ async function timedBuild(text: string) {
         builder.onBuildPhase(state, () => void phaseEnd.set(state, performance.now()));
     }
     const start = performance.now();
-    const document = services.shared.workspace.LangiumDocuments.createDocument(URI.parse('file:///bench/bench.sipflow'), text);
+    const documents = services.shared.workspace.LangiumDocuments;
+    const document = documents.createDocument(URI.parse('file:///bench/bench.sipflow'), text);
+    const others = Object.entries(otherFiles).map(([name, content]) => documents.createDocument(URI.parse(`file:///bench/${name}`), content));
     const parsed = performance.now();
-    await builder.build([document], { validation: true });
+    await builder.build([document, ...others], { validation: true });
     const end = performance.now();
     const at = (state: DocumentState) => phaseEnd.get(state) ?? end;
     const timing: BuildTiming = {
@@ -112,23 +122,9 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         (Object.keys(warmTimings[0]) as Array<keyof BuildTiming>).map(key => [key, round(median(warmTimings.map(t => t[key])))]),
     ) as unknown as BuildTiming;
 
-    // Edits: in the middle department, `timeout 30s` → `timeout 3s` (a timeout-range error) and back.
     const { services, document } = await timedBuild(text);
+    const editTimes = await timedEdits(services, document, text, departments >= 10_000 ? 6 : 20);
     const middle = text.indexOf(`department line_${String(Math.floor(departments / 2) | 1).padStart(5, '0')} {`);
-    const timeoutOffset = text.indexOf('timeout ', middle) + 'timeout '.length;
-    const original = text.slice(timeoutOffset, text.indexOf('\n', timeoutOffset));
-    const edited = `${text.slice(0, timeoutOffset)}${original.slice(1)}${text.slice(timeoutOffset + original.length)}`;
-    const editTimes: number[] = [];
-    const editSamples = departments >= 10_000 ? 6 : 20;
-    for (let i = 0; i < editSamples; i++) {
-        const broken = i % 2 === 0;
-        const result = await timedEdit(services, document, broken ? edited : text, i + 2);
-        const expected = broken ? 1 : 0;
-        if (result.diagnostics.length !== expected) {
-            throw new Error(`after edit ${i} expected ${expected} diagnostic(s), got ${JSON.stringify(result.diagnostics.map(d => d.code))}`);
-        }
-        editTimes.push(result.ms);
-    }
 
     // Completion at representative positions of the (restored) document.
     const current = document.textDocument.getText();
@@ -157,6 +153,7 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         completion.push({ position: label, medianMs: round(median(times)), p90Ms: round(percentile(times, 0.9)), maxMs: round(Math.max(...times)), items });
     }
 
+    const split = await measureSplit(integration);
     const yaml = measureYaml(toYaml(integration));
 
     return {
@@ -167,11 +164,49 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         diagnostics: diagnostics.length,
         cold: cold.timing,
         warm,
-        edit: { medianMs: round(median(editTimes)), p90Ms: round(percentile(editTimes, 0.9)), maxMs: round(Math.max(...editTimes)), samples: editTimes.length },
+        edit: editStats(editTimes),
         completion,
+        split,
         yaml,
         memory: { coldBuildPeakRssMb, retainedHeapMb, runPeakRssMb: peakRssMb() },
     };
+}
+
+/**
+ * One-character edits in the middle department, as an editor's didChange: `timeout 30s` → `timeout 0s`
+ * (a timeout-range error) and back, alternately; checks the diagnostics each time.
+ */
+async function timedEdits(services: ReturnType<typeof createSipflowServices>, document: LangiumDocument, text: string, samples: number): Promise<number[]> {
+    const departments = (text.match(/^ {2}department /gm) ?? []).length;
+    const middle = text.indexOf(`department line_${String(Math.floor(departments / 2) | 1).padStart(5, '0')} {`);
+    const timeoutOffset = text.indexOf('timeout ', middle) + 'timeout '.length;
+    const original = text.slice(timeoutOffset, text.indexOf('\n', timeoutOffset));
+    const edited = `${text.slice(0, timeoutOffset)}${original.slice(1)}${text.slice(timeoutOffset + original.length)}`;
+    const times: number[] = [];
+    for (let i = 0; i < samples; i++) {
+        const broken = i % 2 === 0;
+        const result = await timedEdit(services, document, broken ? edited : text, i + 2);
+        const expected = broken ? 1 : 0;
+        if (result.diagnostics.length !== expected) {
+            throw new Error(`after edit ${i} expected ${expected} diagnostic(s), got ${JSON.stringify(result.diagnostics.map(d => d.code))}`);
+        }
+        times.push(result.ms);
+    }
+    return times;
+}
+
+function editStats(times: readonly number[]) {
+    return { medianMs: round(median(times)), p90Ms: round(percentile(times, 0.9)), maxMs: round(Math.max(...times)), samples: times.length };
+}
+
+async function measureSplit(integration: BenchIntegration): Promise<SizeResult['split']> {
+    const files = toSipflowFiles(integration);
+    const { services, document, timing } = await timedBuild(files.departments, { 'queues.sipflow': files.queues });
+    const diagnostics = document.diagnostics ?? [];
+    if (diagnostics.length > 0) throw new Error(`the split departments file has diagnostics, e.g. ${JSON.stringify(diagnostics[0])}`);
+    if (timing.totalMs > 5_000) return { cold: timing };
+    const times = await timedEdits(services, document, files.departments, integration.departments.length >= 10_000 ? 2 : 10);
+    return { cold: timing, edit: editStats(times) };
 }
 
 /** YAML parse + JSON Schema validation of the same configuration (what a user might pick instead). */
