@@ -69,7 +69,7 @@ function report(results: readonly SizeResult[]): string {
         ['peak RSS, whole run', ...results.map(r => `${r.memory.runPeakRssMb} MB`)],
         ['YAML+JSON Schema cold', ...results.map(r => ms(r.yaml.coldMs))],
         ['YAML+JSON Schema warm (parse / schema)', ...results.map(r => `${ms(r.yaml.warmMs)} (${ms(r.yaml.parseMs)} / ${ms(r.yaml.schemaMs)})`)],
-        ['sipflow ÷ YAML (warm)', ...results.map(r => `${(r.warm.totalMs / r.yaml.warmMs).toFixed(1)}×`)],
+        ['sipflow time ÷ YAML time (warm)', ...results.map(r => `${(r.warm.totalMs / r.yaml.warmMs).toFixed(1)}×`)],
     ];
     const at = (departments: number) => results.find(r => r.departments === departments);
     const tenK = at(10_000);
