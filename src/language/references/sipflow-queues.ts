@@ -1,80 +1,65 @@
-import { AstUtils, WorkspaceCache, type AstNodeDescription, type AstNodeLocator, type IndexManager, type LangiumDocuments } from 'langium';
+import { AstUtils, WorkspaceCache, type LangiumDocuments } from 'langium';
 import type { Integration, Queue, SipflowFile } from '../generated/ast.js';
-import { isQueue } from '../generated/ast.js';
 import type { SipflowServices } from '../sipflow-module.js';
 import { integrationParts } from '../integration-parts.js';
 
 /**
- * Queues across files: an integration may keep its queues in one `.sipflow` file and its departments in
- * another, as long as both files declare the same integration name.
+ * One integration across files: an integration may keep its queues in one `.sipflow` file and its
+ * departments in another, as long as both files declare the same integration name. Everything here is
+ * computed once per workspace state (the caches clear on any change), so that validating a 10,000-line
+ * file stays linear.
  */
 export class SipflowQueues {
     private readonly documents: LangiumDocuments;
-    private readonly index: IndexManager;
-    private readonly locator: AstNodeLocator;
-    private readonly foreignQueuesCache: WorkspaceCache<string, readonly Queue[]>;
-    private readonly siblingsCache: WorkspaceCache<string, readonly Integration[]>;
+    private readonly siblingsCache: WorkspaceCache<Integration, readonly Integration[]>;
+    private readonly queuesCache: WorkspaceCache<Integration, readonly Queue[]>;
+    private readonly usedCache: WorkspaceCache<Integration, ReadonlySet<Queue>>;
 
     constructor(services: SipflowServices) {
         this.documents = services.shared.workspace.LangiumDocuments;
-        this.index = services.shared.workspace.IndexManager;
-        this.locator = services.workspace.AstNodeLocator;
-        this.foreignQueuesCache = new WorkspaceCache(services.shared);
         this.siblingsCache = new WorkspaceCache(services.shared);
+        this.queuesCache = new WorkspaceCache(services.shared);
+        this.usedCache = new WorkspaceCache(services.shared);
     }
 
     /** The same integration declared in other files of the workspace, ordered by document URI. */
     siblingsOf(integration: Integration): readonly Integration[] {
-        const uri = AstUtils.getDocument(integration).uri.toString();
-        return this.siblingsCache.get(`${uri}#${integration.name}`, () =>
-            this.documents.all
+        return this.siblingsCache.get(integration, () => {
+            const uri = uriOf(integration);
+            return this.documents.all
                 .filter(document => document.uri.toString() !== uri)
                 .map(document => (document.parseResult.value as Partial<SipflowFile>).integration)
-                .filter((other): other is Integration => other?.name === integration.name)
+                .filter((other): other is Integration => other !== undefined && other.name === integration.name)
                 .toArray()
-                .sort((a, b) => uriOf(a).localeCompare(uriOf(b))),
-        );
-    }
-
-    /** Is this exported queue description part of an integration with the given name? */
-    belongsTo(description: AstNodeDescription, integrationName: string): boolean {
-        const document = this.documents.getDocument(description.documentUri);
-        const root = document?.parseResult.value as SipflowFile | undefined;
-        return root?.integration?.name === integrationName;
+                .sort((a, b) => uriOf(a).localeCompare(uriOf(b)));
+        });
     }
 
     /** Queues the integration's departments may name: its own, then those in other files of the same integration. */
     queuesOf(integration: Integration): readonly Queue[] {
-        const own = integrationParts(integration).queues;
-        const foreign = this.foreignQueues(integration);
-        return foreign.length === 0 ? own : [...own, ...foreign];
-    }
-
-    private foreignQueues(integration: Integration): readonly Queue[] {
-        const uri = AstUtils.getDocument(integration).uri.toString();
-        return this.foreignQueuesCache.get(`${uri}#${integration.name}`, () => {
-            const result: Queue[] = [];
-            for (const description of this.index.allElements('Queue')) {
-                if (description.documentUri.toString() === uri || !this.belongsTo(description, integration.name)) continue;
-                const node = description.node ?? this.documents.getDocument(description.documentUri)?.parseResult.value;
-                if (isQueue(node)) result.push(node);
-            }
-            return result;
-        });
+        return this.queuesCache.get(integration, () => [
+            ...integrationParts(integration).queues,
+            ...this.siblingsOf(integration).flatMap(sibling => integrationParts(sibling).queues),
+        ]);
     }
 
     /** Does any department, in this file or another file of the integration, fall back or escalate to the queue? */
     isQueueUsed(queue: Queue): boolean {
         const integration = queue.$container;
-        for (const department of integrationParts(integration).departments) {
-            if (department.fallback?.ref === queue) return true;
-            if (department.escalations.some(e => e.queue?.ref === queue)) return true;
-        }
-        // Not used here: look for references from the integration's other files (rare, so the index scan is fine).
-        const queueUri = AstUtils.getDocument(queue).uri.toString();
-        return this.index
-            .findAllReferences(queue, this.locator.getAstNodePath(queue))
-            .some(ref => ref.sourceUri.toString() !== queueUri);
+        return this.usedCache.get(integration, () => {
+            const used = new Set<Queue>();
+            for (const part of [integration, ...this.siblingsOf(integration)]) {
+                for (const department of integrationParts(part).departments) {
+                    const fallback = department.fallback?.ref;
+                    if (fallback) used.add(fallback);
+                    for (const escalation of department.escalations) {
+                        const target = escalation.queue?.ref;
+                        if (target) used.add(target);
+                    }
+                }
+            }
+            return used;
+        }).has(queue);
     }
 }
 

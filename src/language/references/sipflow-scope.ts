@@ -1,5 +1,5 @@
-import { DefaultScopeComputation, DefaultScopeProvider, AstUtils, type AstNodeDescription, type LangiumDocument, type ReferenceInfo, type Scope } from 'langium';
-import type { SipflowFile } from '../generated/ast.js';
+import { AstUtils, DefaultScopeComputation, DefaultScopeProvider, MapScope, WorkspaceCache, type AstNodeDescription, type LangiumDocument, type ReferenceInfo, type Scope } from 'langium';
+import type { Integration, SipflowFile } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import type { SipflowServices } from '../sipflow-module.js';
 import { integrationParts } from '../integration-parts.js';
@@ -16,22 +16,35 @@ export class SipflowScopeComputation extends DefaultScopeComputation {
     }
 }
 
-/** Queue references see the file's own queues first, then those in other files of the same integration only. */
+/**
+ * Queue references (`fallback`, `escalate`) see the file's own queues first, then those in other files
+ * of the same integration only. The scope is a map built once per integration and linking pass: the
+ * default scope scans every named node per reference, which is quadratic in a 10,000-department file.
+ */
 export class SipflowScopeProvider extends DefaultScopeProvider {
     private readonly queues: SipflowQueues;
+    private readonly queueScopes: WorkspaceCache<Integration, Scope>;
 
     constructor(services: SipflowServices) {
         super(services);
         this.queues = services.references.SipflowQueues;
+        this.queueScopes = new WorkspaceCache(services.shared);
     }
 
-    protected override getGlobalScope(referenceType: string, context: ReferenceInfo): Scope {
+    override getScope(context: ReferenceInfo): Scope {
         const integration = AstUtils.getContainerOfType(context.container, isIntegration);
-        if (referenceType !== 'Queue' || !integration) return super.getGlobalScope(referenceType, context);
-        const ownUri = AstUtils.getDocument(context.container).uri.toString();
-        const foreign = this.indexManager
-            .allElements('Queue')
-            .filter(d => d.documentUri.toString() !== ownUri && this.queues.belongsTo(d, integration.name));
-        return this.createScope(foreign);
+        if (!integration || this.reflection.getReferenceType(context) !== 'Queue') return super.getScope(context);
+        return this.queueScopes.get(integration, () => {
+            const document = AstUtils.getDocument(integration);
+            const own = integrationParts(integration).queues
+                .filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
+                .map(queue => this.descriptions.createDescription(queue, queue.name, document));
+            const foreign = this.queues
+                .siblingsOf(integration)
+                .flatMap(sibling => integrationParts(sibling).queues)
+                .filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
+                .map(queue => this.descriptions.createDescription(queue, queue.name));
+            return new MapScope(own, new MapScope(foreign));
+        });
     }
 }

@@ -1,4 +1,4 @@
-import { DocumentState, WorkspaceCache, type ValidationAcceptor, type ValidationChecks } from 'langium';
+import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { DixaBlock, Escalation, Integration, Queue, SipflowAstType } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import { AstUtils } from 'langium';
@@ -31,16 +31,7 @@ export function registerValidationChecks(services: SipflowServices): void {
 }
 
 export class SipflowValidator {
-    /**
-     * The queues each integration's own departments fall back or escalate to, computed once per build:
-     * asking per queue was O(queues × departments), 0.5 s for 10,000 departments. Evicted after every
-     * linking phase, so it always reflects the current references.
-     */
-    private readonly locallyUsedQueues: WorkspaceCache<Integration, ReadonlySet<Queue>>;
-
-    constructor(private readonly services: SipflowServices) {
-        this.locallyUsedQueues = new WorkspaceCache(services.shared, DocumentState.IndexedReferences);
-    }
+    constructor(private readonly services: SipflowServices) {}
 
     checkAcrossFiles(integration: Integration, accept: ValidationAcceptor): void {
         checkAcrossFiles(integration, this.services.references.SipflowQueues.siblingsOf(integration), accept);
@@ -64,9 +55,6 @@ export class SipflowValidator {
     /** queue-unused: no department (in any file of the integration) falls back or escalates to it. */
     checkQueueUsed(queue: Queue, accept: ValidationAcceptor): void {
         if (!queue.name) return; // unnamed: the parser has reported it
-        const usedHere = this.locallyUsedQueues.get(queue.$container, () => queuesReferencedBy(queue.$container));
-        if (usedHere.has(queue)) return;
-        // Not used in its own file: ask the cross-file index (rare, so the slower path is fine).
         if (!this.services.references.SipflowQueues.isQueueUsed(queue)) {
             report(accept, 'queue-unused', `Queue ${queue.name} is not used: no department falls back or escalates to it.`, {
                 node: queue,
@@ -74,17 +62,4 @@ export class SipflowValidator {
             });
         }
     }
-}
-
-function queuesReferencedBy(integration: Integration): ReadonlySet<Queue> {
-    const used = new Set<Queue>();
-    for (const department of integrationParts(integration).departments) {
-        const fallback = department.fallback?.ref;
-        if (fallback) used.add(fallback);
-        for (const escalation of department.escalations) {
-            const target = escalation.queue?.ref;
-            if (target) used.add(target);
-        }
-    }
-    return used;
 }
