@@ -14,6 +14,7 @@ import {
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
 import { SipflowDocumentBuilder } from './references/sipflow-document-builder.js';
+import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
 import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
@@ -68,6 +69,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
 export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     workspace: {
         DocumentBuilder: services => new SipflowDocumentBuilder(services),
+        WorkspaceManager: services => new SipflowWorkspaceManager(services),
     },
     lsp: {
         NodeKindProvider: () => new SipflowNodeKindProvider(),

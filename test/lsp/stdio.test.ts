@@ -156,6 +156,9 @@ beforeAll(async () => {
     mkdirSync(path.join(workspace, 'globex'));
     writeFileSync(path.join(workspace, 'acme.sipflow'), EXAMPLE);
     writeFileSync(path.join(workspace, 'globex/queues.sipflow'), GLOBEX_QUEUES);
+    // Never opened: its problems must still reach the Problems panel.
+    mkdirSync(path.join(workspace, 'initech'));
+    writeFileSync(path.join(workspace, 'initech/lines.sipflow'), EXAMPLE.replace('integration acme', 'integration initech').replace('did "+4535551234"', 'did "+45 3555"'));
 
     server = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { cwd: workspace, stdio: 'pipe' });
     server.stderr.on('data', chunk => { serverStderr += String(chunk); });
@@ -205,6 +208,13 @@ describe('language server over stdio', () => {
         expect(capabilities.renameProvider).toBeTruthy();
         expect(capabilities.foldingRangeProvider).toBeTruthy();
         expect(capabilities.semanticTokensProvider).toBeTruthy();
+    });
+
+    it('publishes the diagnostics of files nobody opened, found in the workspace folder at start-up', async () => {
+        const found = await diagnostics.next(uriOf('initech/lines.sipflow'), d => d.length > 0, 'any diagnostic', true);
+        expect(found.map(d => ({ code: d.code, range: d.range }))).toEqual([
+            { code: 'e164-invalid', range: rangeOf(EXAMPLE.replace('integration acme', 'integration initech').replace('did "+4535551234"', 'did "+45 3555"'), '"+45 3555"') },
+        ]);
     });
 
     it('didOpen of the canonical example publishes no diagnostics', async () => {

@@ -11,6 +11,7 @@ import { report } from './report.js';
  * file whose URI sorts later, naming where the first declaration is.
  */
 export function checkAcrossFiles(integration: Integration, siblings: readonly Integration[], accept: ValidationAcceptor): void {
+    if (!integration.name) return; // the parser has reported the missing name
     const own = integrationParts(integration);
     const all = siblings.map(integrationParts);
     if (own.dixaBlocks.length === 0 && !all.some(p => p.dixaBlocks.length > 0)) {
