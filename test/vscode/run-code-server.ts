@@ -2,7 +2,10 @@
 // headless by Debian's Chromium through playwright-core. Nothing is downloaded: run
 // scripts/provision-vscode.sh once first (it caches code-server outside the repository).
 //
-//   node test/vscode/run-code-server.ts [--grep PATTERN] [--keep]
+//   node test/vscode/run-code-server.ts [--grep PATTERN] [--vsix FILE] [--keep]
+//
+// --vsix installs the packaged extension into the throw-away extensions folder (offline, with
+// `code-server --install-extension`) and runs the suite against it instead of the source tree.
 //
 // It starts code-server on a free loopback port with a throw-away HOME/user-data/extensions folder,
 // opens the workspace fixture with the extension under development and the suite as
@@ -13,7 +16,7 @@
 // (default /usr/bin/chromium), SIPFLOW_E2E_TIMEOUT_MS (default 600000), SIPFLOW_E2E_SUITE
 // (extensionTestsPath, default out/test/vscode/suite/index.cjs), SIPFLOW_E2E_FIXTURE.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,8 @@ const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const grepIndex = args.indexOf('--grep');
 const grep = grepIndex >= 0 ? args[grepIndex + 1] : process.env.SIPFLOW_E2E_GREP;
+const vsixIndex = args.indexOf('--vsix');
+const vsix = vsixIndex >= 0 ? resolve(args[vsixIndex + 1] ?? '') : undefined;
 
 const entry = process.env.SIPFLOW_CODE_SERVER
     ?? join(process.env.SIPFLOW_CODE_SERVER_HOME ?? join(homedir(), '.cache/sipflow/code-server'), 'node_modules/code-server/out/node/entry.js');
@@ -40,7 +45,8 @@ function fail(message: string): never {
 if (!existsSync(entry)) fail(`code-server not found at ${entry}; run scripts/provision-vscode.sh first`);
 if (!existsSync(chromiumPath)) fail(`chromium not found at ${chromiumPath}; run scripts/provision-vscode.sh first`);
 if (!existsSync(suite)) fail(`suite ${suite} not built; run npm run test:e2e (it builds first)`);
-if (!existsSync(join(repo, 'out/extension.cjs'))) fail('out/extension.cjs not built; run npm run bundle');
+if (!vsix && !existsSync(join(repo, 'out/extension.cjs'))) fail('out/extension.cjs not built; run npm run bundle');
+if (vsix && !existsSync(vsix)) fail(`${vsix} not found; run npm run package`);
 
 const scratch = mkdtempSync(join(tmpdir(), 'sipflow-e2e-'));
 const home = join(scratch, 'home');
@@ -117,8 +123,7 @@ process.on('SIGTERM', () => void finish(143, 'terminated'));
 
 const verbose = !!process.env.SIPFLOW_E2E_VERBOSE;
 
-/** Starts code-server on 127.0.0.1 with an OS-chosen port and resolves with its URL. */
-function startServer(): Promise<string> {
+function serverEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
         ...process.env,
         HOME: home,
@@ -130,6 +135,38 @@ function startServer(): Promise<string> {
         ...(grep ? { SIPFLOW_E2E_GREP: grep } : {}),
     };
     delete env.VSCODE_IPC_HOOK_CLI;
+    return env;
+}
+
+/** The folder `--install-extension` unpacked the .vsix into. */
+function installedExtensionPath(): string {
+    const found = readdirSync(extensionsDir).find(d => d.startsWith('sipflow.sipflow-'));
+    if (!found) fail(`the .vsix was not installed into ${extensionsDir}`);
+    return join(extensionsDir, found);
+}
+
+/** `code-server --install-extension FILE` into the throw-away extensions folder: no network involved. */
+function installVsix(file: string): Promise<void> {
+    return new Promise((resolveInstall, reject) => {
+        const child = spawn(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', file],
+            { env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
+        child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+        child.on('exit', code => {
+            if (code === 0 && /successfully installed/i.test(output)) {
+                console.log(`run-code-server: ${output.trim().split('\n').filter(l => /install/i.test(l)).pop()}`);
+                resolveInstall();
+            } else {
+                reject(new Error(`installing ${file} failed (${code}):\n${output}`));
+            }
+        });
+    });
+}
+
+/** Starts code-server on 127.0.0.1 with an OS-chosen port and resolves with its URL. */
+function startServer(): Promise<string> {
+    const env = serverEnv();
     server = spawn(process.execPath, [entry,
         '--auth', 'none',
         '--bind-addr', '127.0.0.1:0',
@@ -163,10 +200,13 @@ const timer = setTimeout(() => void finish(1, `timed out after ${timeoutMs} ms`)
 timer.unref();
 
 try {
+    if (vsix) await installVsix(vsix);
     const base = await startServer();
     const authority = new URL(base).host;
+    // VS Code runs extension tests only with a development path: for a .vsix it is the installed copy.
+    const developmentPath = vsix ? installedExtensionPath() : repo;
     const payload = [
-        ['extensionDevelopmentPath', `vscode-remote://${authority}${repo}`],
+        ['extensionDevelopmentPath', `vscode-remote://${authority}${developmentPath}`],
         ['extensionTestsPath', `vscode-remote://${authority}${suite}`],
     ];
     const url = `${base}/?folder=${encodeURIComponent(fixture)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -192,5 +232,5 @@ try {
     console.log(`run-code-server: suite finished with exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await finish(code);
 } catch (e) {
-    await finish(1, e instanceof Error ? e.message : String(e));
+    await finish(1, e instanceof Error ? (verbose ? e.stack ?? e.message : e.message) : String(e));
 }

@@ -1,15 +1,27 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { extensionApi, EXTENSION_ID, openFixture, report, waitFor } from './helpers.js';
 
 describe('extension', () => {
-    it('activates on a .sipflow file', async () => {
-        const ext = vscode.extensions.getExtension('sipflow.sipflow');
-        assert.ok(ext, 'extension sipflow.sipflow is installed');
-        const [uri] = await vscode.workspace.findFiles('**/acme.sipflow');
-        assert.ok(uri, 'fixture acme.sipflow found');
-        const doc = await vscode.workspace.openTextDocument(uri);
-        assert.equal(doc.languageId, 'sipflow');
-        await ext.activate();
+    it('activates on a .sipflow file and starts the language server', async () => {
+        const ext = vscode.extensions.getExtension(EXTENSION_ID);
+        assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+        const document = await openFixture('acme.sipflow');
+        assert.equal(document.languageId, 'sipflow');
+        const api = await extensionApi();
         assert.equal(ext.isActive, true);
+        assert.equal(api.client.isRunning(), true, 'the language client is running');
+        assert.ok(api.logLines().some(l => /activated in \d+ ms/.test(l)), 'the log records the activation time');
+        report(`activation: ${api.activationMs.toFixed(0)} ms from activate() to a running language server (${ext.extensionPath})`);
+        await waitFor('the status bar item', () => api.statusText().includes('SIPflow'));
+    });
+
+    it('contributes every command in the SIPflow category', async () => {
+        const commands = await vscode.commands.getCommands(true);
+        for (const id of ['plan', 'compareWithLive', 'apply', 'pull', 'showChecklist', 'showCallFlow', 'setCredentials', 'clearCredentials', 'useSandbox', 'useLive']) {
+            assert.ok(commands.includes(`sipflow.${id}`), `sipflow.${id} is registered`);
+        }
+        const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string; category: string }> } };
+        assert.ok(manifest.contributes.commands.every(c => c.category === 'SIPflow'));
     });
 });

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
@@ -56,4 +57,11 @@ export async function untitled(content: string): Promise<vscode.TextDocument> {
 export async function discard(document: vscode.TextDocument): Promise<void> {
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+/** A line for the launcher's output (the report file the code-server launcher streams, and the console). */
+export function report(line: string): void {
+    console.log(line);
+    const file = process.env.SIPFLOW_E2E_REPORT;
+    if (file) appendFileSync(file, `${line}\n`);
 }
