@@ -22,7 +22,10 @@ export interface CallFlowEdge {
     readonly from: string;
     readonly to: string;
     readonly kind: CallFlowEdgeKind;
+    /** Short, drawn on the edge. */
     readonly label: string;
+    /** Complete, in the tooltip and the table. */
+    readonly detail: string;
 }
 
 export interface CallFlowGraph {
@@ -60,14 +63,20 @@ export function callFlowGraph(desired: DesiredState): CallFlowGraph {
         nodes.push({ id: did, kind: 'did', label: d.did, detail: `department ${d.key}`, column: 0, row });
         nodes.push({ id: flow, kind: 'flow', label: d.flow ? `“${d.flow}”` : 'Dixa phone flow', detail: `Dixa flow · timeout ${d.timeoutSeconds}s`, column: 1, row });
         nodes.push({ id: assistant, kind: 'assistant', label: `assistant ${d.assistantId.slice(0, 8)}…`, detail: d.assistantId, column: 2, row });
-        edges.push({ from: did, to: flow, kind: 'inbound', label: 'inbound call' });
-        edges.push({ from: flow, to: assistant, kind: 'transfer', label: `${d.transferSipAddress} · UUI ${d.uui.header}` });
+        edges.push({ from: did, to: flow, kind: 'inbound', label: 'inbound call', detail: `A call to ${d.did} enters Dixa's phone flow` });
+        edges.push({ from: flow, to: assistant, kind: 'transfer', label: 'SIP transfer', detail: `Dixa dials ${d.transferSipAddress} with UUI ${d.uui.header}` });
         for (const e of d.escalations) {
-            edges.push({ from: assistant, to: targetNode(e.queue, e.target), kind: 'escalate', label: `escalate (${e.mode}) ${e.target}` });
+            edges.push({ from: assistant, to: targetNode(e.queue, e.target), kind: 'escalate', label: `escalate (${e.mode})`, detail: `Synthflow live transfer (${e.mode}) to ${e.target}` });
         }
         if (d.fallbackQueue) {
             const q = queueName.get(d.fallbackQueue);
-            edges.push({ from: flow, to: targetNode(d.fallbackQueue, q?.escalationUri ?? d.fallbackQueue), kind: 'fallback', label: `no answer in ${d.timeoutSeconds}s → fallback` });
+            edges.push({
+                from: flow,
+                to: targetNode(d.fallbackQueue, q?.escalationUri ?? d.fallbackQueue),
+                kind: 'fallback',
+                label: `no answer in ${d.timeoutSeconds}s → fallback`,
+                detail: `If Synthflow does not answer within ${d.timeoutSeconds}s, Dixa routes the call to ${q?.name ?? d.fallbackQueue}`,
+            });
         }
     });
     // Declared queues nobody reaches still belong in the picture.

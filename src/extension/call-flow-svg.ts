@@ -1,10 +1,11 @@
+import type { DesiredState } from '../model/index.js';
 import type { CallFlowEdge, CallFlowGraph, CallFlowNode } from './call-flow-graph.js';
 
-const COLUMN_X = [20, 330, 640, 950];
+const COLUMN_X = [20, 390, 760, 1130];
 const COLUMN_TITLES = ['DID (Dixa number)', 'Dixa phone flow', 'Synthflow assistant', 'Dixa queue'];
-const NODE_W = 240;
+const NODE_W = 230;
 const NODE_H = 56;
-const ROW_H = 104;
+const ROW_H = 112;
 const TOP = 56;
 
 export function escapeXml(text: string): string {
@@ -41,7 +42,7 @@ function node(n: CallFlowNode, p: { x: number; y: number }): string {
     return `<g class="node ${n.kind}" data-id="${escapeXml(n.id)}"><title>${escapeXml(`${n.label}\n${n.detail}`)}</title>`
         + `<rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="8"/>`
         + `<text class="label" x="${p.x + 12}" y="${p.y + 23}">${escapeXml(truncate(n.label, 30))}</text>`
-        + `<text class="detail" x="${p.x + 12}" y="${p.y + 42}">${escapeXml(truncate(n.detail, 38))}</text></g>`;
+        + `<text class="detail" x="${p.x + 12}" y="${p.y + 42}">${escapeXml(truncate(n.detail, 34))}</text></g>`;
 }
 
 function edge(e: CallFlowEdge, at: Map<string, { x: number; y: number }>): string {
@@ -59,7 +60,7 @@ function edge(e: CallFlowEdge, at: Map<string, { x: number; y: number }>): strin
         const dip = Math.max(y1, y2) + 30;
         d = `M${x1},${y1} C${x1},${dip} ${x2 - 120},${dip} ${x2},${y2}`;
         lx = (x1 + x2) / 2;
-        ly = dip - 2;
+        ly = dip + 12;
     } else {
         const x1 = a.x + NODE_W;
         const y1 = a.y + NODE_H / 2 - (e.kind === 'escalate' ? 6 : 0);
@@ -70,6 +71,20 @@ function edge(e: CallFlowEdge, at: Map<string, { x: number; y: number }>): strin
         lx = mx;
         ly = (y1 + y2) / 2 - 6;
     }
-    return `<g class="edge ${e.kind}"><title>${escapeXml(e.label)}</title><path d="${d}" marker-end="url(#arrow-${e.kind})"/>`
-        + `<text x="${lx}" y="${ly}" text-anchor="middle">${escapeXml(truncate(e.label, 44))}</text></g>`;
+    return `<g class="edge ${e.kind}"><title>${escapeXml(e.detail)}</title><path d="${d}" marker-end="url(#arrow-${e.kind})"/>`
+        + `<text x="${lx}" y="${ly}" text-anchor="middle">${escapeXml(truncate(e.label, 28))}</text></g>`;
+}
+
+/** The same information as a table (readable by screen readers, and with the full addresses). */
+export function renderCallFlowTable(desired: DesiredState): string {
+    const queueName = new Map(desired.queues.map(q => [q.key, q.name]));
+    const rows = desired.departments.map(d => '<tr>'
+        + `<td>${escapeXml(d.key)}</td><td>${escapeXml(d.did)}</td><td>${escapeXml(d.flow ?? '—')}</td>`
+        + `<td><code>${escapeXml(d.transferSipAddress)}</code><br><small>UUI <code>${escapeXml(d.uui.header)}</code></small></td>`
+        + `<td><code>${escapeXml(d.assistantId)}</code></td>`
+        + `<td>${d.fallbackQueue ? `${d.timeoutSeconds}s → ${escapeXml(queueName.get(d.fallbackQueue) ?? d.fallbackQueue)}` : '—'}</td>`
+        + `<td>${d.escalations.map(e => `${escapeXml(e.mode)} → <code>${escapeXml(e.target)}</code>`).join('<br>') || '—'}</td>`
+        + '</tr>').join('');
+    return '<table class="details"><thead><tr><th>Department</th><th>DID</th><th>Dixa flow</th><th>Dixa transfer dials</th>'
+        + `<th>Synthflow assistant</th><th>Timeout → fallback</th><th>Escalations</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

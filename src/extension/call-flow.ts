@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { callFlowGraph } from './call-flow-graph.js';
-import { escapeXml, renderCallFlowSvg } from './call-flow-svg.js';
+import { escapeXml, renderCallFlowSvg, renderCallFlowTable } from './call-flow-svg.js';
 import type { ExtensionLog } from './log.js';
 import type { WorkspaceModel } from './workspace-model.js';
 
@@ -26,6 +26,9 @@ svg .arrow { fill: var(--vscode-foreground); }
 svg .arrow.fallback { fill: var(--vscode-charts-red, #f14c4c); }
 svg .arrow.escalate { fill: var(--vscode-charts-orange, #d18616); }
 .legend span { margin-right: 1.5em; }
+table.details { border-collapse: collapse; margin-top: 1em; font-size: 12px; }
+table.details th, table.details td { text-align: left; vertical-align: top; padding: 4px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, #444); }
+table.details code { font-family: var(--vscode-editor-font-family); }
 `;
 
 /**
@@ -96,7 +99,7 @@ export class CallFlowPanel implements vscode.Disposable {
             const result = await this.model.load(document);
             const name = document.uri.path.split('/').pop() ?? '';
             if (result.ok) {
-                this.lastGoodSvg = renderCallFlowSvg(callFlowGraph(result.desired));
+                this.lastGoodSvg = renderCallFlowSvg(callFlowGraph(result.desired)) + renderCallFlowTable(result.desired);
                 panel.title = `Call Flow: ${result.desired.integration}`;
                 body = `<h1>Integration ${escapeXml(result.desired.integration)} <small class="stale">${escapeXml(name)}</small></h1>${this.lastGoodSvg}${LEGEND}`;
             } else {
