@@ -12,7 +12,7 @@
  * - `env:` credentials are read from `options.env` when their step runs; a missing variable fails that
  *   step, naming the variable, never a value.
  */
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Plan, PlanItem, PlanOperation } from '../plan/types.js';
 import { ProviderError } from '../providers/types.js';
 import { PlanConflictError, StepPreconditionError } from './errors.js';
@@ -35,7 +35,9 @@ export async function applyPlan(plan: Plan, providers: Providers, options: Apply
     const byId = new Map(steps.map(s => [s.id, s]));
     const env = options.env ?? process.env;
     const signal = options.signal;
-    const limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
+    // One limit per vendor: a Dixa step waiting for its rate limit must not hold a Synthflow slot.
+    const perVendor = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+    const limits: Record<PlanItem['vendor'], LimitFunction> = { dixa: pLimit(perVendor), synthflow: pLimit(perVendor) };
     const locks = new KeyedLocks();
     /** Ids produced by create steps, for the attach steps that reference them. */
     const created = new Map<string, string>();
@@ -99,7 +101,7 @@ export async function applyPlan(plan: Plan, providers: Providers, options: Apply
                     });
                 }
                 if (signal?.aborted) return finish(step, 'cancelled', { message: 'not started: the run was cancelled' });
-                return limit(() => execute(step));
+                return limits[step.vendor](() => execute(step));
             })();
             runs.set(step.id, promise);
         }

@@ -1,7 +1,7 @@
 import type { PlanItem, PlanItemKind, PlanResource, PlanVendor } from '../plan/types.js';
 
 export interface ApplyOptions {
-    /** Steps in flight at once (default 4). The providers bound their own requests as well. */
+    /** Steps in flight at once per vendor (default 4): a Dixa step waiting for its rate limit never holds a Synthflow slot. The providers bound their own requests as well. */
     readonly concurrency?: number;
     /**
      * Cancels the run: no further step starts; steps in flight finish (or fail as cancelled when the

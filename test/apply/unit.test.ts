@@ -17,19 +17,22 @@ function fakeProviders(assistantIds: readonly string[], delayMs = 5) {
     const assistants = new Map<string, { numbers: string[]; actions: string[] }>(assistantIds.map(id => [id, { numbers: [], actions: [] }]));
     const actions = new Map<string, LiveSynthflowAction>();
     const queues: LiveDixaQueue[] = [];
-    let inFlight = 0;
-    const stats = { maxInFlight: 0, calls: [] as string[] };
-    const call = async <T>(name: string, body: () => T): Promise<T> => {
-        inFlight++;
-        stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+    // Steps are bounded per vendor (a throttled Dixa step must not hold a Synthflow slot): count both.
+    const inFlight = { dixa: 0, synthflow: 0 };
+    const stats = { maxInFlight: { dixa: 0, synthflow: 0 }, calls: [] as string[] };
+    const callTo = (vendor: 'dixa' | 'synthflow') => async <T>(name: string, body: () => T): Promise<T> => {
+        inFlight[vendor]++;
+        stats.maxInFlight[vendor] = Math.max(stats.maxInFlight[vendor], inFlight[vendor]);
         stats.calls.push(name);
         try {
             await sleep(delayMs);
             return body();
         } finally {
-            inFlight--;
+            inFlight[vendor]--;
         }
     };
+    const call = callTo('synthflow');
+    const dixaCall = callTo('dixa');
     const assistantView = (id: string): LiveSynthflowAssistant | undefined => {
         const a = assistants.get(id);
         return a && { modelId: id, name: id.slice(0, 8), type: 'inbound', attachedNumbers: [...a.numbers], actionIds: [...a.actions] };
@@ -59,11 +62,11 @@ function fakeProviders(assistantIds: readonly string[], delayMs = 5) {
         setAssistantActions: (id, list) => call('setAssistantActions', () => { assistants.get(id)!.actions = [...list]; }),
     };
     const dixa: DixaProvider = {
-        getOrganization: () => call('getOrganization', () => ({ id: 'org', name: 'Acme', subdomain: 'acme' })),
-        listTelephonyEndpoints: () => call('listTelephonyEndpoints', () => []),
-        listPhoneFlows: () => call('listPhoneFlows', () => []),
-        listQueues: () => call('listQueues', () => [...queues]),
-        createQueue: input => call('createQueue', () => {
+        getOrganization: () => dixaCall('getOrganization', () => ({ id: 'org', name: 'Acme', subdomain: 'acme' })),
+        listTelephonyEndpoints: () => dixaCall('listTelephonyEndpoints', () => []),
+        listPhoneFlows: () => dixaCall('listPhoneFlows', () => []),
+        listQueues: () => dixaCall('listQueues', () => [...queues]),
+        createQueue: input => dixaCall('createQueue', () => {
             const queue = { id: `q-${queues.length + 1}`, name: input.name, offeringAlgorithm: input.offerAlgorithm ?? null, usages: {} };
             queues.push(queue);
             return queue;
@@ -100,15 +103,16 @@ describe('scheduling', () => {
         const fake = fakeProviders(assistantIds);
         const plan = computePlan(desired, await readLiveState(desired, fake.providers));
         expect(plan.summary).toMatchObject({ create: 1 + 12 + 12, attach: 24 });
-        fake.stats.maxInFlight = 0;
+        fake.stats.maxInFlight = { dixa: 0, synthflow: 0 };
         const order: string[] = [];
         const result = await applyPlan(plan, fake.providers, {
             concurrency: 3,
             onProgress: e => { if (e.type === 'step-succeeded') order.push(e.step.id); },
         });
         expect(result.ok).toBe(true);
-        expect(fake.stats.maxInFlight).toBeLessThanOrEqual(3);
-        expect(fake.stats.maxInFlight).toBeGreaterThan(1);
+        expect(fake.stats.maxInFlight.synthflow).toBeLessThanOrEqual(3);
+        expect(fake.stats.maxInFlight.dixa).toBeLessThanOrEqual(3);
+        expect(fake.stats.maxInFlight.synthflow).toBeGreaterThan(1);
         for (const item of plan.items.filter(i => i.operation)) {
             for (const dependency of item.dependsOn) expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(item.id));
         }

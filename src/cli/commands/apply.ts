@@ -32,7 +32,7 @@ export function registerApplyCommand(program: Command): void {
     )
         .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI)'))
         .addOption(new Option('--prune', 'also detach numbers and actions this integration created that the file no longer declares (never deletes)'))
-        .addOption(new Option('--concurrency <n>', 'steps in flight at once').default(4).argParser(positiveInteger('--concurrency')))
+        .addOption(new Option('--concurrency <n>', 'steps in flight at once, per vendor').default(4).argParser(positiveInteger('--concurrency')))
         .addOption(new Option('--checklist', 'end with the whole manual checklist instead of its one-line status'))
         .action(async (target: string, options: ApplyCommandOptions) => {
             process.exitCode = await applyCommand(target, options);
