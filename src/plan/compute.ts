@@ -451,6 +451,7 @@ class PlanContext {
                     this.claimedActions.add(unattached.actionId);
                     this.transferDiff(base, modelId, label, unattached, escalation, queueDeps);
                     toAttach.push({ actionId: unattached.actionId });
+                    attachDeps.push(...queueDeps);
                     newLabels.push(`${unattached.actionId} (escalate to ${escalation.target})`);
                     attachDepartments.push(department.key);
                     continue;
@@ -461,11 +462,13 @@ class PlanContext {
                     kind: 'create',
                     summary: `create LIVE_TRANSFER to ${escalation.target} for ${label}`,
                     changes: transferChanges(null, escalation.transfer),
-                    dependsOn: [...(numbersStep ? [numbersStep.id] : []), ...queueDeps],
+                    // The Dixa queue need not exist to create the action, only before the assistant uses it:
+                    // the attach waits for it, so the action can be created while Dixa's rate limit paces the queue.
+                    dependsOn: numbersStep ? [numbersStep.id] : [],
                     operation: { type: 'synthflow.createTransfer', modelId, name: escalation.actionName, config: escalation.transfer },
                 });
                 toAttach.push({ createdBy: created.id });
-                attachDeps.push(created.id);
+                attachDeps.push(created.id, ...queueDeps);
                 newLabels.push(`new LIVE_TRANSFER to ${escalation.target}`);
                 attachDepartments.push(department.key);
             }
@@ -485,7 +488,7 @@ class PlanContext {
                         after: [...assistant.actionIds, ...toAttach.map((ref, i) => ('actionId' in ref ? ref.actionId : `<${newLabels[i]}>`))],
                     }],
                     detail: 'Synthflow replaces the whole action list: apply re-reads the current list and sends it with the new actions appended, so actions created elsewhere stay.',
-                    dependsOn: attachDeps,
+                    dependsOn: [...new Set(attachDeps)],
                     operation: { type: 'synthflow.attachActions', modelId, add: toAttach },
                 });
             }

@@ -29,9 +29,10 @@ describe('first plan on the demo account', () => {
             [`synthflow/assistant/${IDS.support}/numbers`, 'attach', ['synthflow/number/+4535551234']],
             [`synthflow/assistant/${IDS.sales}/numbers`, 'attach', ['synthflow/number/+4535555678']],
             [`synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`, 'create', [`synthflow/assistant/${IDS.support}/numbers`]],
-            [`synthflow/assistant/${IDS.sales}/transfer/${SALES_URI}`, 'create', [`synthflow/assistant/${IDS.sales}/numbers`, 'dixa/queue/Phone – Sales']],
+            [`synthflow/assistant/${IDS.sales}/transfer/${SALES_URI}`, 'create', [`synthflow/assistant/${IDS.sales}/numbers`]],
             [`synthflow/assistant/${IDS.support}/actions`, 'attach', [`synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`]],
-            [`synthflow/assistant/${IDS.sales}/actions`, 'attach', [`synthflow/assistant/${IDS.sales}/transfer/${SALES_URI}`]],
+            // the action goes live only once the Dixa queue it escalates to exists
+            [`synthflow/assistant/${IDS.sales}/actions`, 'attach', [`synthflow/assistant/${IDS.sales}/transfer/${SALES_URI}`, 'dixa/queue/Phone – Sales']],
         ]);
         expect(plan.summary).toEqual({ create: 5, update: 0, adopt: 0, attach: 4, orphan: 0, noOp: 1, conflict: 0, manual: 5 });
         expect(plan.hasChanges).toBe(true);
