@@ -72,6 +72,16 @@ describe('Dixa provider: reads', () => {
 });
 
 describe('Dixa provider: queues', () => {
+    it('concurrent creates of different queues share one look-up before their POSTs', async () => {
+        const dixa = t.dixa();
+        const names = ['Phone – A', 'Phone – B', 'Phone – C'];
+        const created = await Promise.all(names.map(name => dixa.createQueue({ name })));
+        expect(created.map(q => q.name)).toEqual(names);
+        expect(dixa.stats.byOperation.get('GET /queues')).toBe(1);
+        expect(dixa.stats.byOperation.get('POST /queues')).toBe(3);
+        for (const name of names) expect(queuesNamed(name)).toHaveLength(1);
+    });
+
     it('createQueue creates a phone ring group with the required flags and reads it back', async () => {
         const dixa = t.dixa();
         const created = await dixa.createQueue({ name: NEW_QUEUE, offerAlgorithm: 'AllAtOnce' });

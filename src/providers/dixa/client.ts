@@ -137,8 +137,24 @@ export function createDixaProvider(options: DixaProviderOptions, tuning: HttpCli
         return expectArray(data, '`data`', invalidFor(operation)).map((q) => toQueue(q, operation));
     }
 
-    async function findQueue(name: string): Promise<LiveDixaQueue | undefined> {
-        return (await listQueues()).find((q) => q.name === name);
+    /** A queue list read already in flight, shared by concurrent pre-create look-ups (one GET, not one each). */
+    let sharedQueueList: Promise<LiveDixaQueue[]> | undefined;
+
+    /**
+     * The look-up before a create may join a list read already in flight; the re-read after an unknown
+     * outcome must not (a read started before the POST could miss the queue it created), so it reads afresh.
+     */
+    async function findQueue(name: string, { fresh }: { fresh: boolean }): Promise<LiveDixaQueue | undefined> {
+        let list: Promise<LiveDixaQueue[]>;
+        if (fresh) {
+            list = listQueues();
+        } else {
+            sharedQueueList ??= listQueues().finally(() => {
+                sharedQueueList = undefined;
+            });
+            list = sharedQueueList;
+        }
+        return (await list).find((q) => q.name === name);
     }
 
     async function postQueue(input: DixaQueueCreate): Promise<LiveDixaQueue> {
@@ -162,7 +178,7 @@ export function createDixaProvider(options: DixaProviderOptions, tuning: HttpCli
             throw http.error('POST /queues', `${label} offer algorithm ${JSON.stringify(input.offerAlgorithm)} is not one of ${DIXA_OFFER_ALGORITHMS.join(', ')}`);
         }
         // Natural key: the name. Dixa has no idempotency key, so look before creating.
-        const existing = await findQueue(input.name);
+        const existing = await findQueue(input.name, { fresh: false });
         if (existing) {
             http.log(`queue ${JSON.stringify(input.name)} exists (${existing.id}); not creating`);
             return existing;
@@ -174,7 +190,7 @@ export function createDixaProvider(options: DixaProviderOptions, tuning: HttpCli
                 if (!(e instanceof ProviderError) || e.outcome !== 'unknown' || e.kind === 'cancelled') throw e;
                 // Outcome unknown (timeout, reset, 5xx, unreadable 2xx): re-read by name, then decide.
                 http.log(`POST /queues outcome unknown (${e.kind}); re-reading queue ${JSON.stringify(input.name)}`);
-                const found = await findQueue(input.name);
+                const found = await findQueue(input.name, { fresh: true });
                 if (found) return found;
                 if (attempt >= 2) throw e;
                 // After a timeout Dixa may still be creating it: absent is not proof, and Dixa does not
