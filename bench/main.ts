@@ -9,8 +9,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureSize, type SizeResult } from './measure.js';
+import { measureVendors, type VendorBenchResult } from './vendors.js';
 
 const SIZES = [10, 1_000, 10_000];
+/** Plan and apply against the sandbox (issue 3): departments, latency per request, steps/requests in flight. */
+const VENDOR_SIZES = [10, 100, 500];
+const VENDOR_LATENCY_MS = 50;
+const VENDOR_CONCURRENCY = 8;
 const TARGETS = {
     /** 10,000 departments fully validated. */
     fullValidation10kMs: 1000,
@@ -18,6 +23,10 @@ const TARGETS = {
     edit1kMs: 150,
     /** Completion at any size. */
     completionMs: 50,
+    /** A no-op plan of 100 departments against the sandbox at 50 ms per request. */
+    noOpPlan100Ms: 2000,
+    /** A first apply, against requests × latency ÷ concurrency. */
+    firstApplyBoundRatio: 1.5,
 };
 
 async function worker(departments: number): Promise<void> {
@@ -87,6 +96,25 @@ function report(results: readonly SizeResult[]): string {
     return `${table(rows)}\n\nTargets:\n${targets.map(t => `  ${t}`).join('\n')}`;
 }
 
+function vendorReport(results: readonly VendorBenchResult[]): string {
+    const header = ['', ...results.map(r => `${r.departments} depts`)];
+    const ratio = (phase: VendorBenchResult['firstApply']) => `${(phase.wallMs / phase.boundMs).toFixed(2)}×`;
+    const rows: string[][] = [
+        header,
+        ['first apply: requests (minimum)', ...results.map(r => `${r.firstApply.requests} (${r.firstApply.minimumRequests})`)],
+        ['first apply: wall / bound (ratio)', ...results.map(r => `${ms(r.firstApply.wallMs)} / ${ms(r.firstApply.boundMs)} (${ratio(r.firstApply)})`)],
+        ['no-op plan: requests (minimum)', ...results.map(r => `${r.noOpPlan.requests} (${r.noOpPlan.minimumRequests})`)],
+        ['no-op plan: wall / bound (ratio)', ...results.map(r => `${ms(r.noOpPlan.wallMs)} / ${ms(r.noOpPlan.boundMs)} (${ratio(r.noOpPlan)})`)],
+    ];
+    const hundred = results.find(r => r.departments === 100);
+    const worstRatio = Math.max(...results.map(r => r.firstApply.wallMs / r.firstApply.boundMs));
+    const targets = [
+        hundred && `no-op plan, 100 departments: ${ms(hundred.noOpPlan.wallMs)} ${verdict(hundred.noOpPlan.wallMs, TARGETS.noOpPlan100Ms)}`,
+        `first apply within ${TARGETS.firstApplyBoundRatio}× the bound: worst ${worstRatio.toFixed(2)}× ${worstRatio <= TARGETS.firstApplyBoundRatio ? '✓' : '✗'}`,
+    ].filter(Boolean);
+    return `Plan and apply against the sandbox (${VENDOR_LATENCY_MS} ms per request, concurrency ${VENDOR_CONCURRENCY}; bound = requests × latency ÷ concurrency, at least Dixa's rate limit)\n\n${table(rows)}\n\nTargets:\n${targets.map(t => `  ${t}`).join('\n')}`;
+}
+
 async function main(): Promise<void> {
     const workerIndex = process.argv.indexOf('--worker');
     if (workerIndex >= 0) return worker(Number(process.argv[workerIndex + 1]));
@@ -100,9 +128,17 @@ async function main(): Promise<void> {
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`;
     console.log(`sipflow benchmark (${machine})\n`);
     console.log(report(results));
+    const vendors: VendorBenchResult[] = [];
+    if (sizes.length === 0 || process.argv.includes('--vendors')) {
+        for (const departments of VENDOR_SIZES) {
+            process.stderr.write(`bench: plan/apply with ${departments} departments against the sandbox…\n`);
+            vendors.push(await measureVendors(departments, VENDOR_LATENCY_MS, VENDOR_CONCURRENCY));
+        }
+        console.log(`\n${vendorReport(vendors)}`);
+    }
     const outFile = path.resolve('out/bench.json');
     mkdirSync(path.dirname(outFile), { recursive: true });
-    writeFileSync(outFile, `${JSON.stringify({ machine, date: new Date().toISOString(), targets: TARGETS, results }, null, 2)}\n`);
+    writeFileSync(outFile, `${JSON.stringify({ machine, date: new Date().toISOString(), targets: TARGETS, results, vendors }, null, 2)}\n`);
     console.log(`\nwrote ${path.relative(process.cwd(), outFile)}`);
 }
 
