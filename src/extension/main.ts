@@ -45,9 +45,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Sipflo
         run: { module: serverModule, transport: TransportKind.ipc },
         debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.sipflow');
+    context.subscriptions.push(watcher);
     const clientOptions: LanguageClientOptions = {
         documentSelector: [{ language: 'sipflow' }],
-        synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.sipflow') },
+        synchronize: { fileEvents: watcher },
         outputChannelName: 'SIPflow Language Server',
     };
     client = new LanguageClient('sipflow', 'SIPflow Language Server', serverOptions, clientOptions);
