@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ApplyResult } from '../../../src/apply/index.js';
 import type { Checklist } from '../../../src/checklist/index.js';
@@ -10,6 +11,9 @@ import { diagnosticsOf, extensionApi, fixtureUri, openFixture, waitFor } from '.
 // Keys the test sandbox accepts (and rejects all others with 401). They must never reach the log.
 const DIXA_TOKEN = 'e2e-dixa-token-7f3a91c2d4';
 const SYNTHFLOW_KEY = 'e2e-synthflow-key-b81e55a0c9';
+// Values for the trunk fixture's env: references, stored through "Set API Credentials".
+const TRUNK_USER = 'trunkco-e2e-user';
+const TRUNK_PASSWORD = 'e2e-trunk-pw-5d02c8e1aa';
 
 describe('commands against a sandbox the test starts', function () {
     this.timeout(120_000);
@@ -148,12 +152,25 @@ describe('commands against a sandbox the test starts', function () {
         await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
+    it('Apply reads env: trunk credentials from SecretStorage', async () => {
+        await vscode.commands.executeCommand('sipflow.setCredentials', { env: { TRUNKCO_SIP_USER: TRUNK_USER, TRUNKCO_SIP_PASSWORD: TRUNK_PASSWORD } });
+        const document = await openFixture('trunk/trunk.sipflow');
+        const result = await vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', document.uri, { confirm: false });
+        assert.ok(result, 'an apply result');
+        assert.equal(result.status, 'succeeded', JSON.stringify(result.outcomes.filter(o => o.status !== 'succeeded')));
+        const number = sandbox.state.synthflow.numbers.find(n => n.phone_number === '+4535550042');
+        assert.ok(number, 'the trunk number was imported');
+        assert.equal(number.trunk_username, TRUNK_USER);
+        assert.equal(number.trunk_pwd_sha256, createHash('sha256').update(TRUNK_PASSWORD).digest('hex'), 'the password from SecretStorage was sent');
+    });
+
     it('no secret value ever reaches the log', async () => {
         const log = api.logLines().join('\n');
         assert.ok(log.length > 0);
         assert.ok(log.includes('Plan for acme'), 'the log has the plan');
         assert.ok(!log.includes(DIXA_TOKEN), 'no Dixa token in the log');
         assert.ok(!log.includes(SYNTHFLOW_KEY), 'no Synthflow key in the log');
+        assert.ok(!log.includes(TRUNK_PASSWORD), 'no trunk password in the log');
     });
 
     it('Clear API Credentials removes them; live commands then say what to do', async () => {
