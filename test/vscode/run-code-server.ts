@@ -2,7 +2,7 @@
 // headless by Debian's Chromium through playwright-core. Nothing is downloaded: run
 // scripts/provision-vscode.sh once first (it caches code-server outside the repository).
 //
-//   node test/vscode/run-code-server.ts [--grep PATTERN] [--vsix FILE] [--keep]
+//   node test/vscode/run-code-server.ts [--grep PATTERN] [--vsix FILE] [--screenshot FILE.png] [--keep]
 //
 // --vsix installs the packaged extension into the throw-away extensions folder (offline, with
 // `code-server --install-extension`) and runs the suite against it instead of the source tree.
@@ -28,6 +28,8 @@ const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const grepIndex = args.indexOf('--grep');
 const grep = grepIndex >= 0 ? args[grepIndex + 1] : process.env.SIPFLOW_E2E_GREP;
+const shotIndex = args.indexOf('--screenshot');
+const screenshot = shotIndex >= 0 ? resolve(args[shotIndex + 1] ?? 'e2e.png') : undefined;
 const vsixIndex = args.indexOf('--vsix');
 const vsix = vsixIndex >= 0 ? resolve(args[vsixIndex + 1] ?? '') : undefined;
 
@@ -218,7 +220,7 @@ try {
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
             '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const exitCode = new Promise<number>(resolveExit => {
         void page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
             // The workbench's and the extension host's logs; the mocha report arrives through the report file.
@@ -229,6 +231,10 @@ try {
     page.on('pageerror', e => process.stderr.write(`[page error] ${e.message}\n`));
     await page.goto(url);
     const code = await exitCode;
+    if (screenshot) {
+        await page.screenshot({ path: screenshot }).catch((e: unknown) => console.error(`run-code-server: no screenshot: ${String(e)}`));
+        console.log(`run-code-server: screenshot of the workbench after the suite: ${screenshot}`);
+    }
     console.log(`run-code-server: suite finished with exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await finish(code);
 } catch (e) {
