@@ -164,11 +164,11 @@ export class Commands {
                     env,
                     onProgress: event => {
                         if (event.type === 'step-started') {
-                            progress.report({ message: `(${event.completed + 1}/${event.total}) ${event.step.summary}` });
+                            progress.report({ message: this.log.redact(`(${event.completed + 1}/${event.total}) ${event.step.summary}`) });
                         } else {
                             const increment = event.total > 0 ? ((event.completed - done) / event.total) * 100 : 0;
                             done = event.completed;
-                            progress.report({ increment, message: `(${event.completed}/${event.total}) ${event.outcome.message ?? event.step.summary}` });
+                            progress.report({ increment, message: this.log.redact(`(${event.completed}/${event.total}) ${event.outcome.message ?? event.step.summary}`) });
                             this.log[event.type === 'step-failed' ? 'error' : 'info'](`${event.type.replace('step-', '')}: ${event.step.summary}${event.outcome.error ? ` — ${event.outcome.error.message}` : ''}`);
                         }
                     },

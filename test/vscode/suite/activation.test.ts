@@ -24,4 +24,16 @@ describe('extension', () => {
         const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string; category: string }> } };
         assert.ok(manifest.contributes.commands.every(c => c.category === 'SIPflow'));
     });
+
+    it('contributes snippets and the "Get started with SIPflow" walkthrough', async () => {
+        const document = await vscode.workspace.openTextDocument({ language: 'sipflow', content: '' });
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(0, 0));
+        const snippets = list.items.filter(i => i.kind === vscode.CompletionItemKind.Snippet).map(i => (typeof i.label === 'string' ? i.label : i.label.label));
+        for (const prefix of ['integration', 'department', 'queue']) assert.ok(snippets.includes(prefix), `snippet ${prefix} in ${snippets.join(', ')}`);
+        const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: Array<{ id: string; steps: unknown[] }> } };
+        const walkthrough = manifest.contributes.walkthroughs.find(w => w.id === 'sipflow.getStarted');
+        assert.ok(walkthrough && walkthrough.steps.length === 4);
+        await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#sipflow.getStarted`, false);
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
 });
