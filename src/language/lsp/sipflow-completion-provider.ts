@@ -14,9 +14,10 @@ import type { SipflowServices } from '../sipflow-module.js';
 import { QUEUE_KINDS } from '../../vendors/dixa-facts.js';
 import { DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, TRANSFER_MODES, isSynthflowRegion, type TransferModeKeyword } from '../../vendors/synthflow-facts.js';
 import { keywordDoc } from './keyword-docs.js';
+import { SUGGESTED_TRUNK_ENV } from '../validation/synthflow-checks.js';
 
 /** The variables the trunk credentials are expected in, also suggested by the plaintext-secret message. */
-export const DEFAULT_ENV_REFS = { username: 'env:DIXA_SIP_USERNAME', password: 'env:DIXA_SIP_PASSWORD' } as const;
+export const DEFAULT_ENV_REFS = { username: `env:${SUGGESTED_TRUNK_ENV.username}`, password: `env:${SUGGESTED_TRUNK_ENV.password}` } as const;
 
 /** Grammar rules whose keywords are values (an enum), not settings. */
 const VALUE_RULES = new Set(['Region', 'TransferMode', 'QueueKind']);

@@ -21,9 +21,12 @@ export function checkSynthflowBlock(block: SynthflowBlock, accept: ValidationAcc
     }
 }
 
+/** The environment variables sipflow suggests for trunk credentials (quick fixes and completion). */
+export const SUGGESTED_TRUNK_ENV = { username: 'DIXA_SIP_USERNAME', password: 'DIXA_SIP_PASSWORD' } as const;
+
 export function checkTrunkCredentials(auth: CredentialsTrunkAuth, accept: ValidationAcceptor): void {
-    checkSecret(auth, auth.username, 'username', 'DIXA_SIP_USERNAME', accept);
-    checkSecret(auth, auth.password, 'password', 'DIXA_SIP_PASSWORD', accept);
+    checkSecret(auth, auth.username, 'username', SUGGESTED_TRUNK_ENV.username, accept);
+    checkSecret(auth, auth.password, 'password', SUGGESTED_TRUNK_ENV.password, accept);
 }
 
 function checkSecret(
