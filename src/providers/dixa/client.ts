@@ -96,13 +96,7 @@ export function createDixaProvider(options: DixaProviderOptions, tuning: HttpCli
     const invalidFor =
         (operation: string, write = false) =>
         (what: string): ProviderError =>
-            http.error(
-                operation,
-                `${label} ${operation} returned an unexpected response: ${what}${write ? '; the change may or may not have been made' : ''}`,
-                undefined,
-                write ? 'unknown' : 'failed',
-                'invalid-response',
-            );
+            http.invalidResponse(operation, what, write);
 
     async function getData(template: string, query?: Record<string, string>, pathParams?: Record<string, string>): Promise<unknown> {
         const operation = `GET ${template}`;

@@ -174,6 +174,20 @@ export class HttpClient {
         return new ProviderError(this.profile.vendor, operation, this.redactor.redact(message), status, outcome, kind);
     }
 
+    /**
+     * A response without the shape the spec promises. For a write, the change may or may not have been
+     * made (`unknown`): callers re-read before deciding.
+     */
+    invalidResponse(operation: string, what: string, write = false): ProviderError {
+        return this.error(
+            operation,
+            `${this.profile.label} ${operation} returned an unexpected response: ${what}${write ? '; the change may or may not have been made' : ''}`,
+            undefined,
+            write ? 'unknown' : 'failed',
+            'invalid-response',
+        );
+    }
+
     log(line: string): void {
         if (this.logSink) this.logSink(this.redactor.redact(`[${this.profile.vendor}] ${line}`));
     }

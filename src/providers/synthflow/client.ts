@@ -134,13 +134,7 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
     const invalidFor =
         (operation: string, write = false) =>
         (what: string): ProviderError =>
-            http.error(
-                operation,
-                `${label} ${operation} returned an unexpected response: ${what}${write ? '; the change may or may not have been made' : ''}`,
-                undefined,
-                write ? 'unknown' : 'failed',
-                'invalid-response',
-            );
+            http.invalidResponse(operation, what, write);
 
     /** The `response` object of a `{status, response}` envelope. */
     function unwrap(data: unknown, operation: string, write = false): JsonObject {
