@@ -34,7 +34,8 @@ let desired: DesiredState;
 let h: Harness;
 beforeAll(async () => {
     desired = await desiredFrom(EXAMPLE);
-    h = await harness(desired, {}, { timeoutMs: 300 });
+    // direct: the fault schedules include lost responses and timeouts, which Prism would turn into its own 5xx
+    h = await harness(desired, { via: 'direct' }, { timeoutMs: 300 });
 });
 afterAll(async () => { await h.close(); });
 

@@ -1,8 +1,9 @@
 /**
- * apply over real HTTP: the real providers against an in-process sandbox (demo seed).
+ * apply over real HTTP: the real providers → Prism validating proxies (vendor OpenAPI files) → the
+ * sandbox (demo seed, reset for each test).
  */
 import { createHash } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
     applyPlan,
     applySavedPlan,
@@ -15,7 +16,7 @@ import { sourceHashOf, type DesiredState } from '../../src/model/index.js';
 import { parsePlanJson, renderPlanJson, type Plan } from '../../src/plan/index.js';
 import { DEMO } from '../../src/sandbox/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
-import { harness, type Harness } from './helpers.js';
+import { closeContractEnvironment, harness, type Harness } from './helpers.js';
 
 const SUPPORT = DEMO.synthflow.assistants.support;
 const SALES = DEMO.synthflow.assistants.sales;
@@ -27,6 +28,7 @@ let desired: DesiredState;
 let h: Harness | undefined;
 beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
 afterEach(async () => { await h?.close(); h = undefined; });
+afterAll(closeContractEnvironment);
 
 const stepIds = (plan: Plan) => plan.items.filter(i => i.operation !== null).map(i => i.id);
 
@@ -135,7 +137,7 @@ describe('partial failure', () => {
 
 describe('cancellation', () => {
     it('stops scheduling, lets in-flight steps finish, reports, and the next plan shows the rest', async () => {
-        h = await harness(desired, { latencyMs: 30 });
+        h = await harness(desired, { latencyMs: 30, via: 'direct' });
         const plan = await h.plan(desired);
         const controller = new AbortController();
         const result = await applyPlan(plan, h.providers, {

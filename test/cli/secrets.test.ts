@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startContractEnvironment, type ContractEnvironment } from '../support/contract.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI_BIN = path.join(ROOT, 'bin/sipflow.cjs');
@@ -20,7 +20,7 @@ const TRUNK_USER = 'acme-trunk-user-U5t2';
 const TRUNK_PASSWORD = 'trunk-pw-H4s9Jd7Fq3';
 const SECRETS = [DIXA_TOKEN, SYNTHFLOW_KEY, TRUNK_PASSWORD];
 
-let sandbox: Sandbox;
+let contract: ContractEnvironment;
 let dir: string;
 const captured: string[] = [];
 
@@ -32,8 +32,9 @@ function sipflow(args: readonly string[], env: Record<string, string> = {}): Pro
                 ...process.env,
                 NO_COLOR: '1',
                 SIPFLOW_DEBUG: '1',
-                DIXA_BASE_URL: sandbox.dixaBaseUrl,
-                SYNTHFLOW_BASE_URL: sandbox.synthflowBaseUrl,
+                // through Prism: the requests carrying the secrets are also judged by the vendors' specs
+                DIXA_BASE_URL: contract.dixaBaseUrl,
+                SYNTHFLOW_BASE_URL: contract.synthflowBaseUrl,
                 DIXA_API_TOKEN: DIXA_TOKEN,
                 SYNTHFLOW_API_KEY: SYNTHFLOW_KEY,
                 DIXA_SIP_USERNAME: TRUNK_USER,
@@ -50,7 +51,7 @@ function sipflow(args: readonly string[], env: Record<string, string> = {}): Pro
 }
 
 beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, seed: 'demo', dixaToken: DIXA_TOKEN, synthflowKey: SYNTHFLOW_KEY });
+    contract = await startContractEnvironment({ sandbox: { port: 0, seed: 'demo', dixaToken: DIXA_TOKEN, synthflowKey: SYNTHFLOW_KEY } });
     dir = mkdtempSync(path.join(tmpdir(), 'sipflow-secrets-'));
     writeFileSync(
         path.join(dir, 'acme.sipflow'),
@@ -59,7 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-    await sandbox?.close();
+    await contract?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -77,12 +78,12 @@ describe('secrets', () => {
         expect(await sipflow(['apply', 'acme.sipflow', '--yes'], { DIXA_SIP_PASSWORD: '' })).toBe(1);
 
         // the trunk password really was used: the sandbox received it
-        const imported = sandbox.state.synthflow.numbers.find(n => n.phone_number === '+4535551234');
+        const imported = contract.sandbox.state.synthflow.numbers.find(n => n.phone_number === '+4535551234');
         expect(imported?.trunk_username).toBe(TRUNK_USER);
         expect(imported?.trunk_pwd_sha256).toBe(createHash('sha256').update(TRUNK_PASSWORD).digest('hex'));
 
         const written = readdirSync(dir).map(name => readFileSync(path.join(dir, name), 'utf8'));
-        const requestLog = JSON.stringify(sandbox.requests);
+        const requestLog = JSON.stringify(contract.sandbox.requests);
         const everything = [...captured, ...written, requestLog].join('\n');
         expect(everything).toContain('debug: ');
         for (const secret of SECRETS) expect(everything).not.toContain(secret);
