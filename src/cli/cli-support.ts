@@ -24,6 +24,7 @@ export interface Styles {
     readonly bold: (text: string) => string;
     readonly dim: (text: string) => string;
     readonly red: (text: string) => string;
+    readonly green: (text: string) => string;
     readonly yellow: (text: string) => string;
     readonly blue: (text: string) => string;
     readonly cyan: (text: string) => string;
@@ -36,6 +37,7 @@ export function stylesFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
         bold: style(1, 22),
         dim: style(2, 22),
         red: style(31, 39),
+        green: style(32, 39),
         yellow: style(33, 39),
         blue: style(34, 39),
         cyan: style(36, 39),

@@ -9,7 +9,7 @@ import { computePlan, parsePlanJson, PlanFormatError, renderPlanText, summaryLin
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
 import { SIPFLOW_EXTENSION } from '../workspace.js';
-import { addTargetOptions, checklistStatusLine, checklistStyles, positiveInteger, type TargetOptions } from './shared-options.js';
+import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';
 
 interface ApplyCommandOptions extends TargetOptions {
     readonly yes?: boolean;
@@ -79,7 +79,7 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
                 : await applyPlan(plan, session, applyOptions);
             process.stdout.write(`\n${renderApplyText(result, { color })}\n`);
         }
-        process.stdout.write(`\n${await checklistAfterApply(desired, session, options.checklist ? checklistStyles(stylesFor(process.stdout)) : undefined)}\n`);
+        process.stdout.write(`\n${await checklistAfterApply(desired, session, options.checklist ? stylesFor(process.stdout) : undefined)}\n`);
         return result === undefined || result.ok ? ExitCode.Ok : ExitCode.Failure;
     } catch (error) {
         if (error instanceof StalePlanError || error instanceof PlanConflictError) throw new CommandError(error.message);

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { buildChecklist, readDixaEvidence, renderChecklistMarkdown, renderChecklistText, type DixaEvidence } from '../../checklist/index.js';
 import { ExitCode, stylesFor } from '../cli-support.js';
 import { connect, describeVendorError, loadIntegration } from '../vendor-session.js';
-import { addTargetOptions, checklistStyles, type TargetOptions } from './shared-options.js';
+import { addTargetOptions, type TargetOptions } from './shared-options.js';
 
 interface ChecklistOptions extends TargetOptions {
     readonly format: 'text' | 'markdown' | 'json';
@@ -47,7 +47,7 @@ export async function checklistCommand(file: string, options: ChecklistOptions):
     const checklist = buildChecklist(desired, evidence);
     if (options.format === 'json') process.stdout.write(`${JSON.stringify(checklist, null, 2)}\n`);
     else if (options.format === 'markdown') process.stdout.write(`${renderChecklistMarkdown(checklist)}\n`);
-    else process.stdout.write(`${renderChecklistText(checklist, checklistStyles(styles))}\n`);
+    else process.stdout.write(`${renderChecklistText(checklist, styles)}\n`);
     if (readError !== undefined) {
         process.stderr.write(`sipflow: could not verify the checklist: ${readError}\n`);
         return ExitCode.Failure;

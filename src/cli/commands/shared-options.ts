@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
-import { buildChecklist, checklistSummary, type DixaEvidence, type TextStyles } from '../../checklist/index.js';
+import { buildChecklist, checklistSummary, type DixaEvidence } from '../../checklist/index.js';
 import type { DesiredState } from '../../model/index.js';
-import type { Styles } from '../cli-support.js';
 
 /** `--sandbox` and `--sandbox-state`: every command that talks to the vendors has them. */
 export function addTargetOptions(command: Command): Command {
@@ -13,11 +12,6 @@ export function addTargetOptions(command: Command): Command {
 export interface TargetOptions {
     readonly sandbox?: boolean;
     readonly sandboxState?: string;
-}
-
-export function checklistStyles(styles: Styles): TextStyles {
-    // the CLI styles have no green; blue reads as "done" well enough on both dark and light terminals
-    return { bold: styles.bold, dim: styles.dim, red: styles.red, yellow: styles.yellow, green: styles.cyan };
 }
 
 /** The one-line status of the manual checklist that plan and apply end with. */
