@@ -93,7 +93,7 @@ export async function measureVendors(departments: number, latencyMs: number, con
     const state = (await (await fetch(`${sandbox.adminUrl}/state`)).json()) as SandboxState;
     for (const assistantId of new Set(desired.departments.map(d => d.assistantId))) {
         state.synthflow.assistants.push({
-            model_id: assistantId, name: `Bench ${assistantId.slice(0, 8)}`, type: 'inbound', is_recording: false, agent: {}, phone_number_slugs: [], actions: [],
+            model_id: assistantId, name: `Bench ${assistantId.slice(0, 8)}`, type: 'inbound', is_recording: false, agent: {}, inbound_phone_slug: null, phone_number_slugs: [], actions: [],
         });
     }
     const put = await fetch(`${sandbox.adminUrl}/state`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(state) });

@@ -7,18 +7,22 @@
  * - Every attach re-reads the assistant's current list right before writing and sends that list plus
  *   the additions (Synthflow replaces lists wholesale): changes made elsewhere are never dropped. Steps
  *   of one run touching the same assistant are serialised.
- * - Nothing is rolled back and nothing is deleted. A failed step's dependents are skipped; independent
- *   steps still run. The next plan, read from the live accounts, shows only what remains.
+ * - Nothing is rolled back and nothing is deleted (except twins of transfer actions, attached nowhere).
+ *   A failed step's dependents are skipped; independent steps still run.
+ * - Success is proven, not assumed: after the last step the live accounts are read again and planned
+ *   against; anything left to do (a write that did not stick, a twin a concurrent run made) makes the
+ *   run a failure that names it, so a run that reports success is always followed by an empty plan.
  * - `env:` credentials are read from `options.env` when their step runs; a missing variable fails that
  *   step, naming the variable, never a value.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
+import { computePlan } from '../plan/compute.js';
 import type { Plan, PlanItem, PlanOperation } from '../plan/types.js';
 import { ProviderError } from '../providers/types.js';
 import { PlanConflictError, StepPreconditionError } from './errors.js';
-import type { Providers } from './live.js';
+import { readLiveState, type Providers } from './live.js';
 import { KeyedLocks } from './locks.js';
-import type { ApplyOptions, ApplyResult, ApplyStatus, StepError, StepOutcome, StepStatus } from './types.js';
+import type { ApplyOptions, ApplyResult, ApplyStatus, ApplyVerification, StepError, StepOutcome, StepStatus } from './types.js';
 
 const DEFAULT_CONCURRENCY = 4;
 
@@ -111,8 +115,26 @@ export async function applyPlan(plan: Plan, providers: Providers, options: Apply
     const outcomes = await Promise.all(steps.map(run));
     const counts: Record<StepStatus, number> = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, excluded: 0 };
     for (const outcome of outcomes) counts[outcome.status]++;
-    const status = overallStatus(counts, steps.length, signal?.aborted ?? false);
-    return { integration: plan.integration, status, ok: status === 'succeeded' || status === 'nothing-to-do', outcomes, counts };
+    const stepsStatus = overallStatus(counts, steps.length, signal?.aborted ?? false);
+    const verification = stepsStatus === 'succeeded' && options.verify !== false
+        ? await verify(plan, providers, options.prune === true)
+        : { status: 'skipped' as const, residue: [], error: null };
+    const status: ApplyStatus = verification.status === 'residue' || verification.status === 'unreadable' ? 'unverified' : stepsStatus;
+    return { integration: plan.integration, status, ok: status === 'succeeded' || status === 'nothing-to-do', outcomes, counts, verification };
+}
+
+/**
+ * Reads the live accounts again and plans against them: what is still to do is residue. Orphans count
+ * only with --prune (without it they were never to be done).
+ */
+async function verify(plan: Plan, providers: Providers, prune: boolean): Promise<ApplyVerification> {
+    try {
+        const fresh = computePlan(plan.desired, await readLiveState(plan.desired, providers, { prune }));
+        const residue = fresh.items.filter(i => i.kind === 'conflict' || (i.operation !== null && (prune || !i.requiresPrune)));
+        return residue.length === 0 ? { status: 'verified', residue: [], error: null } : { status: 'residue', residue, error: null };
+    } catch (error) {
+        return { status: 'unreadable', residue: [], error: error instanceof Error ? error.message : String(error) };
+    }
 }
 
 function overallStatus(counts: Record<StepStatus, number>, steps: number, aborted: boolean): ApplyStatus {
@@ -178,27 +200,25 @@ async function runOperation(operation: PlanOperation, ctx: RunContext): Promise<
             const fields = [operation.friendlyName !== null ? 'friendly_name' : '', operation.terminationUri !== null ? 'termination_uri' : ''].filter(Boolean);
             return { message: `updated ${operation.e164} (${fields.join(', ')})` };
         }
-        case 'synthflow.attachNumbers': {
-            const release = await ctx.locks.acquire([operation.modelId, ...operation.detachFrom.map(d => d.modelId)]);
+        case 'synthflow.setInboundNumber': {
+            const release = await ctx.locks.acquire([operation.modelId]);
             try {
-                for (const move of operation.detachFrom) await synthflow.detachNumber(move.modelId, move.e164);
-                const assistant = await synthflow.getAssistant(operation.modelId);
-                if (!assistant) throw new StepPreconditionError(`assistant ${operation.modelId} no longer exists in Synthflow`);
-                const missing = operation.add.filter(n => !assistant.attachedNumbers.includes(n));
-                const moved = operation.detachFrom.map(d => d.e164).filter(n => !assistant.attachedNumbers.includes(n) && !missing.includes(n));
-                const toAdd = [...missing, ...moved];
-                const detached = operation.detachFrom.map(d => `detached ${d.e164} from ${d.modelId}`);
-                if (toAdd.length === 0) return { message: [...detached, 'already attached'].join('; ') };
-                await synthflow.setAssistantNumbers(operation.modelId, [...assistant.attachedNumbers, ...toAdd]);
-                const kept = assistant.attachedNumbers.length;
-                return { message: [...detached, `attached ${toAdd.join(', ')}${kept > 0 ? `, keeping ${plural(kept, 'number')} already there` : ''}`].join('; ') };
+                await synthflow.setInboundNumber(operation.modelId, operation.e164);
+                return { message: `${operation.e164} is now the number of ${operation.modelId} (read back)` };
             } finally {
                 release();
             }
         }
         case 'synthflow.createTransfer': {
-            const actionId = await synthflow.createLiveTransfer(operation.config, operation.name);
-            return { message: `created LIVE_TRANSFER ${actionId} to ${operation.config.phone}`, createdId: actionId };
+            // Two creates to one target in flight at once could each adopt the other's action after an
+            // unknown outcome: one at a time per target.
+            const release = await ctx.locks.acquire([`transfer ${operation.config.phone}`]);
+            try {
+                const actionId = await synthflow.createLiveTransfer(operation.config, operation.name);
+                return { message: `created LIVE_TRANSFER ${actionId} to ${operation.config.phone}`, createdId: actionId };
+            } finally {
+                release();
+            }
         }
         case 'synthflow.updateTransfer': {
             await synthflow.updateLiveTransfer(operation.actionId, operation.config);
@@ -213,25 +233,13 @@ async function runOperation(operation: PlanOperation, ctx: RunContext): Promise<
             });
             const release = await ctx.locks.acquire([operation.modelId]);
             try {
-                // Re-read right before writing: the list is replaced wholesale, so it must be the current one.
-                const assistant = await synthflow.getAssistant(operation.modelId);
-                if (!assistant) throw new StepPreconditionError(`assistant ${operation.modelId} no longer exists in Synthflow`);
-                const missing = [...new Set(ids)].filter(id => !assistant.actionIds.includes(id));
-                if (missing.length === 0) return { message: 'already attached' };
-                await synthflow.setAssistantActions(operation.modelId, [...assistant.actionIds, ...missing]);
-                const kept = assistant.actionIds.length;
-                return { message: `attached ${missing.join(', ')}${kept > 0 ? `, keeping its ${plural(kept, 'other action')}` : ''}` };
-            } finally {
-                release();
-            }
-        }
-        case 'synthflow.detachNumber': {
-            const number = await synthflow.getNumber(operation.e164);
-            if (!number || number.assistants.length === 0) return { message: 'already detached' };
-            const release = await ctx.locks.acquire(number.assistants);
-            try {
-                for (const modelId of number.assistants) await synthflow.detachNumber(modelId, operation.e164);
-                return { message: `detached ${operation.e164} from ${number.assistants.join(', ')} (the number is kept)` };
+                const change = await synthflow.attachActions(operation.modelId, ids);
+                if (change.changed.length === 0) return { message: 'already attached (read back)' };
+                const kept = change.after.length - change.changed.length;
+                return {
+                    message: `attached ${change.changed.join(', ')}${kept > 0 ? `, keeping its ${plural(kept, 'other action')}` : ''} (read back)`
+                        + (change.restored.length > 0 ? `; the API had dropped ${plural(change.restored.length, 'action')} already there, attached again` : ''),
+                };
             } finally {
                 release();
             }
@@ -239,15 +247,20 @@ async function runOperation(operation: PlanOperation, ctx: RunContext): Promise<
         case 'synthflow.detachActions': {
             const release = await ctx.locks.acquire([operation.modelId]);
             try {
-                const assistant = await synthflow.getAssistant(operation.modelId);
-                if (!assistant) return { message: 'the assistant no longer exists' };
-                const remaining = assistant.actionIds.filter(id => !operation.remove.includes(id));
-                if (remaining.length === assistant.actionIds.length) return { message: 'already removed' };
-                await synthflow.setAssistantActions(operation.modelId, remaining);
-                return { message: `removed ${operation.remove.join(', ')} from the assistant, keeping ${plural(remaining.length, 'other action')} (the action itself is kept)` };
+                const change = await synthflow.detachActions(operation.modelId, operation.remove);
+                if (change.changed.length === 0) return { message: 'already detached (read back)' };
+                return { message: `detached ${change.changed.join(', ')}, keeping ${plural(change.after.length, 'other action')} (read back; the action itself is kept)` };
             } finally {
                 release();
             }
+        }
+        case 'synthflow.deleteAction': {
+            const action = await synthflow.getAction(operation.actionId, { includeAssistants: true });
+            if (!action) return { message: 'already gone' };
+            const on = action.assistants ?? [];
+            if (on.length > 0) return { message: `kept: it is attached to ${on.join(', ')}` };
+            await synthflow.deleteAction(operation.actionId);
+            return { message: `deleted ${operation.actionId}` };
         }
     }
 }

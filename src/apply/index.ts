@@ -13,7 +13,7 @@
  */
 export { applyPlan } from './apply.js';
 export { PlanConflictError, StalePlanError, StepPreconditionError } from './errors.js';
-export { readLiveState, type Providers } from './live.js';
+export { readLiveState, type Providers, type ReadLiveStateOptions } from './live.js';
 export { renderApplyText, type ApplyRenderOptions } from './render.js';
 export { applySavedPlan, checkSavedPlan, type SavedPlanCheck } from './saved.js';
-export type { ApplyOptions, ApplyProgressEvent, ApplyResult, ApplyStatus, StepError, StepOutcome, StepStatus } from './types.js';
+export type { ApplyOptions, ApplyProgressEvent, ApplyResult, ApplyStatus, ApplyVerification, StepError, StepOutcome, StepStatus } from './types.js';

@@ -34,6 +34,11 @@ export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions
         dim(`      ${o.message ?? ''}${o.error ? ` (${o.error.message})` : ''}`),
     ]);
     section('Not run without --prune', of('excluded'), o => [dim(`  - ${o.summary}`)]);
+    const { verification } = result;
+    if (verification.status === 'residue') {
+        lines.push('', bold('Still to do after a fresh read'));
+        for (const item of verification.residue) lines.push(red(`  ✗ ${item.summary}`), ...(item.detail ? [dim(`      ${item.detail}`)] : []));
+    }
 
     const head = (() => {
         switch (result.status) {
@@ -42,7 +47,11 @@ export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions
                     ? `Nothing applied: only detaching what the file no longer declares remains, which needs --prune.`
                     : 'Nothing to apply: the accounts already match the file.';
             case 'succeeded':
-                return green(`Apply complete: ${counts.succeeded} of ${attempted} step${attempted === 1 ? '' : 's'} done.`);
+                return green(`Apply complete: ${counts.succeeded} of ${attempted} step${attempted === 1 ? '' : 's'} done; a fresh read confirms the accounts match the file.`);
+            case 'unverified':
+                return verification.status === 'residue'
+                    ? red(`Apply not confirmed: all ${attempted} steps reported success, but a fresh read still shows ${verification.residue.length} thing${verification.residue.length === 1 ? '' : 's'} to do (above).`)
+                    : red(`Apply not confirmed: all ${attempted} steps reported success, but the accounts could not be read again to confirm it (${verification.error ?? 'unknown error'}).`);
             case 'cancelled':
                 return yellow(`Apply cancelled: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ${counts.skipped + counts.cancelled} not attempted.`);
             default:

@@ -13,6 +13,8 @@ export interface ApplyOptions {
     readonly prune?: boolean;
     /** Where `env:` trunk credentials are read from when a step needs them (default `process.env`). */
     readonly env?: Readonly<Record<string, string | undefined>>;
+    /** Re-read and re-plan after the last step, and fail on anything left to do (default true). */
+    readonly verify?: boolean;
 }
 
 /**
@@ -54,7 +56,18 @@ export interface StepOutcome {
     readonly createdId: string | null;
 }
 
-export type ApplyStatus = 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'nothing-to-do';
+/** `unverified`: every step succeeded, but a fresh read after them still shows work to do (or could not be read). */
+export type ApplyStatus = 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'unverified' | 'nothing-to-do';
+
+/**
+ * The read after the last step: `verified` (a fresh plan is empty), `residue` (it is not: `residue`
+ * lists what remains), `unreadable` (the read failed: `error`), `skipped` (steps failed or nothing ran).
+ */
+export interface ApplyVerification {
+    readonly status: 'verified' | 'residue' | 'unreadable' | 'skipped';
+    readonly residue: readonly PlanItem[];
+    readonly error: string | null;
+}
 
 export interface ApplyResult {
     readonly integration: string;
@@ -64,6 +77,7 @@ export interface ApplyResult {
     /** One per step (plan items with an operation), in plan order. */
     readonly outcomes: readonly StepOutcome[];
     readonly counts: Readonly<Record<StepStatus, number>>;
+    readonly verification: ApplyVerification;
 }
 
 export type ApplyProgressEvent =

@@ -6,13 +6,19 @@
  * - Natural keys, never duplicates: Dixa queues by name, Synthflow numbers by E.164, transfer actions by
  *   their target URI among the assistant's actions (or by the name sipflow gave them).
  * - Existing objects are adopted, not recreated; what sipflow creates carries an ownership marker.
- * - Action and number lists are merged, never replaced: attach steps add to what is there.
+ * - An inbound assistant answers one number, its `phone_number`; "serves another assistant" is judged
+ *   on inbound agents only (outbound agents may share a number as caller id).
+ * - Actions are added with attach and removed with detach; the assistant's other actions stay.
+ * - A twin survives no plan: Dixa queue twins (no API removes one) are resolved by one deterministic
+ *   choice and a manual step; transfer-action twins are detached and deleted.
  * - Numbers are never deleted; orphans are detached only with --prune.
  */
 import { parseOwnership } from '../model/ownership.js';
+import { chooseQueue } from '../providers/dixa/queue-choice.js';
 import type { DesiredDepartment, DesiredEscalation, DesiredQueue, DesiredState } from '../model/types.js';
 import type { LiveSynthflowAction, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../providers/types.js';
 import { fingerprintLiveState, liveSectionFingerprints, type LiveState } from './live-state.js';
+import { isOnSipDomain, matchEscalation } from './transfer-identity.js';
 import {
     PLAN_FORMAT,
     PLAN_FORMAT_VERSION,
@@ -33,10 +39,14 @@ export const planIds = {
     assistant: (modelId: string) => `synthflow/assistant/${modelId}`,
     number: (e164: string) => `synthflow/number/${e164}`,
     numberAttachment: (e164: string) => `synthflow/number/${e164}/assistant`,
-    assistantNumbers: (modelId: string) => `synthflow/assistant/${modelId}/numbers`,
+    inboundNumber: (modelId: string) => `synthflow/assistant/${modelId}/number`,
     transfer: (modelId: string, target: string) => `synthflow/assistant/${modelId}/transfer/${target}`,
     assistantActions: (modelId: string) => `synthflow/assistant/${modelId}/actions`,
     orphanAction: (modelId: string, actionId: string) => `synthflow/assistant/${modelId}/action/${actionId}`,
+    twinDetach: (modelId: string, actionId: string) => `synthflow/assistant/${modelId}/twin/${actionId}`,
+    twinDelete: (actionId: string) => `synthflow/action/${actionId}/delete`,
+    manualQueueTwins: (name: string) => `dixa/manual/queue-twins/${name}`,
+    manualOrphanNumber: (e164: string) => `synthflow/manual/number/${e164}`,
     manualAllowlist: () => 'dixa/manual/allowlist',
     manualPhoneFlow: (did: string) => `dixa/manual/phone-flow/${did}`,
     manualQueueRouting: (did: string) => `dixa/manual/queue-routing/${did}`,
@@ -77,6 +87,9 @@ function item(input: ItemInput): PlanItem {
     };
 }
 
+/** `inboundHolder`: an inbound agent has the number (is_available says so), but which one is not known. */
+const UNKNOWN_INBOUND = 'an inbound assistant';
+
 /** Labels an assistant the way people recognise it: its name and its id. */
 function assistantLabel(modelId: string, live: LiveSynthflowAssistant | undefined): string {
     return live?.name ? `assistant "${live.name}" (${modelId})` : `assistant ${modelId}`;
@@ -87,8 +100,9 @@ export function computePlan(desired: DesiredState, live: LiveState): Plan {
     ctx.queues();
     ctx.assistants();
     ctx.numbers();
-    ctx.numberAttachments();
+    ctx.inboundNumbers();
     ctx.transfers();
+    ctx.strayTransfers();
     ctx.orphans();
     ctx.manualSteps();
     const items = ctx.sorted();
@@ -103,7 +117,7 @@ export function computePlan(desired: DesiredState, live: LiveState): Plan {
         desired,
         items,
         summary,
-        hasChanges: summary.create + summary.update + summary.adopt + summary.attach + summary.orphan > 0,
+        hasChanges: summary.create + summary.update + summary.adopt + summary.attach + summary.dedupe + summary.orphan > 0,
     };
 }
 
@@ -114,6 +128,7 @@ export function summarise(items: readonly PlanItem[]): PlanSummary {
         update: count('update'),
         adopt: count('adopt'),
         attach: count('attach'),
+        dedupe: count('dedupe'),
         orphan: items.filter(i => i.kind === 'orphan' && i.operation !== null).length,
         noOp: count('no-op'),
         conflict: count('conflict'),
@@ -138,14 +153,16 @@ class PlanContext {
     private readonly items: PlanItem[] = [];
     private readonly queueItem = new Map<string, PlanItem>();
     private readonly numberItem = new Map<string, PlanItem>();
-    private readonly assistantNumbersItem = new Map<string, PlanItem>();
+    private readonly inboundNumberItem = new Map<string, PlanItem>();
     private readonly liveNumbers: ReadonlyMap<string, LiveSynthflowNumber>;
     private readonly liveAssistants: ReadonlyMap<string, LiveSynthflowAssistant>;
     private readonly liveActions: ReadonlyMap<string, LiveSynthflowAction>;
     /** Departments whose number cannot be attached (a conflict on the number). */
     private readonly blockedNumbers = new Set<string>();
-    /** Actions the plan already uses, so that two escalations never adopt the same one. */
+    /** Actions the plan already uses (or removes), so that two escalations never adopt the same one. */
     private readonly claimedActions = new Set<string>();
+    /** Every live assistant by lower-case model_id: the file's and the others read for their numbers. */
+    private readonly allAssistants: ReadonlyMap<string, LiveSynthflowAssistant>;
 
     constructor(
         private readonly desired: DesiredState,
@@ -153,6 +170,7 @@ class PlanContext {
     ) {
         this.liveNumbers = new Map(live.synthflow.numbers.map(n => [n.e164, n]));
         this.liveAssistants = new Map(live.synthflow.assistants.map(a => [a.modelId.toLowerCase(), a]));
+        this.allAssistants = new Map([...live.synthflow.otherAssistants, ...live.synthflow.assistants].map(a => [a.modelId.toLowerCase(), a]));
         this.liveActions = new Map(live.synthflow.actions.map(a => [a.actionId, a]));
     }
 
@@ -188,14 +206,21 @@ class PlanContext {
             const matches = this.live.dixa.queues.filter(q => q.name === queue.name);
             const base = { vendor: 'dixa' as const, resource: 'queue' as const, key: queue.name, departments: users };
             if (matches.length > 1) {
-                this.queueItem.set(queue.key, this.add({
+                // Twins (a race, or a manual create): Dixa can neither rename nor delete one by API, so
+                // refusing would block the integration until someone steps in. Use one, say which and why.
+                const chosen = chooseQueue(matches, queue.did)!;
+                const routes = (chosen.usages['PstnPhone'] ?? []).includes(queue.did);
+                const others = matches.filter(q => q !== chosen);
+                this.add({
                     ...base,
-                    id: planIds.queue(queue.name),
-                    kind: 'conflict',
-                    summary: `${matches.length} Dixa queues are named "${queue.name}" (queue ${queue.key})`,
-                    detail: `Queue ids ${matches.map(q => q.id).join(', ')}. sipflow finds queues by name and cannot tell which one is meant: rename or delete the extra ones in Dixa → Settings → Queues.`,
-                }));
-            } else if (matches.length === 0) {
+                    id: planIds.manualQueueTwins(queue.name),
+                    resource: 'queue-routing',
+                    kind: 'manual',
+                    summary: `${matches.length} Dixa queues are named "${queue.name}": sipflow uses ${chosen.id} (${routes ? `it routes ${queue.did}` : 'the first Dixa lists'}); remove or rename ${others.map(q => q.id).join(', ')} in Dixa → Settings → Queues`,
+                    detail: 'Dixa has no API to rename or delete a queue. Until the twin is gone, check that agents and routing are on the queue sipflow uses.',
+                });
+            }
+            if (matches.length === 0) {
                 this.queueItem.set(queue.key, this.add({
                     ...base,
                     id: planIds.queue(queue.name),
@@ -209,7 +234,7 @@ class PlanContext {
                     operation: { type: 'dixa.createQueue', name: queue.name, offerAlgorithm: queue.offerAlgorithm },
                 }));
             } else {
-                const existing = matches[0];
+                const existing = chooseQueue(matches, queue.did)!;
                 this.add({ ...base, id: planIds.queue(queue.name), kind: 'no-op', summary: `queue "${queue.name}" exists (${existing.id})` });
                 if (queue.offerAlgorithm && existing.offeringAlgorithm && existing.offeringAlgorithm !== queue.offerAlgorithm) {
                     this.add({
@@ -312,10 +337,12 @@ class PlanContext {
                 });
                 continue;
             }
-            const elsewhere = live.assistants.map(a => a.toLowerCase()).filter(a => a !== department.assistantId);
-            if (elsewhere.length > 0 && !owner) {
-                // Serving another assistant and not ours: neither adopt nor attach it.
+            const holder = this.inboundHolder(wanted.e164);
+            if (holder !== null && !this.liveAssistants.has(holder)) {
+                // The number of an inbound agent the file does not name: taking it would silently cut that
+                // agent off (and the spec has no call to take it away), so neither adopt nor attach it.
                 this.blockedNumbers.add(department.key);
+                const others = live.assistants.map(a => a.toLowerCase()).filter(a => !this.liveAssistants.has(a));
                 this.add({
                     id: planIds.numberAttachment(wanted.e164),
                     vendor: 'synthflow',
@@ -323,8 +350,10 @@ class PlanContext {
                     kind: 'conflict',
                     key: wanted.e164,
                     departments: [department.key],
-                    summary: `${wanted.e164} already serves ${elsewhere.map(a => assistantLabel(a, this.liveAssistants.get(a))).join(', ')}`,
-                    detail: `A number serves one inbound assistant. Detach it there (Synthflow → Phone Numbers) or give department ${department.key} another DID.`,
+                    summary: holder === UNKNOWN_INBOUND
+                        ? `${wanted.e164} is already the number of another inbound assistant (one of ${others.map(a => assistantLabel(a, this.allAssistants.get(a))).join(', ') || 'the workspace\'s assistants'})`
+                        : `${wanted.e164} is already the number of ${assistantLabel(holder, this.allAssistants.get(holder))}, an inbound assistant the file does not name`,
+                    detail: `A number serves one inbound assistant. Give that assistant another number in Synthflow (Agents → its phone number), or give department ${department.key} another DID.`,
                 });
                 continue;
             }
@@ -357,68 +386,89 @@ class PlanContext {
         }
     }
 
-    // ─── Numbers → assistants ────────────────────────────────────────────────────────────────────
+    /**
+     * The inbound agent whose number `e164` is: the file's assistant that reads it back as its
+     * `phone_number`, or another inbound assistant that does; UNKNOWN_INBOUND when `is_available` says an
+     * inbound agent has it but none of the assistants read shows which; null when none does.
+     */
+    private inboundHolder(e164: string): string | typeof UNKNOWN_INBOUND | null {
+        for (const assistant of this.allAssistants.values()) {
+            if (assistant.type === 'inbound' && assistant.phoneNumber === e164) return assistant.modelId.toLowerCase();
+        }
+        return this.liveNumbers.get(e164)?.isAvailable === false ? UNKNOWN_INBOUND : null;
+    }
 
-    numberAttachments(): void {
-        for (const modelId of this.assistantIds()) {
-            const assistant = this.usableAssistant(modelId);
+    // ─── Inbound numbers (PUT /assistants/{id} phone_number) ─────────────────────────────────────
+
+    inboundNumbers(): void {
+        const pending: Array<{ department: DesiredDepartment; assistant: LiveSynthflowAssistant; from: string | null }> = [];
+        for (const department of this.desired.departments) {
+            if (this.blockedNumbers.has(department.key)) continue;
+            const assistant = this.usableAssistant(department.assistantId);
             if (!assistant) continue;
-            const add: string[] = [];
-            const detachFrom: Array<{ modelId: string; e164: string }> = [];
-            const dependsOn: string[] = [];
-            const departments: string[] = [];
-            const unchanged: string[] = [];
-            for (const department of this.departmentsOfAssistant(modelId)) {
-                if (this.blockedNumbers.has(department.key)) continue;
-                const e164 = department.did;
-                const live = this.liveNumbers.get(e164);
-                const attachedHere = assistant.attachedNumbers.includes(e164) || (live?.assistants ?? []).some(a => a.toLowerCase() === modelId);
-                const elsewhere = (live?.assistants ?? []).map(a => a.toLowerCase()).filter(a => a !== modelId);
-                // Numbers serving another assistant that are not ours were made conflicts in numbers().
-                for (const other of elsewhere) detachFrom.push({ modelId: other, e164 });
-                if (attachedHere && elsewhere.length === 0) {
-                    unchanged.push(e164);
-                    continue;
-                }
-                if (!attachedHere) add.push(e164);
-                departments.push(department.key);
-                const numberStep = this.numberItem.get(department.key);
-                if (numberStep?.operation) dependsOn.push(numberStep.id);
+            const label = assistantLabel(department.assistantId, assistant);
+            const base = { vendor: 'synthflow' as const, resource: 'assistant-numbers' as const, departments: [department.key] };
+            if (assistant.phoneNumber === department.did) {
+                this.add({ ...base, id: `${planIds.inboundNumber(department.assistantId)}/set`, kind: 'no-op', key: department.did, summary: `${department.did} is the number of ${label}` });
+                continue;
             }
-            const label = assistantLabel(modelId, assistant);
-            if (add.length > 0 || detachFrom.length > 0) {
-                const kept = assistant.attachedNumbers.filter(n => !detachFrom.some(d => d.modelId === modelId && d.e164 === n));
-                const moves = detachFrom.map(d => `${d.e164} from ${assistantLabel(d.modelId, this.liveAssistants.get(d.modelId))}`);
-                const keptOthers = kept.filter(n => !this.desired.departments.some(d => d.did === n));
-                const detail = [
-                    moves.length > 0 ? `Moves ${moves.join(', ')} (detached there first).` : '',
-                    keptOthers.length > 0 ? `Keeps ${keptOthers.length} number${keptOthers.length === 1 ? '' : 's'} attached elsewhere: ${keptOthers.join(', ')}.` : '',
-                ].filter(Boolean).join(' ');
-                this.assistantNumbersItem.set(modelId, this.add({
-                    id: planIds.assistantNumbers(modelId),
-                    vendor: 'synthflow',
-                    resource: 'assistant-numbers',
-                    kind: 'attach',
-                    key: modelId,
-                    departments,
-                    summary: `attach ${[...add, ...detachFrom.map(d => d.e164)].filter((v, i, a) => a.indexOf(v) === i).join(', ')} to ${label}`,
-                    changes: [{ field: 'phone_numbers', before: [...assistant.attachedNumbers], after: [...new Set([...kept, ...add])] }],
-                    detail: detail || null,
-                    dependsOn,
-                    operation: { type: 'synthflow.attachNumbers', modelId, add, detachFrom },
-                }));
+            const holder = this.inboundHolder(department.did);
+            pending.push({ department, assistant, from: holder !== null && holder !== UNKNOWN_INBOUND && holder !== department.assistantId ? holder : null });
+        }
+        // A number moving from one of the file's assistants to another waits until that one has its new number.
+        const itemFor = new Map<string, PlanItem>();
+        for (const { department, assistant, from } of pending) {
+            const numberStep = this.numberItem.get(department.key);
+            const previous = assistant.phoneNumber;
+            const item = this.add({
+                id: planIds.inboundNumber(department.assistantId),
+                vendor: 'synthflow',
+                resource: 'assistant-numbers',
+                kind: 'attach',
+                key: department.assistantId,
+                departments: [department.key],
+                summary: `make ${department.did} the number of ${assistantLabel(department.assistantId, assistant)}`,
+                changes: [{ field: 'phone_number', before: previous, after: department.did }],
+                detail: [
+                    previous ? `It answers ${previous} until then; that number stays imported.` : '',
+                    from ? `${department.did} is still the number of ${assistantLabel(from, this.allAssistants.get(from))}, which gets its new number first.` : '',
+                ].filter(Boolean).join(' ') || null,
+                dependsOn: [
+                    ...(numberStep?.operation ? [numberStep.id] : []),
+                    ...(from ? [planIds.inboundNumber(from)] : []),
+                ],
+                operation: { type: 'synthflow.setInboundNumber', modelId: department.assistantId, e164: department.did },
+            });
+            itemFor.set(department.assistantId, item);
+            this.inboundNumberItem.set(department.assistantId, item);
+        }
+        // A move waiting on an assistant that gets no new number, or a swap (a cycle), cannot be applied by API.
+        for (const { department, from } of pending) {
+            if (!from) continue;
+            let cursor: string | undefined = from;
+            const seen = new Set<string>([department.assistantId]);
+            let problem: string | undefined;
+            while (cursor !== undefined) {
+                if (seen.has(cursor)) { problem = 'the numbers are swapped between assistants (a cycle)'; break; }
+                seen.add(cursor);
+                const next = pending.find(p => p.department.assistantId === cursor);
+                if (!next) { problem = `${assistantLabel(cursor, this.allAssistants.get(cursor))} keeps it: no department gives it another number`; break; }
+                cursor = next.from ?? undefined;
             }
-            if (unchanged.length > 0) {
-                this.add({
-                    id: `${planIds.assistantNumbers(modelId)}/attached`,
-                    vendor: 'synthflow',
-                    resource: 'assistant-numbers',
-                    kind: 'no-op',
-                    key: unchanged.join(', '),
-                    departments: this.departmentsOfAssistant(modelId).filter(d => unchanged.includes(d.did)).map(d => d.key),
-                    summary: `${unchanged.join(', ')} ${unchanged.length === 1 ? 'is' : 'are'} attached to ${label}`,
-                });
-            }
+            if (!problem) continue;
+            const index = this.items.indexOf(itemFor.get(department.assistantId)!);
+            this.items.splice(index, 1);
+            this.inboundNumberItem.delete(department.assistantId);
+            this.add({
+                id: planIds.numberAttachment(department.did),
+                vendor: 'synthflow',
+                resource: 'assistant-numbers',
+                kind: 'conflict',
+                key: department.did,
+                departments: [department.key],
+                summary: `${department.did} cannot move to ${assistantLabel(department.assistantId, this.liveAssistants.get(department.assistantId))}: ${problem}`,
+                detail: 'A number serves one inbound assistant and the API has no call that takes it away: give the holder another number first (in Synthflow or in one apply per step).',
+            });
         }
     }
 
@@ -439,10 +489,13 @@ class PlanContext {
                 const base = { id, vendor: 'synthflow' as const, resource: 'transfer-action' as const, key: escalation.target, departments: [department.key] };
                 const queueStep = escalation.queue ? this.queueItem.get(escalation.queue) : undefined;
                 const queueDeps = queueStep?.operation ? [queueStep.id] : [];
-                const match = this.findAttached(attached, escalation);
-                if (match) {
-                    this.claimedActions.add(match.actionId);
-                    this.transferDiff(base, modelId, label, match, escalation, queueDeps);
+                const matches = attached.filter(a => !this.claimedActions.has(a.actionId) && matchEscalation(a, escalation) !== undefined);
+                if (matches.length > 0) {
+                    // Keep the one with our exact name, else the first the assistant lists; the rest are twins.
+                    const keep = matches.find(a => a.name === escalation.actionName) ?? matches[0]!;
+                    this.claimedActions.add(keep.actionId);
+                    this.transferDiff(base, modelId, label, keep, escalation, queueDeps);
+                    for (const twin of matches.filter(a => a !== keep)) this.removeTwin(modelId, label, twin, keep, department.key, true);
                     continue;
                 }
                 const unattached = this.findOwnUnattached(escalation);
@@ -456,7 +509,6 @@ class PlanContext {
                     attachDepartments.push(department.key);
                     continue;
                 }
-                const numbersStep = this.assistantNumbersItem.get(modelId);
                 const created = this.add({
                     ...base,
                     kind: 'create',
@@ -464,7 +516,6 @@ class PlanContext {
                     changes: transferChanges(null, escalation.transfer),
                     // The Dixa queue need not exist to create the action, only before the assistant uses it:
                     // the attach waits for it, so the action can be created while Dixa's rate limit paces the queue.
-                    dependsOn: numbersStep ? [numbersStep.id] : [],
                     operation: { type: 'synthflow.createTransfer', modelId, name: escalation.actionName, config: escalation.transfer },
                 });
                 toAttach.push({ createdBy: created.id });
@@ -487,11 +538,66 @@ class PlanContext {
                         before: [...assistant.actionIds],
                         after: [...assistant.actionIds, ...toAttach.map((ref, i) => ('actionId' in ref ? ref.actionId : `<${newLabels[i]}>`))],
                     }],
-                    detail: 'Synthflow replaces the whole action list: apply re-reads the current list and sends it with the new actions appended, so actions created elsewhere stay.',
+                    detail: 'Sent with /actions/attach (only the new actions) and read back: the assistant\'s other actions stay.',
                     dependsOn: [...new Set(attachDeps)],
                     operation: { type: 'synthflow.attachActions', modelId, add: toAttach },
                 });
             }
+        }
+    }
+
+    /**
+     * A twin of a transfer action the plan keeps: detached from the assistant (when attached there), then
+     * deleted unless it is attached anywhere when that step runs.
+     */
+    private removeTwin(modelId: string | null, label: string, twin: LiveSynthflowAction, keep: LiveSynthflowAction | undefined, department: string, attachedHere: boolean): void {
+        this.claimedActions.add(twin.actionId);
+        const target = twin.liveTransfer?.phone ?? twin.name ?? twin.actionId;
+        const why = keep ? `a twin of ${keep.actionId}` : 'a second copy of an escalation the plan already has';
+        const detach = attachedHere && modelId
+            ? this.add({
+                id: planIds.twinDetach(modelId, twin.actionId),
+                vendor: 'synthflow',
+                // In the transfer-action group, so the detach comes before the delete that waits for it.
+                resource: 'transfer-action',
+                kind: 'dedupe',
+                key: twin.actionId,
+                departments: [department],
+                summary: `detach LIVE_TRANSFER ${twin.actionId} to ${target} from ${label}: ${why}`,
+                detail: 'Left by a lost response or a concurrent run. The assistant keeps one transfer per target.',
+                operation: { type: 'synthflow.detachActions', modelId, remove: [twin.actionId] },
+            })
+            : undefined;
+        this.add({
+            id: planIds.twinDelete(twin.actionId),
+            vendor: 'synthflow',
+            resource: 'transfer-action',
+            kind: 'dedupe',
+            key: twin.actionId,
+            departments: [department],
+            summary: `delete LIVE_TRANSFER ${twin.actionId} to ${target}: ${why}, attached nowhere${detach ? ' once detached' : ''}`,
+            detail: 'Deleted only if it is attached to no assistant when the step runs.',
+            dependsOn: detach ? [detach.id] : [],
+            operation: { type: 'synthflow.deleteAction', actionId: twin.actionId },
+        });
+    }
+
+    /**
+     * Transfer actions attached nowhere that no escalation adopted but that are twins of one: left
+     * behind by a lost response or a concurrent run.
+     */
+    strayTransfers(): void {
+        const escalations = this.desired.departments.flatMap(d => d.escalations.map(e => ({ department: d, escalation: e })));
+        for (const action of this.live.synthflow.actions) {
+            if (action.actionType !== 'LIVE_TRANSFER' || this.claimedActions.has(action.actionId)) continue;
+            if (action.assistants === undefined || action.assistants.length > 0) continue;
+            // A twin carries a declared escalation's exact name, or (no sipflow name) its exact configuration.
+            // Anything else of ours left unattached (an orphan detached with --prune) is kept.
+            const owner = parseOwnership(action.name);
+            const twinOf = escalations.find(({ escalation }) => action.name === escalation.actionName
+                || (owner === undefined && action.liveTransfer !== undefined && transferChanges(action.liveTransfer, escalation.transfer).length === 0));
+            if (!twinOf) continue;
+            this.removeTwin(null, '', action, undefined, twinOf.department.key, false);
         }
     }
 
@@ -520,19 +626,18 @@ class PlanContext {
         return [...byTarget.values()];
     }
 
-    private findAttached(attached: readonly LiveSynthflowAction[], escalation: DesiredEscalation): LiveSynthflowAction | undefined {
-        const transfers = attached.filter(a => a.actionType === 'LIVE_TRANSFER' && !this.claimedActions.has(a.actionId));
-        return transfers.find(a => a.liveTransfer?.phone === escalation.target)
-            ?? transfers.find(a => a.liveTransfer === undefined && a.name === escalation.actionName);
-    }
-
+    /**
+     * A transfer action of ours attached to no assistant, for this escalation: adopted instead of
+     * creating a twin. One that carries a sipflow name must carry this escalation's (never the other
+     * department's); one without (names not kept) must match the escalation's whole configuration.
+     */
     private findOwnUnattached(escalation: DesiredEscalation): LiveSynthflowAction | undefined {
-        const own = this.live.synthflow.actions
+        return this.live.synthflow.actions
             .filter(a => a.actionType === 'LIVE_TRANSFER' && !this.claimedActions.has(a.actionId))
-            .filter(a => parseOwnership(a.name)?.integration === this.desired.integration)
-            .filter(a => !this.live.synthflow.assistants.some(s => s.actionIds.includes(a.actionId)));
-        return own.find(a => a.name === escalation.actionName && (a.liveTransfer === undefined || a.liveTransfer.phone === escalation.target))
-            ?? own.find(a => a.liveTransfer?.phone === escalation.target);
+            .filter(a => a.assistants !== undefined && a.assistants.length === 0)
+            .find(a => parseOwnership(a.name) !== undefined
+                ? a.name === escalation.actionName && matchEscalation(a, escalation) !== undefined
+                : a.liveTransfer !== undefined && transferChanges(a.liveTransfer, escalation.transfer).length === 0);
     }
 
     private transferDiff(
@@ -576,48 +681,57 @@ class PlanContext {
         for (const number of numbers) {
             const owner = parseOwnership(number.friendlyName);
             if (owner?.integration !== this.desired.integration || declared.has(number.e164)) continue;
-            const base = { id: planIds.number(number.e164), vendor: 'synthflow' as const, resource: 'number' as const, key: number.e164, departments: [owner.department] };
-            if (number.assistants.length === 0) {
-                this.add({
-                    ...base,
-                    kind: 'no-op',
-                    summary: `number ${number.e164} "${number.friendlyName}" is no longer in the file; already detached, kept`,
-                    detail: 'Numbers are never deleted: release it in Synthflow → Phone Numbers if it is no longer needed.',
-                });
-                continue;
-            }
+            const holder = this.inboundHolder(number.e164);
+            // The spec has no call that takes a number away from an inbound agent, and sipflow never deletes numbers.
             this.add({
-                ...base,
-                kind: 'orphan',
-                summary: `number ${number.e164} "${number.friendlyName}" is no longer in the file: detach it from ${number.assistants.map(a => assistantLabel(a, this.liveAssistants.get(a.toLowerCase()))).join(', ')}`,
-                detail: 'The number itself stays in Synthflow: sipflow never deletes numbers.',
-                operation: { type: 'synthflow.detachNumber', e164: number.e164 },
-                requiresPrune: true,
+                id: planIds.manualOrphanNumber(number.e164),
+                vendor: 'synthflow',
+                resource: 'number',
+                kind: 'manual',
+                key: number.e164,
+                departments: [owner.department],
+                summary: `number ${number.e164} "${number.friendlyName}" is no longer in the file${holder && holder !== UNKNOWN_INBOUND ? ` but is still the number of ${assistantLabel(holder, this.allAssistants.get(holder))}` : holder === UNKNOWN_INBOUND ? ' but an inbound assistant still answers it' : ''}: release it in Synthflow → Phone Numbers if it is no longer needed`,
+                detail: 'sipflow never deletes numbers, and no API call detaches a number from an inbound agent.',
             });
         }
+        const domain = this.desired.dixa.sipDomain;
+        const isOurs = (action: LiveSynthflowAction, onFileAssistant: boolean) => {
+            if (action.actionType !== 'LIVE_TRANSFER' || this.claimedActions.has(action.actionId)) return false;
+            const owner = parseOwnership(action.name);
+            if (owner) return owner.integration === this.desired.integration;
+            // Without a sipflow name, a transfer into our Dixa domain is ours only on the file's own
+            // assistants (whose escalations to that domain the file declares in full).
+            return onFileAssistant && action.liveTransfer !== undefined && isOnSipDomain(action.liveTransfer.phone, domain);
+        };
+        const orphan = (modelId: string, action: LiveSynthflowAction) => {
+            const assistant = this.allAssistants.get(modelId);
+            this.claimedActions.add(action.actionId);
+            this.add({
+                id: planIds.orphanAction(modelId, action.actionId),
+                vendor: 'synthflow',
+                resource: 'assistant-actions',
+                kind: 'orphan',
+                key: action.actionId,
+                departments: [parseOwnership(action.name)?.department ?? ''].filter(Boolean),
+                summary: `LIVE_TRANSFER ${action.actionId}${action.name ? ` "${action.name}"` : ''}${action.liveTransfer ? ` to ${action.liveTransfer.phone}` : ''} is no longer in the file: remove it from ${assistantLabel(modelId, assistant)}`,
+                detail: 'Detached with /actions/detach; the action itself is kept, and the assistant\'s other actions stay.',
+                operation: { type: 'synthflow.detachActions', modelId, remove: [action.actionId] },
+                requiresPrune: true,
+            });
+        };
         for (const modelId of this.assistantIds()) {
             const assistant = this.usableAssistant(modelId);
             if (!assistant) continue;
-            const remove: LiveSynthflowAction[] = [];
             for (const actionId of assistant.actionIds) {
                 const action = this.liveActions.get(actionId);
-                if (!action || this.claimedActions.has(actionId) || action.actionType !== 'LIVE_TRANSFER') continue;
-                if (parseOwnership(action.name)?.integration !== this.desired.integration) continue;
-                remove.push(action);
+                if (action && isOurs(action, true)) orphan(modelId, action);
             }
-            for (const action of remove) {
-                this.add({
-                    id: planIds.orphanAction(modelId, action.actionId),
-                    vendor: 'synthflow',
-                    resource: 'assistant-actions',
-                    kind: 'orphan',
-                    key: action.actionId,
-                    departments: [parseOwnership(action.name)!.department],
-                    summary: `LIVE_TRANSFER ${action.actionId} "${action.name}"${action.liveTransfer ? ` to ${action.liveTransfer.phone}` : ''} is no longer in the file: remove it from ${assistantLabel(modelId, assistant)}`,
-                    detail: 'The action itself is kept, and the assistant\'s other actions stay.',
-                    operation: { type: 'synthflow.detachActions', modelId, remove: [action.actionId] },
-                    requiresPrune: true,
-                });
+        }
+        // Ours by name on assistants the file no longer names (a removed department's assistant).
+        for (const action of this.live.synthflow.actions) {
+            for (const modelId of action.assistants ?? []) {
+                if (this.liveAssistants.has(modelId.toLowerCase()) || !isOurs(action, false)) continue;
+                orphan(modelId.toLowerCase(), action);
             }
         }
     }

@@ -15,11 +15,23 @@ import type {
 
 export interface LiveState {
     readonly synthflow: {
-        /** The file's DIDs that exist in the workspace, plus every number whose friendly name carries this integration's marker. */
+        /**
+         * The file's DIDs that exist in the workspace; with `prune`, also every number whose friendly name
+         * carries this integration's marker (finding those costs a GET per workspace number).
+         */
         readonly numbers: readonly LiveSynthflowNumber[];
         /** The assistants the file names that exist (a missing one is a conflict). */
         readonly assistants: readonly LiveSynthflowAssistant[];
-        /** The actions attached to those assistants, plus every action whose name carries this integration's marker. */
+        /**
+         * Assistants the file does not name that hold one of its DIDs (read only to tell whether one of
+         * them is the number's inbound agent, when `is_available` does not settle it).
+         */
+        readonly otherAssistants: readonly LiveSynthflowAssistant[];
+        /**
+         * The actions attached to the file's assistants, plus every transfer action that is this
+         * integration's (its name) or escalates to the file's Dixa domain and is attached elsewhere or
+         * nowhere; those carry `assistants` (read with include_assistants).
+         */
         readonly actions: readonly LiveSynthflowAction[];
     };
     readonly dixa: {
@@ -33,7 +45,7 @@ export interface LiveState {
 
 /** An empty account: nothing exists on either side. */
 export const EMPTY_LIVE_STATE: LiveState = {
-    synthflow: { numbers: [], assistants: [], actions: [] },
+    synthflow: { numbers: [], assistants: [], otherAssistants: [], actions: [] },
     dixa: { organization: null, telephonyEndpoints: [], phoneFlows: [], queues: [] },
 };
 
@@ -51,9 +63,14 @@ export function normaliseLiveState(live: LiveState): LiveState {
                 .map(n => ({ ...n, assistants: [...n.assistants].sort() }))
                 .sort(byKey(n => n.e164)),
             assistants: live.synthflow.assistants
-                .map(a => ({ ...a, attachedNumbers: [...a.attachedNumbers].sort() }))
+                .map(a => ({ ...a, poolNumbers: [...a.poolNumbers].sort() }))
                 .sort(byKey(a => a.modelId)),
-            actions: [...live.synthflow.actions].sort(byKey(a => a.actionId)),
+            otherAssistants: live.synthflow.otherAssistants
+                .map(a => ({ ...a, poolNumbers: [...a.poolNumbers].sort() }))
+                .sort(byKey(a => a.modelId)),
+            actions: live.synthflow.actions
+                .map(a => (a.assistants ? { ...a, assistants: [...a.assistants].sort() } : a))
+                .sort(byKey(a => a.actionId)),
         },
         dixa: {
             organization: live.dixa.organization,
@@ -74,6 +91,7 @@ export function liveSectionFingerprints(live: LiveState): Record<string, string>
     const sections: Record<string, unknown> = {
         'synthflow numbers': n.synthflow.numbers,
         'synthflow assistants': n.synthflow.assistants,
+        'synthflow other assistants': n.synthflow.otherAssistants,
         'synthflow actions': n.synthflow.actions,
         'dixa organization': n.dixa.organization,
         'dixa telephony endpoints': n.dixa.telephonyEndpoints,

@@ -37,14 +37,17 @@ export type PlanResource =
  * - `update`: an object sipflow manages differs field by field; apply changes those fields.
  * - `adopt`: an object exists by its natural key but carries no sipflow marker; apply takes it over
  *   (sets the marker and any differing field) instead of creating a duplicate.
- * - `attach`: numbers or actions to add to an assistant's list (merged with what is there).
+ * - `attach`: an inbound number to set on an assistant, or actions to add to its list (the others stay).
  * - `no-op`: matches the file.
  * - `conflict`: the file cannot be applied as it stands; apply refuses the whole plan.
  * - `orphan`: something sipflow owns that the file no longer declares; detached only with `--prune`,
  *   never deleted.
+ * - `dedupe`: a twin of a transfer action sipflow manages (left by a lost response or a concurrent run):
+ *   detached from the assistant and, once attached nowhere, deleted. Dixa queue twins cannot be removed
+ *   by API: sipflow picks one and lists a `manual` step for the other.
  * - `manual`: a step with no API (Dixa UI); `sipflow checklist` prints and verifies it.
  */
-export type PlanItemKind = 'create' | 'update' | 'adopt' | 'attach' | 'no-op' | 'conflict' | 'orphan' | 'manual';
+export type PlanItemKind = 'create' | 'update' | 'adopt' | 'attach' | 'dedupe' | 'no-op' | 'conflict' | 'orphan' | 'manual';
 
 export type FieldValue = string | number | boolean | null | readonly string[];
 
@@ -72,21 +75,16 @@ export type PlanOperation =
         readonly trunkPasswordEnv: string | null;
     }
     | { readonly type: 'synthflow.updateNumber'; readonly e164: string; readonly friendlyName: string | null; readonly terminationUri: string | null }
-    | {
-        readonly type: 'synthflow.attachNumbers';
-        readonly modelId: string;
-        /** E.164 numbers to add to the assistant's current list. */
-        readonly add: readonly string[];
-        /** Our numbers moving here from another assistant: detached there first. */
-        readonly detachFrom: ReadonlyArray<{ readonly modelId: string; readonly e164: string }>;
-    }
+    /** Makes the number the inbound assistant's own (`PUT /assistants/{id}` `phone_number`), read back. */
+    | { readonly type: 'synthflow.setInboundNumber'; readonly modelId: string; readonly e164: string }
     | { readonly type: 'synthflow.createTransfer'; readonly modelId: string; readonly name: string; readonly config: LiveTransferConfig }
     | { readonly type: 'synthflow.updateTransfer'; readonly modelId: string; readonly actionId: string; readonly config: LiveTransferConfig }
+    /** Adds actions to the assistant (`/actions/attach` with only these), read back. */
     | { readonly type: 'synthflow.attachActions'; readonly modelId: string; readonly add: readonly ActionRef[] }
-    /** Orphan (needs --prune): detach the number from every assistant it is attached to when the step runs. */
-    | { readonly type: 'synthflow.detachNumber'; readonly e164: string }
-    /** Orphan (needs --prune): remove these actions from the assistant's list (the actions themselves stay). */
-    | { readonly type: 'synthflow.detachActions'; readonly modelId: string; readonly remove: readonly string[] };
+    /** Removes actions from the assistant (`/actions/detach`), read back; the actions themselves stay. Orphans (needs --prune) and twins. */
+    | { readonly type: 'synthflow.detachActions'; readonly modelId: string; readonly remove: readonly string[] }
+    /** Deletes a twin transfer action, unless it is (still) attached to an assistant when the step runs. */
+    | { readonly type: 'synthflow.deleteAction'; readonly actionId: string };
 
 export interface PlanItem {
     /** Stable address, derived from natural keys: `synthflow/number/+4535551234`. */
@@ -116,6 +114,8 @@ export interface PlanSummary {
     readonly update: number;
     readonly adopt: number;
     readonly attach: number;
+    /** Twins of transfer actions to detach and delete. */
+    readonly dedupe: number;
     /** Orphans with something to detach (needs --prune). */
     readonly orphan: number;
     readonly noOp: number;
@@ -138,6 +138,6 @@ export interface Plan {
     /** Every item, in execution order (dependencies first), grouped by vendor and resource. */
     readonly items: readonly PlanItem[];
     readonly summary: PlanSummary;
-    /** Anything for apply to do (create, update, adopt, attach, or orphans to detach with --prune). */
+    /** Anything for apply to do (create, update, adopt, attach, dedupe, or orphans to detach with --prune). */
     readonly hasChanges: boolean;
 }

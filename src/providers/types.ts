@@ -17,9 +17,12 @@ export interface LiveSynthflowNumber {
     /** `sip_term_uri`: where Synthflow sends the number's outbound/transfer traffic (the Dixa SIP domain). */
     readonly sipTermUri: string | null;
     readonly sipAuthUsername: string | null;
-    /** model_ids of the assistants the number is attached to. */
+    /**
+     * model_ids of the assistants the number is attached to (`assistants[]`): its inbound agent, and any
+     * outbound agents that use it as a caller id, so "serves another inbound agent" is never judged on it alone.
+     */
     readonly assistants: readonly string[];
-    /** true = not attached to an inbound assistant. */
+    /** `is_available`: true = not the number of any inbound agent; null when not returned. */
     readonly isAvailable: boolean | null;
 }
 
@@ -45,8 +48,10 @@ export interface LiveSynthflowAssistant {
     readonly name: string;
     /** `inbound` | `outbound` | `widget` */
     readonly type: string;
-    /** E.164 numbers attached to the assistant (`attached_phone_numbers`). */
-    readonly attachedNumbers: readonly string[];
+    /** The agent's own number (`phone_number`, E.164): for an inbound agent, the number whose calls it answers. */
+    readonly phoneNumber: string | null;
+    /** The outbound pool (`attached_phone_numbers`, E.164): caller ids for outbound calls, not inbound routing. */
+    readonly poolNumbers: readonly string[];
     /** The assistant's action ids, in order (`include_actions=true`). */
     readonly actionIds: readonly string[];
 }
@@ -70,10 +75,12 @@ export interface LiveSynthflowAction {
     readonly name: string | null;
     /** Present for LIVE_TRANSFER actions whose configuration could be read back. */
     readonly liveTransfer?: LiveTransferConfig;
+    /** The assistants it is attached to, when read with `include_assistants=true` (GET /actions/{id}). */
+    readonly assistants?: readonly string[];
 }
 
 export interface SynthflowProvider {
-    /** Every number of the workspace with its detail (list, then GET each: the list has no SIP fields). */
+    /** Every number of the workspace with its detail (list, then GET each: the list has no SIP fields). Costly: pull and --prune only. */
     listNumbers(): Promise<LiveSynthflowNumber[]>;
     /** undefined when the number is not in the workspace (404). */
     getNumber(e164: string): Promise<LiveSynthflowNumber | undefined>;
@@ -83,20 +90,45 @@ export interface SynthflowProvider {
     /** undefined when no such assistant exists. */
     getAssistant(modelId: string): Promise<LiveSynthflowAssistant | undefined>;
     listAssistants(): Promise<LiveSynthflowAssistant[]>;
-    /** Sets the assistant's attached numbers to exactly this list (callers pass the union they want kept). */
-    setAssistantNumbers(modelId: string, e164s: readonly string[]): Promise<void>;
-    detachNumber(modelId: string, e164: string): Promise<void>;
+    /**
+     * Makes `e164` the inbound agent's number (`PUT /assistants/{model_id}` `{phone_number}`, a partial
+     * update) and reads it back; fails unless the agent then answers that number.
+     */
+    setInboundNumber(modelId: string, e164: string): Promise<void>;
     listActions(): Promise<LiveSynthflowAction[]>;
-    getAction(actionId: string): Promise<LiveSynthflowAction | undefined>;
-    /** Creates a LIVE_TRANSFER action; on an unknown outcome re-reads (by target `phone`) before deciding. */
+    /** With `includeAssistants`, the result says which assistants the action is attached to. */
+    getAction(actionId: string, options?: { readonly includeAssistants?: boolean }): Promise<LiveSynthflowAction | undefined>;
+    /**
+     * Creates a LIVE_TRANSFER action. On an unknown outcome it re-reads and adopts only an action that
+     * appeared since (not one this client had already seen) and matches this exact transfer (`name`,
+     * which is unique to integration, department and target, or the whole configuration); several or
+     * indistinguishable candidates are never adopted.
+     */
     createLiveTransfer(config: LiveTransferConfig, name: string): Promise<string>;
     /** PUT with the full object (the API's required fields), never a partial one. */
     updateLiveTransfer(actionId: string, config: LiveTransferConfig): Promise<void>;
     /**
-     * Sets the assistant's actions to exactly this list. The API replaces the whole list, so callers
-     * always pass the assistant's current actions plus the ones they add: actions created elsewhere survive.
+     * Adds actions to the assistant (`POST /actions/attach` with the new ids only) and reads the list
+     * back: every added id must be there, and every action that was there must still be (if the API
+     * turned out to replace the list, the dropped ones are attached again). Returns what it did.
      */
-    setAssistantActions(modelId: string, actionIds: readonly string[]): Promise<void>;
+    attachActions(modelId: string, actionIds: readonly string[]): Promise<ActionListChange>;
+    /** Removes actions from the assistant (`POST /actions/detach`) and reads the list back. */
+    detachActions(modelId: string, actionIds: readonly string[]): Promise<ActionListChange>;
+    /** Deletes an action (`DELETE /actions/{id}`); an action that is already gone is fine. */
+    deleteAction(actionId: string): Promise<void>;
+}
+
+/** What an attach or detach did, as read back. */
+export interface ActionListChange {
+    /** Ids that were added (attach) or removed (detach). */
+    readonly changed: readonly string[];
+    /** Ids that already were (attach) or were not (detach) there. */
+    readonly unchanged: readonly string[];
+    /** Actions the API dropped when attaching (it replaced the list) and that were attached again. */
+    readonly restored: readonly string[];
+    /** The assistant's action ids afterwards, as read back. */
+    readonly after: readonly string[];
 }
 
 // ─── Dixa ───────────────────────────────────────────────────────────────────────────────────────────
@@ -143,7 +175,11 @@ export interface DixaProvider {
     listTelephonyEndpoints(): Promise<DixaTelephonyEndpoint[]>;
     listPhoneFlows(): Promise<DixaPhoneFlow[]>;
     listQueues(): Promise<LiveDixaQueue[]>;
-    /** Creates a phone-enabled queue; on an unknown outcome re-reads (by name) before deciding. Never creates a duplicate name. */
+    /**
+     * Creates a phone-enabled queue unless one has the name; on an unknown outcome re-reads (by name)
+     * before deciding, and re-lists after creating: if a concurrent run created a twin, the queue both
+     * runs choose (chooseQueue) is returned.
+     */
     createQueue(input: DixaQueueCreate): Promise<LiveDixaQueue>;
 }
 
@@ -198,8 +234,10 @@ export interface ProviderOptions {
     readonly baseUrl: string;
     /** Dixa API token or Synthflow API key. Never logged. */
     readonly apiKey: string;
-    /** Per-request timeout. Default 15 s. */
+    /** One attempt's timeout. Default 10 s (never more than `deadlineMs`). */
     readonly timeoutMs?: number;
+    /** One request's deadline, every retry and backoff included. Default 30 s. */
+    readonly deadlineMs?: number;
     /** Retries for 429/5xx/transport errors on safe requests. Default 4. */
     readonly maxRetries?: number;
     /** Base backoff delay; tests set it low. Default 250 ms. */

@@ -85,8 +85,9 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
     const departmentKeys = new UniqueKeys();
     const departments: PulledDepartment[] = [];
     for (const number of numbers) {
-        const assistant = number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound')
-            ?? number.assistants.map(id => assistantsById.get(id)).find(a => a !== undefined);
+        // The inbound agent that answers the number (its `phone_number`); outbound agents may list it as a caller id.
+        const assistant = number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound' && a.phoneNumber === number.e164)
+            ?? number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound');
         if (!assistant) {
             notes.push(`${number.e164} terminates on ${sipDomain} but is not attached to an assistant: left out.`);
             continue;

@@ -1,4 +1,5 @@
 /** The sandbox's tiny HTTP vocabulary: routes, request contexts, replies and API errors. */
+import type { SandboxAssumptions } from './assumptions.js';
 import type { SandboxState } from './state.js';
 
 export type Vendor = 'dixa' | 'synthflow';
@@ -13,6 +14,8 @@ export interface RequestContext {
     /** Parsed JSON body; undefined when the request had none. */
     readonly body: unknown;
     readonly state: SandboxState;
+    /** How the sandbox behaves where the vendor specs are silent (assumptions.ts). */
+    readonly assumptions: SandboxAssumptions;
     /** Set by handlers that changed the state (then it is persisted). */
     mutated: boolean;
     readonly now: () => Date;

@@ -17,3 +17,4 @@ export {
 export { FaultSpecError, formatFaultRule, parseFaultSpec, type FaultAction, type FaultConfig, type FaultRule, type FaultStatus } from './faults.js';
 export { DEMO, SEED_NAMES, seedState, type SeedName } from './seed.js';
 export type { SandboxState } from './state.js';
+export { DEFAULT_ASSUMPTIONS, type SandboxAssumptions } from './assumptions.js';

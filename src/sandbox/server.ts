@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_ASSUMPTIONS, resolveAssumptions, type SandboxAssumptions } from './assumptions.js';
 import { DIXA_MESSAGES, DIXA_PREFIX, dixaError, dixaRoutes } from './dixa.js';
 import { FaultInjector, parseFaultSpec, type FaultAction, type FaultConfig, type FaultRule, type FaultStatus } from './faults.js';
 import { ApiError, isRecord, Router, type Reply, type RequestContext, type Vendor } from './http.js';
@@ -51,6 +52,8 @@ export interface SandboxOptions {
     readonly onRequest?: (entry: RequestLogEntry) => void;
     /** Oldest entries are dropped beyond this (default 100 000). */
     readonly maxLoggedRequests?: number;
+    /** Overrides of the behaviour where the vendor specs are silent (assumptions.ts; default DEFAULT_ASSUMPTIONS). */
+    readonly assumptions?: Partial<SandboxAssumptions>;
 }
 
 export interface RequestLogEntry {
@@ -87,6 +90,9 @@ export interface Sandbox {
     /** Every request so far, oldest first. Holds no header, body or credential. */
     readonly requests: readonly RequestLogEntry[];
     setFaults(faults: FaultsInput): void;
+    /** The behaviour where the specs are silent; `setAssumptions` merges onto the defaults. */
+    readonly assumptions: SandboxAssumptions;
+    setAssumptions(overrides: Partial<SandboxAssumptions>): void;
     clearFaults(): void;
     /** Changes (or with `false` turns off) Dixa's rate limit; the buckets start full. */
     setDixaRateLimit(limit: DixaRateLimitOptions | false): void;
@@ -127,6 +133,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const faults = new FaultInjector(options.faults === undefined ? undefined : toFaultConfig(options.faults));
 
     let state = loadState(statePath, seed);
+    const initialAssumptions = resolveAssumptions(options.assumptions ?? {});
+    let assumptions = initialAssumptions;
     const requests: RequestLogEntry[] = [];
     let seq = 0;
 
@@ -135,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const reset = (to?: SeedName) => {
         state = seedState(to ?? seed);
+        assumptions = initialAssumptions;
         faults.set({ rules: [] });
         requests.length = 0;
         buckets?.reset();
@@ -265,6 +274,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                 headers: req.headers,
                 body: parsed,
                 state,
+                assumptions,
                 mutated: false,
                 now: () => new Date(),
                 newId: () => randomUUID(),
@@ -340,6 +350,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                     return { status: 200, body: { rateLimit: rateLimit ?? false } };
                 case 'GET /rate-limit':
                     return { status: 200, body: { rateLimit: rateLimit ?? false } };
+                case 'GET /assumptions':
+                    return { status: 200, body: { assumptions, defaults: DEFAULT_ASSUMPTIONS } };
+                case 'PUT /assumptions':
+                    assumptions = resolveAssumptions(body);
+                    return { status: 200, body: { assumptions } };
                 case 'DELETE /faults':
                     faults.set({ rules: [] });
                     return { status: 204 };
@@ -389,6 +404,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         },
         requests,
         setFaults: (input: FaultsInput) => faults.set(toFaultConfig(input)),
+        get assumptions() {
+            return assumptions;
+        },
+        setAssumptions: (overrides: Partial<SandboxAssumptions>) => {
+            assumptions = resolveAssumptions(overrides);
+        },
         clearFaults: () => faults.set({ rules: [] }),
         setDixaRateLimit,
         faultStatus: () => faults.status(),

@@ -116,7 +116,12 @@ export interface SynthflowAssistantRecord {
     description?: string;
     is_recording: boolean;
     agent: Record<string, unknown>;
-    /** Attached number slugs, in attachment order. */
+    /**
+     * The inbound number (`phone_number` of PUT /assistants/{model_id}): the number whose calls this
+     * agent answers. One number is the inbound number of at most one inbound agent.
+     */
+    inbound_phone_slug: string | null;
+    /** The outbound pool (PUT /assistants/{model_id}/phone_numbers, `attached_phone_numbers`), in order. */
     phone_number_slugs: string[];
     /** Attached action ids, in order. */
     actions: string[];
@@ -153,5 +158,7 @@ export function checkState(value: unknown, source: string): SandboxState {
     ) {
         throw new Error(`${source} is not a sipflow sandbox state file (version ${STATE_VERSION})`);
     }
+    // State files written before inbound numbers were modelled: no assistant has one.
+    for (const assistant of v.synthflow.assistants ?? []) (assistant as { inbound_phone_slug?: string | null }).inbound_phone_slug ??= null;
     return v as SandboxState;
 }

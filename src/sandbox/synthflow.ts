@@ -30,6 +30,7 @@ export const synthflowRoutes: readonly Route[] = [
     { method: 'DELETE', pattern: '/numbers/{slug}', handler: deleteNumber },
     { method: 'GET', pattern: '/assistants', handler: listAssistants },
     { method: 'GET', pattern: '/assistants/{model_id}', handler: getAssistant },
+    { method: 'PUT', pattern: '/assistants/{model_id}', handler: updateAssistant },
     { method: 'PUT', pattern: '/assistants/{model_id}/phone_numbers', handler: setAssistantNumbers },
     { method: 'DELETE', pattern: '/assistants/{model_id}/phone_numbers/{slug}', handler: detachAssistantNumber },
     { method: 'GET', pattern: '/actions', handler: listActions },
@@ -55,7 +56,7 @@ function paging(ctx: RequestContext): { limit: number; offset: number } {
     const offset = intParam(ctx.query, 'offset');
     if (Number.isNaN(limit) || limit === 0) throw bad('limit must be a positive integer');
     if (Number.isNaN(offset)) throw bad('offset must be a non-negative integer');
-    return { limit: limit ?? DEFAULT_LIMIT, offset: offset ?? 0 };
+    return { limit: Math.min(limit ?? DEFAULT_LIMIT, ctx.assumptions.synthflowMaxPageSize), offset: offset ?? 0 };
 }
 
 function page<T>(items: readonly T[], { limit, offset }: { limit: number; offset: number }) {
@@ -72,13 +73,19 @@ function slugOf(phoneNumber: string): string {
     return phoneNumber.replace(/^\+/, '');
 }
 
-/** model_ids of the assistants a number is attached to. */
+/** The assistants a number is attached to: as an inbound agent's `phone_number`, or in an outbound pool. */
 function assistantsOf(ctx: RequestContext, slug: string): SynthflowAssistantRecord[] {
-    return ctx.state.synthflow.assistants.filter(a => a.phone_number_slugs.includes(slug));
+    return ctx.state.synthflow.assistants.filter(a => a.inbound_phone_slug === slug || a.phone_number_slugs.includes(slug));
 }
 
+/** The inbound agent whose `phone_number` the number is (at most one). */
+function inboundHolder(ctx: RequestContext, slug: string): SynthflowAssistantRecord | undefined {
+    return ctx.state.synthflow.assistants.find(a => a.type === 'inbound' && a.inbound_phone_slug === slug);
+}
+
+/** `is_available`: "not assigned to an inbound agent". */
 function isAvailable(ctx: RequestContext, slug: string): boolean {
-    return !assistantsOf(ctx, slug).some(a => a.type === 'inbound');
+    return inboundHolder(ctx, slug) === undefined;
 }
 
 const ISO_BY_PREFIX: ReadonlyArray<readonly [string, string]> = [
@@ -260,7 +267,10 @@ function updateNumber(ctx: RequestContext): Reply {
 
 function deleteNumber(ctx: RequestContext): Reply {
     const number = findNumber(ctx, ctx.params.slug!);
-    for (const a of ctx.state.synthflow.assistants) a.phone_number_slugs = a.phone_number_slugs.filter(s => s !== number.slug);
+    for (const a of ctx.state.synthflow.assistants) {
+        a.phone_number_slugs = a.phone_number_slugs.filter(s => s !== number.slug);
+        if (a.inbound_phone_slug === number.slug) a.inbound_phone_slug = null;
+    }
     ctx.state.synthflow.numbers = ctx.state.synthflow.numbers.filter(n => n !== number);
     ctx.mutated = true;
     return ok();
@@ -281,8 +291,8 @@ function numberBySlug(ctx: RequestContext, slug: string): SynthflowNumberRecord 
 
 function renderAssistantSummary(ctx: RequestContext, a: SynthflowAssistantRecord): Record<string, unknown> {
     const out: Record<string, unknown> = { model_id: a.model_id, name: a.name, type: a.type, is_recording: a.is_recording, agent: structuredClone(a.agent) };
-    const first = a.phone_number_slugs[0] === undefined ? undefined : numberBySlug(ctx, a.phone_number_slugs[0]);
-    if (first) out.phone_number = first.phone_number;
+    const inbound = a.inbound_phone_slug === null ? undefined : numberBySlug(ctx, a.inbound_phone_slug);
+    if (inbound) out.phone_number = inbound.phone_number;
     if (a.description !== undefined) out.description = a.description;
     return out;
 }
@@ -312,6 +322,39 @@ function getAssistant(ctx: RequestContext): Reply {
     });
 }
 
+/**
+ * PUT /assistants/{model_id}: a partial update ("Only the provided parameters will be updated, and
+ * others won't be removed or changed"). `phone_number` sets the agent's inbound number; a number is the
+ * inbound number of at most one inbound agent (400, nothing changed). `type` cannot change.
+ */
+function updateAssistant(ctx: RequestContext): Reply {
+    const assistant = findAssistant(ctx);
+    const body = objectBody(ctx);
+    if (body.type !== undefined && body.type !== assistant.type) throw bad(`An agent's type cannot change (it is ${assistant.type})`);
+    const next = { ...assistant };
+    const name = optString(body, 'name');
+    if (name !== undefined) next.name = name;
+    const description = optString(body, 'description');
+    if (description !== undefined) next.description = description;
+    const recording = optBool(body, 'is_recording');
+    if (recording !== undefined) next.is_recording = recording;
+    const phone = optString(body, 'phone_number');
+    if (phone !== undefined) {
+        const slug = slugOf(phone.trim());
+        const number = numberBySlug(ctx, slug);
+        if (!number) throw notFound(`Phone number ${phone} not found in the workspace: import it first`);
+        const holder = inboundHolder(ctx, slug);
+        if (assistant.type === 'inbound' && holder && holder.model_id !== assistant.model_id) {
+            throw new ApiError(400, `Phone number ${number.phone_number} is already the number of the inbound agent ${holder.model_id}; a number can serve only one inbound agent`, 'conflict');
+        }
+        next.inbound_phone_slug = slug;
+    }
+    Object.assign(assistant, next);
+    ctx.mutated = true;
+    const inbound = assistant.inbound_phone_slug === null ? undefined : numberBySlug(ctx, assistant.inbound_phone_slug);
+    return json(200, { status: 'ok', response: { model_id: assistant.model_id }, details: { ...(inbound ? { phone: inbound.phone_number } : {}), voice: 'sandbox-voice-1' } });
+}
+
 function stringList(value: unknown, field: string): string[] {
     if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) throw bad(`${field} must be an array of strings`);
     return value as string[];
@@ -328,15 +371,8 @@ function setAssistantNumbers(ctx: RequestContext): Reply {
     for (const slug of slugs) {
         if (!numberBySlug(ctx, slug)) throw notFound(`Phone number ${slug} not found in the workspace`);
     }
-    if (assistant.type === 'inbound') {
-        for (const slug of slugs) {
-            const holder = assistantsOf(ctx, slug).find(a => a.type === 'inbound' && a.model_id !== assistant.model_id);
-            if (holder) {
-                throw new ApiError(400, `Phone number +${slug} is already attached to the inbound assistant ${holder.model_id}; a number can serve only one inbound assistant`, 'conflict');
-            }
-        }
-    }
-    // Replace semantics: the assistant's numbers become exactly this list.
+    // The outbound pool ("Attach phone numbers to an outbound agent"): the list is replaced. Pool numbers
+    // are caller ids for outbound calls; they do not make an agent answer inbound calls.
     assistant.phone_number_slugs = slugs;
     ctx.mutated = true;
     return ok();
@@ -358,19 +394,19 @@ function detachAssistantNumber(ctx: RequestContext): Reply {
  * LIVE_TRANSFER: the whole `LIVE_TRANSFER` object as last written (`transfer_mode`, `phone`,
  * `instructions`, `initiating_msg`, …). SEND_SMS: `sms_message_text`. Others: `{}`.
  */
-function parametersHardCoded(a: SynthflowActionRecord): Record<string, unknown> {
-    if (a.action_type === 'LIVE_TRANSFER') return structuredClone(a.config);
+function parametersHardCoded(ctx: RequestContext, a: SynthflowActionRecord): Record<string, unknown> {
+    if (a.action_type === 'LIVE_TRANSFER') return ctx.assumptions.liveTransferReadBack ? structuredClone(a.config) : {};
     if (a.action_type === 'SEND_SMS' && typeof a.config.content === 'string') return { sms_message_text: a.config.content };
     return {};
 }
 
-function renderActionSummary(a: SynthflowActionRecord): Record<string, unknown> {
-    return { action_id: a.action_id, action_type: a.action_type, name: a.name, description: a.description, parameters_hard_coded: parametersHardCoded(a) };
+function renderActionSummary(ctx: RequestContext, a: SynthflowActionRecord): Record<string, unknown> {
+    return { action_id: a.action_id, action_type: a.action_type, name: a.name, description: a.description, parameters_hard_coded: parametersHardCoded(ctx, a) };
 }
 
 function listActions(ctx: RequestContext): Reply {
     const { items, pagination } = page(ctx.state.synthflow.actions, paging(ctx));
-    return ok({ pagination, actions: items.map(renderActionSummary) });
+    return ok({ pagination, actions: items.map(a => renderActionSummary(ctx, a)) });
 }
 
 function findAction(ctx: RequestContext): SynthflowActionRecord {
@@ -384,7 +420,7 @@ function getAction(ctx: RequestContext): Reply {
     const action = findAction(ctx);
     const includeAssistants = boolParam(ctx.query, 'include_assistants');
     if (includeAssistants === null) throw bad('include_assistants must be true or false');
-    const item: Record<string, unknown> = renderActionSummary(action);
+    const item: Record<string, unknown> = renderActionSummary(ctx, action);
     if (includeAssistants) {
         item.assistants = ctx.state.synthflow.assistants.filter(a => a.actions.includes(action.action_id)).map(a => a.model_id);
     }
@@ -402,7 +438,7 @@ function typedConfig(body: Record<string, unknown>): { type: string; config: Rec
 }
 
 /** Required fields of LIVE_TRANSFER (LiveTransferCreateDirectPhoneConfig / …PhoneBookConfig). */
-function checkLiveTransfer(config: Record<string, unknown>): void {
+function checkLiveTransfer(ctx: RequestContext, config: Record<string, unknown>): void {
     const hasPhone = config.phone !== undefined;
     const hasBook = config.phone_book_id !== undefined;
     if (hasPhone === hasBook) throw bad('LIVE_TRANSFER needs exactly one of phone or phone_book_id');
@@ -410,6 +446,7 @@ function checkLiveTransfer(config: Record<string, unknown>): void {
     if (hasPhone && (typeof config.phone !== 'string' || config.phone.trim() === '')) missing.push('phone');
     if (missing.length > 0) throw bad(`LIVE_TRANSFER is missing required field(s): ${missing.join(', ')}`);
     if (!(TRANSFER_MODES as readonly unknown[]).includes(config.transfer_mode)) throw bad(`transfer_mode must be one of ${TRANSFER_MODES.join(', ')}`);
+    if (hasPhone && !ctx.assumptions.sipUriInTransferPhone && !E164.test(config.phone as string)) throw bad('LIVE_TRANSFER.phone must be a phone number in E.164 format');
     for (const f of ['instructions', 'initiating_msg', 'failed_msg', 'goodbye_msg', 'message_to_transfer_target', 'digits', 'summarization_prompt']) {
         if (config[f] !== undefined && typeof config[f] !== 'string') throw bad(`LIVE_TRANSFER.${f} must be a string`);
     }
@@ -429,15 +466,16 @@ const REQUIRED_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
     REAL_TIME_BOOKING: ['first_appt_date', 'max_time_slots', 'min_hours_diff', 'no_of_days', 'timezone'],
 };
 
-function checkConfig(type: string, config: Record<string, unknown>): void {
-    if (type === 'LIVE_TRANSFER') return checkLiveTransfer(config);
+function checkConfig(ctx: RequestContext, type: string, config: Record<string, unknown>): void {
+    if (type === 'LIVE_TRANSFER') return checkLiveTransfer(ctx, config);
     const missing = (REQUIRED_BY_TYPE[type] ?? []).filter(f => config[f] === undefined);
     if (missing.length > 0) throw bad(`${type} is missing required field(s): ${missing.join(', ')}`);
 }
 
 /** The action's display name: `name` inside the typed object, else top-level `name`, else a default. */
-function nameOf(type: string, config: Record<string, unknown>, body: Record<string, unknown>): string {
-    const name = typeof config.name === 'string' ? config.name : typeof body.name === 'string' ? body.name : undefined;
+function nameOf(ctx: RequestContext, type: string, config: Record<string, unknown>, body: Record<string, unknown>): string {
+    const kept = type !== 'LIVE_TRANSFER' || ctx.assumptions.liveTransferNameKept;
+    const name = !kept ? undefined : typeof config.name === 'string' ? config.name : typeof body.name === 'string' ? body.name : undefined;
     return name ?? (type === 'LIVE_TRANSFER' ? 'Live transfer' : type.toLowerCase().replace(/_/g, ' '));
 }
 
@@ -451,11 +489,11 @@ function storedConfig(type: string, config: Record<string, unknown>): Record<str
 function createAction(ctx: RequestContext): Reply {
     const body = objectBody(ctx);
     const { type, config } = typedConfig(body);
-    checkConfig(type, config);
+    checkConfig(ctx, type, config);
     const action: SynthflowActionRecord = {
         action_id: ctx.newId(),
         action_type: type,
-        name: nameOf(type, config, body),
+        name: nameOf(ctx, type, config, body),
         description: typeof body.description === 'string' ? body.description : '',
         config: storedConfig(type, config),
         created_at: ctx.now().toISOString(),
@@ -471,10 +509,11 @@ function updateAction(ctx: RequestContext): Reply {
     const body = objectBody(ctx);
     const { type, config } = typedConfig(body);
     if (type !== action.action_type) throw bad(`Action ${action.action_id} is a ${action.action_type} action; its type cannot change to ${type}`);
-    checkConfig(type, config);
+    checkConfig(ctx, type, config);
     // PUT replaces the configuration: optional fields left out are gone afterwards.
     action.config = storedConfig(type, config);
-    if (typeof config.name === 'string' || typeof body.name === 'string') action.name = nameOf(type, config, body);
+    const keepsNames = type !== 'LIVE_TRANSFER' || ctx.assumptions.liveTransferNameKept;
+    if (keepsNames && (typeof config.name === 'string' || typeof body.name === 'string')) action.name = nameOf(ctx, type, config, body);
     if (typeof body.description === 'string') action.description = body.description;
     action.updated_at = ctx.now().toISOString();
     ctx.mutated = true;
@@ -510,8 +549,9 @@ function attachIds(body: Record<string, unknown>): string[] {
 }
 
 /**
- * Attach REPLACES the assistant's action list with the given list (the hazard sipflow guards against:
- * callers must send the current actions plus the new ones).
+ * Attach adds the given actions to the assistant's list, keeping the order and the actions already
+ * there ([I]: the spec does not say; with the `attachReplaces` assumption the list becomes exactly the
+ * given one, the hazard sipflow's read-back detects). Unknown ids → 400, nothing changed.
  */
 function attachActions(ctx: RequestContext): Reply {
     const body = objectBody(ctx);
@@ -519,7 +559,7 @@ function attachActions(ctx: RequestContext): Reply {
     const ids = [...new Set(attachIds(body))];
     const unknown = ids.filter(id => !ctx.state.synthflow.actions.some(a => a.action_id === id));
     if (unknown.length > 0) throw bad(`Unknown action id(s): ${unknown.join(', ')}`);
-    assistant.actions = ids;
+    assistant.actions = ctx.assumptions.attachReplaces ? ids : [...assistant.actions, ...ids.filter(id => !assistant.actions.includes(id))];
     ctx.mutated = true;
     return ok({});
 }

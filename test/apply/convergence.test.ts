@@ -18,7 +18,7 @@ const SALES = DEMO.synthflow.assistants.sales;
 const WRITES = [
     'dixa:POST:/queues',
     'synthflow:POST:/custom-numbers',
-    'synthflow:PUT:/assistants/{id}/phone_numbers',
+    'synthflow:PUT:/assistants/{id}',
     'synthflow:POST:/actions',
     'synthflow:POST:/actions/attach',
 ] as const;
@@ -71,8 +71,8 @@ describe('convergence under faults', () => {
                 const transfers = (await h.providers.synthflow.listActions()).filter(a => a.actionType === 'LIVE_TRANSFER');
                 const support = await h.providers.synthflow.getAssistant(SUPPORT);
                 const sales = await h.providers.synthflow.getAssistant(SALES);
-                expect(support!.attachedNumbers).toEqual(['+4535551234']);
-                expect(sales!.attachedNumbers).toEqual(['+4535555678']);
+                expect(support!.phoneNumber).toBe('+4535551234');
+                expect(sales!.phoneNumber).toBe('+4535555678');
                 expect(support!.actionIds[0]).toBe(DEMO.synthflow.actions.orderLookup);
                 const phoneOf = (id: string) => transfers.find(t => t.actionId === id)?.liveTransfer?.phone;
                 expect(support!.actionIds.map(phoneOf).filter(Boolean)).toEqual(['sip:+4570101111@acme.sip.dixa.com']);

@@ -8,12 +8,13 @@ import {
     applyPlan,
     applySavedPlan,
     PlanConflictError,
+    readLiveState,
     renderApplyText,
     StalePlanError,
     type ApplyProgressEvent,
 } from '../../src/apply/index.js';
 import { sourceHashOf, type DesiredState } from '../../src/model/index.js';
-import { parsePlanJson, renderPlanJson, type Plan } from '../../src/plan/index.js';
+import { computePlan, parsePlanJson, renderPlanJson, type Plan } from '../../src/plan/index.js';
 import { DEMO } from '../../src/sandbox/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 import { closeContractEnvironment, harness, type Harness } from './helpers.js';
@@ -44,12 +45,17 @@ describe('first apply on the demo seed', () => {
         expect(result.counts).toEqual({ succeeded: 9, failed: 0, skipped: 0, cancelled: 0, excluded: 0 });
         expect(events.filter(e => e.type === 'step-started')).toHaveLength(9);
         expect(events.filter(e => e.type === 'step-succeeded').map(e => e.completed)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        expect(renderApplyText(result).trimEnd().split('\n').at(-1)).toBe('Apply complete: 9 of 9 steps done.');
+        expect(result.verification).toEqual({ status: 'verified', residue: [], error: null });
+        expect(renderApplyText(result).trimEnd().split('\n').at(-1)).toBe('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.');
 
         const again = await h.plan(desired);
         expect(again.hasChanges).toBe(false);
         expect(stepIds(again)).toEqual([]);
-        expect(again.summary).toEqual({ create: 0, update: 0, adopt: 0, attach: 0, orphan: 0, noOp: 8, conflict: 0, manual: 5 });
+        expect(again.summary).toEqual({ create: 0, update: 0, adopt: 0, attach: 0, dedupe: 0, orphan: 0, noOp: 8, conflict: 0, manual: 5 });
+        // The inbound numbers went through PUT /assistants/{id} (phone_number), never the outbound pool.
+        expect(h.sandbox.requests.filter(r => r.method === 'PUT' && r.path.endsWith('/phone_numbers'))).toEqual([]);
+        const record = (id: string) => h!.sandbox.state.synthflow.assistants.find(a => a.model_id === id)!;
+        expect([record(SUPPORT).inbound_phone_slug, record(SALES).inbound_phone_slug]).toEqual(['4535551234', '4535555678']);
     });
 
     it('keeps the action that was already on the support assistant, and one made meanwhile', async () => {
@@ -57,7 +63,7 @@ describe('first apply on the demo seed', () => {
         const plan = await h.plan(desired);
         // Someone attaches another action in Synthflow between plan and apply.
         const smsFollowUp = DEMO.synthflow.actions.smsFollowUp;
-        await h.providers.synthflow.setAssistantActions(SUPPORT, [ORDER_LOOKUP, smsFollowUp]);
+        await h.providers.synthflow.attachActions(SUPPORT, [smsFollowUp]);
         const result = await applyPlan(plan, h.providers);
         expect(result.ok).toBe(true);
         const support = await h.providers.synthflow.getAssistant(SUPPORT);
@@ -68,54 +74,53 @@ describe('first apply on the demo seed', () => {
         expect(transfer?.name).toBe('sipflow:acme/support escalate tier1');
     });
 
-    it('creates nothing twice when applied twice from the same plan', async () => {
+    it('a stale plan applied a second time: no queue or number twice, the twin actions it made are reported and removed by the next run', async () => {
         h = await harness(desired);
         const plan = await h.plan(desired);
-        await applyPlan(plan, h.providers);
-        // A stale second run of the same plan: numbers re-imported are refused, actions already there are kept.
-        await applyPlan(plan, h.providers).catch(() => undefined);
+        expect((await applyPlan(plan, h.providers)).ok).toBe(true);
+        // A stale second run of the same plan creates its transfer actions again: the read after it says so.
+        const stale = await applyPlan(plan, h.providers);
+        // The re-imports are refused (Synthflow keeps one number per DID): the run fails and says so.
+        expect(stale.ok).toBe(false);
+        expect(stale.outcomes.filter(o => o.status === 'failed').map(o => o.id)).toEqual(['synthflow/number/+4535551234', 'synthflow/number/+4535555678']);
         const queues = (await h.providers.dixa.listQueues()).filter(q => q.name === 'Phone – Sales');
         expect(queues).toHaveLength(1);
+        const next = await h.plan(desired);
+        expect(next.summary.dedupe).toBe(4);
+        expect((await applyPlan(next, h.providers)).ok).toBe(true);
         expect((await h.plan(desired)).hasChanges).toBe(false);
+        const transfers = h.sandbox.state.synthflow.actions.filter(a => a.action_type === 'LIVE_TRANSFER' && String(a.config.phone).endsWith('@acme.sip.dixa.com'));
+        expect(transfers).toHaveLength(2);
     });
 });
 
 describe('partial failure', () => {
     it('reports what was done, what failed with the vendor\'s message, what was not attempted; the next plan shows only the rest', async () => {
-        h = await harness(desired, { faults: `synthflow:PUT:/assistants/${SUPPORT}/phone_numbers=500` });
+        h = await harness(desired, { faults: `synthflow:PUT:/assistants/${SUPPORT}=500` });
         const plan = await h.plan(desired);
         const result = await applyPlan(plan, h.providers);
         expect(result.status).toBe('partial');
         expect(result.ok).toBe(false);
-        expect(result.counts).toEqual({ succeeded: 6, failed: 1, skipped: 2, cancelled: 0, excluded: 0 });
+        expect(result.verification.status).toBe('skipped');
+        expect(result.counts).toEqual({ succeeded: 8, failed: 1, skipped: 0, cancelled: 0, excluded: 0 });
         const byId = new Map(result.outcomes.map(o => [o.id, o]));
-        const failed = byId.get(`synthflow/assistant/${SUPPORT}/numbers`)!;
+        const failed = byId.get(`synthflow/assistant/${SUPPORT}/number`)!;
         expect(failed.status).toBe('failed');
-        expect(failed.error).toMatchObject({ vendor: 'synthflow', status: 500, operation: 'PUT /assistants/{model_id}/phone_numbers' });
+        expect(failed.error).toMatchObject({ vendor: 'synthflow', status: 500, operation: 'PUT /assistants/{model_id}' });
         expect(failed.error!.message).toContain('Synthflow');
-        expect(byId.get(`synthflow/assistant/${SUPPORT}/transfer/${TIER1_URI}`)).toMatchObject({
-            status: 'skipped',
-            blockedBy: `synthflow/assistant/${SUPPORT}/numbers`,
-            message: `not attempted: it depends on synthflow/assistant/${SUPPORT}/numbers, which failed`,
-        });
-        expect(byId.get(`synthflow/assistant/${SUPPORT}/actions`)).toMatchObject({ status: 'skipped', blockedBy: `synthflow/assistant/${SUPPORT}/transfer/${TIER1_URI}` });
-        // Independent steps still ran.
-        expect(byId.get(`synthflow/assistant/${SALES}/actions`)?.status).toBe('succeeded');
+        // Independent steps still ran: the escalation does not wait for the number.
+        expect(byId.get(`synthflow/assistant/${SUPPORT}/actions`)?.status).toBe('succeeded');
+        expect(byId.get(`synthflow/assistant/${SALES}/number`)?.status).toBe('succeeded');
         expect(byId.get('dixa/queue/Phone – Sales')?.status).toBe('succeeded');
 
         const text = renderApplyText(result);
-        expect(text).toContain('\nFailed\n  ✗ attach +4535551234 to assistant');
-        expect(text).toContain(`\nNot attempted\n  · create LIVE_TRANSFER to ${TIER1_URI}`);
-        expect(text).toContain('Apply incomplete: 6 of 9 steps done, 1 failed, 2 not attempted.');
+        expect(text).toContain('\nFailed\n  ✗ make +4535551234 the number of assistant');
+        expect(text).toContain('Apply incomplete: 8 of 9 steps done, 1 failed, 0 not attempted.');
         expect(text).toContain('Run `sipflow plan` to see what remains');
 
         h.sandbox.clearFaults();
         const remaining = await h.plan(desired);
-        expect(stepIds(remaining)).toEqual([
-            `synthflow/assistant/${SUPPORT}/numbers`,
-            `synthflow/assistant/${SUPPORT}/transfer/${TIER1_URI}`,
-            `synthflow/assistant/${SUPPORT}/actions`,
-        ]);
+        expect(stepIds(remaining)).toEqual([`synthflow/assistant/${SUPPORT}/number`]);
         expect((await applyPlan(remaining, h.providers)).ok).toBe(true);
         expect((await h.plan(desired)).hasChanges).toBe(false);
     });
@@ -146,13 +151,13 @@ describe('cancellation', () => {
         });
         expect(result.status).toBe('cancelled');
         expect(result.ok).toBe(false);
-        // The queue and the two imports were in flight together: they finish; nothing else starts.
-        expect(result.counts).toEqual({ succeeded: 3, failed: 0, skipped: 0, cancelled: 6, excluded: 0 });
+        // The queue, the two imports and the two transfer creates were in flight together: they finish; nothing else starts.
+        expect(result.counts).toEqual({ succeeded: 5, failed: 0, skipped: 0, cancelled: 4, excluded: 0 });
         expect(result.outcomes.filter(o => o.status === 'cancelled').every(o => o.message === 'not started: the run was cancelled')).toBe(true);
-        expect(renderApplyText(result)).toContain('Apply cancelled: 3 of 9 steps done, 0 failed, 6 not attempted.');
+        expect(renderApplyText(result)).toContain('Apply cancelled: 5 of 9 steps done, 0 failed, 4 not attempted.');
 
         const remaining = await h.plan(desired);
-        expect(remaining.summary).toMatchObject({ create: 2, attach: 4 });
+        expect(remaining.summary).toMatchObject({ create: 0, attach: 4 });
         const rest = await applyPlan(remaining, h.providers);
         expect(rest.ok).toBe(true);
         expect((await h.plan(desired)).hasChanges).toBe(false);
@@ -213,40 +218,43 @@ describe('conflicts, orphans and credentials', () => {
         expect(h.sandbox.requests.length).toBe(before);
     });
 
-    it('detaches a number the file no longer declares only with --prune, and never deletes it', async () => {
+    it('a removed department: its transfer on the assistant the file no longer names is detached only with --prune; its number is never deleted', async () => {
         h = await harness(desired);
         await applyPlan(await h.plan(desired), h.providers);
+        const salesTransfer = h.sandbox.state.synthflow.assistants.find(a => a.model_id === SALES)!.actions[0]!;
         const withoutSales = await desiredFrom(exampleWith([/  department sales \{[^}]*\}\n/, '']));
         const plan = await h.plan(withoutSales);
-        expect(plan.items.filter(i => i.kind === 'orphan').map(i => i.id)).toEqual(['synthflow/number/+4535555678']);
+        expect(plan.items.filter(i => i.kind === 'orphan').map(i => i.id)).toEqual([`synthflow/assistant/${SALES}/action/${salesTransfer}`]);
 
         const kept = await applyPlan(plan, h.providers);
         expect(kept.status).toBe('nothing-to-do');
-        expect(kept.outcomes).toMatchObject([{ id: 'synthflow/number/+4535555678', status: 'excluded' }]);
-        expect((await h.providers.synthflow.getNumber('+4535555678'))?.assistants).toEqual([SALES]);
+        expect(h.sandbox.state.synthflow.assistants.find(a => a.model_id === SALES)!.actions).toEqual([salesTransfer]);
 
-        const pruned = await applyPlan(plan, h.providers, { prune: true });
+        // With --prune, the number of the removed department is found too: a manual step, never a delete.
+        const prunePlan = computePlan(withoutSales, await readLiveState(withoutSales, h.providers, { prune: true }));
+        expect(prunePlan.items.find(i => i.id === 'synthflow/manual/number/+4535555678')).toMatchObject({ kind: 'manual', operation: null });
+        const pruned = await applyPlan(prunePlan, h.providers, { prune: true });
         expect(pruned.ok).toBe(true);
-        const number = await h.providers.synthflow.getNumber('+4535555678');
-        expect(number).toBeDefined();
-        expect(number!.assistants).toEqual([]);
-        const after = await h.plan(withoutSales);
-        expect(after.hasChanges).toBe(false);
+        expect(pruned.verification.status).toBe('verified');
+        expect(h.sandbox.state.synthflow.assistants.find(a => a.model_id === SALES)!.actions).toEqual([]);
+        expect(h.sandbox.state.synthflow.actions.some(a => a.action_id === salesTransfer)).toBe(true);
+        expect(await h.providers.synthflow.getNumber('+4535555678')).toBeDefined();
+        expect((await h.plan(withoutSales)).hasChanges).toBe(false);
+        expect(h.sandbox.requests.filter(r => r.method === 'DELETE')).toEqual([]);
     });
 
-    it('moves its own number to the assistant the file now names (detached from the old one first)', async () => {
+    it('a number still answered by an assistant the file no longer names is a conflict with its remedy (no API takes it away)', async () => {
         h = await harness(desired);
         await applyPlan(await h.plan(desired), h.providers);
         const UK = DEMO.synthflow.assistants.uk;
         const moved = await desiredFrom(exampleWith(['assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', `assistant "${UK}"`]));
         const plan = await h.plan(moved);
-        expect(plan.items.find(i => i.id === `synthflow/assistant/${UK}/numbers`)?.operation).toEqual({
-            type: 'synthflow.attachNumbers', modelId: UK, add: ['+4535555678'], detachFrom: [{ modelId: SALES, e164: '+4535555678' }],
-        });
-        const result = await applyPlan(plan, h.providers);
-        expect(result.ok).toBe(true);
-        expect((await h.providers.synthflow.getNumber('+4535555678'))?.assistants).toEqual([UK]);
-        expect((await h.plan(moved)).hasChanges).toBe(false);
+        const conflict = plan.items.find(i => i.id === 'synthflow/number/+4535555678/assistant')!;
+        expect(conflict.kind).toBe('conflict');
+        expect(conflict.summary).toBe(`+4535555678 is already the number of assistant "Acme DK sales front door" (${SALES}), an inbound assistant the file does not name`);
+        const before = h.sandbox.requests.length;
+        expect(await applyPlan(plan, h.providers).catch(e => e)).toBeInstanceOf(PlanConflictError);
+        expect(h.sandbox.requests.length).toBe(before);
     });
 
     it('reads trunk credentials from env at apply time, and reports a missing variable by name', async () => {

@@ -26,15 +26,15 @@ describe('first plan on the demo account', () => {
             ['dixa/queue/Phone – Sales', 'create', []],
             ['synthflow/number/+4535551234', 'create', []],
             ['synthflow/number/+4535555678', 'create', []],
-            [`synthflow/assistant/${IDS.support}/numbers`, 'attach', ['synthflow/number/+4535551234']],
-            [`synthflow/assistant/${IDS.sales}/numbers`, 'attach', ['synthflow/number/+4535555678']],
-            [`synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`, 'create', [`synthflow/assistant/${IDS.support}/numbers`]],
-            [`synthflow/assistant/${IDS.sales}/transfer/${SALES_URI}`, 'create', [`synthflow/assistant/${IDS.sales}/numbers`]],
+            [`synthflow/assistant/${IDS.support}/number`, 'attach', ['synthflow/number/+4535551234']],
+            [`synthflow/assistant/${IDS.sales}/number`, 'attach', ['synthflow/number/+4535555678']],
+            [`synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`, 'create', []],
+            [`synthflow/assistant/${IDS.sales}/transfer/${SALES_URI}`, 'create', []],
             [`synthflow/assistant/${IDS.support}/actions`, 'attach', [`synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`]],
             // the action goes live only once the Dixa queue it escalates to exists
             [`synthflow/assistant/${IDS.sales}/actions`, 'attach', [`synthflow/assistant/${IDS.sales}/transfer/${SALES_URI}`, 'dixa/queue/Phone – Sales']],
         ]);
-        expect(plan.summary).toEqual({ create: 5, update: 0, adopt: 0, attach: 4, orphan: 0, noOp: 1, conflict: 0, manual: 5 });
+        expect(plan.summary).toEqual({ create: 5, update: 0, adopt: 0, attach: 4, dedupe: 0, orphan: 0, noOp: 1, conflict: 0, manual: 5 });
         expect(plan.hasChanges).toBe(true);
     });
 
@@ -49,8 +49,8 @@ describe('first plan on the demo account', () => {
             trunkUsernameEnv: null,
             trunkPasswordEnv: null,
         });
-        expect(find(plan, `synthflow/assistant/${IDS.support}/numbers`).operation).toEqual({
-            type: 'synthflow.attachNumbers', modelId: IDS.support, add: ['+4535551234'], detachFrom: [],
+        expect(find(plan, `synthflow/assistant/${IDS.support}/number`).operation).toEqual({
+            type: 'synthflow.setInboundNumber', modelId: IDS.support, e164: '+4535551234',
         });
         expect(find(plan, `synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`).operation).toEqual({
             type: 'synthflow.createTransfer',
@@ -65,7 +65,7 @@ describe('first plan on the demo account', () => {
         });
     });
 
-    it('the action attach keeps the assistant\'s foreign action (full-replace rule)', () => {
+    it('the action attach adds only the new action and keeps the assistant\'s foreign one', () => {
         const plan = computePlan(desired, demoLive());
         const attach = find(plan, `synthflow/assistant/${IDS.support}/actions`);
         expect(attach.operation).toEqual({
@@ -116,7 +116,7 @@ describe('converged account', () => {
         const plan = computePlan(desired, convergedLive());
         expect(plan.hasChanges).toBe(false);
         expect(steps(plan)).toEqual([]);
-        expect(plan.summary).toEqual({ create: 0, update: 0, adopt: 0, attach: 0, orphan: 0, noOp: 8, conflict: 0, manual: 5 });
+        expect(plan.summary).toEqual({ create: 0, update: 0, adopt: 0, attach: 0, dedupe: 0, orphan: 0, noOp: 8, conflict: 0, manual: 5 });
     });
 });
 
@@ -173,6 +173,8 @@ describe('adopt and update', () => {
         const base = convergedLive();
         const live = withSynthflow(base, {
             assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, actionIds: [IDS.orderLookup] } : a)),
+            // readLiveState reads our actions attached to none of the file's assistants with include_assistants.
+            actions: base.synthflow.actions.map(a => (a.actionId === 'act-support' ? { ...a, assistants: [] } : a)),
         });
         const plan = computePlan(desired, live);
         expect(plan.items.filter(i => i.kind === 'create')).toEqual([]);
@@ -183,27 +185,55 @@ describe('adopt and update', () => {
 });
 
 describe('conflicts', () => {
-    it('a number that already serves another assistant', () => {
+    it('a number that is the number of an inbound assistant the file does not name', () => {
         const live = withSynthflow(demoLive(), {
             numbers: [number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk], isAvailable: false })],
+            otherAssistants: [assistant(IDS.uk, 'Acme UK support', { phoneNumber: '+4535551234' })],
         });
         const plan = computePlan(desired, live);
         const conflict = find(plan, 'synthflow/number/+4535551234/assistant');
         expect(conflict.kind).toBe('conflict');
-        expect(conflict.summary).toBe(`+4535551234 already serves assistant ${IDS.uk}`);
-        expect(plan.items.find(i => i.id === `synthflow/assistant/${IDS.support}/numbers`)).toBeUndefined();
+        expect(conflict.summary).toBe(`+4535551234 is already the number of assistant "Acme UK support" (${IDS.uk}), an inbound assistant the file does not name`);
+        expect(plan.items.find(i => i.id === `synthflow/assistant/${IDS.support}/number`)).toBeUndefined();
         // Serving someone else, it is not adopted (renamed) either.
         expect(plan.items.find(i => i.id === 'synthflow/number/+4535551234')).toBeUndefined();
     });
 
-    it('moves its own number from another assistant (detached there first)', () => {
+    it('judged on inbound agents only: an outbound agent using the number as its caller id is no conflict', () => {
         const live = withSynthflow(demoLive(), {
-            numbers: [number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.uk], isAvailable: false })],
+            numbers: [number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.uk], isAvailable: true })],
         });
-        const item = find(computePlan(desired, live), `synthflow/assistant/${IDS.support}/numbers`);
-        expect(item.operation).toEqual({
-            type: 'synthflow.attachNumbers', modelId: IDS.support, add: ['+4535551234'], detachFrom: [{ modelId: IDS.uk, e164: '+4535551234' }],
+        const plan = computePlan(desired, live);
+        expect(plan.items.filter(i => i.kind === 'conflict')).toEqual([]);
+        expect(find(plan, `synthflow/assistant/${IDS.support}/number`).operation).toEqual({ type: 'synthflow.setInboundNumber', modelId: IDS.support, e164: '+4535551234' });
+    });
+
+    it('is_available false but no assistant read shows which agent has it: still a conflict', () => {
+        const live = withSynthflow(demoLive(), { numbers: [number('+4535551234', { friendlyName: 'x', assistants: [], isAvailable: false })] });
+        expect(find(computePlan(desired, live), 'synthflow/number/+4535551234/assistant').summary).toContain('is already the number of another inbound assistant');
+    });
+
+    it('a number moving between two of the file\'s assistants waits for the holder\'s new number; a swap is a conflict', async () => {
+        // sales's assistant still answers support's DID; it gets its own number first.
+        const base = demoLive();
+        const live = withSynthflow(base, {
+            numbers: [number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.sales], isAvailable: false }), number('+4535555678', { friendlyName: 'sipflow:acme/sales' })],
+            assistants: [base.synthflow.assistants[0]!, assistant(IDS.sales, 'Acme DK sales', { phoneNumber: '+4535551234' })],
         });
+        const plan = computePlan(desired, live);
+        expect(find(plan, `synthflow/assistant/${IDS.support}/number`).dependsOn).toEqual([`synthflow/assistant/${IDS.sales}/number`]);
+        expect(plan.summary.conflict).toBe(0);
+        // Swapped: each holds the other's number.
+        const swapped = withSynthflow(base, {
+            numbers: [number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.sales], isAvailable: false }), number('+4535555678', { friendlyName: 'sipflow:acme/sales', assistants: [IDS.support], isAvailable: false })],
+            assistants: [assistant(IDS.support, 'Acme DK front door', { phoneNumber: '+4535555678', actionIds: [IDS.orderLookup] }), assistant(IDS.sales, 'Acme DK sales', { phoneNumber: '+4535551234' })],
+        });
+        const conflicts = computePlan(desired, swapped).items.filter(i => i.kind === 'conflict');
+        expect(conflicts.map(c => c.summary)).toEqual([
+            expect.stringContaining('+4535551234 cannot move to assistant "Acme DK front door"'),
+            expect.stringContaining('+4535555678 cannot move to assistant "Acme DK sales"'),
+        ]);
+        expect(conflicts[0]!.summary).toContain('a cycle');
     });
 
     it('a number of another integration, a provider-bought number, an outbound assistant, duplicate queue names', () => {
@@ -221,46 +251,71 @@ describe('conflicts', () => {
         };
         const plan = computePlan(desired, live);
         expect(plan.items.filter(i => i.kind === 'conflict').map(i => [i.id, i.summary])).toEqual([
-            ['dixa/queue/Phone – Tier 1', '2 Dixa queues are named "Phone – Tier 1" (queue tier1)'],
             [`synthflow/assistant/${IDS.sales}`, `assistant "Sales dialler" (${IDS.sales}) is an outbound assistant, not an inbound one`],
             ['synthflow/number/+4535551234', '+4535551234 belongs to sipflow integration globex ("sipflow:globex/support")'],
             ['synthflow/number/+4535555678', '+4535555678 is a twilio number in Synthflow, not a custom SIP number'],
         ]);
-        expect(plan.summary.conflict).toBe(4);
-    });
-
-    it('two departments sharing an assistant get one attach step each for numbers and actions', async () => {
-        const shared = await desiredFrom(exampleWith(['assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', `assistant "${IDS.support}"`]));
-        const plan = computePlan(shared, demoLive());
-        expect(find(plan, `synthflow/assistant/${IDS.support}/numbers`).operation).toMatchObject({ add: ['+4535551234', '+4535555678'] });
-        expect(find(plan, `synthflow/assistant/${IDS.support}/actions`).operation).toMatchObject({
-            add: [
-                { createdBy: `synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}` },
-                { createdBy: `synthflow/assistant/${IDS.support}/transfer/${SALES_URI}` },
-            ],
+        expect(plan.summary.conflict).toBe(3);
+        // Twin queues block nothing: one is used (the one that routes the DID, else the first listed), the other is a manual step.
+        expect(find(plan, 'dixa/manual/queue-twins/Phone – Tier 1')).toMatchObject({
+            kind: 'manual',
+            summary: `2 Dixa queues are named "Phone – Tier 1": sipflow uses ${IDS.tier1Queue} (it routes +4570101111); remove or rename dup in Dixa → Settings → Queues`,
         });
-        expect(plan.items.filter(i => i.resource === 'assistant-numbers' || i.resource === 'assistant-actions')).toHaveLength(2);
+        expect(find(plan, 'dixa/queue/Phone – Tier 1').summary).toBe(`queue "Phone – Tier 1" exists (${IDS.tier1Queue})`);
     });
-});
 
-describe('orphans', () => {
-    it('a number the file no longer declares is detached only with --prune, never deleted', () => {
+    it('twin queues of which none routes the DID: the first Dixa lists, the same choice every run', () => {
+        const base = demoLive();
+        const twins = [{ id: 'q-b', name: 'Phone – Tier 1', offeringAlgorithm: null, usages: {} }, { id: 'q-a', name: 'Phone – Tier 1', offeringAlgorithm: null, usages: {} }];
+        const live: LiveState = { ...base, dixa: { ...base.dixa, queues: [base.dixa.queues[0]!, ...twins] } };
+        expect(find(computePlan(desired, live), 'dixa/queue/Phone – Tier 1').summary).toBe('queue "Phone – Tier 1" exists (q-b)');
+        expect(computePlan(desired, live).summary.conflict).toBe(0);
+    });
+
+    it('twin transfer actions on an assistant: one kept (ours by name, else the first), the other detached and deleted', () => {
         const base = convergedLive();
+        const support = base.synthflow.actions.find(a => a.actionId === 'act-support')!;
         const live = withSynthflow(base, {
-            numbers: [...base.synthflow.numbers, number('+4535559999', { friendlyName: 'sipflow:acme/old', assistants: [IDS.support] })],
+            assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, actionIds: [IDS.orderLookup, 'act-twin', 'act-support'] } : a)),
+            actions: [...base.synthflow.actions, { ...support, actionId: 'act-twin', name: 'Live transfer' }],
         });
         const plan = computePlan(desired, live);
-        const orphan = find(plan, 'synthflow/number/+4535559999');
-        expect(orphan).toMatchObject({ kind: 'orphan', requiresPrune: true, operation: { type: 'synthflow.detachNumber', e164: '+4535559999' }, departments: ['old'] });
-        expect(plan.summary.orphan).toBe(1);
+        expect(steps(plan).map(i => [i.id, i.kind, i.operation])).toEqual([
+            [`synthflow/assistant/${IDS.support}/twin/act-twin`, 'dedupe', { type: 'synthflow.detachActions', modelId: IDS.support, remove: ['act-twin'] }],
+            ['synthflow/action/act-twin/delete', 'dedupe', { type: 'synthflow.deleteAction', actionId: 'act-twin' }],
+        ]);
+        expect(find(plan, 'synthflow/action/act-twin/delete').dependsOn).toEqual([`synthflow/assistant/${IDS.support}/twin/act-twin`]);
         expect(plan.hasChanges).toBe(true);
     });
 
-    it('an orphan number already detached is kept and not a change', () => {
+    it('an unattached twin of ours beside the attached one is deleted; one of another department is never adopted', () => {
         const base = convergedLive();
-        const live = withSynthflow(base, { numbers: [...base.synthflow.numbers, number('+4535559999', { friendlyName: 'sipflow:acme/old' })] });
+        const support = base.synthflow.actions.find(a => a.actionId === 'act-support')!;
+        const live = withSynthflow(base, {
+            actions: [
+                ...base.synthflow.actions,
+                { ...support, actionId: 'act-stray', assistants: [] },
+                { ...support, actionId: 'act-other', name: 'sipflow:acme/sales escalate tier1', assistants: [] },
+            ],
+        });
         const plan = computePlan(desired, live);
-        expect(find(plan, 'synthflow/number/+4535559999')).toMatchObject({ kind: 'no-op', operation: null });
+        // act-other names an escalation the file does not declare: neither adopted nor deleted.
+        expect(steps(plan).map(i => i.id)).toEqual(['synthflow/action/act-stray/delete']);
+    });
+
+});
+
+describe('orphans', () => {
+    it('a number of ours the file no longer declares (read with --prune) is a manual step: never deleted, no API detaches it', () => {
+        const base = convergedLive();
+        const live = withSynthflow(base, {
+            numbers: [...base.synthflow.numbers, number('+4535559999', { friendlyName: 'sipflow:acme/old', assistants: [IDS.uk], isAvailable: false })],
+            otherAssistants: [assistant(IDS.uk, 'Old line', { phoneNumber: '+4535559999' })],
+        });
+        const plan = computePlan(desired, live);
+        const orphan = find(plan, 'synthflow/manual/number/+4535559999');
+        expect(orphan).toMatchObject({ kind: 'manual', operation: null, departments: ['old'] });
+        expect(orphan.summary).toContain(`still the number of assistant "Old line" (${IDS.uk})`);
         expect(plan.hasChanges).toBe(false);
     });
 

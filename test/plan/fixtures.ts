@@ -14,7 +14,7 @@ export const TIER1_URI = 'sip:+4570101111@acme.sip.dixa.com';
 export const SALES_URI = 'sip:+4570102222@acme.sip.dixa.com';
 
 export function assistant(modelId: string, name: string, extra: Partial<LiveSynthflowAssistant> = {}): LiveSynthflowAssistant {
-    return { modelId, name, type: 'inbound', attachedNumbers: [], actionIds: [], ...extra };
+    return { modelId, name, type: 'inbound', phoneNumber: null, poolNumbers: [], actionIds: [], ...extra };
 }
 
 export function number(e164: string, extra: Partial<LiveSynthflowNumber> = {}): LiveSynthflowNumber {
@@ -42,6 +42,7 @@ export function demoLive(): LiveState {
                 assistant(IDS.support, 'Acme DK front door', { actionIds: [IDS.orderLookup] }),
                 assistant(IDS.sales, 'Acme DK sales'),
             ],
+            otherAssistants: [],
             actions: [ORDER_LOOKUP],
         },
         dixa: {
@@ -69,9 +70,10 @@ export function convergedLive(): LiveState {
                 number('+4535555678', { friendlyName: 'sipflow:acme/sales', assistants: [IDS.sales], isAvailable: false }),
             ],
             assistants: [
-                assistant(IDS.support, 'Acme DK front door', { attachedNumbers: ['+4535551234'], actionIds: [IDS.orderLookup, 'act-support'] }),
-                assistant(IDS.sales, 'Acme DK sales', { attachedNumbers: ['+4535555678'], actionIds: ['act-sales'] }),
+                assistant(IDS.support, 'Acme DK front door', { phoneNumber: '+4535551234', actionIds: [IDS.orderLookup, 'act-support'] }),
+                assistant(IDS.sales, 'Acme DK sales', { phoneNumber: '+4535555678', actionIds: ['act-sales'] }),
             ],
+            otherAssistants: [],
             actions: [
                 ORDER_LOOKUP,
                 {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../../src/model/index.js';
 import { computePlan, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, type LiveState } from '../../src/plan/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
-import { convergedLive, demoLive, IDS, number } from './fixtures.js';
+import { assistant, convergedLive, demoLive, IDS, number } from './fixtures.js';
 
 let desired: DesiredState;
 beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
@@ -22,7 +22,7 @@ describe('text rendering', () => {
         expect(all).toContain('    = 1 unchanged: Phone – Tier 1');
         expect(all).toContain('    + import +4535551234 as custom SIP number "sipflow:acme/support"');
         expect(all).toContain('        termination_uri: "acme.sip.dixa.com"');
-        expect(all).toContain(`    + attach +4535551234 to assistant "Acme DK front door" (${IDS.support})  (after number +4535551234)`);
+        expect(all).toContain(`    + make +4535551234 the number of assistant "Acme DK front door" (${IDS.support})  (after number +4535551234)`);
         expect(all).toContain(`        actions: [${IDS.orderLookup}] → [${IDS.orderLookup}, <new LIVE_TRANSFER to sip:+4570101111@acme.sip.dixa.com>]`);
         expect(all).toContain('  ☐ allowlist 3 Synthflow signalling IPs (eu) in Dixa → Settings → Phone → SIP Settings: 34.185.212.150, 34.89.186.33, 35.242.217.198');
         expect(all.at(-2)).toBe('Plan: 5 to create, 4 to attach · 1 unchanged · 5 manual steps (sipflow checklist).');
@@ -57,18 +57,19 @@ describe('text rendering', () => {
             ...base,
             synthflow: {
                 ...base.synthflow,
-                numbers: [
-                    number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk] }),
-                    base.synthflow.numbers[1],
-                    number('+4535559999', { friendlyName: 'sipflow:acme/old', assistants: [IDS.sales] }),
-                ],
-                assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, attachedNumbers: [] } : a)),
+                numbers: [number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk], isAvailable: false }), base.synthflow.numbers[1]!],
+                assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, phoneNumber: null } : a.modelId === IDS.sales ? { ...a, actionIds: [...a.actionIds, 'act-old'] } : a)),
+                otherAssistants: [assistant(IDS.uk, 'Acme UK support', { phoneNumber: '+4535551234' })],
+                actions: [...base.synthflow.actions, {
+                    actionId: 'act-old', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/sales escalate old',
+                    liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570109999@acme.sip.dixa.com', instructions: 'i', initiatingMsg: 'm' },
+                }],
             },
         };
         const all = lines(renderPlanText(computePlan(desired, live)));
-        expect(all).toContain(`    ! +4535551234 already serves assistant ${IDS.uk}`);
-        expect(all).toContain('        A number serves one inbound assistant. Detach it there (Synthflow → Phone Numbers) or give department support another DID.');
-        expect(all).toContain(`    - number +4535559999 "sipflow:acme/old" is no longer in the file: detach it from assistant "Acme DK sales" (${IDS.sales})  (needs --prune)`);
+        expect(all).toContain(`    ! +4535551234 is already the number of assistant "Acme UK support" (${IDS.uk}), an inbound assistant the file does not name`);
+        expect(all).toContain('        A number serves one inbound assistant. Give that assistant another number in Synthflow (Agents → its phone number), or give department support another DID.');
+        expect(all).toContain(`    - LIVE_TRANSFER act-old "sipflow:acme/sales escalate old" to sip:+4570109999@acme.sip.dixa.com is no longer in the file: remove it from assistant "Acme DK sales" (${IDS.sales})  (needs --prune)`);
         expect(all.at(-2)).toBe('Plan: 1 to detach with --prune · 1 conflict (apply refuses until it is resolved) · 6 unchanged · 5 manual steps (sipflow checklist).');
     });
 

@@ -72,14 +72,33 @@ describe('Dixa provider: reads', () => {
 });
 
 describe('Dixa provider: queues', () => {
-    it('concurrent creates of different queues share one look-up before their POSTs', async () => {
+    it('concurrent creates of different queues share one look-up before their POSTs, then each re-lists', async () => {
         const dixa = t.dixa();
         const names = ['Phone – A', 'Phone – B', 'Phone – C'];
         const created = await Promise.all(names.map(name => dixa.createQueue({ name })));
         expect(created.map(q => q.name)).toEqual(names);
-        expect(dixa.stats.byOperation.get('GET /queues')).toBe(1);
+        const log = t.env.sandbox.requests.filter(r => r.vendor === 'dixa' && r.path.endsWith('/queues'));
+        const firstPost = log.findIndex(r => r.method === 'POST');
+        expect(log.slice(0, firstPost).filter(r => r.method === 'GET')).toHaveLength(1);
+        // After its create, each re-lists afresh (a concurrent run may have made a twin).
+        expect(dixa.stats.byOperation.get('GET /queues')).toBe(1 + names.length);
         expect(dixa.stats.byOperation.get('POST /queues')).toBe(3);
         for (const name of names) expect(queuesNamed(name)).toHaveLength(1);
+    });
+
+    it('a twin made by a concurrent run in the same moment: both runs use the same queue', async () => {
+        // Another run's create lands between our look-up and our re-list.
+        const other = t.dixa({ direct: true });
+        t.env.sandbox.setFaults('dixa:POST:/queues=delay:150*1');
+        const [ours] = await Promise.all([
+            t.dixa({ direct: true }).createQueue({ name: NEW_QUEUE }),
+            (async () => { await new Promise(r => setTimeout(r, 50)); return other.createQueue({ name: NEW_QUEUE }); })(),
+        ]);
+        const twins = queuesNamed(NEW_QUEUE);
+        expect(twins.length).toBeGreaterThanOrEqual(1);
+        // Whatever happened, both answer with the queue Dixa lists first.
+        expect(ours.id).toBe(twins[0]!.id);
+        expect((await other.createQueue({ name: NEW_QUEUE })).id).toBe(twins[0]!.id);
     });
 
     it('createQueue creates a phone ring group with the required flags and reads it back', async () => {
@@ -253,11 +272,13 @@ describe('Dixa provider: transport faults (straight to the sandbox)', () => {
         expect(error.message).toContain('timed out after 200 ms');
     });
 
-    it('malformed JSON → invalid-response, not retried', async () => {
+    it('malformed JSON on a read is retried (a cut-off body is a transport fault); every time → invalid-response', async () => {
         t.env.sandbox.setFaults('dixa:GET:/queues=malformed*1');
-        const error = (await rejectionOf(() => t.dixa({ direct: true }).listQueues())) as ProviderError;
+        expect((await t.dixa({ direct: true }).listQueues()).length).toBeGreaterThan(0);
+        expect(t.requestsTo('GET', '/queues')).toHaveLength(2);
+        t.env.sandbox.setFaults('dixa:GET:/queues=malformed');
+        const error = (await rejectionOf(() => t.dixa({ direct: true, maxRetries: 1 }).listQueues())) as ProviderError;
         expect(error).toMatchObject({ kind: 'invalid-response', status: 200, outcome: 'failed' });
-        expect(t.requestsTo('GET', '/queues')).toHaveLength(1);
     });
 
     it('write succeeded but the response was lost: re-read finds it, no duplicate', async () => {

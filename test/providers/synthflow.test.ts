@@ -122,8 +122,11 @@ describe('Synthflow provider: numbers', () => {
         expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
     });
 
-    it('malformed JSON on a read → invalid-response', async () => {
+    it('malformed JSON on a read is retried like a reset; persistent → invalid-response', async () => {
         t.env.sandbox.setFaults('synthflow:GET:/numbers/*=malformed*1');
+        expect(await t.synthflow({ direct: true }).getNumber(S.unrelatedNumber)).toMatchObject({ e164: S.unrelatedNumber });
+        expect(t.requestsTo('GET', `/numbers/${S.unrelatedNumber.slice(1)}`)).toHaveLength(2);
+        t.env.sandbox.setFaults('synthflow:GET:/numbers/*=malformed');
         const error = (await rejectionOf(() => t.synthflow({ direct: true }).getNumber(S.unrelatedNumber))) as ProviderError;
         expect(error).toMatchObject({ kind: 'invalid-response', outcome: 'failed', operation: 'GET /numbers/{phone_number_slug}' });
     });
@@ -136,7 +139,8 @@ describe('Synthflow provider: assistants', () => {
             modelId: S.assistants.uk,
             name: 'Acme UK support',
             type: 'inbound',
-            attachedNumbers: [S.unrelatedNumber],
+            phoneNumber: S.unrelatedNumber,
+            poolNumbers: [],
             actionIds: [S.actions.ukTransfer],
         });
         expect(await sf.getAssistant('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
@@ -150,29 +154,32 @@ describe('Synthflow provider: assistants', () => {
         expect(t.requestsTo('GET', '/assistants/')).toHaveLength(3);
     });
 
-    it('setAssistantNumbers sets the list by slug; detachNumber removes one and is safe to repeat', async () => {
+    it('setInboundNumber: PUT /assistants/{id} {phone_number} (a partial update), read back', async () => {
         const sf = t.synthflow();
         await sf.importNumber(importOf(SUPPORT_DID));
-        await sf.importNumber(importOf(SALES_DID));
-        await sf.setAssistantNumbers(S.assistants.support, [SUPPORT_DID, SALES_DID]);
-        expect(t.env.sandbox.state.synthflow.assistants.find((a) => a.model_id === S.assistants.support)!.phone_number_slugs).toEqual(['4535551234', '4535555678']);
-        expect((await sf.getAssistant(S.assistants.support))!.attachedNumbers).toEqual([SUPPORT_DID, SALES_DID]);
+        await sf.setInboundNumber(S.assistants.support, SUPPORT_DID);
+        const record = t.env.sandbox.state.synthflow.assistants.find((a) => a.model_id === S.assistants.support)!;
+        expect(record.inbound_phone_slug).toBe('4535551234');
+        // Partial: nothing else changed; the outbound pool is untouched.
+        expect(record.name).toBe('Acme DK support front door');
+        expect(record.phone_number_slugs).toEqual([]);
+        expect(await sf.getAssistant(S.assistants.support)).toMatchObject({ phoneNumber: SUPPORT_DID, actionIds: [S.actions.orderLookup] });
         expect(await sf.getNumber(SUPPORT_DID)).toMatchObject({ assistants: [S.assistants.support], isAvailable: false });
-        await sf.detachNumber(S.assistants.support, SALES_DID);
-        expect((await sf.getAssistant(S.assistants.support))!.attachedNumbers).toEqual([SUPPORT_DID]);
-        // Not attached any more: the API says 400; the provider re-reads and finds the goal met.
-        await sf.detachNumber(S.assistants.support, SALES_DID);
-        expect(t.requestsTo('DELETE', `/assistants/${S.assistants.support}/phone_numbers/4535555678`).map((r) => r.status)).toEqual([200, 400]);
+        expect(t.requestsTo('PUT', `/assistants/${S.assistants.support}`)).toHaveLength(1);
+        // Repeating it changes nothing.
+        await sf.setInboundNumber(S.assistants.support, SUPPORT_DID);
+        expect(record.inbound_phone_slug).toBe('4535551234');
     });
 
-    it('a number serving another inbound assistant: the vendor\'s detail.description, kind client', async () => {
-        const error = (await rejectionOf(() => t.synthflow().setAssistantNumbers(S.assistants.support, [S.unrelatedNumber]))) as ProviderError;
-        expect(error).toMatchObject({ status: 400, kind: 'client', operation: 'PUT /assistants/{model_id}/phone_numbers' });
-        expect(error.message).toContain(`is already attached to the inbound assistant ${S.assistants.uk}`);
+    it("the number of another inbound assistant: the vendor's detail.description, kind client, nothing changed", async () => {
+        const error = (await rejectionOf(() => t.synthflow().setInboundNumber(S.assistants.support, S.unrelatedNumber))) as ProviderError;
+        expect(error).toMatchObject({ status: 400, kind: 'client', operation: 'PUT /assistants/{model_id}' });
+        expect(error.message).toContain(`inbound agent ${S.assistants.uk}`);
+        expect(t.env.sandbox.state.synthflow.assistants.find((a) => a.model_id === S.assistants.support)!.inbound_phone_slug).toBeNull();
     });
 
-    it('detaching from an unknown assistant is an error', async () => {
-        const error = (await rejectionOf(() => t.synthflow().detachNumber('00000000-0000-4000-8000-00000000dead', S.unrelatedNumber))) as ProviderError;
+    it('an unknown assistant is an error', async () => {
+        const error = (await rejectionOf(() => t.synthflow().setInboundNumber('00000000-0000-4000-8000-00000000dead', S.unrelatedNumber))) as ProviderError;
         expect(error).toMatchObject({ status: 404, kind: 'not-found' });
     });
 });
@@ -195,7 +202,7 @@ describe('Synthflow provider: transfer actions', () => {
         expect(await sf.getAction('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
     });
 
-    it('createLiveTransfer → updateLiveTransfer (full object) → setAssistantActions (full list)', async () => {
+    it('createLiveTransfer → updateLiveTransfer (full object) → attachActions (the new id only, read back) → detachActions', async () => {
         const sf = t.synthflow();
         const id = await sf.createLiveTransfer(TRANSFER, 'sipflow: Support DK → Phone – Tier 1');
         expect(await sf.getAction(id)).toEqual({ actionId: id, actionType: 'LIVE_TRANSFER', name: 'sipflow: Support DK → Phone – Tier 1', liveTransfer: TRANSFER });
@@ -206,12 +213,52 @@ describe('Synthflow provider: transfer actions', () => {
         expect(record.config).toEqual({ transfer_mode: 'cold_transfer', phone: TRANSFER.phone, instructions: 'Only when asked', initiating_msg: 'Transferring.' });
         expect(record.name).toBe('sipflow: Support DK → Phone – Tier 1');
 
-        const current = (await sf.getAssistant(S.assistants.support))!.actionIds;
-        await sf.setAssistantActions(S.assistants.support, [...current, id]);
+        const change = await sf.attachActions(S.assistants.support, [id]);
+        expect(change).toEqual({ changed: [id], unchanged: [], restored: [], after: [S.actions.orderLookup, id] });
         expect((await sf.getAssistant(S.assistants.support))!.actionIds).toEqual([S.actions.orderLookup, id]);
+        expect(await sf.attachActions(S.assistants.support, [id])).toMatchObject({ changed: [], unchanged: [id] });
+        expect(await sf.detachActions(S.assistants.support, [id])).toMatchObject({ changed: [id], after: [S.actions.orderLookup] });
+        expect(t.requestsTo('POST', '/actions/detach')).toHaveLength(1);
+        expect(await sf.detachActions(S.assistants.support, [id])).toMatchObject({ changed: [], after: [S.actions.orderLookup] });
+        expect(t.requestsTo('POST', '/actions/detach')).toHaveLength(1);
     });
 
-    it('lost response on create (applied): re-read by phone returns the same action, no duplicate', async () => {
+    it('attach against an API that replaces the list: the read-back sees the loss and attaches the dropped actions again', async () => {
+        t.env.sandbox.setAssumptions({ attachReplaces: true });
+        try {
+            const sf = t.synthflow();
+            const change = await sf.attachActions(S.assistants.support, [S.actions.smsFollowUp]);
+            expect(change.restored).toEqual([S.actions.orderLookup]);
+            expect([...(await sf.getAssistant(S.assistants.support))!.actionIds].sort()).toEqual([S.actions.orderLookup, S.actions.smsFollowUp].sort());
+        } finally {
+            t.env.sandbox.setAssumptions({});
+        }
+    });
+
+    it("after an unknown outcome, an action the client had already seen (the other department's twin) is never adopted", async () => {
+        const sf = t.synthflow();
+        const first = await sf.createLiveTransfer(TRANSFER, 'sipflow:acme/support escalate tier1');
+        // Same target and configuration, another department; the POST answers 503 without creating.
+        t.env.sandbox.setFaults('synthflow:POST:/actions=503*1');
+        const second = await sf.createLiveTransfer(TRANSFER, 'sipflow:acme/sales escalate tier1');
+        expect(second).not.toBe(first);
+        expect(transfersTo(TRANSFER.phone).map((a) => a.action_id).sort()).toEqual([first, second].sort());
+    });
+
+    it('names not kept and configuration not read back: an unknown outcome is reported, never guessed', async () => {
+        t.env.sandbox.setAssumptions({ liveTransferNameKept: false, liveTransferReadBack: false });
+        try {
+            t.env.sandbox.setFaults('synthflow:POST:/actions=lost*1');
+            const error = (await rejectionOf(() => t.synthflow({ direct: true }).createLiveTransfer(TRANSFER, 'sipflow transfer'))) as ProviderError;
+            expect(error).toMatchObject({ outcome: 'unknown', operation: 'POST /actions' });
+            expect(error.message).toContain('cannot be read back');
+            expect(t.requestsTo('POST', '/actions')).toHaveLength(1);
+        } finally {
+            t.env.sandbox.setAssumptions({});
+        }
+    });
+
+    it('lost response on create (applied): the re-read finds the new action, no duplicate', async () => {
         t.env.sandbox.setFaults('synthflow:POST:/actions=lost*1');
         const id = await t.synthflow({ direct: true }).createLiveTransfer(TRANSFER, 'sipflow transfer');
         expect(transfersTo(TRANSFER.phone).map((a) => a.action_id)).toEqual([id]);
@@ -234,10 +281,10 @@ describe('Synthflow provider: transfer actions', () => {
         expect(t.requestsTo('POST', '/actions')).toHaveLength(1);
     });
 
-    it('attach (full replace, idempotent) and PUT are retried on 503/502', async () => {
+    it('attach (idempotent) and PUT are retried on 503/502', async () => {
         t.env.sandbox.setFaults('synthflow:POST:/actions/attach=503*1,synthflow:PUT:/actions/*=502*1');
         const sf = t.synthflow();
-        await sf.setAssistantActions(S.assistants.sales, [S.actions.smsFollowUp]);
+        await sf.attachActions(S.assistants.sales, [S.actions.smsFollowUp]);
         await sf.updateLiveTransfer(S.actions.ukTransfer, { transferMode: 'warm_transfer', phone: '+441134960000', instructions: 'i', initiatingMsg: 'm' });
         expect(t.requestsTo('POST', '/actions/attach').map((r) => r.status)).toEqual([503, 200]);
         expect(t.requestsTo('PUT', `/actions/${S.actions.ukTransfer}`).map((r) => r.status)).toEqual([502, 200]);

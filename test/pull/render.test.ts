@@ -16,8 +16,8 @@ const APPLIED: PullSnapshot = {
         { e164: '+14155550100', slug: '14155550100', friendlyName: 'US line', providerName: 'twilio', sipTermUri: null, sipAuthUsername: null, assistants: [], isAvailable: true },
     ],
     assistants: [
-        { modelId: SUPPORT, name: 'Support', type: 'inbound', attachedNumbers: ['+4535551234'], actionIds: ['custom-1', 'act-support'] },
-        { modelId: SALES, name: 'Sales', type: 'inbound', attachedNumbers: ['+4535555678'], actionIds: ['act-sales'] },
+        { modelId: SUPPORT, name: 'Support', type: 'inbound', phoneNumber: '+4535551234', poolNumbers: [], actionIds: ['custom-1', 'act-support'] },
+        { modelId: SALES, name: 'Sales', type: 'inbound', phoneNumber: '+4535555678', poolNumbers: [], actionIds: ['act-sales'] },
     ],
     actions: [
         { actionId: 'custom-1', actionType: 'CUSTOM_ACTION', name: 'CRM lookup' },

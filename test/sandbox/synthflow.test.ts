@@ -197,40 +197,65 @@ describe('assistants', () => {
     });
 });
 
-describe('PUT /v2/assistants/{id}/phone_numbers', () => {
-    it('sets the assistant numbers to exactly the given list (slugs or E.164)', async () => {
+describe('PUT /v2/assistants/{id}: the inbound number (a partial update)', () => {
+    it('phone_number makes the number the agent\'s own: GET shows it, the number is no longer available; other fields stay', async () => {
         expectStatus(await importNumber(SUPPORT_DID), 200);
-        expectStatus(await importNumber(SALES_DID), 200);
-        const put = await sf('PUT', `/assistants/${S.assistants.support}/phone_numbers`, { json: { phone_number_slugs: ['4535551234'] } });
+        const put = await sf('PUT', `/assistants/${S.assistants.support}`, { json: { phone_number: SUPPORT_DID } });
         expectStatus(put, 200);
-        expect(put.body).toEqual({ status: 'ok' });
-        const a = (await sf('GET', `/assistants/${S.assistants.support}`)).body.response.assistants[0];
-        expect(a.attached_phone_numbers).toEqual([{ number: SUPPORT_DID, sid: null, slug: '4535551234' }]);
+        expect(put.body).toMatchObject({ status: 'ok', response: { model_id: S.assistants.support }, details: { phone: SUPPORT_DID } });
+        const a = (await sf('GET', `/assistants/${S.assistants.support}?include_actions=true`)).body.response.assistants[0];
         expect(a.phone_number).toBe(SUPPORT_DID);
+        expect(a.name).toBe('Acme DK support front door');
+        expect(a.actions).toEqual([S.actions.orderLookup]);
+        // Not the outbound pool.
+        expect(a.attached_phone_numbers).toEqual([]);
         const n = (await sf('GET', `/numbers/4535551234?workspace=${WS}`)).body;
         expect(n).toMatchObject({ is_available: false, assistants: [S.assistants.support] });
-
-        // Replace, not add: a list without the first number detaches it.
-        expectStatus(await sf('PUT', `/assistants/${S.assistants.outbound}/phone_numbers`, { json: { phone_numbers: [SALES_DID] } }), 200);
-        expectStatus(await sf('PUT', `/assistants/${S.assistants.outbound}/phone_numbers`, { json: { phone_numbers: [SUPPORT_DID] } }), 200);
-        const outbound = (await sf('GET', `/assistants/${S.assistants.outbound}`)).body.response.assistants[0];
-        expect(outbound.attached_phone_numbers.map((x: any) => x.number)).toEqual([SUPPORT_DID]);
-        expectStatus(await sf('PUT', `/assistants/${S.assistants.support}/phone_numbers`, { json: { phone_number_slugs: [] } }), 200);
-        expect((await sf('GET', `/assistants/${S.assistants.support}`)).body.response.assistants[0].attached_phone_numbers).toEqual([]);
+        // Repeating it is harmless.
+        expectStatus(await sf('PUT', `/assistants/${S.assistants.support}`, { json: { phone_number: SUPPORT_DID } }), 200);
     });
 
-    it('one number → at most one inbound assistant: 400 detail, nothing changed; outbound assistants may share', async () => {
+    it('one number → at most one inbound agent: 400 conflict, nothing changed; outbound agents may use it as a caller id', async () => {
         expectStatus(await importNumber(SUPPORT_DID), 200);
-        expectStatus(await sf('PUT', `/assistants/${S.assistants.support}/phone_numbers`, { json: { phone_numbers: [SUPPORT_DID] } }), 200);
-        const conflict = await sf('PUT', `/assistants/${S.assistants.sales}/phone_numbers`, { json: { phone_numbers: [SUPPORT_DID] } });
-        expectDetail(conflict, 400, new RegExp(`already attached to the inbound assistant ${S.assistants.support}`));
+        expectStatus(await sf('PUT', `/assistants/${S.assistants.support}`, { json: { phone_number: SUPPORT_DID } }), 200);
+        const conflict = await sf('PUT', `/assistants/${S.assistants.sales}`, { json: { phone_number: SUPPORT_DID } });
+        expectDetail(conflict, 400, new RegExp(`inbound agent ${S.assistants.support}`));
         expect(conflict.body.detail.category).toBe('conflict');
-        expect(env.sandbox.state.synthflow.assistants.find(a => a.model_id === S.assistants.sales)!.phone_number_slugs).toEqual([]);
-        // The unrelated UK number is held by another inbound assistant too.
-        expectDetail(await sf('PUT', `/assistants/${S.assistants.sales}/phone_numbers`, { json: { phone_numbers: [S.unrelatedNumber] } }), 400);
+        expect(env.sandbox.state.synthflow.assistants.find(a => a.model_id === S.assistants.sales)!.inbound_phone_slug).toBeNull();
+        expectDetail(await sf('PUT', `/assistants/${S.assistants.sales}`, { json: { phone_number: S.unrelatedNumber } }), 400);
+        // The outbound pool: a caller id, not inbound routing.
         expectStatus(await sf('PUT', `/assistants/${S.assistants.outbound}/phone_numbers`, { json: { phone_numbers: [SUPPORT_DID] } }), 200);
-        // Re-sending the assistant's own list is fine (idempotent).
-        expectStatus(await sf('PUT', `/assistants/${S.assistants.support}/phone_numbers`, { json: { phone_numbers: [SUPPORT_DID] } }), 200);
+        const n = (await sf('GET', `/numbers/4535551234?workspace=${WS}`)).body;
+        expect(n.assistants.sort()).toEqual([S.assistants.support, S.assistants.outbound].sort());
+        expect(n.is_available).toBe(false);
+    });
+
+    it('a number not imported: 404; a type change: 400; an unknown agent: 404', async () => {
+        expectDetail(await sf('PUT', `/assistants/${S.assistants.support}`, { json: { phone_number: '+4599999999' } }), 404);
+        expectDetail(await direct('PUT', `/assistants/${S.assistants.support}`, { json: { type: 'outbound' } }), 400, /type/);
+        expectDetail(await sf('PUT', '/assistants/00000000-0000-4000-8000-000000000000', { json: { phone_number: SUPPORT_DID } }), 404);
+    });
+
+    it('deleting a number frees its inbound agent', async () => {
+        expectStatus(await sf('DELETE', `/numbers/441134960123`), 200);
+        const uk = (await sf('GET', `/assistants/${S.assistants.uk}`)).body.response.assistants[0];
+        expect(uk.phone_number).toBeUndefined();
+    });
+});
+
+describe('PUT /v2/assistants/{id}/phone_numbers (the outbound pool)', () => {
+    it('replaces the pool with the given list (slugs or E.164); pool numbers do not route inbound', async () => {
+        expectStatus(await importNumber(SUPPORT_DID), 200);
+        expectStatus(await importNumber(SALES_DID), 200);
+        const put = await sf('PUT', `/assistants/${S.assistants.outbound}/phone_numbers`, { json: { phone_number_slugs: ['4535551234'] } });
+        expectStatus(put, 200);
+        expect(put.body).toEqual({ status: 'ok' });
+        const a = (await sf('GET', `/assistants/${S.assistants.outbound}`)).body.response.assistants[0];
+        expect(a.attached_phone_numbers).toEqual([{ number: SUPPORT_DID, sid: null, slug: '4535551234' }]);
+        expect(a.phone_number).toBeUndefined();
+        expect((await sf('GET', `/numbers/4535551234?workspace=${WS}`)).body).toMatchObject({ is_available: true, assistants: [S.assistants.outbound] });
+        expectStatus(await sf('PUT', `/assistants/${S.assistants.outbound}/phone_numbers`, { json: { phone_numbers: [SALES_DID] } }), 200);
+        expect((await sf('GET', `/assistants/${S.assistants.outbound}`)).body.response.assistants[0].attached_phone_numbers.map((x: any) => x.number)).toEqual([SALES_DID]);
     });
 
     it('404 detail for an unknown assistant or number; 400 when both or neither list is given', async () => {
@@ -240,12 +265,13 @@ describe('PUT /v2/assistants/{id}/phone_numbers', () => {
         expectDetail(await direct('PUT', `/assistants/${S.assistants.support}/phone_numbers`, { json: { phone_numbers: [], phone_number_slugs: [] } }), 400, /exactly one/);
     });
 
-    it('DELETE …/phone_numbers/{slug} detaches one number; 400 when not attached; 404 when unknown', async () => {
-        const res = await sf('DELETE', `/assistants/${S.assistants.uk}/phone_numbers/441134960123`);
+    it('DELETE …/phone_numbers/{slug} removes one pool number; 400 when not in the pool; 404 when unknown', async () => {
+        expectStatus(await importNumber(SUPPORT_DID), 200);
+        expectStatus(await sf('PUT', `/assistants/${S.assistants.outbound}/phone_numbers`, { json: { phone_numbers: [SUPPORT_DID] } }), 200);
+        const res = await sf('DELETE', `/assistants/${S.assistants.outbound}/phone_numbers/4535551234`);
         expectStatus(res, 200);
         expect(res.body).toEqual({ status: 'ok' });
-        expect((await sf('GET', `/numbers/441134960123?workspace=${WS}`)).body.is_available).toBe(true);
-        expectDetail(await sf('DELETE', `/assistants/${S.assistants.uk}/phone_numbers/441134960123`), 400, /not attached/);
+        expectDetail(await sf('DELETE', `/assistants/${S.assistants.outbound}/phone_numbers/4535551234`), 400, /not attached/);
         expectDetail(await sf('DELETE', '/assistants/00000000-0000-4000-8000-000000000000/phone_numbers/441134960123'), 404);
         expectDetail(await sf('DELETE', `/assistants/${S.assistants.uk}/phone_numbers/4599999999`), 404);
     });
@@ -335,24 +361,37 @@ describe('actions', () => {
         expect((await sf('GET', `/assistants/${S.assistants.support}?include_actions=true`)).body.response.assistants[0].actions).toEqual([]);
     });
 
-    it('attach REPLACES the assistant’s action list: a partial list drops the others', async () => {
+    it('attach adds to the assistant’s action list, keeping the others (the attachReplaces assumption turns that around)', async () => {
         const id = await createTransfer();
         const readActions = async () => (await sf('GET', `/assistants/${S.assistants.support}?include_actions=true`)).body.response.assistants[0].actions;
         expect(await readActions()).toEqual([S.actions.orderLookup]);
-
-        // The hazard: attaching only the new action loses the CUSTOM_ACTION created elsewhere.
-        const partial = await sf('POST', '/actions/attach', { json: { model_id: S.assistants.support, actions: [id] } });
-        expectStatus(partial, 200);
-        expect(partial.body).toEqual({ status: 'ok', response: {} });
-        expect(await readActions()).toEqual([id]);
-
-        // The safe way: current actions plus the new one.
-        expectStatus(await sf('POST', '/actions/attach', { json: { model_id: S.assistants.support, actions: [S.actions.orderLookup, id] } }), 200);
+        const attach = await sf('POST', '/actions/attach', { json: { model_id: S.assistants.support, actions: [id] } });
+        expectStatus(attach, 200);
+        expect(attach.body).toEqual({ status: 'ok', response: {} });
         expect(await readActions()).toEqual([S.actions.orderLookup, id]);
-
-        // `items` form, same semantics.
+        // Again, or in the `items` form: nothing changes.
         expectStatus(await sf('POST', '/actions/attach', { json: { model_id: S.assistants.support, items: [{ action_id: id, attachment_type: 'during' }] } }), 200);
-        expect(await readActions()).toEqual([id]);
+        expect(await readActions()).toEqual([S.actions.orderLookup, id]);
+        env.sandbox.setAssumptions({ attachReplaces: true });
+        try {
+            expectStatus(await sf('POST', '/actions/attach', { json: { model_id: S.assistants.support, actions: [id] } }), 200);
+            expect(await readActions()).toEqual([id]);
+        } finally {
+            env.sandbox.setAssumptions({});
+        }
+    });
+
+    it('the assumptions are switchable through the admin API, and reset restores them', async () => {
+        const read = async () => (await (await fetch(`${env.sandbox.adminUrl}/assumptions`)).json()) as { assumptions: Record<string, unknown> };
+        expect((await read()).assumptions).toMatchObject({ liveTransferNameKept: true, liveTransferReadBack: true, attachReplaces: false });
+        const put = await fetch(`${env.sandbox.adminUrl}/assumptions`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ liveTransferReadBack: false }) });
+        expect(put.status).toBe(200);
+        const id = await createTransfer();
+        const item = (await sf('GET', `/actions/${id}`)).body.response.actions[0];
+        expect(item.parameters_hard_coded).toEqual({});
+        expect((await fetch(`${env.sandbox.adminUrl}/assumptions`, { method: 'PUT', body: JSON.stringify({ nonsense: true }) })).status).toBe(400);
+        env.sandbox.reset();
+        expect((await read()).assumptions).toMatchObject({ liveTransferReadBack: true });
     });
 
     it('attach refuses unknown actions (nothing changed) and unknown assistants; detach removes only the given ids', async () => {

@@ -54,7 +54,7 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
     process.once('SIGTERM', onSignal);
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, { ...options, signal: controller.signal, concurrency: options.concurrency });
     try {
-        const plan = savedPlan ?? computePlan(desired, await readLiveState(desired, session));
+        const plan = savedPlan ?? computePlan(desired, await readLiveState(desired, session, { prune: options.prune === true }));
         process.stdout.write(`Applying integration ${desired.integration} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`);
         if (plan.summary.conflict > 0) throw new CommandError(new PlanConflictError(plan.items.filter(i => i.kind === 'conflict')).message);
         if (!plan.hasChanges) {

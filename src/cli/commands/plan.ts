@@ -11,6 +11,7 @@ interface PlanOptions extends TargetOptions {
     readonly out?: string;
     readonly detailedExitcode?: boolean;
     readonly verbose?: boolean;
+    readonly prune?: boolean;
 }
 
 /**
@@ -29,6 +30,7 @@ export function registerPlanCommand(program: Command): void {
         .addOption(new Option('-o, --out <plan>', 'also save the plan, to apply exactly it later with sipflow apply PLAN'))
         .addOption(new Option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none'))
         .addOption(new Option('-v, --verbose', 'list unchanged items too'))
+        .addOption(new Option('--prune', 'also look for numbers of this integration the file no longer declares (a request per workspace number), as apply --prune does'))
         .action(async (file: string, options: PlanOptions) => {
             process.exitCode = await planCommand(file, options);
         });
@@ -39,7 +41,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<E
     const { desired } = await loadIntegration(file, process.stdout, styles);
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, options);
     try {
-        const live = await readLiveState(desired, session);
+        const live = await readLiveState(desired, session, { prune: options.prune === true });
         const plan = computePlan(desired, live);
         if (options.json) {
             process.stdout.write(renderPlanJson(plan));

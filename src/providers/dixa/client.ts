@@ -6,6 +6,7 @@
  */
 import { DIXA_OFFER_ALGORITHMS as VENDOR_OFFER_ALGORITHMS, DIXA_RATE_LIMIT } from '../../vendors/dixa-facts.js';
 import { HttpClient, type HttpClientTuning, type VendorProfile } from '../http/client.js';
+import { createWithReread } from '../http/create-with-reread.js';
 import { expectArray, expectObject, expectString, isObject, optionalString, stringArray } from '../http/shape.js';
 import {
     ProviderError,
@@ -21,6 +22,7 @@ import {
 import type { DixaBulkQueueMembersInput, DixaCreateQueueInput, DixaOfferAlgorithm } from './api-types.js';
 import { describeBulkFailures, readBulkOutcomes, type DixaBulkOutcomes } from './bulk.js';
 import { collectDixaPages } from './paging.js';
+import { chooseQueue } from './queue-choice.js';
 
 /** The values Dixa accepts for `offerAlgorithm` ([CreateOrUpdateQueueRequest]), from the facts table. */
 export const DIXA_OFFER_ALGORITHMS: readonly DixaOfferAlgorithm[] = VENDOR_OFFER_ALGORITHMS;
@@ -136,9 +138,10 @@ export function createDixaProvider(options: DixaProviderOptions, tuning: HttpCli
 
     /**
      * The look-up before a create may join a list read already in flight; the re-read after an unknown
-     * outcome must not (a read started before the POST could miss the queue it created), so it reads afresh.
+     * outcome and the re-list after a create must not (a read started before the POST could miss the
+     * queue it created), so they read afresh.
      */
-    async function findQueue(name: string, { fresh }: { fresh: boolean }): Promise<LiveDixaQueue | undefined> {
+    async function queuesNamed(name: string, { fresh }: { fresh: boolean }): Promise<LiveDixaQueue[]> {
         let list: Promise<LiveDixaQueue[]>;
         if (fresh) {
             list = listQueues();
@@ -148,7 +151,7 @@ export function createDixaProvider(options: DixaProviderOptions, tuning: HttpCli
             });
             list = sharedQueueList;
         }
-        return (await list).find((q) => q.name === name);
+        return (await list).filter((q) => q.name === name);
     }
 
     async function postQueue(input: DixaQueueCreate): Promise<LiveDixaQueue> {
@@ -171,36 +174,32 @@ export function createDixaProvider(options: DixaProviderOptions, tuning: HttpCli
         if (input.offerAlgorithm !== undefined && !(DIXA_OFFER_ALGORITHMS as readonly string[]).includes(input.offerAlgorithm)) {
             throw http.error('POST /queues', `${label} offer algorithm ${JSON.stringify(input.offerAlgorithm)} is not one of ${DIXA_OFFER_ALGORITHMS.join(', ')}`);
         }
+        const what = `queue ${JSON.stringify(input.name)}`;
         // Natural key: the name. Dixa has no idempotency key, so look before creating.
-        const existing = await findQueue(input.name, { fresh: false });
+        const existing = chooseQueue(await queuesNamed(input.name, { fresh: false }));
         if (existing) {
-            http.log(`queue ${JSON.stringify(input.name)} exists (${existing.id}); not creating`);
+            http.log(`${what} exists (${existing.id}); not creating`);
             return existing;
         }
-        for (let attempt = 1; ; attempt++) {
-            try {
-                return await postQueue(input);
-            } catch (e) {
-                if (!(e instanceof ProviderError) || e.outcome !== 'unknown' || e.kind === 'cancelled') throw e;
-                // Outcome unknown (timeout, reset, 5xx, unreadable 2xx): re-read by name, then decide.
-                http.log(`POST /queues outcome unknown (${e.kind}); re-reading queue ${JSON.stringify(input.name)}`);
-                const found = await findQueue(input.name, { fresh: true });
-                if (found) return found;
-                if (attempt >= 2) throw e;
-                // After a timeout Dixa may still be creating it: absent is not proof, and Dixa does not
-                // refuse duplicate names, so do not send it again; the next run re-reads.
-                if (e.kind === 'timeout') {
-                    throw http.error(
-                        e.operation,
-                        `${e.message}; queue ${JSON.stringify(input.name)} not found on re-reading, but the request may still be in progress, so it was not sent again (run again to re-check)`,
-                        e.status,
-                        'unknown',
-                        'timeout',
-                    );
-                }
-                // Absent after a reset, 5xx or unreadable answer: the create was not applied; send it once more.
-            }
+        const created = await createWithReread(http, {
+            create: () => postQueue(input),
+            reread: async () => {
+                const found = await queuesNamed(input.name, { fresh: true });
+                return found.length === 0 ? 'absent' : { found: chooseQueue(found)! };
+            },
+            what,
+            // Dixa accepts a second queue with the same name.
+            serverRejectsDuplicates: false,
+        });
+        // Re-list: a concurrent run may have created a twin in the same moment. Both runs then use the
+        // queue chooseQueue picks (the other one is for a person to remove: no API can).
+        const twins = await queuesNamed(input.name, { fresh: true });
+        if (twins.length > 1) {
+            const chosen = chooseQueue(twins)!;
+            http.log(`${twins.length} queues are now named ${JSON.stringify(input.name)} (a concurrent create); using ${chosen.id}`);
+            return chosen;
         }
+        return created;
     }
 
     const client: DixaClient = {

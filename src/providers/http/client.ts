@@ -27,7 +27,10 @@ import { TokenBucket } from './token-bucket.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export const DEFAULT_TIMEOUT_MS = 15_000;
+/** One attempt's deadline, from the moment it is sent. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** One request's deadline, all attempts and backoff included: a silent server never holds a run longer. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 4;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 250;
 /** Largest response body accepted (protects against a runaway or hostile server). */
@@ -101,6 +104,7 @@ export class HttpClient {
     private readonly limit: LimitFunction;
     private readonly bucket: TokenBucket | undefined;
     private readonly timeoutMs: number;
+    private readonly deadlineMs: number;
     private readonly maxRetries: number;
     private readonly retryBaseDelayMs: number;
     private readonly authorization: string;
@@ -127,7 +131,8 @@ export class HttpClient {
         }
         this.authorization = profile.authorization(options.apiKey);
         this.redactor.add(this.authorization);
-        this.timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS);
+        this.deadlineMs = positive(options.deadlineMs, DEFAULT_REQUEST_DEADLINE_MS);
+        this.timeoutMs = Math.min(positive(options.timeoutMs, DEFAULT_TIMEOUT_MS), this.deadlineMs);
         this.maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_MAX_RETRIES));
         this.retryBaseDelayMs = Math.max(0, options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS);
         this.signal = options.signal;
@@ -208,11 +213,14 @@ export class HttpClient {
         const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'PUT' || request.method === 'DELETE');
         const url = this.buildUrl(request, operation);
         const id = ++this.sequence;
+        const deadline = performance.now() + this.deadlineMs;
         for (let attempt = 0; ; attempt++) {
             this.throwIfCancelled(operation, false, request.method);
-            const result = await this.attempt<T>(request, operation, url, idempotent, id, attempt);
+            const remaining = deadline - performance.now();
+            const result = await this.attempt<T>(request, operation, url, idempotent, id, attempt, Math.max(1, Math.min(this.timeoutMs, remaining)));
             if ('data' in result) return result;
             const failure = result;
+            const delay = backoffDelay(attempt, this.retryBaseDelayMs, failure.retryAfterMs, this.random);
             const canRetry = failure.retryable && attempt < this.maxRetries;
             if (!canRetry) {
                 this.log(`#${id} ✗ ${operation}: ${failure.error.kind}${failure.error.status ? ` ${failure.error.status}` : ''} (outcome ${failure.error.outcome}, ${attempt + 1} attempt${attempt ? 's' : ''})`);
@@ -227,7 +235,16 @@ export class HttpClient {
                     failure.error.kind,
                 );
             }
-            const delay = backoffDelay(attempt, this.retryBaseDelayMs, failure.retryAfterMs, this.random);
+            if (performance.now() + delay >= deadline) {
+                this.log(`#${id} ✗ ${operation}: ${failure.error.kind} (outcome ${failure.error.outcome}); the request's ${this.deadlineMs} ms deadline leaves no time for another attempt`);
+                throw this.error(
+                    operation,
+                    `${failure.error.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''}: the request's ${Math.round(this.deadlineMs / 1000)} s deadline was reached)`,
+                    failure.error.status,
+                    failure.error.outcome,
+                    failure.error.kind,
+                );
+            }
             if (failure.error.kind === 'rate-limit') this.bucket?.pause(delay);
             this.stats.retries++;
             this.log(
@@ -274,6 +291,7 @@ export class HttpClient {
         idempotent: boolean,
         id: number,
         attempt: number,
+        attemptTimeoutMs: number,
     ): Promise<HttpResult<T> | AttemptFailure> {
         const write = request.method !== 'GET';
         let sent = false;
@@ -292,7 +310,7 @@ export class HttpClient {
                 started = performance.now();
                 const headers: RawAxiosRequestHeaders = { Authorization: this.authorization, Accept: 'application/json' };
                 if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-                timeoutSignal = AbortSignal.timeout(this.timeoutMs);
+                timeoutSignal = AbortSignal.timeout(attemptTimeoutMs);
                 const deadline = this.signal ? AbortSignal.any([this.signal, timeoutSignal]) : timeoutSignal;
                 return await this.axios.request<string>({
                     url,
@@ -313,7 +331,7 @@ export class HttpClient {
                 return {
                     error: this.error(
                         operation,
-                        `${this.profile.label} ${operation} timed out after ${this.timeoutMs} ms`,
+                        `${this.profile.label} ${operation} timed out after ${Math.round(attemptTimeoutMs)} ms`,
                         undefined,
                         write ? 'unknown' : 'failed',
                         'timeout',
@@ -358,12 +376,13 @@ export class HttpClient {
                 return {
                     error: this.error(
                         operation,
-                        `${label} ${operation} returned a malformed JSON response (HTTP ${status})${write ? '; the change may or may not have been made' : ''}`,
+                        `${label} ${operation} returned a malformed JSON response (HTTP ${status})${write && !idempotent ? '; the change may or may not have been made' : ''}`,
                         status,
                         write ? 'unknown' : 'failed',
                         'invalid-response',
                     ),
-                    retryable: false,
+                    // A cut-off body is a transport fault like a reset: what may be repeated is repeated.
+                    retryable: idempotent,
                 };
             }
         }
@@ -422,7 +441,8 @@ export class HttpClient {
             message = undefined;
         }
         if (message === undefined) return undefined;
-        const oneLine = message.replace(/\s+/g, ' ').trim();
+        // Redact before cutting: a key echoed near the cut must not survive as a fragment.
+        const oneLine = this.redactor.redact(message.replace(/\s+/g, ' ').trim());
         if (oneLine === '') return undefined;
         return oneLine.length > MAX_VENDOR_MESSAGE ? `${oneLine.slice(0, MAX_VENDOR_MESSAGE)}…` : oneLine;
     }

@@ -200,7 +200,17 @@ export interface SynthflowAssistantDetailResponse {
 }
 
 /**
- * [AttachPhoneNumbersToAssistantRequest1]: PUT /assistants/{model_id}/phone_numbers
+ * PUT /assistants/{model_id}: a partial update ("Only the provided parameters will be updated"). sipflow
+ * sends only `phone_number`, the inbound agent's number.
+ * @schema PUT /assistants/{model_id} request
+ */
+export interface SynthflowAssistantUpdateBody {
+    phone_number?: string;
+}
+
+/**
+ * [AttachPhoneNumbersToAssistantRequest1]: PUT /assistants/{model_id}/phone_numbers — the outbound
+ * pool; sipflow does not use it (kept for the shape test).
  * @schema AttachPhoneNumbersToAssistantRequest1
  */
 export interface SynthflowAttachNumbersBody {
@@ -289,10 +299,19 @@ export interface SynthflowActionDetailResponse {
 }
 
 /**
- * POST /actions/attach body (the `actions` variant): the assistant's whole action list.
+ * POST /actions/attach body (the `actions` variant): the actions to add.
  * @schema POST /actions/attach request
  */
 export interface SynthflowAttachActionsBody {
+    model_id: string;
+    actions: string[];
+}
+
+/**
+ * POST /actions/detach body: the actions to remove.
+ * @schema POST /actions/detach request
+ */
+export interface SynthflowDetachActionsBody {
     model_id: string;
     actions: string[];
 }

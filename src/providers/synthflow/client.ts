@@ -1,14 +1,17 @@
 /**
  * The Synthflow provider: `Authorization: Bearer`, the `{status, response}` envelope (except the
- * flat GET /numbers/{slug}), `limit`/`offset` paging, `detail` errors, and creates that re-read by
- * natural key when their outcome is unknown (numbers by E.164, transfer actions by target `phone`).
+ * flat GET /numbers/{slug}), `limit`/`offset` paging, `detail` errors, and creates that re-read when
+ * their outcome is unknown (numbers by E.164; transfer actions by their exact name or configuration,
+ * among actions that appeared since). Every write that changes an assistant is read back.
  * Contract: shared/reference/synthflow-api.md; shapes: ./api-types.ts.
  */
 import { numberSlug, TRANSFER_MODES, type SynthflowTransferMode } from '../../vendors/synthflow-facts.js';
-import { HttpClient, type HttpClientTuning, type HttpRequest, type VendorProfile } from '../http/client.js';
+import { HttpClient, type HttpClientTuning, type VendorProfile } from '../http/client.js';
+import { createWithReread, type Reread } from '../http/create-with-reread.js';
 import { expectArray, expectObject, expectString, isObject, optionalString, stringArray, type JsonObject } from '../http/shape.js';
 import {
     ProviderError,
+    type ActionListChange,
     type LiveSynthflowAction,
     type LiveSynthflowAssistant,
     type LiveSynthflowNumber,
@@ -20,9 +23,10 @@ import {
     type SynthflowProviderOptions,
 } from '../types.js';
 import type {
+    SynthflowAssistantUpdateBody,
     SynthflowAttachActionsBody,
-    SynthflowAttachNumbersBody,
     SynthflowCustomNumberImport,
+    SynthflowDetachActionsBody,
     SynthflowLiveTransferActionBody,
     SynthflowLiveTransferBody,
     SynthflowNumberPatchBody,
@@ -115,8 +119,14 @@ export function readLiveTransfer(item: JsonObject): LiveTransferConfig | undefin
     return undefined;
 }
 
-/** What a re-read after an unknown outcome found. */
-type Reread<T> = { readonly found: T } | 'absent' | 'undecidable';
+/** Whether a read-back action is the transfer a create with this config and name would have made. */
+function sameTransfer(action: LiveSynthflowAction, config: LiveTransferConfig, name: string): boolean | 'unknown' {
+    if (action.name === name) return true;
+    if (!action.liveTransfer) return 'unknown';
+    const read = action.liveTransfer;
+    return read.phone === config.phone && read.transferMode === config.transferMode && read.instructions === config.instructions
+        && read.initiatingMsg === config.initiatingMsg && read.failedMsg === config.failedMsg && read.timeout === config.timeout;
+}
 
 function withPlus(number: string): string {
     return number.startsWith('+') ? number : `+${number}`;
@@ -214,16 +224,18 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
     function toAssistant(value: unknown, operation: string): LiveSynthflowAssistant {
         const invalid = invalidFor(operation);
         const a = expectObject(value, 'the assistant', invalid);
-        const attached = Array.isArray(a['attached_phone_numbers'])
+        const pool = Array.isArray(a['attached_phone_numbers'])
             ? a['attached_phone_numbers']
                   .map((p) => (isObject(p) && typeof p['number'] === 'string' ? withPlus(p['number']) : undefined))
                   .filter((p): p is string => p !== undefined)
             : [];
+        const phone = typeof a['phone_number'] === 'string' && a['phone_number'].trim() !== '' ? withPlus(a['phone_number'].trim()) : null;
         return {
             modelId: expectString(a['model_id'], '`model_id`', invalid),
             name: typeof a['name'] === 'string' ? a['name'] : '',
             type: typeof a['type'] === 'string' ? a['type'] : '',
-            attachedNumbers: attached,
+            phoneNumber: phone,
+            poolNumbers: pool,
             actionIds: stringArray(a['actions']),
         };
     }
@@ -249,32 +261,47 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
         const invalid = invalidFor(operation);
         const item = expectObject(value, 'the action', invalid);
         const liveTransfer = readLiveTransfer(item);
+        const actionId = expectString(item['action_id'], '`action_id`', invalid);
         return {
-            actionId: expectString(item['action_id'], '`action_id`', invalid),
+            actionId,
             actionType: typeof item['action_type'] === 'string' ? item['action_type'] : '',
             name: optionalString(item['name']),
             ...(liveTransfer ? { liveTransfer } : {}),
+            ...(Array.isArray(item['assistants']) ? { assistants: stringArray(item['assistants']) } : {}),
         };
     }
 
+    /**
+     * Every action id a completed read has shown this client, and every id its creates returned: an
+     * action that is not among them when a create is sent cannot be the other department's, or one that
+     * existed before, so only actions outside this set may be adopted after an unknown outcome.
+     */
+    const seenActionIds = new Set<string>();
+    let actionsListed = false;
+
     async function listActions(): Promise<LiveSynthflowAction[]> {
-        return (await collectPages('/actions', 'actions')).map((a) => toAction(a, 'GET /actions'));
+        const actions = (await collectPages('/actions', 'actions')).map((a) => toAction(a, 'GET /actions'));
+        for (const action of actions) seenActionIds.add(action.actionId);
+        actionsListed = true;
+        return actions;
     }
 
     /**
-     * The transfer action a create with this config and name would have made, if one exists: a
-     * LIVE_TRANSFER whose read-back `phone` is the target (preferring our name), else, among actions
-     * whose configuration cannot be read back, one with our name. `undecidable` when neither works.
+     * After an unknown outcome: the one LIVE_TRANSFER that appeared since the create was sent (not in
+     * `before`) and is this exact transfer. Several, or new transfers whose name and configuration both
+     * cannot be read back, are ambiguous: never adopted.
      */
-    async function findLiveTransfer(config: LiveTransferConfig, name: string): Promise<Reread<string>> {
-        const transfers = (await listActions()).filter((a) => a.actionType === 'LIVE_TRANSFER');
-        const byPhone = transfers.filter((a) => a.liveTransfer?.phone === config.phone);
-        const unreadable = transfers.filter((a) => a.liveTransfer === undefined);
-        const byName = unreadable.filter((a) => a.name === name);
-        const candidates = byPhone.filter((a) => a.name === name).length > 0 ? byPhone.filter((a) => a.name === name) : byPhone.length > 0 ? byPhone : byName;
-        // The newest match (lists are in creation order): adopting an identical action is never a duplicate.
-        if (candidates.length > 0) return { found: candidates[candidates.length - 1]!.actionId };
-        return unreadable.length > 0 ? 'undecidable' : 'absent';
+    async function findCreatedTransfer(config: LiveTransferConfig, name: string, before: ReadonlySet<string>): Promise<Reread<string>> {
+        const appeared = (await listActions()).filter((a) => a.actionType === 'LIVE_TRANSFER' && !before.has(a.actionId));
+        const matches = appeared.filter((a) => sameTransfer(a, config, name) === true);
+        const unreadable = appeared.filter((a) => sameTransfer(a, config, name) === 'unknown');
+        if (matches.length === 1 && unreadable.length === 0) return { found: matches[0]!.actionId };
+        if (matches.length === 0 && unreadable.length === 0) return 'absent';
+        return {
+            ambiguous: matches.length > 1
+                ? `${matches.length} new transfer actions to ${config.phone} (${matches.map((a) => a.actionId).join(', ')})`
+                : `${unreadable.length} new transfer action${unreadable.length === 1 ? '' : 's'} whose name and configuration cannot be read back`,
+        };
     }
 
     async function postLiveTransfer(config: LiveTransferConfig, name: string): Promise<string> {
@@ -285,44 +312,16 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
         return expectString(unwrap(data, operation, true)['action_id'], '`response.action_id`', invalidFor(operation, true));
     }
 
-    /**
-     * Runs a create; on an unknown outcome re-reads by natural key: found ⇒ done; absent ⇒ send it
-     * once more (never a third time); undecidable ⇒ report the unknown outcome.
-     *
-     * After a timeout the server may still be working on the first request, so "absent" is not yet
-     * proof: unless the server itself refuses duplicates (`serverRejectsDuplicates`, true for numbers),
-     * the create is then not re-sent and the unknown outcome is reported; the next run re-reads.
-     */
-    async function createWithReread<T>(
-        create: () => Promise<T>,
-        reread: () => Promise<Reread<T>>,
-        what: string,
-        serverRejectsDuplicates: boolean,
-    ): Promise<T> {
-        for (let attempt = 1; ; attempt++) {
-            try {
-                return await create();
-            } catch (e) {
-                if (!(e instanceof ProviderError) || e.kind === 'cancelled') throw e;
-                const unknown = e.outcome === 'unknown';
-                // A second attempt refused as a conflict may mean the first one landed late: look again.
-                const refusedOnRetry = attempt >= 2 && e.status !== undefined && [400, 409, 422].includes(e.status);
-                if (!unknown && !refusedOnRetry) throw e;
-                http.log(`${e.operation} outcome ${unknown ? 'unknown' : 'refused on retry'} (${e.kind}); re-reading ${what}`);
-                const found = await reread();
-                if (typeof found === 'object') return found.found;
-                if (found === 'undecidable' || attempt >= 2 || !unknown) throw e;
-                if (e.kind === 'timeout' && !serverRejectsDuplicates) {
-                    throw http.error(
-                        e.operation,
-                        `${e.message}; ${what} not found on re-reading, but the request may still be in progress, so it was not sent again (run again to re-check)`,
-                        e.status,
-                        'unknown',
-                        'timeout',
-                    );
-                }
-            }
-        }
+    /** The assistant as it is now, or a precondition failure naming it. */
+    async function requireAssistant(modelId: string, operation: string): Promise<LiveSynthflowAssistant> {
+        const assistant = await getAssistant(modelId);
+        if (!assistant) throw http.error(operation, `${label} assistant ${modelId} does not exist`, 404, 'failed', 'not-found');
+        return assistant;
+    }
+
+    /** A read-back that contradicts a write the API accepted: the change cannot be confirmed. */
+    function unconfirmed(operation: string, message: string): ProviderError {
+        return http.error(operation, `${label} ${operation} was accepted, but reading it back ${message}`, undefined, 'unknown', 'invalid-response');
     }
 
     const client: SynthflowClient = {
@@ -341,16 +340,16 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
 
         async importNumber(input: SynthflowNumberImport): Promise<void> {
             http.addSecret(input.trunkPassword);
-            await createWithReread(
-                async () => {
+            await createWithReread(http, {
+                create: async () => {
                     await postNumber(input);
                     return true as const;
                 },
-                async () => ((await getNumber(input.e164)) ? { found: true as const } : 'absent'),
-                `number ${input.e164}`,
+                reread: async () => ((await getNumber(input.e164)) ? { found: true as const } : 'absent'),
+                what: `number ${input.e164}`,
                 // Synthflow refuses a second import of the same number: re-sending cannot duplicate it.
-                true,
-            );
+                serverRejectsDuplicates: true,
+            });
         },
 
         async updateNumber(e164: string, patch: SynthflowNumberPatch): Promise<void> {
@@ -384,46 +383,49 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
             return details.filter((d): d is LiveSynthflowAssistant => d !== undefined);
         },
 
-        async setAssistantNumbers(modelId: string, e164s: readonly string[]): Promise<void> {
-            const body: SynthflowAttachNumbersBody = { phone_number_slugs: [...new Set(e164s.map(numberSlug))] };
-            await http.request({ method: 'PUT', template: '/assistants/{model_id}/phone_numbers', pathParams: { model_id: modelId }, body });
-        },
-
-        async detachNumber(modelId: string, e164: string): Promise<void> {
-            const request: HttpRequest = {
-                method: 'DELETE',
-                template: '/assistants/{model_id}/phone_numbers/{phone_number_slug}',
-                pathParams: { model_id: modelId, phone_number_slug: numberSlug(e164) },
-            };
-            try {
-                await http.request(request);
-            } catch (e) {
-                // 404/400 may only mean "not attached" (e.g. an earlier attempt's response was lost): re-read.
-                if (!(e instanceof ProviderError) || (e.status !== 404 && e.status !== 400)) throw e;
-                const assistant = await getAssistant(modelId);
-                if (assistant && !assistant.attachedNumbers.includes(withPlus(e164))) return;
-                throw e;
-            }
+        async setInboundNumber(modelId: string, e164: string): Promise<void> {
+            const template = '/assistants/{model_id}';
+            const operation = `PUT ${template}`;
+            const body: SynthflowAssistantUpdateBody = { phone_number: e164 };
+            // A partial update setting one field to a given value: repeating it changes nothing (retried).
+            await http.request({ method: 'PUT', template, pathParams: { model_id: modelId }, body });
+            const after = await requireAssistant(modelId, operation);
+            if (after.phoneNumber !== e164) throw unconfirmed(operation, `shows assistant ${modelId} with number ${after.phoneNumber ?? 'none'}, not ${e164}`);
         },
 
         listActions,
 
-        async getAction(actionId: string): Promise<LiveSynthflowAction | undefined> {
+        async getAction(actionId: string, options: { readonly includeAssistants?: boolean } = {}): Promise<LiveSynthflowAction | undefined> {
             const template = '/actions/{action_id}';
             const operation = `GET ${template}`;
-            const { status, data } = await http.request({ method: 'GET', template, pathParams: { action_id: actionId }, accept: [404] });
+            const { status, data } = await http.request({
+                method: 'GET',
+                template,
+                pathParams: { action_id: actionId },
+                ...(options.includeAssistants ? { query: { include_assistants: true } } : {}),
+                accept: [404],
+            });
             if (status === 404) return undefined;
             const list = expectArray(unwrap(data, operation)['actions'], '`response.actions`', invalidFor(operation));
-            return list.length === 0 ? undefined : toAction(list[0], operation);
+            if (list.length === 0) return undefined;
+            const action = toAction(list[0], operation);
+            seenActionIds.add(action.actionId);
+            return action;
         },
 
         async createLiveTransfer(config: LiveTransferConfig, name: string): Promise<string> {
-            return createWithReread(
-                () => postLiveTransfer(config, name),
-                () => findLiveTransfer(config, name),
-                `transfer action to ${config.phone}`,
-                false,
-            );
+            // Only actions this client has not seen may be adopted after an unknown outcome: it must have seen the list once.
+            if (!actionsListed) await listActions();
+            const before = new Set(seenActionIds);
+            const id = await createWithReread(http, {
+                create: () => postLiveTransfer(config, name),
+                reread: () => findCreatedTransfer(config, name, before),
+                what: `the transfer action to ${config.phone}`,
+                // Synthflow accepts identical actions.
+                serverRejectsDuplicates: false,
+            });
+            seenActionIds.add(id);
+            return id;
         },
 
         async updateLiveTransfer(actionId: string, config: LiveTransferConfig): Promise<void> {
@@ -431,11 +433,52 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
             await http.request({ method: 'PUT', template: '/actions/{action_id}', pathParams: { action_id: actionId }, body });
         },
 
-        async setAssistantActions(modelId: string, actionIds: readonly string[]): Promise<void> {
-            const body: SynthflowAttachActionsBody = { model_id: modelId, actions: [...new Set(actionIds)] };
-            // The API replaces the assistant's whole list with this one: repeating it is harmless,
-            // so this POST is idempotent and may be retried.
-            await http.request({ method: 'POST', template: '/actions/attach', body, idempotent: true });
+        async attachActions(modelId: string, actionIds: readonly string[]): Promise<ActionListChange> {
+            const operation = 'POST /actions/attach';
+            const before = await requireAssistant(modelId, operation);
+            const wanted = [...new Set(actionIds)];
+            const missing = wanted.filter((id) => !before.actionIds.includes(id));
+            if (missing.length === 0) return { changed: [], unchanged: wanted, restored: [], after: before.actionIds };
+            const attach = async (ids: readonly string[]) => {
+                const body: SynthflowAttachActionsBody = { model_id: modelId, actions: [...ids] };
+                // Attaching what is attached changes nothing: retried like a PUT.
+                await http.request({ method: 'POST', template: '/actions/attach', body, idempotent: true });
+                return requireAssistant(modelId, operation);
+            };
+            let after = await attach(missing);
+            const dropped = before.actionIds.filter((id) => !after.actionIds.includes(id));
+            if (dropped.length > 0) {
+                // The API replaced the list instead of adding to it: send the whole list, so nothing is lost.
+                http.log(`${operation} dropped ${dropped.length} action(s) already on ${modelId} (the API replaced the list); attaching them again`);
+                after = await attach([...before.actionIds, ...missing]);
+            }
+            const notAttached = missing.filter((id) => !after.actionIds.includes(id));
+            const lost = before.actionIds.filter((id) => !after.actionIds.includes(id));
+            if (notAttached.length > 0 || lost.length > 0) {
+                throw unconfirmed(operation, [
+                    notAttached.length > 0 ? `does not show ${notAttached.join(', ')} on assistant ${modelId}` : '',
+                    lost.length > 0 ? `no longer shows ${lost.join(', ')}, which were attached before` : '',
+                ].filter(Boolean).join(', and '));
+            }
+            return { changed: missing, unchanged: wanted.filter((id) => !missing.includes(id)), restored: dropped, after: after.actionIds };
+        },
+
+        async detachActions(modelId: string, actionIds: readonly string[]): Promise<ActionListChange> {
+            const operation = 'POST /actions/detach';
+            const before = await requireAssistant(modelId, operation);
+            const present = [...new Set(actionIds)].filter((id) => before.actionIds.includes(id));
+            if (present.length === 0) return { changed: [], unchanged: [...new Set(actionIds)], restored: [], after: before.actionIds };
+            const body: SynthflowDetachActionsBody = { model_id: modelId, actions: present };
+            // Detaching what is detached changes nothing: retried like a DELETE.
+            await http.request({ method: 'POST', template: '/actions/detach', body, idempotent: true });
+            const after = await requireAssistant(modelId, operation);
+            const still = present.filter((id) => after.actionIds.includes(id));
+            if (still.length > 0) throw unconfirmed(operation, `still shows ${still.join(', ')} on assistant ${modelId}`);
+            return { changed: present, unchanged: actionIds.filter((id) => !present.includes(id)), restored: [], after: after.actionIds };
+        },
+
+        async deleteAction(actionId: string): Promise<void> {
+            await http.request({ method: 'DELETE', template: '/actions/{action_id}', pathParams: { action_id: actionId }, accept: [404] });
         },
 
         close(): void {

@@ -1,0 +1,41 @@
+/**
+ * The sandbox's behaviour where the vendors' OpenAPI files are silent: one switch per assumption, so a
+ * test (or `sipflow doctor`'s tests) can make the sandbox contradict any of them, and one edit follows a
+ * vendor's answer. The defaults are sipflow's working assumptions; README.md ("Documented and assumed")
+ * lists each with its source.
+ */
+export interface SandboxAssumptions {
+    /** [I] A `name` inside the LIVE_TRANSFER create/update body becomes the action's `name` (the spec's create schema has no name). */
+    readonly liveTransferNameKept: boolean;
+    /** [I] Action reads carry the LIVE_TRANSFER configuration in `parameters_hard_coded` (the spec declares that object open). */
+    readonly liveTransferReadBack: boolean;
+    /** [I] `POST /actions/attach` replaces the assistant's action list (false: adds to it, the reading sipflow assumes). */
+    readonly attachReplaces: boolean;
+    /** [I] `LIVE_TRANSFER.phone` accepts a `sip:` URI ("Phone number to be called" in the spec). */
+    readonly sipUriInTransferPhone: boolean;
+    /** [I] The largest `limit` a Synthflow list honours; larger values are cut to it. */
+    readonly synthflowMaxPageSize: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: SandboxAssumptions = {
+    liveTransferNameKept: true,
+    liveTransferReadBack: true,
+    attachReplaces: false,
+    sipUriInTransferPhone: true,
+    synthflowMaxPageSize: 100,
+};
+
+/** Merges a partial override (admin API, options) onto the defaults; unknown keys and wrong types are refused. */
+export function resolveAssumptions(input: unknown, base: SandboxAssumptions = DEFAULT_ASSUMPTIONS): SandboxAssumptions {
+    if (input === undefined) return base;
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new Error('assumptions must be an object');
+    const result: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(input)) {
+        if (!(key in DEFAULT_ASSUMPTIONS)) throw new Error(`unknown assumption "${key}" (known: ${Object.keys(DEFAULT_ASSUMPTIONS).join(', ')})`);
+        const expected = typeof DEFAULT_ASSUMPTIONS[key as keyof SandboxAssumptions];
+        if (typeof value !== expected) throw new Error(`assumption "${key}" must be a ${expected}`);
+        if (key === 'synthflowMaxPageSize' && !(Number.isInteger(value) && (value as number) >= 1)) throw new Error('synthflowMaxPageSize must be a positive integer');
+        result[key] = value;
+    }
+    return result as unknown as SandboxAssumptions;
+}
