@@ -43,7 +43,7 @@ const liveTransferConfig = record(
 const actionRef: Schema = { oneOf: [record({ actionId: nonEmptyText }), record({ createdBy: nonEmptyText })] };
 
 /** Each operation type's fields (besides `type`) and their JSON types. */
-type OperationFieldTable = {
+export type OperationFieldTable = {
     readonly [T in PlanOperation['type']]: { readonly [F in Exclude<keyof Extract<PlanOperation, { type: T }>, 'type'>]-?: Schema };
 };
 
