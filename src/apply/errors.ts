@@ -32,3 +32,14 @@ export class StepPreconditionError extends Error {
         this.name = 'StepPreconditionError';
     }
 }
+
+/**
+ * A saved plan is not what sipflow would plan now from the same files and the same live accounts: its
+ * items (or integration, summary) were edited. Nothing was changed.
+ */
+export class SavedPlanMismatchError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = 'SavedPlanMismatchError';
+    }
+}

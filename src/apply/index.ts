@@ -7,13 +7,14 @@
  *   process.stdout.write(renderApplyText(result, { color }));
  *   process.exitCode = result.ok ? 0 : 1;
  *
- * Saved plans: `applySavedPlan(parsePlanJson(text), providers, { sourceHash: sourceHashOf(texts), … })`
- * throws StalePlanError when the files or the live accounts changed since the plan was made.
+ * Saved plans: `checkSavedPlan(parsePlanJson(text), { desired, sources }, providers)` recomputes the plan
+ * from the current files and live accounts and returns it when it equals the saved one; it throws
+ * StalePlanError when the files or the live accounts changed, SavedPlanMismatchError when the items differ.
  * A plan with conflicts throws PlanConflictError before any request.
  */
 export { applyPlan } from './apply.js';
-export { PlanConflictError, StalePlanError, StepPreconditionError } from './errors.js';
+export { PlanConflictError, SavedPlanMismatchError, StalePlanError, StepPreconditionError } from './errors.js';
 export { readLiveState, type Providers, type ReadLiveStateOptions } from './live.js';
 export { renderApplyText, type ApplyRenderOptions } from './render.js';
-export { applySavedPlan, checkSavedPlan, type SavedPlanCheck } from './saved.js';
+export { applySavedPlan, checkSavedPlan, planDifference, type CurrentSources } from './saved.js';
 export type { ApplyOptions, ApplyProgressEvent, ApplyResult, ApplyStatus, ApplyVerification, StepError, StepOutcome, StepStatus } from './types.js';

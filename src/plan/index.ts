@@ -3,14 +3,15 @@
  *
  *   const plan = computePlan(desired, live);       // live: see readLiveState in src/apply
  *   process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY }));
- *   await writeFile(out, renderPlanJson(plan));   // a saved plan; parsePlanJson reads it back
+ *   await writeFile(out, renderPlanJson(plan, sources));   // a saved plan; parsePlanJson reads it back
  *
  * No I/O, no clock, no environment. JSON format: ./PLAN-FORMAT.md.
  */
 export { computePlan, planIds, summarise, transferChanges } from './compute.js';
 export { EMPTY_LIVE_STATE, fingerprintLiveState, liveSectionFingerprints, normaliseLiveState, type LiveState } from './live-state.js';
 export { formatValue, renderPlanText, summaryLine, type RenderOptions } from './render-text.js';
-export { parsePlanJson, PlanFormatError, renderPlanJson } from './render-json.js';
+export { contentHashOf, parsePlanJson, PlanFormatError, renderPlanJson, savedPlanOf } from './render-json.js';
+export { dependencyProblem, OPERATION_FIELDS, savedPlanShapeProblem } from './plan-schema.js';
 export {
     PLAN_FORMAT,
     PLAN_FORMAT_VERSION,
@@ -24,4 +25,6 @@ export {
     type PlanResource,
     type PlanSummary,
     type PlanVendor,
+    type SavedPlan,
+    type SavedPlanSource,
 } from './types.js';

@@ -1,16 +1,41 @@
 /**
  * The machine rendering of a plan (`plan --json`, and the saved-plan file of `plan --out FILE`).
- * Format: ./PLAN-FORMAT.md. Never holds a secret value (credentials are `env:` names).
+ * Format: ./PLAN-FORMAT.md. Never holds a secret value (credentials are `env:` names), nor a host, key
+ * or desired state: apply rebuilds those from the source files.
  */
-import { deepFreeze } from '../model/hash.js';
-import { PLAN_FORMAT, PLAN_FORMAT_VERSION, type Plan, type PlanItemKind } from './types.js';
+import { canonicalJson, deepFreeze, sha256 } from '../model/hash.js';
+import { dependencyProblem, savedPlanShapeProblem } from './plan-schema.js';
+import { PLAN_FORMAT, PLAN_FORMAT_VERSION, type Plan, type SavedPlan, type SavedPlanSource } from './types.js';
 
-/** The plan as stable, indented JSON (same plan → same bytes), ending with a newline. */
-export function renderPlanJson(plan: Plan): string {
-    return `${JSON.stringify(plan, null, 2)}\n`;
+/** `sha256:` of the canonical JSON of every field but `contentHash` itself. */
+export function contentHashOf(plan: Omit<SavedPlan, 'contentHash'> | SavedPlan): string {
+    const { contentHash: _ignored, ...content } = plan as SavedPlan;
+    return `sha256:${sha256(canonicalJson(content))}`;
 }
 
-/** A saved plan that cannot be read: not JSON, not a sipflow plan, or another format version. */
+/** The plan as it is saved: its items, the sources (paths relative to the plan file) and the content hash. */
+export function savedPlanOf(plan: Plan, sources: readonly SavedPlanSource[]): SavedPlan {
+    const content: Omit<SavedPlan, 'contentHash'> = {
+        format: plan.format,
+        formatVersion: plan.formatVersion,
+        integration: plan.integration,
+        sources,
+        sourceHash: plan.sourceHash,
+        liveFingerprint: plan.liveFingerprint,
+        liveSections: plan.liveSections,
+        items: plan.items,
+        summary: plan.summary,
+        hasChanges: plan.hasChanges,
+    };
+    return { ...content, contentHash: contentHashOf(content) };
+}
+
+/** The saved plan as stable, indented JSON (same plan → same bytes), ending with a newline. */
+export function renderPlanJson(plan: Plan, sources: readonly SavedPlanSource[]): string {
+    return `${JSON.stringify(savedPlanOf(plan, sources), null, 2)}\n`;
+}
+
+/** A saved plan that cannot be used: not JSON, not a sipflow plan, another format version, malformed or edited. */
 export class PlanFormatError extends Error {
     constructor(message: string) {
         super(message);
@@ -18,39 +43,37 @@ export class PlanFormatError extends Error {
     }
 }
 
-const KINDS: readonly PlanItemKind[] = ['create', 'update', 'adopt', 'attach', 'no-op', 'conflict', 'orphan', 'manual'];
-
-/** Reads a plan written by `renderPlanJson`; checks its format and version and the shape apply relies on. */
-export function parsePlanJson(text: string): Plan {
+/**
+ * Reads a plan written by `renderPlanJson`, refusing (PlanFormatError, one line) anything else: the
+ * whole file is checked against the schema, then its content hash, then its dependency graph.
+ */
+export function parsePlanJson(text: string): SavedPlan {
     let value: unknown;
     try {
         value = JSON.parse(text);
     } catch (error) {
-        throw new PlanFormatError(`Not a sipflow plan: the file is not JSON (${(error as Error).message}).`);
+        throw new PlanFormatError(`Not a sipflow plan: the file is not JSON (${oneLine((error as Error).message)}).`);
     }
-    const plan = value as Partial<Plan> | null;
-    if (!plan || typeof plan !== 'object' || plan.format !== PLAN_FORMAT) {
+    const plan = value as Partial<SavedPlan> | null;
+    if (!plan || typeof plan !== 'object' || Array.isArray(plan) || plan.format !== PLAN_FORMAT) {
         throw new PlanFormatError(`Not a sipflow plan: "format" is not "${PLAN_FORMAT}". Write one with sipflow plan FILE --out PLAN.`);
     }
     if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
-        throw new PlanFormatError(`This plan has format version ${String(plan.formatVersion)}; this sipflow reads version ${PLAN_FORMAT_VERSION}. Make a new plan with this version.`);
+        throw new PlanFormatError(`This plan has format version ${oneLine(JSON.stringify(plan.formatVersion) ?? 'none')}; this sipflow reads version ${PLAN_FORMAT_VERSION}. Make a new plan with this version.`);
     }
-    const missing = (['integration', 'sourceHash', 'liveFingerprint', 'liveSections', 'desired', 'items', 'summary'] as const)
-        .filter(key => plan[key] === undefined || plan[key] === null);
-    if (missing.length > 0) throw new PlanFormatError(`The plan is incomplete: it lacks ${missing.join(', ')}.`);
-    if (!Array.isArray(plan.items)) throw new PlanFormatError('The plan is damaged: "items" is not a list.');
-    const ids = new Set<string>();
-    for (const item of plan.items) {
-        if (!item || typeof item.id !== 'string' || !KINDS.includes(item.kind) || !Array.isArray(item.dependsOn)) {
-            throw new PlanFormatError(`The plan is damaged: item ${JSON.stringify(item?.id ?? null)} is malformed.`);
-        }
-        if (ids.has(item.id)) throw new PlanFormatError(`The plan is damaged: item ${item.id} appears twice.`);
-        ids.add(item.id);
+    const shape = savedPlanShapeProblem(value);
+    if (shape !== null) throw new PlanFormatError(`The plan is malformed: ${oneLine(shape)}.`);
+    const saved = value as SavedPlan;
+    if (contentHashOf(saved) !== saved.contentHash) {
+        throw new PlanFormatError('The plan file was edited after sipflow wrote it: its content hash does not match.');
     }
-    for (const item of plan.items) {
-        for (const dependency of item.dependsOn) {
-            if (!ids.has(dependency)) throw new PlanFormatError(`The plan is damaged: ${item.id} depends on ${dependency}, which is not in the plan.`);
-        }
-    }
-    return deepFreeze(plan as Plan);
+    const graph = dependencyProblem(saved.items);
+    if (graph !== null) throw new PlanFormatError(`The plan is malformed: ${oneLine(graph)}.`);
+    return deepFreeze(saved);
+}
+
+/** Values from the file end up in messages: keep them on one line, short, and free of terminal control codes. */
+function oneLine(text: string): string {
+    const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
+    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }

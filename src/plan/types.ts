@@ -1,13 +1,15 @@
 /**
  * The plan: what `computePlan(desired, live)` returns and `applyPlan` executes. Plain JSON-safe data
- * (no undefined, no class instances) so that a plan round-trips through `renderPlanJson`/`parsePlanJson`
- * unchanged. The JSON format is documented in ./PLAN-FORMAT.md.
+ * (no undefined, no class instances). Saved, it becomes a `SavedPlan` (`renderPlanJson`/`parsePlanJson`):
+ * the same items without the desired state, with relative source paths and a content hash. The JSON
+ * format is documented in ./PLAN-FORMAT.md.
  */
 import type { DesiredState } from '../model/types.js';
 import type { LiveTransferConfig } from '../providers/types.js';
 
 export const PLAN_FORMAT = 'sipflow-plan';
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: no `desired` in the file (it is rebuilt from the sources), relative `sources`, `contentHash`. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type PlanVendor = 'dixa' | 'synthflow';
 
@@ -133,11 +135,40 @@ export interface Plan {
     readonly liveFingerprint: string;
     /** Per-section fingerprints, so that a stale-plan message can say what changed. */
     readonly liveSections: Readonly<Record<string, string>>;
-    /** The desired state the plan was computed from (needed to re-read the live state for a saved plan). */
+    /** The desired state the plan was computed from. Never saved: apply rebuilds it from the source files. */
     readonly desired: DesiredState;
     /** Every item, in execution order (dependencies first), grouped by vendor and resource. */
     readonly items: readonly PlanItem[];
     readonly summary: PlanSummary;
     /** Anything for apply to do (create, update, adopt, attach, dedupe, or orphans to detach with --prune). */
     readonly hasChanges: boolean;
+}
+
+/** One source file of a saved plan. */
+export interface SavedPlanSource {
+    /** Relative to the plan file's folder, `/`-separated, never absolute (so that a plan applies in another checkout). */
+    readonly path: string;
+    /** sha256 (hex) of the file's text when the plan was made. */
+    readonly sha256: string;
+}
+
+/**
+ * A plan as saved by `sipflow plan --out` and read back by `parsePlanJson`. It carries no desired state,
+ * hosts or keys: apply rebuilds those from the source files (and the environment), recomputes the plan
+ * and runs only if the items are equal to these.
+ */
+export interface SavedPlan {
+    readonly format: typeof PLAN_FORMAT;
+    readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+    readonly integration: string;
+    /** The integration's files, the main file first (the one `sipflow plan` was given). */
+    readonly sources: readonly SavedPlanSource[];
+    readonly sourceHash: string;
+    readonly liveFingerprint: string;
+    readonly liveSections: Readonly<Record<string, string>>;
+    readonly items: readonly PlanItem[];
+    readonly summary: PlanSummary;
+    readonly hasChanges: boolean;
+    /** `sha256:` of the canonical JSON of every other field: any edit of the file is refused. */
+    readonly contentHash: string;
 }

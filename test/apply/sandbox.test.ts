@@ -8,13 +8,15 @@ import {
     applyPlan,
     applySavedPlan,
     PlanConflictError,
+    planDifference,
     readLiveState,
     renderApplyText,
+    SavedPlanMismatchError,
     StalePlanError,
     type ApplyProgressEvent,
 } from '../../src/apply/index.js';
-import { sourceHashOf, type DesiredState } from '../../src/model/index.js';
-import { computePlan, parsePlanJson, renderPlanJson, type Plan } from '../../src/plan/index.js';
+import type { DesiredState } from '../../src/model/index.js';
+import { computePlan, parsePlanJson, renderPlanJson, type Plan, type PlanOperation, type SavedPlan } from '../../src/plan/index.js';
 import { DEMO } from '../../src/sandbox/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 import { closeContractEnvironment, harness, type Harness } from './helpers.js';
@@ -174,35 +176,56 @@ describe('cancellation', () => {
 });
 
 describe('saved plans', () => {
-    it('applies a saved plan when nothing changed', async () => {
+    const sources = (d: DesiredState) => d.sources.map((source, n) => ({ path: `file${n}.sipflow`, sha256: source.sha256 }));
+    const save = async (d: DesiredState) => parsePlanJson(renderPlanJson(await h!.plan(d), sources(d)));
+
+    it('applies a saved plan when a fresh plan equals it', async () => {
         h = await harness(desired);
-        const saved = parsePlanJson(renderPlanJson(await h.plan(desired)));
-        const result = await applySavedPlan(saved, h.providers, { sourceHash: sourceHashOf([EXAMPLE]) });
+        const saved = await save(desired);
+        const result = await applySavedPlan(saved, { desired, sources: sources(desired) }, h.providers);
         expect(result.ok).toBe(true);
         expect((await h.plan(desired)).hasChanges).toBe(false);
     });
 
     it('refuses when the file changed since', async () => {
         h = await harness(desired);
-        const saved = parsePlanJson(renderPlanJson(await h.plan(desired)));
-        const error = await applySavedPlan(saved, h.providers, { sourceHash: sourceHashOf([`${EXAMPLE}// edited\n`]) }).catch(e => e);
+        const saved = await save(desired);
+        const edited = await desiredFrom(`${EXAMPLE}// edited\n`);
+        const error = await applySavedPlan(saved, { desired: edited, sources: sources(edited) }, h.providers).catch(e => e);
         expect(error).toBeInstanceOf(StalePlanError);
         expect(error.reason).toBe('source');
-        expect(error.message).toMatch(/^The \.sipflow file changed since this plan was made .*: nothing was applied\./);
+        expect(error.message).toBe('The .sipflow file changed since this plan was made (file0.sipflow): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.');
         expect(h.sandbox.requests.filter(r => r.method !== 'GET')).toEqual([]);
     });
 
     it('refuses when the live accounts changed since, naming what changed', async () => {
         h = await harness(desired);
-        const saved = parsePlanJson(renderPlanJson(await h.plan(desired)));
+        const saved = await save(desired);
         await h.providers.dixa.createQueue({ name: 'Phone – Sales' });
         const before = h.sandbox.requests.filter(r => r.method !== 'GET').length;
-        const error = await applySavedPlan(saved, h.providers, { sourceHash: desired.sourceHash }).catch(e => e);
+        const error = await applySavedPlan(saved, { desired, sources: sources(desired) }, h.providers).catch(e => e);
         expect(error).toBeInstanceOf(StalePlanError);
         expect(error.reason).toBe('live');
         expect(error.changed).toEqual(['dixa queues']);
         expect(error.message).toBe('The live accounts changed since this plan was made (dixa queues): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.');
         expect(h.sandbox.requests.filter(r => r.method !== 'GET').length).toBe(before);
+    });
+
+    it('refuses items that differ from a fresh plan, saying which', async () => {
+        h = await harness(desired);
+        const saved = await save(desired);
+        const number = saved.items.find(i => i.operation?.type === 'synthflow.importNumber')!;
+        const edited: SavedPlan = {
+            ...saved,
+            items: saved.items.map(i => (i === number ? { ...i, operation: { ...i.operation!, terminationUri: 'evil.example' } as PlanOperation } : i)),
+        };
+        const error = await applySavedPlan(edited, { desired, sources: sources(desired) }, h.providers).catch(e => e);
+        expect(error).toBeInstanceOf(SavedPlanMismatchError);
+        expect(error.message).toBe(`The plan's items differ from a fresh plan: 1 changed (${number.id}): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.`);
+        const reordered: SavedPlan = { ...saved, items: [saved.items[1]!, saved.items[0]!, ...saved.items.slice(2)] };
+        expect(planDifference(reordered, await h.plan(desired))).toBe("The plan's items differ from a fresh plan: they are in another order");
+        expect(planDifference({ ...saved, items: saved.items.slice(1) }, await h.plan(desired))).toBe(`The plan's items differ from a fresh plan: 1 missing (${saved.items[0]!.id})`);
+        expect(h.sandbox.requests.filter(r => r.method !== 'GET')).toEqual([]);
     });
 });
 

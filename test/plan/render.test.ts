@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../../src/model/index.js';
-import { computePlan, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, type LiveState } from '../../src/plan/index.js';
+import { computePlan, contentHashOf, dependencyProblem, OPERATION_FIELDS, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, type LiveState } from '../../src/plan/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 import { assistant, convergedLive, demoLive, IDS, number } from './fixtures.js';
 
@@ -88,22 +88,31 @@ describe('text rendering', () => {
 });
 
 describe('JSON rendering and saved plans', () => {
-    it('round-trips exactly', () => {
+    const SOURCES = [{ path: 'acme.sipflow', sha256: 'a'.repeat(64) }];
+    const savedJson = () => JSON.parse(renderPlanJson(computePlan(desired, demoLive()), SOURCES));
+    /** Re-hashes an edited plan, as an attacker who knows the format would: the deeper checks must still refuse. */
+    const rehashed = (plan: Record<string, unknown>) => JSON.stringify({ ...plan, contentHash: contentHashOf(plan as never) });
+
+    it('round-trips exactly, without the desired state', () => {
         const plan = computePlan(desired, demoLive());
-        const json = renderPlanJson(plan);
+        const json = renderPlanJson(plan, SOURCES);
         const parsed = parsePlanJson(json);
-        expect(parsed).toEqual(plan);
-        expect(renderPlanJson(parsed)).toBe(json);
+        const { desired: _desired, ...rest } = plan;
+        expect(parsed).toEqual({ ...rest, sources: SOURCES, contentHash: parsed.contentHash });
+        expect(`${JSON.stringify(parsed, null, 2)}\n`).toBe(json);
+        expect(json).not.toContain('apiBaseUrl');
+        expect(json).not.toContain('file://');
     });
 
     it('is stable and self-describing', () => {
-        const json = JSON.parse(renderPlanJson(computePlan(desired, demoLive())));
-        expect(Object.keys(json)).toEqual(['format', 'formatVersion', 'integration', 'sourceHash', 'liveFingerprint', 'liveSections', 'desired', 'items', 'summary', 'hasChanges']);
+        const json = savedJson();
+        expect(Object.keys(json)).toEqual(['format', 'formatVersion', 'integration', 'sources', 'sourceHash', 'liveFingerprint', 'liveSections', 'items', 'summary', 'hasChanges', 'contentHash']);
         expect(json.format).toBe('sipflow-plan');
-        expect(json.formatVersion).toBe(1);
+        expect(json.formatVersion).toBe(2);
         expect(json.sourceHash).toBe(desired.sourceHash);
+        expect(json.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
         expect(Object.keys(json.items[0])).toEqual(['id', 'vendor', 'resource', 'kind', 'key', 'summary', 'changes', 'detail', 'departments', 'dependsOn', 'operation', 'requiresPrune']);
-        expect(renderPlanJson(computePlan(desired, demoLive()))).toBe(renderPlanJson(computePlan(desired, demoLive())));
+        expect(renderPlanJson(computePlan(desired, demoLive()), SOURCES)).toBe(renderPlanJson(computePlan(desired, demoLive()), SOURCES));
     });
 
     it('holds credential references, never values', async () => {
@@ -111,7 +120,7 @@ describe('JSON rendering and saved plans', () => {
         try {
             const withCredentials = await desiredFrom(exampleWith(['trunk-auth ip', 'trunk-auth credentials { username env:ACME_SIP_USER password env:ACME_SIP_PASSWORD }']));
             const plan = computePlan(withCredentials, demoLive());
-            const json = renderPlanJson(plan);
+            const json = renderPlanJson(plan, SOURCES);
             expect(json).not.toContain('hunter2-plan-test');
             expect(json).toContain('"trunkPasswordEnv": "ACME_SIP_PASSWORD"');
             expect(renderPlanText(plan)).toContain('        trunk_pwd: "env:ACME_SIP_PASSWORD"');
@@ -121,12 +130,56 @@ describe('JSON rendering and saved plans', () => {
     });
 
     it('refuses what is not a current sipflow plan, saying why', () => {
-        const json = JSON.parse(renderPlanJson(computePlan(desired, demoLive())));
+        const json = savedJson();
         expect(() => parsePlanJson('{')).toThrow(PlanFormatError);
         expect(() => parsePlanJson('{"format":"terraform"}')).toThrow(/not a sipflow plan/i);
-        expect(() => parsePlanJson(JSON.stringify({ ...json, formatVersion: 99 }))).toThrow(/format version 99; this sipflow reads version 1/);
-        expect(() => parsePlanJson(JSON.stringify({ ...json, liveFingerprint: undefined }))).toThrow(/lacks liveFingerprint/);
-        const dangling = { ...json, items: json.items.map((i: { dependsOn: string[] }, n: number) => (n === 3 ? { ...i, dependsOn: ['nowhere'] } : i)) };
-        expect(() => parsePlanJson(JSON.stringify(dangling))).toThrow(/depends on nowhere/);
+        expect(() => parsePlanJson(JSON.stringify({ ...json, formatVersion: 1 }))).toThrow(/format version 1; this sipflow reads version 2/);
+        expect(() => parsePlanJson(rehashed({ ...json, liveFingerprint: undefined }))).toThrow('The plan is malformed: the plan lacks "liveFingerprint".');
+    });
+
+    it('refuses any edit through the content hash', () => {
+        const json = savedJson();
+        expect(parsePlanJson(JSON.stringify(json)).contentHash).toBe(json.contentHash);
+        const edited = { ...json, items: json.items.map((i: { summary: string }, n: number) => (n === 0 ? { ...i, summary: `${i.summary} (reviewed)` } : i)) };
+        expect(() => parsePlanJson(JSON.stringify(edited))).toThrow('The plan file was edited after sipflow wrote it: its content hash does not match.');
+        expect(() => parsePlanJson(JSON.stringify({ ...json, contentHash: `sha256:${'0'.repeat(64)}` }))).toThrow(/content hash does not match/);
+    });
+
+    it('validates every field against the schema, naming the item and field', () => {
+        const json = savedJson();
+        const importIndex = json.items.findIndex((i: { operation: { type: string } | null }) => i.operation?.type === 'synthflow.importNumber');
+        const withItem = (edit: (item: Record<string, unknown>) => Record<string, unknown>) =>
+            rehashed({ ...json, items: json.items.map((i: Record<string, unknown>, n: number) => (n === importIndex ? edit(i) : i)) });
+        const id = json.items[importIndex].id;
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), type: 'synthflow.deleteEverything' } }))))
+            .toThrow(`The plan is malformed: item ${id}, field operation: unknown operation type "synthflow.deleteEverything"`);
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), terminationUri: undefined } }))))
+            .toThrow(`item ${id}, field operation lacks "terminationUri"`);
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), host: 'evil.example' } }))))
+            .toThrow(`item ${id}, field operation has an unknown field "host"`);
+        expect(() => parsePlanJson(withItem(i => ({ ...i, requiresPrune: 'no' })))).toThrow(`item ${id}, field requiresPrune must be boolean`);
+        expect(() => parsePlanJson(withItem(i => ({ ...i, kind: 'delete' })))).toThrow(/field kind must be one of "create", "update"/);
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), e164: '45 3555' } })))).toThrow(`item ${id}, field operation.e164 must match pattern`);
+        expect(() => parsePlanJson(rehashed({ ...json, desired: { synthflow: { apiBaseUrl: 'https://evil.example/v2' } } }))).toThrow('the plan has an unknown field "desired"');
+        expect(() => parsePlanJson(rehashed({ ...json, items: 'all of them' }))).toThrow('field items must be array');
+    });
+
+    it('refuses duplicate ids, dangling dependencies and cycles, however long, without recursion', () => {
+        const json = savedJson();
+        const dependsOn = (edits: Record<number, string[]>) => rehashed({ ...json, items: json.items.map((i: { dependsOn: string[] }, n: number) => (n in edits ? { ...i, dependsOn: edits[n] } : i)) });
+        expect(() => parsePlanJson(dependsOn({ 3: ['nowhere'] }))).toThrow(`item ${json.items[3].id} depends on nowhere, which is not in the plan`);
+        expect(() => parsePlanJson(dependsOn({ 3: [json.items[3].id] }))).toThrow(`item ${json.items[3].id} depends on itself`);
+        expect(() => parsePlanJson(dependsOn({ 0: [json.items[2].id], 2: [json.items[0].id] })))
+            .toThrow(`the dependencies form a cycle (${json.items[0].id} → ${json.items[2].id} → ${json.items[0].id})`);
+        expect(() => parsePlanJson(rehashed({ ...json, items: [...json.items, json.items[1]] }))).toThrow(`item ${json.items[1].id} appears twice`);
+        // 50,000 items in one long cycle: a recursive check would overflow the stack.
+        const chain = Array.from({ length: 50_000 }, (_, n) => ({ id: `i${n}`, dependsOn: [`i${(n + 1) % 50_000}`] }));
+        expect(dependencyProblem(chain)).toBe('the dependencies form a cycle (i0 → i1 → i2 → i3 → … → i49999 → i0; 50000 items)');
+        expect(dependencyProblem(chain.map((item, n) => ({ ...item, dependsOn: n === 49_999 ? [] : item.dependsOn })))).toBeNull();
+    });
+
+    it('has a schema entry for every operation type computePlan produces', () => {
+        const types = new Set(computePlan(desired, demoLive()).items.flatMap(i => (i.operation ? [i.operation.type] : [])));
+        for (const type of types) expect(Object.keys(OPERATION_FIELDS)).toContain(type);
     });
 });

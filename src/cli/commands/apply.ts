@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
-import { applyPlan, applySavedPlan, PlanConflictError, readLiveState, renderApplyText, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
+import { applyPlan, checkSavedPlan, PlanConflictError, readLiveState, renderApplyText, SavedPlanMismatchError, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
 import { buildChecklist, readDixaEvidence, renderChecklistText, type TextStyles } from '../../checklist/index.js';
-import { sourceHashOf, type DesiredState } from '../../model/index.js';
-import { computePlan, parsePlanJson, PlanFormatError, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
-import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import type { DesiredState } from '../../model/index.js';
+import { computePlan, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
+import { ExitCode, stylesFor } from '../cli-support.js';
+import { loadSavedPlan } from '../saved-plan-files.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
 import { SIPFLOW_EXTENSION } from '../workspace.js';
 import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';
@@ -21,7 +20,8 @@ interface ApplyCommandOptions extends TargetOptions {
 /**
  * `sipflow apply FILE|PLAN [--sandbox] [--yes] [--prune] [--concurrency N]`: shows the plan, asks for
  * confirmation (unless --yes), applies it step by step, and reports exactly what was done, what failed
- * and what was not attempted. A saved plan (from `plan --out`) is applied only if nothing changed since.
+ * and what was not attempted. A saved plan (from `plan --out`) is the approval, so it needs no --yes;
+ * it is applied only if a plan recomputed from its files and the live accounts equals it.
  */
 export function registerApplyCommand(program: Command): void {
     addTargetOptions(
@@ -30,7 +30,7 @@ export function registerApplyCommand(program: Command): void {
             .description('apply a .sipflow file (or a saved plan) to Dixa and Synthflow')
             .argument('<file-or-plan>', 'a .sipflow file, or a plan saved with sipflow plan --out'),
     )
-        .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI)'))
+        .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI; a saved plan needs none)'))
         .addOption(new Option('--prune', 'also detach numbers and actions this integration created that the file no longer declares (never deletes)'))
         .addOption(new Option('--concurrency <n>', 'steps in flight at once, per vendor').default(4).argParser(positiveInteger('--concurrency')))
         .addOption(new Option('--checklist', 'end with the whole manual checklist instead of its one-line status'))
@@ -42,8 +42,9 @@ export function registerApplyCommand(program: Command): void {
 export async function applyCommand(target: string, options: ApplyCommandOptions): Promise<ExitCode> {
     const styles = stylesFor(process.stdout);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    const saved = !target.endsWith(SIPFLOW_EXTENSION);
-    const { desired, plan: savedPlan } = saved ? await readSavedPlan(target) : { desired: (await loadIntegration(target, process.stdout, styles)).desired, plan: undefined };
+    // A saved plan brings no desired state, host or key: they come from its .sipflow files and the environment.
+    const savedPlan = target.endsWith(SIPFLOW_EXTENSION) ? undefined : await loadSavedPlan(target, process.stdout, styles);
+    const desired = savedPlan?.desired ?? (await loadIntegration(target, process.stdout, styles)).desired;
 
     const controller = new AbortController();
     const onSignal = () => {
@@ -54,12 +55,14 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
     process.once('SIGTERM', onSignal);
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, { ...options, signal: controller.signal, concurrency: options.concurrency });
     try {
-        const plan = savedPlan ?? computePlan(desired, await readLiveState(desired, session, { prune: options.prune === true }));
+        const plan = savedPlan
+            ? await checkSavedPlan(savedPlan.saved, savedPlan, session, { prune: options.prune === true })
+            : computePlan(desired, await readLiveState(desired, session, { prune: options.prune === true }));
         process.stdout.write(`Applying integration ${desired.integration} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`);
         if (plan.summary.conflict > 0) throw new CommandError(new PlanConflictError(plan.items.filter(i => i.kind === 'conflict')).message);
         if (!plan.hasChanges) {
             process.stdout.write('Nothing to apply: Dixa and Synthflow already match the file.\n');
-        } else if (!(await confirmed(plan, options))) {
+        } else if (!savedPlan && !(await confirmed(plan, options))) {
             process.stdout.write('Apply cancelled: nothing was changed.\n');
             return ExitCode.Failure;
         }
@@ -74,43 +77,18 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
                     if (event.type !== 'step-started' || process.stderr.isTTY) process.stderr.write(progressLine(event));
                 },
             };
-            result = savedPlan
-                ? await applySavedPlan(savedPlan, session, { ...applyOptions, sourceHash: await currentSourceHash(savedPlan) })
-                : await applyPlan(plan, session, applyOptions);
+            result = await applyPlan(plan, session, applyOptions);
             process.stdout.write(`\n${renderApplyText(result, { color })}\n`);
         }
         process.stdout.write(`\n${await checklistAfterApply(desired, session, options.checklist ? stylesFor(process.stdout) : undefined)}\n`);
         return result === undefined || result.ok ? ExitCode.Ok : ExitCode.Failure;
     } catch (error) {
-        if (error instanceof StalePlanError || error instanceof PlanConflictError) throw new CommandError(error.message);
+        if (error instanceof StalePlanError || error instanceof SavedPlanMismatchError || error instanceof PlanConflictError) throw new CommandError(error.message);
         throw error;
     } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         await session.close();
-    }
-}
-
-async function readSavedPlan(path: string): Promise<{ desired: DesiredState; plan: Plan }> {
-    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`${path}: cannot read (${error.code ?? error.message})`);
-    });
-    try {
-        const plan = parsePlanJson(text);
-        return { desired: plan.desired, plan };
-    } catch (error) {
-        if (error instanceof PlanFormatError) throw new UsageError(`${path}: not a sipflow plan (${error.message}); pass a .sipflow file or a plan saved with sipflow plan --out`);
-        throw error;
-    }
-}
-
-/** The hash of the saved plan's source files as they are now; null when one cannot be read. */
-async function currentSourceHash(plan: Plan): Promise<string | null> {
-    try {
-        const texts = await Promise.all(plan.desired.sources.map(source => readFile(fileURLToPath(source.uri), 'utf8')));
-        return sourceHashOf(texts);
-    } catch {
-        return null;
     }
 }
 

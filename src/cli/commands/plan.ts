@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { computePlan, renderPlanJson, renderPlanText } from '../../plan/index.js';
 import { readLiveState } from '../../apply/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import { sourcesForPlanFile, sourcesRelativeTo } from '../saved-plan-files.js';
 import { connect, loadIntegration } from '../vendor-session.js';
 import { addTargetOptions, checklistStatusLine, type TargetOptions } from './shared-options.js';
 
@@ -39,19 +40,22 @@ export function registerPlanCommand(program: Command): void {
 export async function planCommand(file: string, options: PlanOptions): Promise<ExitCode | 2> {
     const styles = stylesFor(process.stdout);
     const { desired } = await loadIntegration(file, process.stdout, styles);
+    // Checked before any request: a plan file outside the checkout of its sources could not be applied.
+    const savedSources = options.out === undefined ? undefined : await sourcesForPlanFile(desired, options.out);
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, options);
     try {
         const live = await readLiveState(desired, session, { prune: options.prune === true });
         const plan = computePlan(desired, live);
         if (options.json) {
-            process.stdout.write(renderPlanJson(plan));
+            // Source paths relative to the current folder: as if saved here (`> plan.json`).
+            process.stdout.write(renderPlanJson(plan, sourcesRelativeTo(desired, process.cwd())));
         } else {
             process.stdout.write(`Planning integration ${desired.integration} against ${session.target}.\n\n`);
             process.stdout.write(`${renderPlanText(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, verbose: options.verbose === true })}\n`);
             process.stdout.write(`\n${checklistStatusLine(desired, live.dixa)}\n`);
         }
         if (options.out !== undefined) {
-            await writeFile(options.out, renderPlanJson(plan), { encoding: 'utf8', flag: 'w' }).catch((error: NodeJS.ErrnoException) => {
+            await writeFile(options.out, renderPlanJson(plan, savedSources!), { encoding: 'utf8', flag: 'w' }).catch((error: NodeJS.ErrnoException) => {
                 throw new UsageError(`${options.out}: cannot write the plan (${error.code ?? error.message})`);
             });
             (options.json ? process.stderr : process.stdout).write(`Saved the plan to ${options.out}. Apply exactly this plan with: sipflow apply ${options.out}\n`);
