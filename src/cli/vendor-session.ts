@@ -90,6 +90,8 @@ export interface ConnectOptions {
     readonly env?: NodeJS.ProcessEnv;
     /** Redacted request log, with SIPFLOW_DEBUG=1. */
     readonly log?: (line: string) => void;
+    /** Seconds before a vendor request (retries included) is given up (`--request-timeout`; default 30). */
+    readonly requestTimeout?: number;
 }
 
 /**
@@ -125,6 +127,7 @@ export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: s
         ...(options.signal ? { signal: options.signal } : {}),
         ...(log ? { log } : {}),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(options.requestTimeout ? { deadlineMs: options.requestTimeout * 1000 } : {}),
     };
     try {
         const dixa = createDixaProvider({ baseUrl: dixaBaseUrl, apiKey: dixaKey ?? '', ...common });

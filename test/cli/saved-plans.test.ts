@@ -167,7 +167,7 @@ const VARIANTS: readonly Variant[] = [
     },
     {
         name: 'operation swapped for another known type and re-hashed',
-        text: edited(p => { importOf(p, SUPPORT_DID).operation = { type: 'synthflow.detachNumber', e164: '+441134960123' }; }),
+        text: edited(p => { importOf(p, SUPPORT_DID).operation = { type: 'synthflow.deleteAction', actionId: 'f3a1c5e7-0b2d-4f6a-8c9e-1d3b5f7a9c01' }; }),
         refusal: `1 changed (${SUPPORT_NUMBER})`,
     },
     {
@@ -380,7 +380,7 @@ describe('an untouched plan', () => {
         const requests = requestsFromNow();
         const result = await sipflow(['apply', 'plans/acme.plan.json']);
         expect(result.code, result.stderr).toBe(0);
-        expect(result.stdout).toContain('Apply complete: 9 of 9 steps done.');
+        expect(result.stdout).toContain('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.');
         expect(requests().filter(r => r.method !== 'GET').length).toBeGreaterThanOrEqual(9);
         const again = await sipflow(['plan', 'integrations/acme.sipflow', '--detailed-exitcode']);
         expect(again.code, again.stdout).toBe(0);
@@ -398,7 +398,7 @@ describe('an untouched plan', () => {
         // from a folder other than the checkout's root, too
         const applied = await sipflow(['apply', 'another-checkout/plans/acme.plan.json'], { cwd: path.join(dir, 'elsewhere') });
         expect(applied.code, applied.stderr).toBe(0);
-        expect(applied.stdout).toContain('Apply complete: 9 of 9 steps done.');
+        expect(applied.stdout).toContain('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.');
 
         // the first checkout's copy of the plan is now stale: refused, no --yes asked, nothing written
         const requests = requestsFromNow();

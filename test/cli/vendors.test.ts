@@ -82,7 +82,7 @@ describe('plan → apply → plan → pull → plan, through Prism', () => {
 
         const apply = await sipflow(['apply', 'acme.sipflow', '--yes']);
         expect(apply.code, apply.stderr).toBe(0);
-        expect(apply.stdout).toContain('Apply complete: 9 of 9 steps done.');
+        expect(apply.stdout).toContain('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.');
         expect(apply.stdout).toMatch(/Manual checklist: 14 steps — \d+ verified/);
         expect(apply.stderr).toContain('[9/9] ✓');
 

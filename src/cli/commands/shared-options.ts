@@ -6,12 +6,21 @@ import type { DesiredState } from '../../model/index.js';
 export function addTargetOptions(command: Command): Command {
     return command
         .addOption(new Option('--sandbox', 'run against an in-process sandbox instead of the live accounts'))
-        .addOption(new Option('--sandbox-state <file>', 'with --sandbox: keep the sandbox state in this JSON file across runs'));
+        .addOption(new Option('--sandbox-state <file>', 'with --sandbox: keep the sandbox state in this JSON file across runs'))
+        .addOption(new Option('--request-timeout <seconds>', 'give up on a vendor request after this long, retries included').default(30).argParser(requestTimeout));
 }
 
 export interface TargetOptions {
     readonly sandbox?: boolean;
     readonly sandboxState?: string;
+    /** Seconds; the providers' per-request deadline. */
+    readonly requestTimeout?: number;
+}
+
+function requestTimeout(value: string): number {
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) throw new Error('--request-timeout must be a number of seconds from 1 to 600');
+    return seconds;
 }
 
 /** The one-line status of the manual checklist that plan and apply end with. */

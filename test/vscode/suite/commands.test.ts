@@ -90,7 +90,7 @@ describe('commands against a sandbox the test starts', function () {
         assert.equal(state.dixa.queues.filter(q => q.name === 'Phone – Tier 1').length, 1, 'the existing queue was adopted, not duplicated');
         const support = state.synthflow.assistants.find(a => a.model_id === 'b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6');
         assert.ok(support, 'the support assistant exists');
-        assert.ok(support.phone_number_slugs.includes('4535551234'), `the DID is attached to the support assistant: ${support.phone_number_slugs.join(', ')}`);
+        assert.equal(support.inbound_phone_slug, '4535551234', 'the DID is the support assistant\'s inbound number (PUT /assistants/{id} phone_number)');
         const transfers = state.synthflow.actions.filter(a => a.action_type === 'LIVE_TRANSFER' && JSON.stringify(a.config).includes('sip:+4570101111@acme.sip.dixa.com'));
         assert.equal(transfers.length, 1, 'one transfer action to tier1');
         assert.ok(support.actions.includes(transfers[0]!.action_id), 'the transfer action is attached to the support assistant');
