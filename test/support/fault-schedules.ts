@@ -275,11 +275,18 @@ export function describeOutcome(outcome: ScheduleOutcome): string {
     return lines.join('\n');
 }
 
-/** Runs `count` schedules from `firstSeed` on `workers` sandboxes at once (the Dixa client throttle is per provider, mostly waiting). */
+/** Runs the seeds' schedules on `workers` sandboxes at once (the Dixa client throttle is per provider, mostly waiting). */
 export async function runSchedules(
     context: FixtureContext,
     seeds: readonly number[],
-    options: { workers: number; maxRuns: number; tuning: ProviderTuning; onOutcome?: (outcome: ScheduleOutcome, done: number) => void },
+    options: {
+        workers: number;
+        maxRuns: number;
+        tuning: ProviderTuning;
+        onOutcome?: (outcome: ScheduleOutcome, done: number) => void;
+        /** Checked before each schedule starts: true ends the run early (the soak's time bound). */
+        shouldStop?: () => boolean;
+    },
 ): Promise<ScheduleOutcome[]> {
     const outcomes: ScheduleOutcome[] = new Array(seeds.length);
     let next = 0;
@@ -287,7 +294,7 @@ export async function runSchedules(
     const worker = async () => {
         const sandbox = await startSandbox({ port: 0, seed: 'demo', dixaRateLimit: false, maxLoggedRequests: 1 });
         try {
-            while (next < seeds.length) {
+            while (next < seeds.length && !options.shouldStop?.()) {
                 const index = next++;
                 const outcome = await runSchedule(sandbox, context, scheduleFor(seeds[index]!, { clientTimeoutMs: options.tuning.timeoutMs }), options);
                 outcomes[index] = outcome;
@@ -298,7 +305,8 @@ export async function runSchedules(
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.workers) }, worker));
-    return outcomes;
+    // In seed order; schedules not started (time bound) are left out.
+    return outcomes.filter(o => o !== undefined);
 }
 
 function messageOf(error: unknown): string {

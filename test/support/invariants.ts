@@ -158,15 +158,22 @@ export function convergedViolations(state: State, expected: Expectation): string
     return violations;
 }
 
-/** Counts for the soak's table: LIVE_TRANSFER actions beyond one per declared (assistant, target), and duplicate numbers/queues. */
+/**
+ * Counts for the soak's table. Superfluous LIVE_TRANSFER actions to the file's targets: beyond the
+ * first per assistant and target attached there, plus those attached to no assistant at all (stray
+ * twins). Duplicate numbers and queues: beyond the first per phone and per name.
+ */
 export function duplicateCounts(state: State, expected: Expectation): { transfers: number; numbers: number; queues: number } {
     const declaredTargets = new Set(expected.transfers.map(t => t.target));
-    const ours = actionsOf(state).filter(a => isLiveTransfer(a) && declaredTargets.has(transferPhone(a) ?? '')).length;
+    const ours = actionsOf(state).filter(a => isLiveTransfer(a) && declaredTargets.has(transferPhone(a) ?? ''));
+    const oursById = new Map(ours.map(a => [actionId(a), a]));
+    let transfers = 0;
+    for (const assistant of assistantsOf(state)) {
+        const phones = [...new Set(attachedActionIds(assistant))].map(id => oursById.get(id)).filter((a): a is ActionRecord => a !== undefined).map(a => transferPhone(a)!);
+        transfers += phones.length - new Set(phones).size;
+    }
+    transfers += ours.filter(a => !assistantsOf(state).some(s => attachedActionIds(s).includes(actionId(a)))).length;
     const phones = numbersOf(state).map(phoneOfNumber);
     const names = queuesOf(state).map(queueName);
-    return {
-        transfers: Math.max(0, ours - expected.transfers.length),
-        numbers: phones.length - new Set(phones).size,
-        queues: names.length - new Set(names).size,
-    };
+    return { transfers, numbers: phones.length - new Set(phones).size, queues: names.length - new Set(names).size };
 }
