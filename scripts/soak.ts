@@ -13,7 +13,7 @@
  * with latency (as two people pressing Apply), then up to 3 follow-up runs: duplicates left, and
  * integrations blocked (a follow-up plan with conflicts, e.g. two queues with one name).
  *
- * Bounded in time: no schedule starts after --max-minutes (default 12); the table says how many ran.
+ * Bounded in time: no schedule starts after --max-minutes (default 10); the table says how many ran.
  * Exit code 1 when any promise was broken, so CI can run it.
  */
 import { parseArgs } from 'node:util';
@@ -61,7 +61,7 @@ function readOptions(argv: readonly string[]): Options {
             latency: { type: 'string', default: '20' },
             workers: { type: 'string', default: '10' },
             timeout: { type: 'string', default: '300' },
-            'max-minutes': { type: 'string', default: '12' },
+            'max-minutes': { type: 'string', default: '10' },
             help: { type: 'boolean', default: false },
         },
         strict: true,
