@@ -12,6 +12,7 @@ const nodeEntries = {
     server: 'src/server/main.ts',
     extension: 'src/extension/main.ts',
     bench: 'bench/main.ts',
+    soak: 'scripts/soak.ts',
 };
 
 const entryPoints = Object.fromEntries(Object.entries(nodeEntries).filter(([, src]) => existsSync(src)));
