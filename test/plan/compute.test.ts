@@ -230,7 +230,10 @@ describe('conflicts', () => {
     });
 
     it('two departments sharing an assistant get one attach step each for numbers and actions', async () => {
-        const shared = await desiredFrom(exampleWith(['assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', `assistant "${IDS.support}"`]));
+        // The language refuses this file (assistant-shared is an error), so the state is edited directly:
+        // the plan must still not lose a step when given one.
+        const valid = await desiredFrom(EXAMPLE);
+        const shared = { ...valid, departments: valid.departments.map(d => (d.key === 'sales' ? { ...d, assistantId: IDS.support } : d)) };
         const plan = computePlan(shared, demoLive());
         expect(find(plan, `synthflow/assistant/${IDS.support}/numbers`).operation).toMatchObject({ add: ['+4535551234', '+4535555678'] });
         expect(find(plan, `synthflow/assistant/${IDS.support}/actions`).operation).toMatchObject({
