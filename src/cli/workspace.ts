@@ -2,8 +2,8 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { URI, type LangiumDocument } from 'langium';
-import { NodeFileSystem } from 'langium/node';
 import type { SipflowFile } from '../language/generated/ast.js';
+import { RegularFileSystem } from '../language/references/regular-file-system.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
 import { UsageError } from './cli-support.js';
 
@@ -144,7 +144,7 @@ export async function loadWorkspace(
     files: readonly SourceFile[],
     options: { validation: boolean; context?: readonly SourceFile[] },
 ): Promise<LoadedWorkspace> {
-    const services = createSipflowServices(NodeFileSystem);
+    const services = createSipflowServices(RegularFileSystem);
     const langiumDocuments = services.shared.workspace.LangiumDocuments;
     const load = async (file: SourceFile) => {
         // Checked again right before reading: the file may have been replaced since it was found.

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EmptyFileSystem, URI } from 'langium';
-import { NodeFileSystem } from 'langium/node';
 import { parseHelper } from 'langium/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../../src/language/diagnostic-codes.js';
 import type { SipflowAstType, SipflowFile } from '../../src/language/generated/ast.js';
+import { RegularFileSystem } from '../../src/language/references/regular-file-system.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE, exampleWith, validate } from './helpers.js';
 
@@ -81,10 +81,22 @@ describe('the language server\'s workspace scan', () => {
         writeFileSync(path.join(dir, 'acme.sipflow'), EXAMPLE);
         execFileSync('mkfifo', [path.join(dir, 'pipe.sipflow')]);
         symlinkSync('pipe.sipflow', path.join(dir, 'link.sipflow'));
-        const { shared } = createSipflowServices(NodeFileSystem);
+        const { shared } = createSipflowServices(RegularFileSystem);
         // Opening the FIFO would block this await forever (the test would time out).
         await shared.workspace.WorkspaceManager.initializeWorkspace([{ uri: URI.file(dir).toString(), name: 'scan' }]);
         const loaded = shared.workspace.LangiumDocuments.all.map(d => path.basename(d.uri.fsPath)).toArray();
         expect(loaded).toEqual(['acme.sipflow']);
+    }, 20_000);
+
+    it('refuses, instead of hanging on, a file that became a FIFO after it was loaded', async () => {
+        const folder = mkdtempSync(path.join(dir, 'replaced-'));
+        const file = path.join(folder, 'acme.sipflow');
+        writeFileSync(file, EXAMPLE);
+        const { shared } = createSipflowServices(RegularFileSystem);
+        await shared.workspace.WorkspaceManager.initializeWorkspace([{ uri: URI.file(folder).toString(), name: 'replaced' }]);
+        expect(shared.workspace.LangiumDocuments.all.count()).toBe(1);
+        unlinkSync(file);
+        execFileSync('mkfifo', [file]);
+        await expect(shared.workspace.DocumentBuilder.update([URI.file(file)], [])).rejects.toThrow(/not a regular file/);
     }, 20_000);
 });
