@@ -1,5 +1,6 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Styles } from './cli-support.js';
+import { hiddenProblemsOf, type HiddenProblems } from '../language/validation/sipflow-document-validator.js';
 
 export type SeverityName = 'error' | 'warning' | 'info' | 'hint';
 
@@ -13,6 +14,8 @@ export interface ReportedDiagnostic {
     readonly severity: SeverityName;
     readonly code: string;
     readonly message: string;
+    /** Only on `problems-capped`: how many problems of each severity it stands for. */
+    readonly hidden?: HiddenProblems;
 }
 
 /** LSP DiagnosticSeverity (1–4) → name. Langium always sets a severity; default to error to be safe. */
@@ -34,6 +37,7 @@ export function diagnosticCode(diagnostic: Diagnostic): string {
 
 export function toReported(file: string, diagnostic: Diagnostic): ReportedDiagnostic {
     const { start, end } = diagnostic.range;
+    const hidden = hiddenProblemsOf(diagnostic);
     return {
         file,
         range: { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } },
@@ -41,6 +45,7 @@ export function toReported(file: string, diagnostic: Diagnostic): ReportedDiagno
         code: diagnosticCode(diagnostic),
         // LSP 3.18 allows markup messages; the language only produces plain strings.
         message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+        ...(hidden ? { hidden } : {}),
     };
 }
 
@@ -60,9 +65,20 @@ export function formatText(diagnostic: ReportedDiagnostic, styles: Styles): stri
     return `${styles.bold(location)}: ${paint(diagnostic.severity)} ${styles.dim(diagnostic.code)}: ${message}`;
 }
 
-/** `2 errors, 1 warning in 3 files` (infos and hints are added only when there are some). */
+/**
+ * `2 errors, 1 warning in 3 files` (infos and hints are added only when there are some). The real
+ * totals: a `problems-capped` diagnostic counts as the problems it stands for.
+ */
 export function formatSummary(diagnostics: readonly ReportedDiagnostic[], fileCount: number): string {
-    const count = (severity: SeverityName) => diagnostics.filter(d => d.severity === severity).length;
+    const totals: Record<SeverityName, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+    for (const diagnostic of diagnostics) {
+        if (diagnostic.hidden) {
+            for (const severity of Object.keys(totals) as SeverityName[]) totals[severity] += diagnostic.hidden[severity];
+        } else {
+            totals[diagnostic.severity]++;
+        }
+    }
+    const count = (severity: SeverityName) => totals[severity];
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
     if (count('info') > 0) parts.push(plural(count('info'), 'info'));

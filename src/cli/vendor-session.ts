@@ -3,18 +3,17 @@
  * errors), and connecting to the vendors — the live accounts from environment variables, or an
  * in-process sandbox with `--sandbox`.
  */
-import { dirname, resolve } from 'node:path';
-import { readdir } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
-import { buildDesiredState, DesiredStateError, type DesiredState } from '../model/index.js';
+import { buildDesiredState, DesiredStateError, ModelInputError, type DesiredState } from '../model/index.js';
 import { createDixaProvider, type DixaClient } from '../providers/dixa/index.js';
 import { createSynthflowProvider, type SynthflowClient } from '../providers/synthflow/index.js';
 import { BaseUrlError } from '../providers/http/base-url.js';
 import { ProviderError } from '../providers/types.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { DIXA_API_BASE_URL } from '../vendors/dixa-facts.js';
-import { SIPFLOW_EXTENSION, loadWorkspace, type SourceFile } from './workspace.js';
+import { NotRegularFileError, SIPFLOW_EXTENSION, loadWorkspace, regularSipflowFilesIn, type SourceFile } from './workspace.js';
 import { formatText, toReported, compareReported } from './diagnostic-report.js';
 import { UsageError, type Styles } from './cli-support.js';
 
@@ -39,13 +38,15 @@ export interface LoadedIntegration {
 export async function loadIntegration(path: string, out: { write(text: string): unknown }, styles: Styles): Promise<LoadedIntegration> {
     if (!path.endsWith(SIPFLOW_EXTENSION)) throw new UsageError(`${path}: not a ${SIPFLOW_EXTENSION} file`);
     const absolutePath = resolve(path);
-    const siblings = await readdir(dirname(absolutePath)).catch(() => [] as string[]);
     const files: SourceFile[] = [{ displayPath: path, absolutePath }];
-    for (const name of siblings.sort()) {
-        const sibling = resolve(dirname(absolutePath), name);
-        if (name.endsWith(SIPFLOW_EXTENSION) && sibling !== absolutePath) files.push({ displayPath: resolve(dirname(path), name), absolutePath: sibling });
+    // Only regular files: a FIFO named *.sipflow in the folder would block the read forever.
+    for (const sibling of await regularSipflowFilesIn(dirname(absolutePath))) {
+        if (sibling !== absolutePath) files.push({ displayPath: resolve(dirname(path), basename(sibling)), absolutePath: sibling });
     }
-    const workspace = await loadWorkspace(files, { validation: true });
+    const workspace = await loadWorkspace(files, { validation: true }).catch((error: unknown) => {
+        if (error instanceof NotRegularFileError) throw new CommandError(error.message);
+        throw error;
+    });
     const main = workspace.documents[0];
     const integrationName = main.document.parseResult.value.integration?.name;
     // Sibling files of other integrations don't matter; their errors must not block this one.
@@ -62,11 +63,12 @@ export async function loadIntegration(path: string, out: { write(text: string): 
         const elsewhere = relevant.length > 1 ? ` in the ${relevant.length} files of integration ${integrationName}` : '';
         throw new CommandError(`${path}: ${count}${elsewhere} to fix first; nothing was sent to Dixa or Synthflow.`);
     }
+    if (integrationName === undefined) throw new CommandError(`${path}: declares no integration, so there is nothing to plan; write integration NAME { … }.`);
     try {
         const desired = buildDesiredState(main.document, relevant.slice(1).map(d => d.document));
         return { file: main.file, document: main.document, desired, files: relevant.map(d => d.file) };
     } catch (error) {
-        if (error instanceof DesiredStateError) throw new CommandError(error.message);
+        if (error instanceof DesiredStateError || error instanceof ModelInputError) throw new CommandError(error.message);
         throw error;
     }
 }

@@ -1,8 +1,9 @@
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { URI, type LangiumDocument } from 'langium';
-import { NodeFileSystem } from 'langium/node';
 import type { SipflowFile } from '../language/generated/ast.js';
+import { RegularFileSystem } from '../language/references/regular-file-system.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
 import { UsageError } from './cli-support.js';
 
@@ -16,9 +17,41 @@ export interface SourceFile {
 }
 
 /**
+ * A named `.sipflow` path that is a FIFO, socket or device: opening it could block forever (a FIFO
+ * waits for a writer), so it is refused before it is opened. Reported on one line, exit 1.
+ */
+export class NotRegularFileError extends Error {
+    override readonly name = 'NotRegularFileError';
+}
+
+/** What kind of non-regular file `info` is, for messages; undefined for a regular file or directory. */
+function specialKind(info: Stats | Dirent): string | undefined {
+    if (info.isFIFO()) return 'a FIFO (named pipe)';
+    if (info.isSocket()) return 'a socket';
+    if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+    return undefined;
+}
+
+function notRegular(displayPath: string, kind: string): NotRegularFileError {
+    return new NotRegularFileError(`${displayPath}: is ${kind}, not a regular file; sipflow reads only regular .sipflow files`);
+}
+
+/**
+ * Should this directory entry be read as a file? Regular files yes; FIFOs, sockets and devices, and
+ * links to them, no: they are skipped, never opened. A link that cannot be followed (a loop) is kept,
+ * so that reading it reports why it cannot be read.
+ */
+async function isRegularFile(entry: Dirent, absolutePath: string): Promise<boolean> {
+    if (entry.isFile()) return true;
+    if (!entry.isSymbolicLink()) return false;
+    return stat(absolutePath).then(info => info.isFile(), () => true);
+}
+
+/**
  * Expands command-line paths into the `.sipflow` files they denote: files as given (they must end in
  * .sipflow), directories searched recursively, skipping node_modules and dot-directories. The result
- * is sorted and without duplicates. Nonexistent paths, other files and empty selections are usage errors.
+ * is sorted and without duplicates. Nonexistent paths, other files and empty selections are usage errors;
+ * a named FIFO, socket or device is a NotRegularFileError (found in a directory, it is skipped).
  */
 export async function findSipflowFiles(paths: readonly string[]): Promise<SourceFile[]> {
     const found = new Map<string, SourceFile>();
@@ -37,6 +70,8 @@ export async function findSipflowFiles(paths: readonly string[]): Promise<Source
             files.forEach(add);
         } else if (path.extname(given) !== SIPFLOW_EXTENSION) {
             throw new UsageError(`${given}: not a ${SIPFLOW_EXTENSION} file`);
+        } else if (!info.isFile()) {
+            throw notRegular(given, specialKind(info) ?? 'not a file');
         } else {
             add(given);
         }
@@ -54,10 +89,24 @@ async function walk(directory: string): Promise<string[]> {
         if (entry.isDirectory()) {
             // Dependencies and tool folders (.git, .vscode-test, …) never hold the user's integrations.
             if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-            files.push(...(await walk(child)));
-        } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(SIPFLOW_EXTENSION)) {
+            for (const file of await walk(child)) files.push(file);
+        } else if (entry.name.endsWith(SIPFLOW_EXTENSION) && (await isRegularFile(entry, child))) {
             files.push(child);
         }
+    }
+    return files;
+}
+
+/**
+ * The regular `.sipflow` files directly in `folder` (FIFOs, sockets and devices are skipped unopened),
+ * sorted by name.
+ */
+export async function regularSipflowFilesIn(folder: string): Promise<string[]> {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => [] as Dirent[]);
+    const files: string[] = [];
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        const absolutePath = path.join(folder, entry.name);
+        if (entry.name.endsWith(SIPFLOW_EXTENSION) && (await isRegularFile(entry, absolutePath))) files.push(absolutePath);
     }
     return files;
 }
@@ -72,11 +121,9 @@ export async function folderContext(files: readonly SourceFile[]): Promise<Sourc
     const context = new Map<string, SourceFile>();
     const folders = new Map(files.map(file => [path.dirname(file.absolutePath), path.dirname(file.displayPath)]));
     for (const [absoluteFolder, displayFolder] of folders) {
-        const entries = await readdir(absoluteFolder, { withFileTypes: true }).catch(() => []);
-        for (const entry of entries) {
-            const absolutePath = path.join(absoluteFolder, entry.name);
-            if (!entry.name.endsWith(SIPFLOW_EXTENSION) || entry.isDirectory() || named.has(absolutePath)) continue;
-            context.set(absolutePath, { displayPath: path.join(displayFolder, entry.name), absolutePath });
+        for (const absolutePath of await regularSipflowFilesIn(absoluteFolder)) {
+            if (named.has(absolutePath)) continue;
+            context.set(absolutePath, { displayPath: path.join(displayFolder, path.basename(absolutePath)), absolutePath });
         }
     }
     return [...context.values()];
@@ -97,15 +144,19 @@ export async function loadWorkspace(
     files: readonly SourceFile[],
     options: { validation: boolean; context?: readonly SourceFile[] },
 ): Promise<LoadedWorkspace> {
-    const services = createSipflowServices(NodeFileSystem);
+    const services = createSipflowServices(RegularFileSystem);
     const langiumDocuments = services.shared.workspace.LangiumDocuments;
     const load = async (file: SourceFile) => {
+        // Checked again right before reading: the file may have been replaced since it was found.
+        const info = await stat(file.absolutePath);
+        if (!info.isFile()) throw notRegular(file.displayPath, specialKind(info) ?? 'not a file');
         const text = await readFile(file.absolutePath, 'utf8');
         return langiumDocuments.createDocument(URI.file(file.absolutePath), text) as LangiumDocument<SipflowFile>;
     };
     const documents = [];
     for (const file of files) {
         const document = await load(file).catch((error: NodeJS.ErrnoException) => {
+            if (error instanceof NotRegularFileError) throw error;
             throw new UsageError(`${file.displayPath}: cannot read (${error.code ?? error.message})`);
         });
         documents.push({ file, document });

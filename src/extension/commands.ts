@@ -389,8 +389,12 @@ export class Commands {
         if (result.ok) return result.desired;
         this.log.block('error', result.message);
         const first = result.problems[0];
+        // No problems listed: the file is valid but there is nothing to build (no integration declared).
+        const reason = first
+            ? `${result.problems.length} error${result.problems.length === 1 ? '' : 's'} to fix first (${first.code}: ${first.message}).`
+            : result.message;
         void this.offer(vscode.window.showErrorMessage(
-            `SIPflow: cannot ${verb} ${fileName(document.uri)}: ${result.problems.length} error${result.problems.length === 1 ? '' : 's'} to fix first${first ? ` (${first.code}: ${first.message})` : ''}.`,
+            `SIPflow: cannot ${verb} ${fileName(document.uri)}: ${reason}`,
             'Show Problems',
         ), { 'Show Problems': 'workbench.actions.view.problems' });
         throw new Stopped();

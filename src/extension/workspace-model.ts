@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
-import { buildDesiredState, DesiredStateError, type DesiredState, type ModelProblem } from '../model/index.js';
+import { buildDesiredState, DesiredStateError, ModelInputError, type DesiredState, type ModelProblem } from '../model/index.js';
 
 export type ModelResult =
     | { readonly ok: true; readonly desired: DesiredState }
@@ -61,6 +61,8 @@ async function build(mainUri: string, texts: ReadonlyMap<string, string>): Promi
         return { ok: true, desired: buildDesiredState(main, docs.filter(d => d !== main)) };
     } catch (e) {
         if (e instanceof DesiredStateError) return { ok: false, message: e.message, problems: e.problems };
+        // No integration in the file (nothing to plan), or files of the integration left out.
+        if (e instanceof ModelInputError) return { ok: false, message: e.message, problems: [] };
         throw e;
     }
 }

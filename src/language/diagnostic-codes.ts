@@ -15,12 +15,15 @@ export const DIAGNOSTICS = {
     'escalation-not-sip': 'error',
     'escalation-wrong-domain': 'error',
     'escalation-unknown-queue': 'warning',
+    /** A department escalates to the same target twice: one assistant action per target. */
+    'escalation-duplicate': 'error',
     'timeout-range': 'error',
     'timeout-unusual': 'warning',
     'fallback-missing': 'warning',
     'plaintext-secret': 'error',
     'assistant-id-invalid': 'error',
-    'assistant-shared': 'warning',
+    /** Synthflow gives an inbound assistant one `phone_number`: it cannot answer two departments' DIDs. */
+    'assistant-shared': 'error',
     'workspace-missing': 'error',
     'cold-transfer-refer': 'warning',
     'uui-key': 'warning',
@@ -31,7 +34,7 @@ export const DIAGNOSTICS = {
     'required-missing': 'error',
     /** A setting is written twice in one block; only the last one would count. */
     'setting-duplicate': 'error',
-    /** Two queues or two departments share a name. */
+    /** Two queues or two departments share a name, or two queues the same Dixa `name`. */
     'name-duplicate': 'error',
     /** A duration without a unit or with an unknown one. */
     'duration-invalid': 'error',
@@ -41,3 +44,12 @@ export const DIAGNOSTICS = {
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
 export type DiagnosticSeverityName = (typeof DIAGNOSTICS)[DiagnosticCode];
+
+/**
+ * Not rules of the language, so not in DIAGNOSTICS: `problems-capped` stands for the diagnostics of a
+ * file beyond MAX_DIAGNOSTICS_PER_FILE (its severity is the worst of those), and `internal-error` says a
+ * check failed, so the file is not known to be valid (always an error).
+ */
+export const PROBLEMS_CAPPED_CODE = 'problems-capped';
+export const INTERNAL_ERROR_CODE = 'internal-error';
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;

@@ -19,6 +19,7 @@ import { SipflowQueues } from './references/sipflow-queues.js';
 import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
+import { SipflowValidationRegistry } from './validation/sipflow-validation-registry.js';
 import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } from './sipflow-parser-messages.js';
 import { createSipflowParser } from './sipflow-parser.js';
 import { SipflowCodeActionProvider } from './lsp/sipflow-code-action-provider.js';
@@ -53,6 +54,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
     },
     validation: {
         DocumentValidator: services => new SipflowDocumentValidator(services),
+        ValidationRegistry: services => new SipflowValidationRegistry(services),
     },
     lsp: {
         CompletionProvider: services => new SipflowCompletionProvider(services),

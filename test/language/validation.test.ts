@@ -97,6 +97,12 @@ const CASES: Record<DiagnosticCode, Case> = {
         says: ['+4570109999'],
         good: exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'),
     },
+    'escalation-duplicate': {
+        bad: exampleWith('    escalate sales_desk\n', '    escalate sales_desk\n    escalate "sip:+4570102222@acme.sip.dixa.com" { mode cold }\n'),
+        range: '"sip:+4570102222@acme.sip.dixa.com"',
+        says: ['already escalates to sip:+4570102222@acme.sip.dixa.com (line 47)', 'remove this escalate'],
+        good: exampleWith('    escalate sales_desk\n', '    escalate sales_desk\n    escalate tier1\n'),
+    },
     'timeout-range': {
         bad: exampleWith('timeout 30s', 'timeout 2s'),
         range: '2s',
@@ -130,7 +136,7 @@ const CASES: Record<DiagnosticCode, Case> = {
     'assistant-shared': {
         bad: exampleWith('assistant "0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90"', 'assistant "B336AB4E-8F1E-4B6C-ACA1-D8F95B5B3EF6"'),
         range: '"B336AB4E-8F1E-4B6C-ACA1-D8F95B5B3EF6"',
-        says: ['support'],
+        says: ['department support', 'single phone_number', 'its own inbound assistant'],
         good: EXAMPLE,
     },
     'workspace-missing': {
@@ -227,6 +233,30 @@ describe('every diagnostic code', () => {
             });
         });
     }
+});
+
+/** Rules the model (src/model/build.ts) relies on, with their validator here and nowhere else. */
+describe('the rules plan relies on are reported by validate', () => {
+    const errorsOf = async (text: string) => {
+        const { document, diagnostics } = await validate(text);
+        return diagnostics.filter(d => d.severity === DiagnosticSeverity.Error).map(d => [d.code, rangeText(document, d)]);
+    };
+
+    it.each([
+        ['a queue without did', exampleWith('    name "Phone – Tier 1"\n    did "+4570101111"\n', '    name "Phone – Tier 1"\n'), 'required-missing', 'tier1'],
+        ['a queue without name', exampleWith('    name "Phone – Tier 1"\n', ''), 'required-missing', 'tier1'],
+        ['a queue with an empty name', exampleWith('name "Phone – Tier 1"', 'name "  "'), 'required-missing', '"  "'],
+        ['two queues with one Dixa name', exampleWith('name "Phone – Sales"', 'name " Phone – Tier 1 "'), 'name-duplicate', '" Phone – Tier 1 "'],
+        ['a queue escalated to twice by name', exampleWith('    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'), 'escalation-duplicate', 'sales_desk'],
+        ['one SIP URI escalated to twice', exampleWith('    escalate sales_desk\n', '    escalate "sip:+4570109999@acme.sip.dixa.com"\n    escalate "sip:+4570109999@acme.sip.dixa.com" { mode cold }\n'), 'escalation-duplicate', '"sip:+4570109999@acme.sip.dixa.com"'],
+    ])('%s', async (_what, text, code, range) => {
+        expect(await errorsOf(text)).toEqual([[code, range]]);
+    });
+
+    it('the messages say what to write', async () => {
+        const { diagnostics } = await validate(exampleWith('    name "Phone – Tier 1"\n    did "+4570101111"\n', '    name "Phone – Tier 1"\n'));
+        expect(diagnostics.map(messageText)).toContain('Queue tier1 has no did: add did "+E164" with the DID Dixa routes to this queue (escalations dial it).');
+    });
 });
 
 describe('messages never repeat a plaintext secret', () => {

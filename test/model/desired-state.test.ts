@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildDesiredState, DesiredStateError, sourceHashOf } from '../../src/model/index.js';
+import { EmptyFileSystem, URI } from 'langium';
+import { createSipflowServices } from '../../src/language/sipflow-module.js';
+import { buildDesiredState, DesiredStateError, ModelInputError, sourceHashOf } from '../../src/model/index.js';
 import { desiredFrom, EXAMPLE, exampleWith, loadDocuments } from './helpers.js';
 
 describe('desired state of the canonical example', () => {
@@ -214,11 +216,11 @@ describe('files of one integration', () => {
         expect((error as DesiredStateError).problems.map(p => p.code)).toEqual(['block-duplicate', 'block-duplicate']);
     });
 
-    it('refuses when the file with the referenced queue is not given', async () => {
+    it('is a caller error when the file with the referenced queue is not given (validation saw it)', async () => {
         const [first] = await loadDocuments(main, queues);
-        const error = (() => { try { buildDesiredState(first); return undefined; } catch (e) { return e; } })();
-        expect(error).toBeInstanceOf(DesiredStateError);
-        expect((error as DesiredStateError).message).toContain('was not given with this file');
+        expect(first.diagnostics?.filter(d => d.severity === 1)).toEqual([]);
+        expect(() => buildDesiredState(first)).toThrow(ModelInputError);
+        expect(() => buildDesiredState(first)).toThrow(/which was not given with the other files of integration acme/);
     });
 });
 
@@ -233,9 +235,38 @@ describe('refusal', () => {
         expect((error as DesiredStateError).message).toMatch(/^Cannot plan integration acme: \d+ errors to fix first\./);
     });
 
-    it('refuses a file without an integration', async () => {
+    it('refuses a file without an integration: nothing to build', async () => {
         const [document] = await loadDocuments('// empty\n');
+        expect(() => buildDesiredState(document)).toThrow(ModelInputError);
         expect(() => buildDesiredState(document)).toThrow(/declares no integration/);
+    });
+
+    it('lists exactly the documents\' error diagnostics, with their codes, and nothing of its own', async () => {
+        const text = exampleWith(
+            ['    name "Phone – Tier 1"\n    did "+4570101111"\n', '    name "Phone – Tier 1"\n'],
+            ['    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'],
+        );
+        const [document] = await loadDocuments(text);
+        const errors = (document.diagnostics ?? []).filter(d => d.severity === 1);
+        expect(errors.map(d => d.code).sort()).toEqual(['escalation-duplicate', 'required-missing']);
+        const error = (() => { try { buildDesiredState(document); return undefined; } catch (e) { return e; } })();
+        expect(error).toBeInstanceOf(DesiredStateError);
+        const problems = (error as DesiredStateError).problems;
+        expect(problems.map(p => [p.code, p.line, p.message])).toEqual(errors.map(d => [d.code, d.range.start.line + 1, d.message]));
+        expect(problems.some(p => p.code.startsWith('model-'))).toBe(false);
+    });
+
+    it('warnings and hints do not refuse', async () => {
+        const [document] = await loadDocuments(exampleWith(['mode warm', 'mode cold']));
+        expect(document.diagnostics?.map(d => d.code)).toEqual(['cold-transfer-refer']);
+        expect(buildDesiredState(document).departments[0].escalations[0].mode).toBe('cold');
+    });
+
+    it('refuses a document that was not validated, instead of trusting it', async () => {
+        const services = createSipflowServices(EmptyFileSystem);
+        const document = services.shared.workspace.LangiumDocuments.createDocument(URI.parse('memory:///unvalidated.sipflow'), EXAMPLE);
+        await services.shared.workspace.DocumentBuilder.build([document], { validation: false });
+        expect(() => buildDesiredState(document as never)).toThrow(/was not validated/);
     });
 });
 

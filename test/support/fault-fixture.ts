@@ -160,6 +160,7 @@ export function fixtureState(fixture: Fixture): SandboxState {
             type: 'inbound',
             is_recording: false,
             agent: {},
+            inbound_phone_slug: null,
             phone_number_slugs: [],
             actions: fixture.preexisting.filter(p => p.assistantId === d.assistantId).map(p => p.actionId),
         });

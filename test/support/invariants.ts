@@ -3,10 +3,8 @@
  * state directly (not through the providers under test).
  *
  * Every read of the state goes through the accessors at the top of this file, so that a change of the
- * sandbox's record shapes is one edit here. The contract is changing: inbound numbers move to
- * `PUT /assistants/{model_id}` `phone_number` (the assistant record gains `inbound_phone_slug`, and
- * `phone_number_slugs` stays as the outbound pool); `inboundSlugsOf` already reads the new field when
- * the record has it.
+ * sandbox's record shapes is one edit here. Inbound numbers are `PUT /assistants/{model_id}`
+ * `phone_number` (the record's `inbound_phone_slug`); `phone_number_slugs` is the outbound pool.
  *
  * Each check returns violations as one-line strings (empty = holds), so that the property test can
  * print them with the seed and the soak can count them.
@@ -18,7 +16,7 @@ import type { SandboxState } from '../../src/sandbox/index.js';
 
 type State = SandboxState;
 type NumberRecord = State['synthflow']['numbers'][number];
-type AssistantRecord = State['synthflow']['assistants'][number] & { inbound_phone_slug?: string | null };
+type AssistantRecord = State['synthflow']['assistants'][number];
 type ActionRecord = State['synthflow']['actions'][number];
 type QueueRecord = State['dixa']['queues'][number];
 
@@ -30,9 +28,8 @@ const assistantsOf = (state: State): readonly AssistantRecord[] => state.synthfl
 const assistantId = (a: AssistantRecord): string => a.model_id.toLowerCase();
 const isInbound = (a: AssistantRecord): boolean => a.type === 'inbound';
 const attachedActionIds = (a: AssistantRecord): readonly string[] => a.actions;
-/** The number slugs the assistant answers inbound calls on: `inbound_phone_slug` once it exists, else the attached list. */
-const inboundSlugsOf = (a: AssistantRecord): readonly string[] =>
-    'inbound_phone_slug' in a ? (a.inbound_phone_slug ? [a.inbound_phone_slug] : []) : a.phone_number_slugs;
+/** The number slugs the assistant answers inbound calls on: its `phone_number` (the outbound pool does not count). */
+const inboundSlugsOf = (a: AssistantRecord): readonly string[] => (a.inbound_phone_slug ? [a.inbound_phone_slug] : []);
 const actionsOf = (state: State): readonly ActionRecord[] => state.synthflow.actions;
 const actionId = (a: ActionRecord): string => a.action_id;
 const actionName = (a: ActionRecord): string => a.name;

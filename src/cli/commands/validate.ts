@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { ExitCode, stylesFor } from '../cli-support.js';
 import { compareReported, formatSummary, formatText, toReported, type ReportedDiagnostic } from '../diagnostic-report.js';
-import { findSipflowFiles, folderContext, loadWorkspace } from '../workspace.js';
+import { INTERNAL_ERROR_CODE } from '../../language/diagnostic-codes.js';
+import { findSipflowFiles, folderContext, loadWorkspace, NotRegularFileError } from '../workspace.js';
 
 export type ValidateFormat = 'text' | 'json';
 
@@ -18,13 +19,30 @@ export function registerValidateCommand(program: Command): void {
 }
 
 export async function validateCommand(paths: readonly string[], format: ValidateFormat): Promise<ExitCode> {
-    const files = await findSipflowFiles(paths);
-    // All files in one workspace: files of the same integration may reference each other's queues, also
-    // when only one of them is named (the others in its folder are loaded as context, not reported).
-    const workspace = await loadWorkspace(files, { validation: true, context: await folderContext(files) });
-    const diagnostics: ReportedDiagnostic[] = workspace.documents
-        .flatMap(({ file, document }) => (document.diagnostics ?? []).map(d => toReported(file.displayPath, d)))
-        .sort(compareReported);
+    let workspace;
+    let files;
+    try {
+        files = await findSipflowFiles(paths);
+        // All files in one workspace: files of the same integration may reference each other's queues, also
+        // when only one of them is named (the others in its folder are loaded as context, not reported).
+        workspace = await loadWorkspace(files, { validation: true, context: await folderContext(files) });
+    } catch (error) {
+        if (!(error instanceof NotRegularFileError)) throw error;
+        process.stderr.write(`sipflow: ${error.message}\n`);
+        return ExitCode.Failure;
+    }
+    const diagnostics: ReportedDiagnostic[] = [];
+    for (const { file, document } of workspace.documents) {
+        for (const diagnostic of document.diagnostics ?? []) diagnostics.push(toReported(file.displayPath, diagnostic));
+    }
+    diagnostics.sort(compareReported);
+
+    // A check that failed proves nothing about the file: say so on one line instead of counting it as a problem.
+    const internal = diagnostics.find(d => d.code === INTERNAL_ERROR_CODE);
+    if (internal) {
+        process.stderr.write(`sipflow: internal error while checking ${internal.file}: ${internal.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
+        return ExitCode.Failure;
+    }
 
     const summary = formatSummary(diagnostics, files.length);
     if (format === 'json') {

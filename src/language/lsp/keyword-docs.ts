@@ -71,7 +71,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     department: '**department** `NAME { … }`: one inbound DID routed to one Synthflow assistant: a Synthflow custom number attached to the assistant, and a transfer step in the Dixa phone flow of that DID.',
     flow: '**flow** `"…"` (optional): the Dixa phone flow of this DID, used to verify that it exists.',
     did: '**did** `"+E164"`: the phone number in E.164 (`+`, country code, digits only). The Synthflow number slug is the digits without `+`.',
-    assistant: '**assistant** `"uuid"`: the Synthflow assistant\'s `model_id` (assistants v2.0+). The guide asks for one DID per assistant.',
+    assistant: '**assistant** `"uuid"`: the Synthflow assistant\'s `model_id` (assistants v2.0+). An inbound assistant answers one DID (Synthflow gives it a single `phone_number`), so each department needs its own.',
     timeout: `**timeout** \`${recommended}s\`: how long Dixa's transfer step waits for Synthflow before the fallback queue: ${min}s–${max}s, usually ${usualMin}s–${usualMax}s, default ${recommended}s. Units: \`ms\`, \`s\`, \`m\`.`,
     fallback: '**fallback** `QUEUE`: the queue Dixa sends the call to if Synthflow does not answer within the timeout.',
     uui: `**uui** \`${DEFAULT_UUI_KEY}\`: the key of the UUI header Dixa sends to Synthflow (default \`${DEFAULT_UUI_KEY}\`); its value is the caller's E.164 number: \`${DEFAULT_UUI_KEY}={caller}\`.`,

@@ -3,6 +3,9 @@ import type { Integration } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import { uriOf } from '../references/sipflow-queues.js';
 import { checkDid } from '../values/phone-number.js';
+import { isUuid } from '../values/misc.js';
+import { reportSharedAssistant } from './department-checks.js';
+import { dixaQueueName } from './queue-checks.js';
 import { report } from './report.js';
 
 /**
@@ -44,6 +47,26 @@ export function checkAcrossFiles(integration: Integration, siblings: readonly In
     for (const queue of own.queues) {
         const other = queue.name ? queueNames.get(queue.name) : undefined;
         if (other) report(accept, 'name-duplicate', `Queue ${queue.name} is also declared in ${where(other)}: rename one of them.`, { node: queue, property: 'name' });
+    }
+    const dixaNames = new Map<string, AstNode & { name: string }>();
+    for (const queue of earlierParts.flatMap(p => p.queues)) {
+        const dixaName = dixaQueueName(queue);
+        if (dixaName !== undefined && !dixaNames.has(dixaName)) dixaNames.set(dixaName, queue);
+    }
+    for (const queue of own.queues) {
+        const dixaName = dixaQueueName(queue);
+        const other = dixaName === undefined ? undefined : dixaNames.get(dixaName);
+        if (other) report(accept, 'name-duplicate', `Queue ${other.name} in ${where(other)} already has the Dixa name "${dixaName}": sipflow finds Dixa queues by name, so give queue ${queue.name} its own.`, { node: queue, property: 'displayName' });
+    }
+    const assistants = new Map<string, AstNode & { name: string }>();
+    for (const department of earlierParts.flatMap(p => p.departments)) {
+        const id = department.assistant?.toLowerCase();
+        if (id !== undefined && isUuid(id) && !assistants.has(id)) assistants.set(id, department);
+    }
+    for (const department of own.departments) {
+        const id = department.assistant?.toLowerCase();
+        const other = id !== undefined && isUuid(id) ? assistants.get(id) : undefined;
+        if (other) reportSharedAssistant(department, `department ${other.name} in ${where(other)}`, accept);
     }
     const departmentNames = new Map(earlierParts.flatMap(p => p.departments).map(d => [d.name, d]));
     for (const department of own.departments) {

@@ -66,20 +66,26 @@ function checkTimeout(department: Department, accept: ValidationAcceptor): void 
     }
 }
 
-/** assistant-shared: the guide asks for one DID per assistant. */
+/**
+ * assistant-shared: Synthflow's API gives an inbound assistant a single `phone_number`
+ * (PUT /assistants/{model_id}); attaching several numbers is for outbound agents only. So one
+ * inbound assistant answers one DID, and two departments cannot share it.
+ */
 export function checkSharedAssistants(integration: Integration, accept: ValidationAcceptor): void {
     const firstUser = new Map<string, Department>();
     for (const department of integrationParts(integration).departments) {
         const id = department.assistant?.toLowerCase();
         if (id === undefined || !isUuid(id)) continue;
         const first = firstUser.get(id);
-        if (first === undefined) {
-            firstUser.set(id, department);
-        } else {
-            report(accept, 'assistant-shared', `Assistant ${department.assistant} already serves department ${first.name}: the guide asks for one DID per assistant, so give ${department.name} its own assistant.`, {
-                node: department,
-                property: 'assistant',
-            });
-        }
+        if (first === undefined) firstUser.set(id, department);
+        else reportSharedAssistant(department, `department ${first.name}`, accept);
     }
+}
+
+/** The one message for a shared assistant, in one file or across the files of an integration. */
+export function reportSharedAssistant(department: Department, firstUser: string, accept: ValidationAcceptor): void {
+    report(accept, 'assistant-shared', `Assistant ${department.assistant} already answers ${firstUser}: Synthflow gives an inbound assistant a single phone_number, so it cannot answer two departments' DIDs. Give department ${department.name} its own inbound assistant: assistant "{its model_id}".`, {
+        node: department,
+        property: 'assistant',
+    });
 }

@@ -1,5 +1,5 @@
 import type { ValidationAcceptor } from 'langium';
-import type { Escalation, Queue } from '../generated/ast.js';
+import type { Department, Escalation, Queue } from '../generated/ast.js';
 import { dixaEscalationUri } from '../../vendors/dixa-facts.js';
 import { checkDid, looksLikePhoneNumber } from '../values/phone-number.js';
 import { parseSipUri } from '../values/network.js';
@@ -76,4 +76,37 @@ function checkEscalationUri(escalation: Escalation, uri: string, context: Escala
 function queueNameFor(user: string): string {
     const digits = user.replace(/\D/g, '');
     return `queue_${digits.slice(-4) || 'new'}`;
+}
+
+/**
+ * escalation-duplicate: each escalation becomes one Synthflow transfer action of the department's
+ * assistant, identified by its target; two escalations to one target (a queue, or a SIP URI that is
+ * that queue's escalation address) would be two actions for one transfer.
+ */
+export function checkDuplicateEscalations(department: Department, sipDomain: string | undefined, accept: ValidationAcceptor): void {
+    const first = new Map<string, Escalation>();
+    for (const escalation of department.escalations) {
+        const target = escalationTarget(escalation, sipDomain);
+        if (target === undefined) continue;
+        const earlier = first.get(target);
+        if (earlier === undefined) {
+            first.set(target, escalation);
+            continue;
+        }
+        const line = (earlier.$cstNode?.range.start.line ?? 0) + 1;
+        report(accept, 'escalation-duplicate', `Department ${department.name} already escalates to ${target} (line ${line}): the assistant has one transfer action per target. Remove this escalate, or merge its settings into the first.`, {
+            node: escalation,
+            property: escalation.queue !== undefined ? 'queue' : 'uri',
+        });
+    }
+}
+
+/** Where an escalation transfers to: the queue's Dixa SIP address, or the URI as written (trimmed). */
+function escalationTarget(escalation: Escalation, sipDomain: string | undefined): string | undefined {
+    if (escalation.uri !== undefined) return escalation.uri.trim();
+    const queue = escalation.queue?.ref;
+    if (queue?.did === undefined) return undefined; // unresolved or without did: reported elsewhere
+    const did = checkDid(queue.did);
+    if (did.kind !== 'valid') return undefined;
+    return sipDomain !== undefined ? dixaEscalationUri(did.e164, sipDomain) : `queue ${queue.name}`;
 }

@@ -1,6 +1,6 @@
-import { DefaultDocumentValidator, DocumentValidator, type LangiumDocument, type ValidationOptions } from 'langium';
-import type { CancellationToken } from 'vscode-languageserver';
+import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled, type LangiumDocument, type ValidationOptions } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
 import { isIntegration, type Queue } from '../generated/ast.js';
 import type { SipflowServices } from '../sipflow-module.js';
 
@@ -11,17 +11,54 @@ const BUILT_IN_CODES: Readonly<Record<string, string>> = {
     [DocumentValidator.LinkingError]: 'linking-error',
 };
 
+/** How many problems of each severity the `problems-capped` diagnostic stands for. */
+export interface HiddenProblems {
+    readonly error: number;
+    readonly warning: number;
+    readonly info: number;
+    readonly hint: number;
+}
+
+const SEVERITY_KEYS = ['error', 'warning', 'info', 'hint'] as const;
+
+/** The problems a `problems-capped` diagnostic hides, or undefined for any other diagnostic. */
+export function hiddenProblemsOf(diagnostic: Diagnostic): HiddenProblems | undefined {
+    if (diagnostic.code !== PROBLEMS_CAPPED_CODE) return undefined;
+    return (diagnostic.data as { hidden?: HiddenProblems } | undefined)?.hidden;
+}
+
 /**
- * Gives lexer, parser and linker diagnostics a `code`, and rewrites unresolved queue references into a
- * message that says what to write instead.
+ * Gives lexer, parser and linker diagnostics a `code`, rewrites unresolved queue references into a
+ * message that says what to write instead, reports a failing check as an `internal-error` (never as a
+ * clean file), and caps the diagnostics of one file at MAX_DIAGNOSTICS_PER_FILE.
  */
 export class SipflowDocumentValidator extends DefaultDocumentValidator {
     constructor(private readonly sipflowServices: SipflowServices) {
         super(sipflowServices);
     }
 
-    override async validateDocument(document: LangiumDocument, options?: ValidationOptions, cancelToken?: CancellationToken): Promise<Diagnostic[]> {
-        const diagnostics = await super.validateDocument(document, options, cancelToken);
+    /**
+     * Langium's own validateDocument, without its two flaws for large files: it appends the checks'
+     * diagnostics with `push(...all)`, which overflows the stack at ~130,000, and it swallows a failing
+     * check with a console message, so the file looked clean.
+     */
+    override async validateDocument(document: LangiumDocument, options: ValidationOptions = {}, cancelToken = Cancellation.CancellationToken.None): Promise<Diagnostic[]> {
+        const parseResult = document.parseResult;
+        const diagnostics: Diagnostic[] = [];
+        await interruptAndCheck(cancelToken);
+        if (!options.categories || options.categories.includes('built-in')) {
+            this.processLexingErrors(parseResult, diagnostics, options);
+            this.processParsingErrors(parseResult, diagnostics, options);
+            this.processLinkingErrors(document, diagnostics, options);
+        }
+        try {
+            const checked = await this.validateAst(parseResult.value, options, cancelToken);
+            for (const diagnostic of checked) diagnostics.push(diagnostic);
+        } catch (error) {
+            if (isOperationCancelled(error)) throw error;
+            diagnostics.push(internalErrorDiagnostic(error));
+        }
+        await interruptAndCheck(cancelToken);
         for (const diagnostic of diagnostics) {
             const kind = (diagnostic.data as { code?: string } | undefined)?.code;
             if (diagnostic.code === undefined && kind !== undefined && BUILT_IN_CODES[kind]) {
@@ -29,7 +66,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             }
         }
         this.explainUnresolvedQueues(document, diagnostics);
-        return diagnostics;
+        return capDiagnostics(diagnostics, document);
     }
 
     private explainUnresolvedQueues(document: LangiumDocument, diagnostics: Diagnostic[]): void {
@@ -45,4 +82,49 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             diagnostic.message = `No queue named ${data.refText}: declare "queue ${data.refText} { name "…" did "+…" }"${suggestion}.`;
         }
     }
+}
+
+function internalErrorDiagnostic(error: unknown): Diagnostic {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    return {
+        severity: 1,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        code: INTERNAL_ERROR_CODE,
+        message: `sipflow could not finish checking this file (internal error: ${reason}). The file is not known to be valid; please report this.`,
+        data: { code: INTERNAL_ERROR_CODE },
+        source: 'sipflow',
+    };
+}
+
+/**
+ * Keeps the MAX_DIAGNOSTICS_PER_FILE most severe diagnostics (errors first, then by position) and adds
+ * one `problems-capped` diagnostic at the end of the file that counts the rest: an editor and a
+ * terminal cannot show 100,000 problems usefully, and the most severe ones decide whether the file
+ * passes. Its severity is the worst it hides, so a file with hidden errors still fails.
+ */
+function capDiagnostics(diagnostics: Diagnostic[], document: LangiumDocument): Diagnostic[] {
+    if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
+    const byPosition = (a: Diagnostic, b: Diagnostic) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+    const ranked = diagnostics.map((diagnostic, index) => ({ diagnostic, index }))
+        .sort((a, b) => (a.diagnostic.severity ?? 1) - (b.diagnostic.severity ?? 1) || byPosition(a.diagnostic, b.diagnostic) || a.index - b.index);
+    const shown = ranked.slice(0, MAX_DIAGNOSTICS_PER_FILE).map(r => r.diagnostic).sort(byPosition);
+    const hidden = ranked.slice(MAX_DIAGNOSTICS_PER_FILE).map(r => r.diagnostic);
+    const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+    let worst = 4;
+    for (const diagnostic of hidden) {
+        const severity = diagnostic.severity ?? 1;
+        counts[SEVERITY_KEYS[severity - 1] ?? 'error']++;
+        worst = Math.min(worst, severity);
+    }
+    const breakdown = SEVERITY_KEYS.filter(key => counts[key] > 0).map(key => `${counts[key]} ${key}${counts[key] === 1 ? '' : 's'}`).join(', ');
+    const end = document.textDocument.positionAt(document.textDocument.getText().length);
+    shown.push({
+        severity: worst as Diagnostic['severity'],
+        range: { start: end, end },
+        code: PROBLEMS_CAPPED_CODE,
+        message: `… and ${hidden.length} more problems in this file (${breakdown}); only the first ${MAX_DIAGNOSTICS_PER_FILE} are shown. Fix these and the rest appear.`,
+        data: { code: PROBLEMS_CAPPED_CODE, hidden: counts satisfies HiddenProblems },
+        source: 'sipflow',
+    });
+    return shown;
 }

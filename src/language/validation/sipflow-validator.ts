@@ -1,5 +1,5 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import type { DixaBlock, Escalation, Integration, Queue, SipflowAstType } from '../generated/ast.js';
+import type { Department, DixaBlock, Escalation, Integration, Queue, SipflowAstType } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import { AstUtils } from 'langium';
 import type { SipflowServices } from '../sipflow-module.js';
@@ -7,7 +7,8 @@ import { integrationParts } from '../integration-parts.js';
 import { isHostName } from '../values/network.js';
 import { checkAllowlist, checkSipDomain } from './dixa-checks.js';
 import { checkDepartment, checkSharedAssistants } from './department-checks.js';
-import { checkEscalation } from './escalation-checks.js';
+import { checkDuplicateEscalations, checkEscalation } from './escalation-checks.js';
+import { checkQueue } from './queue-checks.js';
 import { checkDidValue, checkDuplicateDids } from './number-checks.js';
 import { checkAcrossFiles } from './across-files-checks.js';
 import { checkIntegrationStructure, checkRepeatedSettings } from './structure-checks.js';
@@ -23,8 +24,8 @@ export function registerValidationChecks(services: SipflowServices): void {
         DixaBlock: [validator.checkDixaBlock, repeated],
         SynthflowBlock: [checkSynthflowBlock, repeated],
         CredentialsTrunkAuth: [checkTrunkCredentials, repeated],
-        Queue: [checkDidValue, validator.checkQueueUsed, repeated],
-        Department: [checkDidValue, checkDepartment, repeated],
+        Queue: [checkQueue, checkDidValue, validator.checkQueueUsed, repeated],
+        Department: [checkDidValue, checkDepartment, validator.checkDuplicateEscalations, repeated],
         Escalation: [validator.checkEscalation, repeated],
     };
     services.validation.ValidationRegistry.register(checks, validator);
@@ -45,11 +46,22 @@ export class SipflowValidator {
     checkEscalation(escalation: Escalation, accept: ValidationAcceptor): void {
         const integration = AstUtils.getContainerOfType(escalation, isIntegration);
         if (!integration) return;
-        const domain = integrationParts(integration).dixa?.sipDomain;
         checkEscalation(escalation, {
-            sipDomain: domain !== undefined && isHostName(domain) ? domain : undefined,
+            sipDomain: this.sipDomainOf(integration),
             queues: this.services.references.SipflowQueues.queuesOf(integration),
         }, accept);
+    }
+
+    checkDuplicateEscalations(department: Department, accept: ValidationAcceptor): void {
+        checkDuplicateEscalations(department, this.sipDomainOf(department.$container), accept);
+    }
+
+    /** The integration's valid Dixa sip-domain, from this file's dixa block or another file's. */
+    private sipDomainOf(integration: Integration): string | undefined {
+        const dixa = integrationParts(integration).dixa
+            ?? this.services.references.SipflowQueues.siblingsOf(integration).map(sibling => integrationParts(sibling).dixa).find(block => block !== undefined);
+        const domain = dixa?.sipDomain;
+        return domain !== undefined && isHostName(domain) ? domain : undefined;
     }
 
     /** queue-unused: no department (in any file of the integration) falls back or escalates to it. */

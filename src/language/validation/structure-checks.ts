@@ -2,6 +2,7 @@ import type { AstNode, ValidationAcceptor } from 'langium';
 import { ownKeywords } from './own-keywords.js';
 import type { Integration } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
+import { dixaQueueName } from './queue-checks.js';
 import { report } from './report.js';
 
 /** The settings of each block that may be written once; repeated ones are reported on the repeat. */
@@ -56,6 +57,18 @@ export function checkIntegrationStructure(integration: Integration, accept: Vali
                 report(accept, 'name-duplicate', `Another ${kind} is already named ${node.name}: rename one of them.`, { node, property: 'name' });
             }
             seen.add(node.name);
+        }
+    }
+    // Queues are matched to Dixa by name: two with one Dixa name would be the same Dixa queue.
+    const dixaNames = new Map<string, string>();
+    for (const queue of parts.queues) {
+        const dixaName = dixaQueueName(queue);
+        if (!queue.name || dixaName === undefined) continue;
+        const first = dixaNames.get(dixaName);
+        if (first !== undefined) {
+            report(accept, 'name-duplicate', `Queue ${first} already has the Dixa name "${dixaName}": sipflow finds Dixa queues by name, so give queue ${queue.name} its own.`, { node: queue, property: 'displayName' });
+        } else {
+            dixaNames.set(dixaName, queue.name);
         }
     }
 }
