@@ -298,6 +298,8 @@ describe('sipflow lsp', () => {
         expect(capabilities.semanticTokensProvider?.legend.tokenTypes).toEqual(expect.arrayContaining(['keyword', 'string', 'comment', 'number', 'type']));
         expect(await editor.stop()).toBe(0);
         expect(editor.stderr).toBe('');
+        // The CLI bundle loads the server bundle on demand instead of containing it: other commands do not pay for it.
+        expect(readFileSync(path.join(ROOT, 'out/cli.cjs'), 'utf8')).not.toContain('function startSipflowLanguageServer(');
     });
 
     it('exits when the editor closes its end of the pipe without shutting down', async () => {
