@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, UsageError } from './cli-support.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
+import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
@@ -21,6 +22,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerPullCommand,
     registerChecklistCommand,
     registerSandboxCommand,
+    registerLspCommand,
 ];
 
 function createProgram(): Command {

@@ -31,6 +31,7 @@ import { SipflowHoverProvider } from './lsp/sipflow-hover-provider.js';
 import { SipflowNodeKindProvider } from './lsp/sipflow-node-kind-provider.js';
 import { SipflowRenameProvider } from './lsp/sipflow-rename-provider.js';
 import { SipflowSemanticTokenProvider } from './lsp/sipflow-semantic-token-provider.js';
+import { SipflowConfigurationProvider, SipflowDocumentUpdateHandler, SipflowLanguageServer, withoutByteOrderMarks } from './lsp/sipflow-language-server.js';
 
 /** Services the language adds to Langium's. */
 export interface SipflowAddedServices {
@@ -72,9 +73,12 @@ export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<Lang
     workspace: {
         DocumentBuilder: services => new SipflowDocumentBuilder(services),
         WorkspaceManager: services => new SipflowWorkspaceManager(services),
+        ConfigurationProvider: services => new SipflowConfigurationProvider(services),
     },
     lsp: {
         NodeKindProvider: () => new SipflowNodeKindProvider(),
+        LanguageServer: services => new SipflowLanguageServer(services),
+        DocumentUpdateHandler: services => new SipflowDocumentUpdateHandler(services),
     },
 };
 
@@ -86,7 +90,12 @@ export function createSipflowServices(context: DefaultSharedModuleContext, overr
     shared: LangiumSharedServices;
     Sipflow: SipflowServices;
 } {
-    const shared = inject(createDefaultSharedModule(context), SipflowGeneratedSharedModule, SipflowSharedModule);
+    const fromDisk = context.fileSystemProvider;
+    const shared = inject(
+        createDefaultSharedModule({ ...context, fileSystemProvider: services => withoutByteOrderMarks(fromDisk(services)) }),
+        SipflowGeneratedSharedModule,
+        SipflowSharedModule,
+    );
     const Sipflow = inject(
         createDefaultModule({ shared }),
         SipflowGeneratedModule,

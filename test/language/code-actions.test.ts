@@ -133,4 +133,49 @@ describe('quick fixes', () => {
     it('offers nothing for diagnostics without a fix', async () => {
         expect(await fixesFor(exampleWith('    fallback sales_desk\n', ''), 'fallback-missing')).toEqual([]);
     });
+
+    it('builds the edit from the server\'s diagnostic, not from the range the client echoes back (byte columns on a non-ASCII line)', async () => {
+        // Neovim 0.7 echoes UTF-8 byte columns: "æ" and "–" are two and three bytes but one UTF-16 unit each.
+        const input = exampleWith('did "+4535551234"', 'flow "Kø – Support" did "+45 35 55 12 34"');
+        const { doc, close } = await openFile(input);
+        try {
+            const published = (doc.diagnostics ?? []).find(d => d.code === 'e164-not-canonical')!;
+            const line = input.split('\n')[published.range.start.line];
+            const bytes = (character: number) => Buffer.byteLength(line.slice(0, character), 'utf8');
+            const echoed = {
+                ...published,
+                range: {
+                    start: { line: published.range.start.line, character: bytes(published.range.start.character) },
+                    end: { line: published.range.end.line, character: bytes(published.range.end.character) },
+                },
+            };
+            expect(echoed.range.start.character).toBeGreaterThan(published.range.start.character);
+            const actions = (await editor.Sipflow.lsp.CodeActionProvider!.getCodeActions(doc, {
+                textDocument: { uri: doc.uri.toString() },
+                range: echoed.range,
+                context: { diagnostics: [echoed], triggerKind: 1 },
+            })) as CodeAction[];
+            expect(actions.map(a => a.title)).toEqual(['Write the DID as "+4535551234"']);
+            expect(applyEdits(doc, actions[0].edit!.changes![doc.uri.toString()])).toBe(input.replace('"+45 35 55 12 34"', '"+4535551234"'));
+            // The action names the diagnostic as the client knows it.
+            expect(actions[0].diagnostics).toEqual([echoed]);
+        } finally {
+            await close();
+        }
+    });
+
+    it('offers no fix for a diagnostic the document no longer has', async () => {
+        const { doc, close } = await openFile(EXAMPLE);
+        try {
+            const stale = { range: { start: { line: 3, character: 4 }, end: { line: 3, character: 8 } }, code: 'allowlist-missing', message: 'gone', severity: 1 as const };
+            const actions = await editor.Sipflow.lsp.CodeActionProvider!.getCodeActions(doc, {
+                textDocument: { uri: doc.uri.toString() },
+                range: stale.range,
+                context: { diagnostics: [stale], triggerKind: 1 },
+            });
+            expect(actions).toBeUndefined();
+        } finally {
+            await close();
+        }
+    });
 });

@@ -128,6 +128,19 @@ describe('completion: env references for trunk credentials', () => {
         });
     });
 
+    it('replaces the whole env: token, also the part after the cursor, so no client writes "env:env:"', async () => {
+        const text = exampleWith('trunk-auth ip', 'trunk-auth credentials { password env:DIXA_SIP_P<|>ASS }');
+        await completionAt(text, list => {
+            const completion = item(list, 'env:DIXA_SIP_PASSWORD');
+            const edit = completion.textEdit as { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+            expect(edit.range.start.line).toBe(edit.range.end.line);
+            const line = text.replace('<|>', '').split('\n')[edit.range.start.line];
+            expect(line.slice(edit.range.start.character, edit.range.end.character)).toBe('env:DIXA_SIP_PASS');
+            expect(edit.newText).toBe('env:DIXA_SIP_PASSWORD');
+            expect(completion.filterText).toBe('env:DIXA_SIP_PASSWORD');
+        });
+    });
+
     it('filters by a partly typed name and does not propose the name being typed', async () => {
         await completionAt(exampleWith('trunk-auth ip', 'trunk-auth credentials { password env:DIXA_SIP_P<|> }'), list => {
             expect(labels(list)).toEqual(['env:DIXA_SIP_PASSWORD']);

@@ -12,6 +12,9 @@ function modifierNames(mask: number): string[] {
     return Object.entries(provider.tokenModifiers).filter(([, bit]) => (mask & bit) !== 0).map(([name]) => name);
 }
 
+/** The types given to tokens by what they are lexically, after the names and values. */
+const LEXICAL_TYPES = new Set<string>([SemanticTokenTypes.keyword, SemanticTokenTypes.string, SemanticTokenTypes.comment]);
+
 describe('semantic tokens', () => {
     it('marks declarations and references of queues, departments, DIDs, durations, env refs and value keywords', async () => {
         const text = [
@@ -42,7 +45,8 @@ describe('semantic tokens', () => {
             '}',
         ].join('\n');
         const { tokens } = await highlight(text);
-        expect(tokens.map(token => [token.text, token.tokenType, modifierNames(token.tokenModifiers)])).toEqual([
+        const byMeaning = tokens.filter(token => !LEXICAL_TYPES.has(token.tokenType));
+        expect(byMeaning.map(token => [token.text, token.tokenType, modifierNames(token.tokenModifiers)])).toEqual([
             ['acme', SemanticTokenTypes.namespace, [SemanticTokenModifiers.declaration]],
             ['eu', SemanticTokenTypes.enumMember, []],
             ['env:DIXA_SIP_USERNAME', SemanticTokenTypes.variable, [SemanticTokenModifiers.readonly]],
@@ -71,5 +75,51 @@ describe('semantic tokens', () => {
         const tokens = await highlight(exampleWith('escalate sales_desk', 'escalate <|sales_desk|>'));
         expectSemanticToken(tokens, { rangeIndex: 0, tokenType: SemanticTokenTypes.type });
         expect((await highlight(EXAMPLE)).tokens.filter(token => token.tokenType === SemanticTokenTypes.type).map(token => token.text)).toEqual(['tier1', 'sales_desk', 'tier1', 'tier1', 'sales_desk', 'sales_desk']);
+    });
+
+    it('colours keywords, strings, comments and numbers too, for editors without the TextMate grammar', async () => {
+        const text = [
+            '// the integration',
+            'integration acme { /* two',
+            '  lines */',
+            '  queue did {',
+            '    name "Phone – Tier 1"',
+            '    did "+4570101111"',
+            '  }',
+            '  department support {',
+            '    flow "Support DK"',
+            '    timeout 30s',
+            '    fallback did',
+            '  }',
+            '} // end',
+        ].join('\n');
+        const { tokens } = await highlight(text);
+        const typed = tokens.map(token => [token.text, token.tokenType]);
+        expect(typed).toEqual([
+            ['// the integration', SemanticTokenTypes.comment],
+            ['integration', SemanticTokenTypes.keyword],
+            ['acme', SemanticTokenTypes.namespace],
+            ['/* two', SemanticTokenTypes.comment],
+            ['  lines */', SemanticTokenTypes.comment],
+            ['queue', SemanticTokenTypes.keyword],
+            // a name spelled like a keyword stays a name
+            ['did', SemanticTokenTypes.type],
+            ['name', SemanticTokenTypes.keyword],
+            ['"Phone – Tier 1"', SemanticTokenTypes.string],
+            ['did', SemanticTokenTypes.keyword],
+            ['"+4570101111"', SemanticTokenTypes.number],
+            ['department', SemanticTokenTypes.keyword],
+            ['support', SemanticTokenTypes.class],
+            ['flow', SemanticTokenTypes.keyword],
+            ['"Support DK"', SemanticTokenTypes.string],
+            ['timeout', SemanticTokenTypes.keyword],
+            ['30s', SemanticTokenTypes.number],
+            ['fallback', SemanticTokenTypes.keyword],
+            ['did', SemanticTokenTypes.type],
+            ['// end', SemanticTokenTypes.comment],
+        ]);
+        // One token per line: clients need not support multi-line tokens.
+        expect(new Set(tokens.map(token => token.offset)).size).toBe(tokens.length);
+        expect(Object.keys(provider.tokenTypes)).toEqual(expect.arrayContaining([SemanticTokenTypes.keyword, SemanticTokenTypes.string, SemanticTokenTypes.comment, SemanticTokenTypes.number]));
     });
 });

@@ -45,10 +45,16 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
 
     getCodeActions(document: LangiumDocument, params: CodeActionParams): MaybePromise<Array<Command | CodeAction> | undefined> {
         const actions: CodeAction[] = [];
-        for (const diagnostic of params.context.diagnostics) {
+        const serverDiagnosticFor = serverDiagnosticFinder(document);
+        for (const echoed of params.context.diagnostics) {
+            // Edits are built from the server's own diagnostic: the range a client echoes back may be in other
+            // units (Neovim 0.7 converts to byte columns on non-ASCII lines) or stale.
+            const diagnostic = serverDiagnosticFor(echoed);
+            if (!diagnostic) continue;
             const code = data(diagnostic)?.code ?? (typeof diagnostic.code === 'string' ? diagnostic.code : undefined);
             const fix = code === undefined ? undefined : this.fixes[code];
-            if (fix) actions.push(...fix(diagnostic, document));
+            // The actions name the client's diagnostic, so that the client can match them to what it shows.
+            if (fix) actions.push(...fix(diagnostic, document).map(action => ({ ...action, diagnostics: [echoed] })));
         }
         return actions.length > 0 ? actions : undefined;
     }
@@ -126,6 +132,48 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
     protected replace(diagnostic: Diagnostic, document: LangiumDocument, title: string, newText: string, isPreferred = true): CodeAction {
         return quickFix(title, diagnostic, document, [{ range: diagnostic.range, newText }], isPreferred);
     }
+}
+
+/**
+ * Finds the diagnostic the server published that a client's echoed one stands for: the same code and message at
+ * the same position; else, the same code and message on the same line (lines survive any column-unit confusion),
+ * nearest first; else on the nearest line; else, when the client reworded the message, the same code on the same
+ * line. Undefined when the document no longer has it (fixed, or the client's copy is stale): no fix is better
+ * than a wrong edit. Indexed once per request: a document may have tens of thousands of diagnostics.
+ */
+export function serverDiagnosticFinder(document: LangiumDocument): (echoed: Diagnostic) => Diagnostic | undefined {
+    const exact = new Map<string, Diagnostic>();
+    const byCodeAndLine = new Map<string, Diagnostic[]>();
+    const byCodeAndMessage = new Map<string, Diagnostic[]>();
+    const push = (map: Map<string, Diagnostic[]>, key: string, diagnostic: Diagnostic) => {
+        const list = map.get(key);
+        if (list) list.push(diagnostic);
+        else map.set(key, [diagnostic]);
+    };
+    for (const diagnostic of document.diagnostics ?? []) {
+        const { code, message, range } = diagnostic;
+        const key = `${String(code)}\u0000${message}\u0000${range.start.line}:${range.start.character}`;
+        if (!exact.has(key)) exact.set(key, diagnostic);
+        push(byCodeAndLine, `${String(code)}\u0000${range.start.line}`, diagnostic);
+        push(byCodeAndMessage, `${String(code)}\u0000${message}`, diagnostic);
+    }
+    return echoed => {
+        const { code, message, range } = echoed;
+        const found = exact.get(`${String(code)}\u0000${message}\u0000${range.start.line}:${range.start.character}`);
+        if (found) return found;
+        const sameLine = byCodeAndLine.get(`${String(code)}\u0000${range.start.line}`) ?? [];
+        const sameMessage = byCodeAndMessage.get(`${String(code)}\u0000${message}`) ?? [];
+        const nearest = (candidates: readonly Diagnostic[]) => {
+            let best: Diagnostic | undefined;
+            let bestDistance = Infinity;
+            for (const candidate of candidates) {
+                const distance = Math.abs(candidate.range.start.line - range.start.line) * 1_000_000 + Math.abs(candidate.range.start.character - range.start.character);
+                if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+            }
+            return best;
+        };
+        return nearest(sameLine.filter(d => d.message === message)) ?? nearest(sameMessage) ?? nearest(sameLine);
+    };
 }
 
 function data(diagnostic: Diagnostic): SipflowDiagnosticData | undefined {

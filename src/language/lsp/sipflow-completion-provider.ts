@@ -6,7 +6,7 @@ import {
     type CompletionContext,
     type NextFeature,
 } from 'langium/lsp';
-import { CompletionItemKind, CompletionList, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position } from 'vscode-languageserver';
+import { CompletionItemKind, CompletionList, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position, type Range } from 'vscode-languageserver';
 import type { SecretValue, SipflowFile } from '../generated/ast.js';
 import { isCredentialsTrunkAuth } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
@@ -122,11 +122,18 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         if (setting) names.add(DEFAULT_ENV_REFS[setting]);
         names.add(DEFAULT_ENV_REFS.username).add(DEFAULT_ENV_REFS.password);
         for (const name of this.envRefsInWorkspace(context)) names.add(name);
+        const token = envTokenRange(context);
+        const typed = context.textDocument.getText({ start: token.start, end: context.position });
         let rank = 0;
         for (const name of names) {
+            if (!this.fuzzyMatcher.match(typed, name)) continue;
             const isDefault = name === DEFAULT_ENV_REFS.username || name === DEFAULT_ENV_REFS.password;
             acceptor(context, {
                 label: name,
+                // Over the whole `env:…` token, also the part after the cursor: a client that completes the word
+                // at the cursor (`:` ends a word in most editors) would otherwise write `env:env:NAME`.
+                textEdit: { range: token, newText: name },
+                filterText: name,
                 kind: CompletionItemKind.Variable,
                 detail: isDefault ? 'environment variable (suggested)' : 'environment variable (used in the workspace)',
                 documentation: { kind: 'markdown', value: `Read from the environment variable \`${name.slice('env:'.length)}\` (in VS Code: the SecretStorage entry of that name). Secrets are never written in the file.` },
@@ -223,6 +230,15 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
             previousTokenEnd: shift(local.previousTokenEnd),
         };
     }
+}
+
+/** The range of the `env:` reference at the completion point: from its start to its end, or empty at the cursor. */
+function envTokenRange(context: CompletionContext): Range {
+    const text = context.textDocument.getText();
+    const token = /^env:[A-Za-z0-9_]*/.exec(text.slice(context.tokenOffset));
+    const end = token ? Math.max(context.offset, context.tokenOffset + token[0].length) : context.offset;
+    const start = token ? context.tokenOffset : context.offset;
+    return { start: context.textDocument.positionAt(start), end: context.textDocument.positionAt(end) };
 }
 
 function ruleOf(element: GrammarAST.AbstractElement): string | undefined {
