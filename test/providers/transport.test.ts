@@ -53,6 +53,32 @@ describe('Retry-After as an HTTP date', () => {
     });
 });
 
+describe('vendor text quoted in errors', () => {
+    it('is redacted before it is cut: a key echoed across the 500-character cut leaves no fragment', async () => {
+        // The key starts 8 characters before the cut, so cutting first would keep "test-api" unredacted.
+        const message = `${'x'.repeat(492)}${KEY} was rejected`;
+        const server = await serve(() => ({ status: 400, body: { message } }));
+        const dixa = createDixaProvider({ baseUrl: `${server.url}/v1`, apiKey: KEY });
+        const error = (await rejectionOf(() => dixa.getOrganization())) as ProviderError;
+        dixa.close();
+        expect(error.message).toContain('[REDACT');
+        for (let length = 4; length <= KEY.length; length++) expect(error.message).not.toContain(KEY.slice(0, length));
+    });
+});
+
+describe('a silent server', () => {
+    it('holds a request no longer than its deadline, retries included', async () => {
+        const server = await serve(() => ({ status: 503, body: { message: 'busy' } }));
+        const dixa = createDixaProvider({ baseUrl: `${server.url}/v1`, apiKey: KEY, deadlineMs: 400, retryBaseDelayMs: 150, maxRetries: 10 });
+        const started = performance.now();
+        const error = (await rejectionOf(() => dixa.getOrganization())) as ProviderError;
+        dixa.close();
+        expect(error.message).toContain('deadline');
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(server.requests.length).toBeLessThan(10);
+    });
+});
+
 describe('never sending the key elsewhere', () => {
     it('a redirect is not followed (the key would travel with it)', async () => {
         const elsewhere = await serve(() => ({ status: 200, body: ORG }));
