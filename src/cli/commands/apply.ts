@@ -7,11 +7,12 @@ import { buildChecklist, readDixaEvidence, renderChecklistText, type TextStyles 
 import { sourceHashOf, type DesiredState } from '../../model/index.js';
 import { computePlan, parsePlanJson, PlanFormatError, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import { addRunLockOptions, withRunLock, type RunLockOptions } from '../run-lock.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
 import { SIPFLOW_EXTENSION } from '../workspace.js';
 import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';
 
-interface ApplyCommandOptions extends TargetOptions {
+interface ApplyCommandOptions extends TargetOptions, RunLockOptions {
     readonly yes?: boolean;
     readonly prune?: boolean;
     readonly concurrency: number;
@@ -24,12 +25,12 @@ interface ApplyCommandOptions extends TargetOptions {
  * and what was not attempted. A saved plan (from `plan --out`) is applied only if nothing changed since.
  */
 export function registerApplyCommand(program: Command): void {
-    addTargetOptions(
+    addRunLockOptions(addTargetOptions(
         program
             .command('apply')
             .description('apply a .sipflow file (or a saved plan) to Dixa and Synthflow')
             .argument('<file-or-plan>', 'a .sipflow file, or a plan saved with sipflow plan --out'),
-    )
+    ))
         .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI)'))
         .addOption(new Option('--prune', 'also detach numbers and actions this integration created that the file no longer declares (never deletes)'))
         .addOption(new Option('--concurrency <n>', 'steps in flight at once, per vendor').default(4).argParser(positiveInteger('--concurrency')))
@@ -41,10 +42,14 @@ export function registerApplyCommand(program: Command): void {
 
 export async function applyCommand(target: string, options: ApplyCommandOptions): Promise<ExitCode> {
     const styles = stylesFor(process.stdout);
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const saved = !target.endsWith(SIPFLOW_EXTENSION);
     const { desired, plan: savedPlan } = saved ? await readSavedPlan(target) : { desired: (await loadIntegration(target, process.stdout, styles)).desired, plan: undefined };
+    return withRunLock(desired, options, () => applyLocked(desired, savedPlan, options));
+}
 
+/** apply, holding the run lock: plan against the live state, confirm, apply, checklist. */
+async function applyLocked(desired: DesiredState, savedPlan: Plan | undefined, options: ApplyCommandOptions): Promise<ExitCode> {
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const controller = new AbortController();
     const onSignal = () => {
         process.stderr.write('\nsipflow: cancelling: no new step starts; waiting for the steps in flight…\n');
