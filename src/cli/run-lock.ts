@@ -15,19 +15,14 @@
  *
  * `plan` does not hold the lock (concurrent plans are fine): it waits while an apply holds it, because the
  * accounts are changing under it, and then reads without it. A saved plan is re-checked by apply anyway.
+ *
+ * Node built-ins only: the VS Code extension's Apply takes the same lock. The CLI's options and its use
+ * in plan and apply are in commands/run-lock-options.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
-import { onExit } from 'signal-exit';
-import { parseDuration } from '../language/values/misc.js';
-import type { DesiredState } from '../model/index.js';
-import { DIXA_API_BASE_URL } from '../vendors/dixa-facts.js';
-import { CommandError } from './vendor-session.js';
-
-// ─── The lock itself (also used by the VS Code extension) ─────────────────────────────────────────
 
 /** What identifies the state a run changes: one integration in one pair of accounts. */
 export interface RunLockKey {
@@ -67,6 +62,11 @@ export interface LockRequest extends LockEvents {
     /** The lock directory; default lockDirectory(). */
     readonly dir?: string;
     readonly signal?: AbortSignal;
+}
+
+/** The lock directory or file cannot be used, or the wait was cancelled. One line, no secret. */
+export class RunLockError extends Error {
+    override readonly name = 'RunLockError';
 }
 
 /** The lock is held by another run (or its file cannot be read) and the timeout has passed. */
@@ -120,7 +120,7 @@ export function urlTarget(dixaBaseUrl: string, synthflowBaseUrl: string): string
 
 /**
  * Takes the lock of `key`, waiting up to `timeoutMs` for a live holder, taking over a stale one.
- * Throws RunLockHeldError when it stays held; CommandError when the directory cannot be used.
+ * Throws RunLockHeldError when it stays held; RunLockError when the directory cannot be used.
  */
 export async function acquireRunLock(key: RunLockKey, request: LockRequest): Promise<HeldRunLock> {
     const { path, dir } = prepare(key, request.dir);
@@ -163,7 +163,7 @@ async function untilFree(key: RunLockKey, path: string, dir: string, request: Lo
     let waiting = false;
     let takeoverBusySince: number | undefined;
     for (;;) {
-        if (request.signal?.aborted) throw new CommandError(`cancelled while waiting for the lock of integration ${key.integration}; nothing was sent`);
+        if (request.signal?.aborted) throw new RunLockError(`cancelled while waiting for the lock of integration ${key.integration}; nothing was sent`);
         if (attempt() === 'taken') return;
         const raw = readLockFile(path);
         if (raw === undefined) continue; // released in between: try again at once
@@ -204,7 +204,7 @@ function prepare(key: RunLockKey, dirOption: string | undefined): { path: string
                 // fall through to the message about the first directory
             }
         }
-        throw new CommandError(`cannot use the lock directory ${dir} (${code}): set SIPFLOW_LOCK_DIR to a writable directory, or pass --no-lock`);
+        throw new RunLockError(`cannot use the lock directory ${dir} (${code}): set SIPFLOW_LOCK_DIR to a writable directory, or pass --no-lock`);
     }
     return { dir, path: join(dir, lockFileName(key)) };
 }
@@ -218,7 +218,7 @@ function linkRecord(dir: string, path: string, record: string): boolean {
         return true;
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw new CommandError(`cannot create the lock ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}): set SIPFLOW_LOCK_DIR to a local directory, or pass --no-lock`);
+        throw new RunLockError(`cannot create the lock ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}): set SIPFLOW_LOCK_DIR to a local directory, or pass --no-lock`);
     } finally {
         unlinkQuietly(temporary);
     }
@@ -276,7 +276,7 @@ function readLockFile(path: string): string | undefined {
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') return undefined;
-        throw new CommandError(`cannot read the lock ${path} (${code ?? String(error)}): set SIPFLOW_LOCK_DIR to a writable directory, or pass --no-lock`);
+        throw new RunLockError(`cannot read the lock ${path} (${code ?? String(error)}): set SIPFLOW_LOCK_DIR to a writable directory, or pass --no-lock`);
     }
 }
 
@@ -335,97 +335,4 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
         }
         signal?.addEventListener('abort', done, { once: true });
     });
-}
-
-// ─── The CLI's use of it: plan and apply ─────────────────────────────────────────────────────────
-
-export interface RunLockOptions {
-    /** false with --no-lock / --lock=false. */
-    readonly lock?: boolean;
-    /** --lock-timeout, in milliseconds. */
-    readonly lockTimeout?: number;
-    readonly sandbox?: boolean;
-    readonly sandboxState?: string;
-}
-
-/** `--lock-timeout DURATION` and `--no-lock` (also `--lock=false`), for plan and apply. */
-export function addRunLockOptions(command: Command): Command {
-    return command
-        .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another sipflow run of this integration to finish (e.g. 30s, 5m; 0s refuses at once)')
-            .default(0, '0s')
-            .argParser(parseLockTimeout))
-        .addOption(new Option('--lock <boolean>', 'false: do not take the run lock (see --no-lock)').argParser(parseBoolean))
-        .addOption(new Option('--no-lock', 'do not take the run lock: only when nothing else can run sipflow on this integration at the same time (a race can duplicate Dixa queues)'));
-}
-
-function parseLockTimeout(value: string): number {
-    const duration = parseDuration(value.trim());
-    if (!duration.ok) throw new Error(`--lock-timeout: ${duration.reason}`);
-    return Math.round(duration.seconds * 1000);
-}
-
-function parseBoolean(value: string): boolean {
-    if (/^(true|1|yes)$/i.test(value)) return true;
-    if (/^(false|0|no)$/i.test(value)) return false;
-    throw new Error(`--lock must be true or false, not "${value}"`);
-}
-
-/** The lock key of a CLI run, or undefined when nothing is shared with other processes (plain --sandbox). */
-export function cliRunLockKey(desired: DesiredState, options: RunLockOptions, env: NodeJS.ProcessEnv = process.env): RunLockKey | undefined {
-    let target: string;
-    if (options.sandbox) {
-        // An in-process sandbox without a state file lives and dies with this process.
-        if (!options.sandboxState) return undefined;
-        target = `sandbox-state=${resolve(options.sandboxState)}`;
-    } else {
-        target = urlTarget(env.DIXA_BASE_URL || DIXA_API_BASE_URL, env.SYNTHFLOW_BASE_URL || desired.synthflow.apiBaseUrl);
-    }
-    return { integration: desired.integration, workspace: desired.synthflow.workspace, target };
-}
-
-/**
- * apply: holds the run lock of `desired` around `run`, taken before any request; released on return,
- * on errors, on exit and on signals. A refusal is a CommandError: one line naming the holder, exit 1.
- */
-export async function withRunLock<T>(desired: DesiredState, options: RunLockOptions, run: () => Promise<T>): Promise<T> {
-    const key = options.lock === false ? undefined : cliRunLockKey(desired, options);
-    if (key === undefined) return run();
-    const lock = await acquireRunLock(key, cliLockRequest(key, options)).catch(refusal);
-    // Ctrl+C twice, a signal without a handler, process.exit(): the lock still goes (signal-exit).
-    const removeExitHandler = onExit(() => lock.release());
-    try {
-        return await run();
-    } finally {
-        removeExitHandler();
-        lock.release();
-    }
-}
-
-/**
- * plan: waits while an apply holds the run lock (the accounts are changing under it), removing a stale
- * lock, then returns; the plan reads without holding it, so plans never block each other.
- */
-export async function waitUntilNoApplyRuns(desired: DesiredState, options: RunLockOptions): Promise<void> {
-    const key = options.lock === false ? undefined : cliRunLockKey(desired, options);
-    if (key !== undefined) await awaitRunLockFree(key, cliLockRequest(key, options)).catch(refusal);
-}
-
-function cliLockRequest(key: RunLockKey, options: RunLockOptions): LockRequest {
-    return {
-        timeoutMs: options.lockTimeout ?? 0,
-        command: ['sipflow', ...process.argv.slice(2)].join(' '),
-        onWait: (holder, _path, timeoutMs) =>
-            process.stderr.write(`sipflow: integration ${key.integration} is locked by ${describeHolder(holder)}; waiting up to ${formatMs(timeoutMs)}…\n`),
-        onStaleRemoved: holder =>
-            process.stderr.write(`sipflow: taking over the lock of integration ${key.integration}: ${describeHolder(holder)} is no longer running.\n`),
-    };
-}
-
-function refusal(error: unknown): never {
-    if (error instanceof RunLockHeldError) throw new CommandError(error.message);
-    throw error;
-}
-
-function formatMs(ms: number): string {
-    return ms % 60_000 === 0 && ms > 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

@@ -7,7 +7,7 @@ import { buildChecklist, readDixaEvidence, renderChecklistText, type TextStyles 
 import { sourceHashOf, type DesiredState } from '../../model/index.js';
 import { computePlan, parsePlanJson, PlanFormatError, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
-import { addRunLockOptions, withRunLock, type RunLockOptions } from '../run-lock.js';
+import { addRunLockOptions, withRunLock, type RunLockOptions } from './run-lock-options.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
 import { SIPFLOW_EXTENSION } from '../workspace.js';
 import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';

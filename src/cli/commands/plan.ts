@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { computePlan, renderPlanJson, renderPlanText } from '../../plan/index.js';
 import { readLiveState } from '../../apply/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
-import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from '../run-lock.js';
+import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from './run-lock-options.js';
 import { connect, loadIntegration } from '../vendor-session.js';
 import { addTargetOptions, checklistStatusLine, type TargetOptions } from './shared-options.js';
 
