@@ -366,6 +366,15 @@ describe('sipflow apply and plan with the run lock', () => {
         }
     });
 
+    it('a bad --lock-timeout or --lock is a usage error (exit 2), before anything is read', async () => {
+        const before = sandbox.requests.length;
+        const badTimeout = await sipflow(['apply', 'acme.sipflow', '--yes', '--lock-timeout', '30']);
+        expect([badTimeout.code, badTimeout.stderr]).toEqual([2, `sipflow: option '--lock-timeout <duration>' argument '30' is invalid. "30" has no unit: write 30s (or ms, m)\n`]);
+        const badLock = await sipflow(['plan', 'acme.sipflow', '--lock=maybe']);
+        expect([badLock.code, badLock.stderr]).toEqual([2, `sipflow: option '--lock <boolean>' argument 'maybe' is invalid. write true or false\n`]);
+        expect(sandbox.requests.length - before).toBe(0);
+    });
+
     it('--sandbox-state FILE is locked by the file; plain --sandbox (a sandbox of its own) takes no lock', async () => {
         const stateFile = path.join(dir, 'sandbox-state.json');
         const held = await acquireRunLock({ integration: 'acme', workspace: WORKSPACE, target: `sandbox-state=${stateFile}` }, { timeoutMs: 0, command: 'the test', dir: lockDir });

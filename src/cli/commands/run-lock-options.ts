@@ -3,7 +3,7 @@
  * the lock key of a run, apply holding it and plan waiting for it. README: "Concurrent runs".
  */
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { onExit } from 'signal-exit';
 import { parseDuration } from '../../language/values/misc.js';
 import type { DesiredState } from '../../model/index.js';
@@ -41,14 +41,15 @@ export function addRunLockOptions(command: Command): Command {
 
 function parseLockTimeout(value: string): number {
     const duration = parseDuration(value.trim());
-    if (!duration.ok) throw new Error(`--lock-timeout: ${duration.reason}`);
+    // InvalidArgumentError: commander reports it as a usage error (exit 2), naming the option.
+    if (!duration.ok) throw new InvalidArgumentError(duration.reason.includes('write') ? duration.reason : `${duration.reason}; write e.g. 30s or 5m`);
     return Math.round(duration.seconds * 1000);
 }
 
 function parseBoolean(value: string): boolean {
     if (/^(true|1|yes)$/i.test(value)) return true;
     if (/^(false|0|no)$/i.test(value)) return false;
-    throw new Error(`--lock must be true or false, not "${value}"`);
+    throw new InvalidArgumentError('write true or false');
 }
 
 /** The lock key of a CLI run, or undefined when nothing is shared with other processes (plain --sandbox). */
