@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { applyPlan, PlanConflictError, readLiveState, renderApplyText, type ApplyResult } from '../apply/index.js';
 import { buildChecklist, checklistSummary, renderChecklistMarkdown, type Checklist } from '../checklist/index.js';
 import type { DesiredState } from '../model/index.js';
+import { acquireRunLock, describeHolder, RunLockHeldError, urlTarget, type HeldRunLock } from '../cli/run-lock.js';
 import { computePlan, renderPlanText, summaryLine, type Plan } from '../plan/index.js';
 import { readPullSnapshot, renderPulledConfiguration, type PulledConfiguration } from '../pull/index.js';
 import { ProviderError } from '../providers/types.js';
@@ -120,6 +121,34 @@ export class Commands {
             throw new Stopped();
         }
         const desired = await this.desired(document, 'apply');
+        // The CLI's run lock, held from the plan through the apply: a concurrent `sipflow apply` (or a
+        // second Apply here) could otherwise create the same Dixa queue.
+        const lock = await this.takeRunLock(document, desired);
+        try {
+            return await this.applyHoldingLock(document, desired, options);
+        } finally {
+            lock.release();
+        }
+    }
+
+    private async takeRunLock(document: vscode.TextDocument, desired: DesiredState): Promise<HeldRunLock> {
+        const endpoint = await this.connections.endpoint(scopeOf(desired));
+        const key = { integration: desired.integration, workspace: desired.synthflow.workspace, target: urlTarget(endpoint.dixa.baseUrl, endpoint.synthflow.baseUrl) };
+        try {
+            return await acquireRunLock(key, {
+                timeoutMs: 0,
+                command: `VS Code: SIPflow Apply ${fileName(document.uri)}`,
+                onStaleRemoved: holder => this.log.warn(`Took over the lock of ${desired.integration}: ${describeHolder(holder)} is no longer running.`),
+            });
+        } catch (e) {
+            if (!(e instanceof RunLockHeldError) || e.holder === undefined) throw e;
+            this.log.error(e.message);
+            void vscode.window.showErrorMessage(`SIPflow: ${desired.integration} is being applied by ${describeHolder(e.holder)}; nothing was sent. Apply again when it has finished.`, { modal: false });
+            throw new Stopped();
+        }
+    }
+
+    private async applyHoldingLock(document: vscode.TextDocument, desired: DesiredState, options: ApplyCommandOptions): Promise<ApplyResult | undefined> {
         const outcome = await this.withProgress(`SIPflow: planning ${desired.integration}`, (progress, signal) => this.computePlan(document, desired, progress, signal));
         await this.showPlan(document, outcome);
         const { plan, endpoint } = outcome;

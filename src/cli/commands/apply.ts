@@ -6,11 +6,12 @@ import type { DesiredState } from '../../model/index.js';
 import { computePlan, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
 import { ExitCode, stylesFor } from '../cli-support.js';
 import { loadSavedPlan } from '../saved-plan-files.js';
+import { addRunLockOptions, withRunLock, type RunLockOptions } from './run-lock-options.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
 import { SIPFLOW_EXTENSION } from '../workspace.js';
 import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';
 
-interface ApplyCommandOptions extends TargetOptions {
+interface ApplyCommandOptions extends TargetOptions, RunLockOptions {
     readonly yes?: boolean;
     readonly prune?: boolean;
     readonly concurrency: number;
@@ -24,12 +25,12 @@ interface ApplyCommandOptions extends TargetOptions {
  * it is applied only if a plan recomputed from its files and the live accounts equals it.
  */
 export function registerApplyCommand(program: Command): void {
-    addTargetOptions(
+    addRunLockOptions(addTargetOptions(
         program
             .command('apply')
             .description('apply a .sipflow file (or a saved plan) to Dixa and Synthflow')
             .argument('<file-or-plan>', 'a .sipflow file, or a plan saved with sipflow plan --out'),
-    )
+    ))
         .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI; a saved plan needs none)'))
         .addOption(new Option('--prune', 'also detach numbers and actions this integration created that the file no longer declares (never deletes)'))
         .addOption(new Option('--concurrency <n>', 'steps in flight at once, per vendor').default(4).argParser(positiveInteger('--concurrency')))
@@ -41,11 +42,15 @@ export function registerApplyCommand(program: Command): void {
 
 export async function applyCommand(target: string, options: ApplyCommandOptions): Promise<ExitCode> {
     const styles = stylesFor(process.stdout);
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     // A saved plan brings no desired state, host or key: they come from its .sipflow files and the environment.
     const savedPlan = target.endsWith(SIPFLOW_EXTENSION) ? undefined : await loadSavedPlan(target, process.stdout, styles);
     const desired = savedPlan?.desired ?? (await loadIntegration(target, process.stdout, styles)).desired;
+    return withRunLock(desired, options, () => applyLocked(desired, savedPlan, options));
+}
 
+/** apply, holding the run lock: plan against the live state, confirm, apply, checklist. */
+async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<typeof loadSavedPlan>> | undefined, options: ApplyCommandOptions): Promise<ExitCode> {
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const controller = new AbortController();
     const onSignal = () => {
         process.stderr.write('\nsipflow: cancelling: no new step starts; waiting for the steps in flight…\n');

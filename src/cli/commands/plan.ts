@@ -4,10 +4,11 @@ import { computePlan, renderPlanJson, renderPlanText } from '../../plan/index.js
 import { readLiveState } from '../../apply/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { sourcesForPlanFile, sourcesRelativeTo } from '../saved-plan-files.js';
+import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from './run-lock-options.js';
 import { connect, loadIntegration } from '../vendor-session.js';
 import { addTargetOptions, checklistStatusLine, type TargetOptions } from './shared-options.js';
 
-interface PlanOptions extends TargetOptions {
+interface PlanOptions extends TargetOptions, RunLockOptions {
     readonly json?: boolean;
     readonly out?: string;
     readonly detailedExitcode?: boolean;
@@ -21,12 +22,12 @@ interface PlanOptions extends TargetOptions {
  * 2 (changes, with --detailed-exitcode), 1 (errors).
  */
 export function registerPlanCommand(program: Command): void {
-    addTargetOptions(
+    addRunLockOptions(addTargetOptions(
         program
             .command('plan')
             .description('show what apply would change in Dixa and Synthflow (reads both; changes nothing)')
             .argument('<file>', 'the .sipflow file (other .sipflow files in its folder may hold its queues)'),
-    )
+    ))
         .addOption(new Option('--json', 'print the plan as JSON (the saved-plan format)'))
         .addOption(new Option('-o, --out <plan>', 'also save the plan, to apply exactly it later with sipflow apply PLAN'))
         .addOption(new Option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none'))
@@ -42,6 +43,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<E
     const { desired } = await loadIntegration(file, process.stdout, styles);
     // Checked before any request: a plan file outside the checkout of its sources could not be applied.
     const savedSources = options.out === undefined ? undefined : await sourcesForPlanFile(desired, options.out);
+    await waitUntilNoApplyRuns(desired, options);
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, options);
     try {
         const live = await readLiveState(desired, session, { prune: options.prune === true });
