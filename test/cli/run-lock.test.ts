@@ -254,7 +254,7 @@ describe('sipflow apply and plan with the run lock', () => {
                     const about = `trial ${trial}: ${runs.map(r => `exit ${r.code}: ${r.stderr}`).join(' | ')}`;
 
                     expect(duplicates(target.state), about).toEqual([]);
-                    const appliers = runs.filter(r => r.code === 0 && r.stdout.includes('Apply complete: 9 of 9 steps done.'));
+                    const appliers = runs.filter(r => r.code === 0 && r.stdout.includes('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.'));
                     expect(appliers, `${about}: exactly one run applies the 9 steps`).toHaveLength(1);
                     const loser = runs.find(r => r !== appliers[0])!;
                     if (loser.code === 0) {
@@ -328,7 +328,7 @@ describe('sipflow apply and plan with the run lock', () => {
         expect(run.code).toBe(0);
         expect(run.stderr.split('\n').filter(line => line.includes('waiting'))).toHaveLength(1);
         expect(run.stderr).toMatch(/^sipflow: integration acme is locked by pid \d+ on host "[^"]+" \(the test\) since \S+ \(\d+ s ago\); waiting up to 20s…\n/);
-        expect(run.stdout).toContain('Apply complete: 9 of 9 steps done.');
+        expect(run.stdout).toContain('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.');
         expect(lockFiles()).toEqual([]);
     });
 
@@ -367,6 +367,8 @@ describe('sipflow apply and plan with the run lock', () => {
     });
 
     it('a bad --lock-timeout or --lock is a usage error (exit 2), before anything is read', async () => {
+        // A run interrupted by the previous test may still have a request in flight: let it land first.
+        await new Promise(resolve => setTimeout(resolve, 500));
         const before = sandbox.requests.length;
         const badTimeout = await sipflow(['apply', 'acme.sipflow', '--yes', '--lock-timeout', '30']);
         expect([badTimeout.code, badTimeout.stderr]).toEqual([2, `sipflow: option '--lock-timeout <duration>' argument '30' is invalid. "30" has no unit: write 30s (or ms, m)\n`]);
