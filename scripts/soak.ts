@@ -16,6 +16,10 @@
  * Bounded in time: no schedule starts after --max-minutes (default 10); the table says how many ran.
  * Exit code 1 when any promise was broken, so CI can run it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { acquireRunLock, urlTarget } from '../src/cli/run-lock.js';
 import { parseArgs } from 'node:util';
 import { applyPlan, readLiveState } from '../src/apply/index.js';
 import { computePlan } from '../src/plan/index.js';
@@ -94,8 +98,16 @@ const seedList = (outcomes: readonly ScheduleOutcome[]) => {
 
 // ─── Racing trials ──────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * `lock`: both racers take the run lock the CLI takes (one machine: the guarantee is no duplicate at
+ * all). `none`: no lock can be shared (two CI runners): Dixa queue twins can then happen and no API can
+ * remove them, so the promise is no Synthflow duplicate left and no blocked integration.
+ */
+type RaceMode = 'lock' | 'none';
+
 interface RaceOutcome {
     readonly trial: number;
+    readonly mode: RaceMode;
     /** What the two concurrent applies reported. */
     readonly racers: readonly string[];
     readonly duplicates: { transfers: number; numbers: number; queues: number };
@@ -105,7 +117,7 @@ interface RaceOutcome {
     readonly violations: readonly string[];
 }
 
-async function race(context: FixtureContext, trial: number, options: Options, tuning: ProviderTuning): Promise<RaceOutcome> {
+async function race(context: FixtureContext, trial: number, mode: RaceMode, lockDir: string, options: Options, tuning: ProviderTuning): Promise<RaceOutcome> {
     const sandbox = await startSandbox({ port: 0, seed: 'demo', dixaRateLimit: false, latencyMs: options.latencyMs, maxLoggedRequests: 1 });
     try {
         sandbox.replaceState(fixtureState(context.fixture));
@@ -115,12 +127,16 @@ async function race(context: FixtureContext, trial: number, options: Options, tu
         const racer = async (delayMs: number): Promise<string> => {
             await new Promise(resolve => setTimeout(resolve, delayMs));
             const providers = providersFor(sandbox, desired, tuning);
+            // As `sipflow apply` does: the lock is held from the plan through the apply.
+            const key = { integration: desired.integration, workspace: desired.synthflow.workspace, target: urlTarget(sandbox.dixaBaseUrl, sandbox.synthflowBaseUrl) };
+            const lock = mode === 'lock' ? await acquireRunLock(key, { timeoutMs: 120_000, command: `soak racer ${trial}`, dir: lockDir }) : undefined;
             try {
                 const plan = computePlan(desired, await readLiveState(desired, providers));
                 return (await applyPlan(plan, providers)).status;
             } catch (error) {
                 return `error: ${error instanceof Error ? error.message : String(error)}`;
             } finally {
+                lock?.release();
                 providers.close();
             }
         };
@@ -151,6 +167,7 @@ async function race(context: FixtureContext, trial: number, options: Options, tu
         ];
         return {
             trial,
+            mode,
             racers,
             duplicates: duplicateCounts(sandbox.state, context.expectation),
             duplicateViolations: duplicateViolations(sandbox.state),
@@ -193,13 +210,17 @@ async function main(): Promise<number> {
         })
     );
 
-    // Racing trials, a few at a time.
+    // Racing trials, a few at a time: on one machine (the run lock), then across machines (no lock).
+    const lockDir = mkdtempSync(join(tmpdir(), 'sipflow-soak-locks-'));
     const races: RaceOutcome[] = [];
-    for (let first = 1; first <= options.races; first += 5) {
-        const batch = Array.from({ length: Math.min(5, options.races - first + 1) }, (_, i) => first + i);
-        races.push(...(await Promise.all(batch.map(trial => race(context, trial, options, tuning)))));
-        process.stderr.write(`soak: ${races.length}/${options.races} racing trials, ${elapsed()}\n`);
+    for (const mode of ['lock', 'none'] as const) {
+        for (let first = 1; first <= options.races; first += 5) {
+            const batch = Array.from({ length: Math.min(5, options.races - first + 1) }, (_, i) => first + i);
+            races.push(...(await Promise.all(batch.map(trial => race(context, trial, mode, lockDir, options, tuning)))));
+            process.stderr.write(`soak: ${races.filter(r => r.mode === mode).length}/${options.races} racing trials (${mode === 'lock' ? 'with the run lock' : 'no lock'}), ${elapsed()}\n`);
+        }
     }
+    rmSync(lockDir, { recursive: true, force: true });
 
     // Report.
     const ran = outcomes.length;
@@ -211,10 +232,23 @@ async function main(): Promise<number> {
     const invariantBroken = outcomes.filter(o => o.finalViolations.some(v => !v.startsWith('not converged')));
     const blocked = outcomes.filter(o => o.blocked);
     const sum = (key: 'transfers' | 'numbers' | 'queues') => outcomes.reduce((n, o) => n + o.duplicateCounts[key], 0);
-    const raceDuplicates = races.filter(r => r.duplicates.transfers + r.duplicates.numbers + r.duplicates.queues > 0 || r.duplicateViolations.length > 0);
-    const raceBlocked = races.filter(r => r.blocked);
-    const raceBroken = races.filter(r => r.violations.length > 0);
-    const raceSum = (key: 'transfers' | 'numbers' | 'queues') => races.reduce((n, r) => n + r.duplicates[key], 0);
+    const raceRows = (mode: RaceMode): Array<[string, string, string]> => {
+        const of = races.filter(r => r.mode === mode);
+        const dup = of.filter(r => r.duplicates.transfers + r.duplicates.numbers + r.duplicates.queues > 0 || r.duplicateViolations.length > 0);
+        const sumOf = (key: 'transfers' | 'numbers' | 'queues') => of.reduce((n, r) => n + r.duplicates[key], 0);
+        const blockedOf = of.filter(r => r.blocked);
+        // Without a lock, a queue twin is expected (no API removes one): only the other invariants count.
+        const brokenOf = of.filter(r => r.violations.some(v => mode === 'lock' || !/queue/.test(v)));
+        return [
+            [mode === 'lock' ? 'racing trials, one machine (run lock)' : 'racing trials, no lock (two CI runners)', String(of.length), `two applies at once, ${options.latencyMs} ms latency, then ≤ ${FOLLOW_UPS} follow-ups`],
+            ['  with duplicates left', String(dup.length), `LIVE_TRANSFER ${sumOf('transfers')}, numbers ${sumOf('numbers')}, queues ${sumOf('queues')}${mode === 'none' ? ' (queue twins: no API removes one; sipflow picks one)' : ''}`],
+            ['  blocked (follow-up plan with conflicts)', String(blockedOf.length), blockedOf.map(r => `#${r.trial}`).join(', ') || 'none'],
+            ['  other invariant violated after follow-ups', String(brokenOf.length), brokenOf.map(r => `#${r.trial}`).join(', ') || 'none'],
+        ];
+    };
+    const raceFailed = races.some(r => r.blocked || r.duplicates.transfers + r.duplicates.numbers > 0
+        || (r.mode === 'lock' && (r.duplicates.queues > 0 || r.duplicateViolations.length > 0 || r.violations.length > 0))
+        || (r.mode === 'none' && r.violations.some(v => !/queue/.test(v))));
 
     const rows: Array<[string, string, string]> = [
         ['fault schedules run', `${ran}${ran < seeds.length ? ` of ${seeds.length} (time bound)` : ''}`, `seeds ${options.seed}–${options.seed + Math.max(0, ran - 1)}, ≤ ${MAX_FAULT_RATE * 100} % per request, ≤ ${MAX_RUNS} runs`],
@@ -226,10 +260,8 @@ async function main(): Promise<number> {
         ['  never converged (8 runs)', `${neverConverged.length} (${percent(neverConverged.length, ran)})`, seedList(neverConverged)],
         ['  final invariant violated', `${invariantBroken.length} (${percent(invariantBroken.length, ran)})`, seedList(invariantBroken)],
         ['  blocked (a plan with conflicts)', `${blocked.length}`, seedList(blocked)],
-        ['racing trials', String(races.length), `two applies at once, ${options.latencyMs} ms latency, then ≤ ${FOLLOW_UPS} follow-ups`],
-        ['  with duplicates left', String(raceDuplicates.length), `LIVE_TRANSFER ${raceSum('transfers')}, numbers ${raceSum('numbers')}, queues ${raceSum('queues')}`],
-        ['  blocked (follow-up plan with conflicts)', String(raceBlocked.length), raceBlocked.map(r => `#${r.trial}`).join(', ') || 'none'],
-        ['  invariant violated after follow-ups', String(raceBroken.length), raceBroken.map(r => `#${r.trial}`).join(', ') || 'none'],
+        ...raceRows('lock'),
+        ...raceRows('none'),
     ];
     const width = [0, 1, 2].map(i => Math.max(...rows.map(r => r[i]!.length)));
     const out = [
@@ -245,11 +277,11 @@ async function main(): Promise<number> {
     if (broken.length > 0) {
         out.push('', `First ${Math.min(5, broken.length)} broken schedules:`, ...broken.slice(0, 5).map(describeOutcome));
     }
-    for (const r of races.filter(r => r.violations.length > 0 || r.blocked).slice(0, 3)) {
-        out.push('', `racing trial #${r.trial}: racers ${r.racers.join(' / ')}${r.blocked ? ', blocked' : ''}`, ...r.violations.map(v => `  ${v}`));
+    for (const r of races.filter(r => r.mode === 'lock' ? r.violations.length > 0 || r.blocked : r.blocked || r.violations.some(v => !/queue/.test(v))).slice(0, 3)) {
+        out.push('', `racing trial #${r.trial} (${r.mode === 'lock' ? 'run lock' : 'no lock'}): racers ${r.racers.join(' / ')}${r.blocked ? ', blocked' : ''}`, ...r.violations.map(v => `  ${v}`));
     }
     process.stdout.write(`${out.join('\n')}\n`);
-    return broken.length > 0 || raceDuplicates.length > 0 || raceBlocked.length > 0 || raceBroken.length > 0 ? 1 : 0;
+    return broken.length > 0 || raceFailed ? 1 : 0;
 }
 
 main().then(
