@@ -195,10 +195,11 @@ function listCalls(ctx: RequestContext): Reply {
 function getCall(ctx: RequestContext): Reply {
     const call = ctx.state.synthflow.calls.find(c => c.call_id === ctx.params['call_id']);
     if (!call) throw new ApiError(404, `Call ${ctx.params['call_id']} not found`, 'not_found');
-    const { start_ms, call_status, lead_phone_number: _lead, lead_name: _name, agent_phone_number: _agent, ...rest } = call;
+    // This schema types error_message as a non-null string: omitted when there is none.
+    const { start_ms, call_status, error_message, lead_phone_number: _lead, lead_name: _name, agent_phone_number: _agent, ...rest } = call;
     return ok({
         pagination: { total_records: 1, limit: 1, offset: 0 },
-        calls: [{ ...rest, name: call.lead_name ?? '', status: call_status, start_time: new Date(start_ms).toISOString() }],
+        calls: [{ ...rest, ...(error_message !== null ? { error_message } : {}), name: call.lead_name ?? '', status: call_status, start_time: new Date(start_ms).toISOString() }],
     });
 }
 
