@@ -8,6 +8,7 @@ import { registerPlanCommand } from './commands/plan.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { CommandError, describeVendorError } from './vendor-session.js';
 
 /**
@@ -23,6 +24,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerChecklistCommand,
     registerSandboxCommand,
     registerLspCommand,
+    registerVerifyCommand,
 ];
 
 function createProgram(): Command {

@@ -5,7 +5,9 @@
  * sipflow must keep, and none of the example's numbers are imported into Synthflow yet.
  * Every id is fixed, so tests and the demo can refer to them.
  */
-import { STATE_VERSION, type DixaAgent, type DixaQueueRecord, type SandboxState } from './state.js';
+import { emptyDixaManual, STATE_VERSION, type DixaAgent, type DixaManualState, type DixaQueueRecord, type SandboxState } from './state.js';
+
+import { SYNTHFLOW_REGION_FACTS, synthflowSipAddress } from '../vendors/synthflow-facts.js';
 
 export type SeedName = 'demo' | 'empty';
 export const SEED_NAMES: readonly SeedName[] = ['demo', 'empty'];
@@ -62,6 +64,8 @@ export const DEMO = {
             smsFollowUp: 'f3a1c5e7-0b2d-4f6a-8c9e-1d3b5f7a9c03',
         },
         unrelatedNumber: '+441134960123',
+        /** In the outbound assistant's pool: the demo's one test caller for `sipflow verify --call`. */
+        outboundNumber: '+4532100100',
     },
 } as const;
 
@@ -83,7 +87,8 @@ function emptyState(): SandboxState {
             agents: [],
             endUserIds: [],
         },
-        synthflow: { workspaces: [DEMO.synthflow.workspace], numbers: [], assistants: [], actions: [] },
+        synthflow: { workspaces: [DEMO.synthflow.workspace], numbers: [], assistants: [], actions: [], calls: [] },
+        dixaManual: emptyDixaManual(),
     };
 }
 
@@ -213,7 +218,7 @@ function demoState(): SandboxState {
             is_recording: false,
             agent: agent('You remind customers about renewals.', 'Hi, this is Acme calling.', 'en-US', 'Europe/Berlin'),
             inbound_phone_slug: null,
-            phone_number_slugs: [],
+            phone_number_slugs: [s.outboundNumber.slice(1)],
             actions: [s.actions.smsFollowUp],
         },
         {
@@ -287,6 +292,39 @@ function demoState(): SandboxState {
             created_at: CREATED,
             updated_at: null,
         },
+        {
+            key: '2b7e9d4c-6a1f-4c3e-8d2b-5f0a9e7c3b12',
+            slug: s.outboundNumber.slice(1),
+            phone_number: s.outboundNumber,
+            friendly_name: 'Renewal reminders caller id',
+            provider_name: 'twilio',
+            sip_term_uri: 'acme.pstn.twilio.com',
+            trunk_username: null,
+            trunk_pwd_sha256: null,
+            sip_auth_username: null,
+            sip_outbound_proxy: null,
+            uac_enabled: false,
+            uac_register_expires: null,
+            region: 'eu',
+            workspace_id: s.workspace,
+            created_at: CREATED,
+            updated_at: null,
+        },
     ];
     return state;
+}
+
+/**
+ * Every manual Dixa step of examples/acme.sipflow done, for `--dixa-manual done`: the eu signalling IPs
+ * allowlisted, both flows' Transfer steps as the checklist gives them, both queue DIDs routed.
+ * ("Phone – Sales" is routed by name: the first apply creates the queue.)
+ */
+export function demoDixaManual(): DixaManualState {
+    const d = DEMO.dixa.dids;
+    const step = (did: string, fallbackQueue: string) => ({ sipAddress: synthflowSipAddress(did, 'eu'), uuiHeader: 'phone_number={caller}', timeoutSeconds: 30, fallbackQueue });
+    return {
+        allowlist: [...SYNTHFLOW_REGION_FACTS.eu.signallingIps],
+        transferSteps: { [d.support]: step(d.support, 'Phone – Tier 1'), [d.sales]: step(d.sales, 'Phone – Sales') },
+        queueRouting: { 'Phone – Tier 1': [d.tier1], 'Phone – Sales': [d.salesDesk] },
+    };
 }

@@ -14,8 +14,9 @@ import { DIXA_MESSAGES, DIXA_PREFIX, dixaError, dixaRoutes } from './dixa.js';
 import { FaultInjector, parseFaultSpec, type FaultAction, type FaultConfig, type FaultRule, type FaultStatus } from './faults.js';
 import { ApiError, isRecord, Router, type Reply, type RequestContext, type Vendor } from './http.js';
 import { TokenBuckets, type RateLimitOptions } from './rate-limit.js';
-import { seedState, SEED_NAMES, type SeedName } from './seed.js';
-import { checkState, cloneState, type SandboxState } from './state.js';
+import { checkDixaManual } from './calls.js';
+import { demoDixaManual, seedState, SEED_NAMES, type SeedName } from './seed.js';
+import { checkState, cloneState, emptyDixaManual, type SandboxState } from './state.js';
 import { SYNTHFLOW_PREFIX, synthflowError, synthflowRoutes } from './synthflow.js';
 
 export const ADMIN_PREFIX = '/_sandbox';
@@ -54,6 +55,11 @@ export interface SandboxOptions {
     readonly maxLoggedRequests?: number;
     /** Overrides of the behaviour where the vendor specs are silent (assumptions.ts; default DEFAULT_ASSUMPTIONS). */
     readonly assumptions?: Partial<SandboxAssumptions>;
+    /**
+     * The Dixa steps that have no API (calls.ts): `done` sets them as examples/acme.sipflow needs
+     * (seed.ts `demoDixaManual`), `none` leaves all undone. Unset: as seeded or loaded (none when seeded).
+     */
+    readonly dixaManual?: 'done' | 'none';
 }
 
 export interface RequestLogEntry {
@@ -132,7 +138,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setDixaRateLimit(options.dixaRateLimit ?? DIXA_DEFAULT_RATE_LIMIT);
     const faults = new FaultInjector(options.faults === undefined ? undefined : toFaultConfig(options.faults));
 
-    let state = loadState(statePath, seed);
+    const withDixaManual = (loaded: SandboxState): SandboxState => {
+        if (options.dixaManual !== undefined) loaded.dixaManual = options.dixaManual === 'done' ? demoDixaManual() : emptyDixaManual();
+        return loaded;
+    };
+    let state = withDixaManual(loadState(statePath, seed));
     const initialAssumptions = resolveAssumptions(options.assumptions ?? {});
     let assumptions = initialAssumptions;
     const requests: RequestLogEntry[] = [];
@@ -142,7 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (statePath) writeStateFile(statePath, state);
     };
     const reset = (to?: SeedName) => {
-        state = seedState(to ?? seed);
+        state = withDixaManual(seedState(to ?? seed));
         assumptions = initialAssumptions;
         faults.set({ rules: [] });
         requests.length = 0;
@@ -355,6 +365,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                 case 'PUT /assumptions':
                     assumptions = resolveAssumptions(body);
                     return { status: 200, body: { assumptions } };
+                case 'GET /dixa-manual':
+                    return { status: 200, body: state.dixaManual };
+                case 'PUT /dixa-manual':
+                    state.dixaManual = checkDixaManual(body);
+                    persist();
+                    return { status: 200, body: state.dixaManual };
                 case 'DELETE /faults':
                     faults.set({ rules: [] });
                     return { status: 204 };

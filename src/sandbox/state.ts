@@ -10,6 +10,35 @@ export interface SandboxState {
     version: typeof STATE_VERSION;
     dixa: DixaState;
     synthflow: SynthflowState;
+    /** The Dixa configuration that has no API (calls.ts): what the manual checklist steps set. */
+    dixaManual: DixaManualState;
+}
+
+/**
+ * The Dixa settings no API exposes, as the sandbox's call simulation reads them. Set through
+ * `PUT /_sandbox/dixa-manual` (or `startSandbox({dixaManual: 'done'})`); empty = no manual step done.
+ */
+export interface DixaManualState {
+    /** Dixa → SIP Settings → IP Allowlist. */
+    allowlist: string[];
+    /** DID → the Transfer step of the phone flow on that DID. */
+    transferSteps: Record<string, DixaTransferStep>;
+    /** Queue name → the DIDs routed to it (Settings → Phone → Numbers → routing). */
+    queueRouting: Record<string, string[]>;
+}
+
+export interface DixaTransferStep {
+    /** What the step dials, e.g. `+4535551234@sip.eu.synthflow.ai:32681`. */
+    sipAddress: string;
+    /** e.g. `phone_number={caller}`; null when the step sends none. */
+    uuiHeader: string | null;
+    timeoutSeconds: number;
+    /** Queue name, or null. */
+    fallbackQueue: string | null;
+}
+
+export function emptyDixaManual(): DixaManualState {
+    return { allowlist: [], transferSteps: {}, queueRouting: {} };
 }
 
 // ─── Dixa ───────────────────────────────────────────────────────────────────────────────────────────
@@ -86,6 +115,32 @@ export interface SynthflowState {
     numbers: SynthflowNumberRecord[];
     assistants: SynthflowAssistantRecord[];
     actions: SynthflowActionRecord[];
+    /** Simulated calls (calls.ts), oldest first. */
+    calls: SynthflowCallRecord[];
+}
+
+/** One simulated call, as GET /calls lists it (calls.ts renders it). */
+export interface SynthflowCallRecord {
+    call_id: string;
+    model_id: string;
+    type_of_call: 'inbound' | 'outbound';
+    /** The other party: the callee of an outbound call, the caller (as signalled) of an inbound one. */
+    lead_phone_number: string;
+    lead_name: string | null;
+    /** The agent's own number on this call. */
+    agent_phone_number: string;
+    phone_number_from: string;
+    phone_number_to: string;
+    call_status: string;
+    end_call_reason: string;
+    error_message: string | null;
+    /** action id → what ran and its outcome. */
+    executed_actions: Record<string, Record<string, unknown>>;
+    /** Variables the call carried (custom variables; `phone_number` from the UUI header). */
+    prompt_variables: Record<string, string>;
+    /** Milliseconds since the epoch. */
+    start_ms: number;
+    duration: number;
 }
 
 export interface SynthflowNumberRecord {
@@ -160,5 +215,8 @@ export function checkState(value: unknown, source: string): SandboxState {
     }
     // State files written before inbound numbers were modelled: no assistant has one.
     for (const assistant of v.synthflow.assistants ?? []) (assistant as { inbound_phone_slug?: string | null }).inbound_phone_slug ??= null;
+    // State files written before calls were simulated: no calls, no manual Dixa step done.
+    (v.synthflow as { calls?: SynthflowCallRecord[] }).calls ??= [];
+    (v as { dixaManual?: DixaManualState }).dixaManual ??= emptyDixaManual();
     return v as SandboxState;
 }

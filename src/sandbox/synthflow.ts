@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ApiError, boolParam, E164, intParam, isRecord, json, type Reply, type RequestContext, type Route } from './http.js';
+import { callRoutes } from './calls.js';
 import type { SynthflowActionRecord, SynthflowAssistantRecord, SynthflowNumberRecord } from './state.js';
 
 export const SYNTHFLOW_PREFIX = '/v2';
@@ -40,6 +41,7 @@ export const synthflowRoutes: readonly Route[] = [
     { method: 'DELETE', pattern: '/actions/{action_id}', handler: deleteAction },
     { method: 'POST', pattern: '/actions/attach', handler: attachActions },
     { method: 'POST', pattern: '/actions/detach', handler: detachActions },
+    ...callRoutes,
 ];
 
 const ok = (response?: unknown): Reply => json(200, response === undefined ? { status: 'ok' } : { status: 'ok', response });

@@ -74,10 +74,11 @@ describe('Synthflow provider: numbers', () => {
         for (const did of dids) await sf.importNumber(importOf(did));
         t.timed.length = 0;
         const numbers = await sf.listNumbers();
-        expect(numbers.map((n) => n.e164)).toEqual([S.unrelatedNumber, ...dids]);
-        expect(numbers.every((n) => n.providerName === 'custom' && n.sipTermUri !== null)).toBe(true);
-        expect(t.requestsTo('GET', '/numbers').map((r) => r.query)).toEqual([0, 2, 4].map((o) => `workspace=${S.workspace}&limit=2&offset=${o}`));
-        expect(t.timed.filter((r) => r.path.startsWith('/v2/numbers/'))).toHaveLength(6);
+        // The demo seeds two numbers: the unrelated UK line and the outbound agent's caller id.
+        expect(numbers.map((n) => n.e164)).toEqual([S.unrelatedNumber, S.outboundNumber, ...dids]);
+        expect(numbers.every((n) => (n.providerName === 'custom' || n.e164 === S.outboundNumber) && n.sipTermUri !== null)).toBe(true);
+        expect(t.requestsTo('GET', '/numbers').map((r) => r.query)).toEqual([0, 2, 4, 6].map((o) => `workspace=${S.workspace}&limit=2&offset=${o}`));
+        expect(t.timed.filter((r) => r.path.startsWith('/v2/numbers/'))).toHaveLength(7);
     });
 
     it('updateNumber patches only the given fields; an empty patch sends nothing', async () => {

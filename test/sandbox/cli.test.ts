@@ -91,6 +91,23 @@ describe('registerSandboxCommand (in-process)', () => {
         await expect(call(`${sandbox.adminUrl}/health`, { timeoutMs: 2_000 })).rejects.toThrow();
     });
 
+    it('--dixa-manual done fills the Dixa side with no API as examples/acme.sipflow needs; none leaves it empty', async () => {
+        const done = runInProcess(['--port', '0', '--dixa-manual', 'done']);
+        const sandbox = await done.listening;
+        const manual = (await call(`${sandbox.adminUrl}/dixa-manual`)).body;
+        expect(manual.allowlist).toEqual(['34.185.212.150', '34.89.186.33', '35.242.217.198']);
+        expect(manual.transferSteps['+4535551234']).toEqual({ sipAddress: '+4535551234@sip.eu.synthflow.ai:32681', uuiHeader: 'phone_number={caller}', timeoutSeconds: 30, fallbackQueue: 'Phone – Tier 1' });
+        expect(manual.queueRouting).toEqual({ 'Phone – Tier 1': ['+4570101111'], 'Phone – Sales': ['+4570102222'] });
+        expect(done.stderr.join('')).toContain('transfer steps and queue routing done');
+        done.stop();
+        await done.done;
+        const none = runInProcess(['--port', '0', '--dixa-manual', 'none']);
+        const empty = await none.listening;
+        expect((await call(`${empty.adminUrl}/dixa-manual`)).body).toEqual({ allowlist: [], transferSteps: {}, queueRouting: {} });
+        none.stop();
+        await none.done;
+    });
+
     it('--verbose prints each request', async () => {
         const run = runInProcess(['--port', '0', '--verbose']);
         const sandbox = await run.listening;

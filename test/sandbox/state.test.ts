@@ -32,7 +32,11 @@ describe('seeds', () => {
         expect(s.dixa.organization.subdomain).toBe('acme');
         expect(s.dixa.queues.map(q => q.name)).toContain('Phone – Tier 1');
         expect(s.dixa.queues.map(q => q.name)).not.toContain('Phone – Sales');
-        expect(s.synthflow.numbers.map(n => n.phone_number)).toEqual([DEMO.synthflow.unrelatedNumber]);
+        expect(s.synthflow.numbers.map(n => n.phone_number)).toEqual([DEMO.synthflow.unrelatedNumber, DEMO.synthflow.outboundNumber]);
+        // Exactly one outbound agent with a number: the test caller `sipflow verify --call` picks by itself.
+        const callers = s.synthflow.assistants.filter(a => a.type === 'outbound' && a.phone_number_slugs.length > 0);
+        expect(callers.map(a => [a.model_id, a.phone_number_slugs])).toEqual([[DEMO.synthflow.assistants.outbound, [DEMO.synthflow.outboundNumber.slice(1)]]]);
+        expect(s.dixaManual).toEqual({ allowlist: [], transferSteps: {}, queueRouting: {} });
         const support = s.synthflow.assistants.find(a => a.model_id === DEMO.synthflow.assistants.support)!;
         expect(support.type).toBe('inbound');
         expect(support.actions.map(id => s.synthflow.actions.find(a => a.action_id === id)!.action_type)).toEqual(['CUSTOM_ACTION']);

@@ -97,19 +97,21 @@ describe('GET /v2/numbers', () => {
         expectStatus(await importNumber(SALES_DID), 200);
         const first = await sf('GET', `/numbers?workspace=${WS}&limit=2&offset=0`);
         expectStatus(first, 200);
-        expect(first.body.response.pagination).toEqual({ total_records: 3, limit: 2, offset: 0 });
+        expect(first.body.response.pagination).toEqual({ total_records: 4, limit: 2, offset: 0 });
         const second = await sf('GET', `/numbers?workspace=${WS}&limit=2&offset=2`);
-        expect(second.body.response.pagination).toEqual({ total_records: 3, limit: 2, offset: 2 });
+        expect(second.body.response.pagination).toEqual({ total_records: 4, limit: 2, offset: 2 });
         const all = [...first.body.response.phone_numbers, ...second.body.response.phone_numbers];
-        expect(all.map((n: any) => n.number)).toEqual([S.unrelatedNumber, SUPPORT_DID, SALES_DID]);
+        expect(all.map((n: any) => n.number)).toEqual([S.unrelatedNumber, S.outboundNumber, SUPPORT_DID, SALES_DID]);
         expect(all[0]).toEqual({ number: S.unrelatedNumber, sid: null, is_available: false });
-        expect(all[1]).toEqual({ number: SUPPORT_DID, sid: null, is_available: true });
+        // A pool number is a caller id: it does not make the outbound agent answer it, so it stays available.
+        expect(all[1]).toEqual({ number: S.outboundNumber, sid: null, is_available: true });
+        expect(all[2]).toEqual({ number: SUPPORT_DID, sid: null, is_available: true });
     });
 
     it('filters by is_available and by workspace', async () => {
         expectStatus(await importNumber(SUPPORT_DID), 200);
         const available = await sf('GET', `/numbers?workspace=${WS}&is_available=true`);
-        expect(available.body.response.phone_numbers.map((n: any) => n.number)).toEqual([SUPPORT_DID]);
+        expect(available.body.response.phone_numbers.map((n: any) => n.number)).toEqual([S.outboundNumber, SUPPORT_DID]);
         const other = await sf('GET', '/numbers?workspace=someone-else');
         expect(other.body.response).toEqual({ pagination: { total_records: 0, limit: 20, offset: 0 }, phone_numbers: [] });
     });

@@ -12,6 +12,8 @@ export interface SandboxCommandOptions {
     readonly faults?: string;
     readonly seed: SeedName;
     readonly verbose?: boolean;
+    /** The Dixa steps with no API, as the call simulation sees them (src/sandbox/calls.ts). */
+    readonly dixaManual?: 'done' | 'none';
 }
 
 /** What the command talks to; tests pass their own streams and a stop signal instead of SIGINT/SIGTERM. */
@@ -25,7 +27,7 @@ export interface SandboxCommandIo {
 }
 
 /**
- * `sipflow sandbox [--port N] [--state FILE] [--latency MS] [--faults SPEC] [--seed demo|empty]`:
+ * `sipflow sandbox [--port N] [--state FILE] [--latency MS] [--faults SPEC] [--seed demo|empty] [--dixa-manual done|none]`:
  * runs the local Dixa + Synthflow stand-in until SIGINT/SIGTERM. The first stdout line is an `export …`
  * line of base URLs and keys, ready for `eval`.
  */
@@ -38,6 +40,7 @@ export function registerSandboxCommand(program: Command, io?: SandboxCommandIo):
         .addOption(new Option('--latency <ms>', 'added latency per API request, in milliseconds').default(0).argParser(latencyArg))
         .addOption(new Option('--faults <spec>', 'inject faults, e.g. "synthflow:POST:/custom-numbers=lost*1,dixa:*:*=429*2" (see src/sandbox/README.md)').argParser(faultsArg))
         .addOption(new Option('--seed <seed>', 'initial data when there is no state file').choices(['demo', 'empty']).default('demo'))
+        .addOption(new Option('--dixa-manual <state>', 'the Dixa steps that have no API (allowlist, transfer steps, queue routing): done as examples/acme.sipflow needs, or none').choices(['done', 'none']))
         .addOption(new Option('-v, --verbose', 'print every request (method, path, status)'))
         .action(async (options: SandboxCommandOptions) => {
             process.exitCode = await sandboxCommand(options, io ?? { stdout: process.stdout, stderr: process.stderr });
@@ -53,6 +56,7 @@ export async function sandboxCommand(options: SandboxCommandOptions, io: Sandbox
             seed: options.seed,
             ...(options.state !== undefined ? { statePath: resolve(options.state) } : {}),
             ...(options.faults !== undefined ? { faults: options.faults } : {}),
+            ...(options.dixaManual !== undefined ? { dixaManual: options.dixaManual } : {}),
             ...(options.verbose ? { onRequest: (entry: RequestLogEntry) => io.stderr.write(`${formatRequest(entry)}\n`) } : {}),
         });
     } catch (error) {
@@ -71,6 +75,7 @@ export async function sandboxCommand(options: SandboxCommandOptions, io: Sandbox
             `  admin      ${sandbox.adminUrl}/state | /requests | /faults | /reset`,
             `  state      ${options.state !== undefined ? resolve(options.state) : `in memory, seed ${options.seed}`}`,
             ...(options.faults ? [`  faults     ${options.faults}`] : []),
+            ...(options.dixaManual ? [`  Dixa (no API) ${options.dixaManual === 'done' ? 'allowlist, transfer steps and queue routing done' : 'no manual step done'}`] : []),
             ...(options.latency > 0 ? [`  latency    ${options.latency} ms per request`] : []),
             'Press Ctrl+C to stop.',
             '',

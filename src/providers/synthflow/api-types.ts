@@ -315,3 +315,64 @@ export interface SynthflowDetachActionsBody {
     model_id: string;
     actions: string[];
 }
+
+// ─── Calls ──────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One pre-call variable ([CallsPostRequestBody…CustomVariablesItems]).
+ * @schema CallsPostRequestBodyContentApplicationJsonSchemaCustomVariablesItems
+ */
+export interface SynthflowCustomVariable {
+    key: string;
+    value: string;
+}
+
+/**
+ * POST /calls: an outbound agent calls `phone`; `from_phone_number` must be in the agent's pool.
+ * @schema POST /calls request
+ */
+export interface SynthflowCallRequest {
+    model_id: string;
+    phone: string;
+    name: string;
+    from_phone_number?: string;
+    custom_variables?: SynthflowCustomVariable[];
+}
+
+/**
+ * POST /calls `response`.
+ * @schema CallsPostResponsesContentApplicationJsonSchemaResponse
+ */
+export interface SynthflowCallStarted {
+    answer?: string;
+    call_id: string;
+}
+
+/**
+ * GET /calls `response.calls[]` (the fields sipflow reads). `executed_actions` is an open object:
+ * the sandbox keys it by action id, each `{action_type, phone, outcome, detail}` [I].
+ * @schema CallsGetResponsesContentApplicationJsonSchemaResponseCallsItems
+ */
+export interface SynthflowCallListItem {
+    call_id: string;
+    model_id: string;
+    call_status?: string;
+    end_call_reason?: string;
+    error_message?: string | null;
+    executed_actions?: Record<string, unknown>;
+    lead_phone_number?: string;
+    agent_phone_number?: string;
+    phone_number_from?: string;
+    phone_number_to?: string;
+    start_time?: string;
+    type_of_call?: string;
+}
+
+/**
+ * GET /calls `response`.
+ * @schema CallsGetResponsesContentApplicationJsonSchemaResponse
+ */
+export interface SynthflowCallList {
+    pagination?: SynthflowPagination;
+    calls: SynthflowCallListItem[];
+}

@@ -25,6 +25,7 @@ import {
 import type {
     SynthflowAssistantUpdateBody,
     SynthflowAttachActionsBody,
+    SynthflowCallRequest,
     SynthflowCustomNumberImport,
     SynthflowDetachActionsBody,
     SynthflowLiveTransferActionBody,
@@ -66,8 +67,36 @@ export const SYNTHFLOW_PROFILE: VendorProfile = {
     defaultConcurrency: 8,
 };
 
+/** A test call to start: an outbound agent (`modelId`) calls `phone` from one of its pool numbers. */
+export interface CallRequest {
+    readonly modelId: string;
+    readonly phone: string;
+    readonly name: string;
+    readonly fromPhoneNumber?: string;
+    readonly customVariables?: Readonly<Record<string, string>>;
+}
+
+/** A call as GET /calls lists it: the fields `sipflow verify --call` reads. */
+export interface LiveCall {
+    readonly callId: string;
+    readonly modelId: string;
+    readonly status: string | null;
+    readonly endCallReason: string | null;
+    readonly errorMessage: string | null;
+    /** The other party: for an inbound call, the caller as it reached the agent. */
+    readonly leadPhoneNumber: string | null;
+    readonly phoneNumberTo: string | null;
+    readonly startTime: string | null;
+    /** `executed_actions` as returned (an open object in the spec). */
+    readonly executedActions: Readonly<Record<string, unknown>>;
+}
+
 /** The Synthflow provider plus instrumentation. */
 export interface SynthflowClient extends SynthflowProvider {
+    /** POST /calls; returns the call id. Not retried blindly: a call costs real minutes. */
+    startCall(request: CallRequest): Promise<string>;
+    /** GET /calls?model_id=…, newest first as the API lists them; `fromMs` filters by start time. */
+    listCalls(modelId: string, options?: { readonly fromMs?: number; readonly limit?: number }): Promise<LiveCall[]>;
     readonly stats: ProviderStats;
     /** Frees pooled connections. */
     close(): void;
@@ -475,6 +504,43 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
             const still = present.filter((id) => after.actionIds.includes(id));
             if (still.length > 0) throw unconfirmed(operation, `still shows ${still.join(', ')} on assistant ${modelId}`);
             return { changed: present, unchanged: actionIds.filter((id) => !present.includes(id)), restored: [], after: after.actionIds };
+        },
+
+        async startCall(request: CallRequest): Promise<string> {
+            const operation = 'POST /calls';
+            const body: SynthflowCallRequest = {
+                model_id: request.modelId,
+                phone: request.phone,
+                name: request.name,
+                ...(request.fromPhoneNumber !== undefined ? { from_phone_number: request.fromPhoneNumber } : {}),
+                ...(request.customVariables ? { custom_variables: Object.entries(request.customVariables).map(([key, value]) => ({ key, value })) } : {}),
+            };
+            const { data } = await http.request({ method: 'POST', template: '/calls', body, idempotent: false });
+            return expectString(unwrap(data, operation, true)['call_id'], '`response.call_id`', invalidFor(operation, true));
+        },
+
+        async listCalls(modelId: string, options: { readonly fromMs?: number; readonly limit?: number } = {}): Promise<LiveCall[]> {
+            const operation = 'GET /calls';
+            const invalid = invalidFor(operation);
+            const { data } = await http.request({
+                method: 'GET',
+                template: '/calls',
+                query: { model_id: modelId, limit: options.limit ?? 20, offset: 0, ...(options.fromMs !== undefined ? { from_date: options.fromMs } : {}) },
+            });
+            return expectArray(unwrap(data, operation)['calls'], '`response.calls`', invalid).map((value) => {
+                const c = expectObject(value, 'the call', invalid);
+                return {
+                    callId: expectString(c['call_id'], '`call_id`', invalid),
+                    modelId: typeof c['model_id'] === 'string' ? c['model_id'] : modelId,
+                    status: optionalString(c['call_status']),
+                    endCallReason: optionalString(c['end_call_reason']),
+                    errorMessage: optionalString(c['error_message']),
+                    leadPhoneNumber: optionalString(c['lead_phone_number']),
+                    phoneNumberTo: optionalString(c['phone_number_to']),
+                    startTime: optionalString(c['start_time']),
+                    executedActions: isObject(c['executed_actions']) ? c['executed_actions'] : {},
+                };
+            });
         },
 
         async deleteAction(actionId: string): Promise<void> {
