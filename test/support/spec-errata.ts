@@ -1,5 +1,5 @@
 /**
- * The vendor OpenAPI files as the contract tests use them: the shared copies, with the Dixa paths moved
+ * The vendor OpenAPI files as the contract tests use them: the copies in specs/, with the Dixa paths moved
  * from /beta to /v1 and a short, explicit list of errata — places where a file contradicts itself, so
  * that no response (not even the file's own example) could validate. Each erratum says why; each is
  * proven necessary by test/sandbox/contract-harness.test.ts. Nothing else is changed.
@@ -15,27 +15,33 @@ type Json = Record<string, unknown>;
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * Where the vendor specs live: `$SIPFLOW_SPECS_DIR`, else `../shared/specs` beside the repository
- * (CI clones the repo into another folder with shared/ next to it).
+ * Where the vendor specs live: `$SIPFLOW_SPECS_DIR`, else the repository's own `specs/` (so a plain clone
+ * runs every suite; specs/README.md says where each file comes from).
  */
 export function specsDir(): string {
-    const dir = process.env.SIPFLOW_SPECS_DIR ?? join(REPO_ROOT, '..', 'shared', 'specs');
-    const probe = join(dir, 'dixa', 'dixa-api.yaml');
-    if (!existsSync(probe)) {
-        throw new Error(`vendor OpenAPI files not found: ${probe} is missing (set SIPFLOW_SPECS_DIR to the folder holding dixa/ and synthflow/)`);
-    }
-    return dir;
+    return process.env.SIPFLOW_SPECS_DIR ?? join(REPO_ROOT, 'specs');
 }
 
 export const DIXA_SPEC_FILE = ['dixa', 'dixa-api.yaml'] as const;
 export const SYNTHFLOW_SPEC_FILE = ['synthflow', 'synthflow-openapi.json'] as const;
 
+/**
+ * Reads one spec file; a missing one is an error naming it (a suite that needs it must fail, not skip).
+ */
+export function readSpecFile(dir: string, file: readonly string[]): string {
+    const path = join(dir, ...file);
+    if (!existsSync(path)) {
+        throw new Error(`vendor OpenAPI file missing: ${path} (the repository's specs/ holds it; SIPFLOW_SPECS_DIR overrides the folder)`);
+    }
+    return readFileSync(path, 'utf8');
+}
+
 export function readOriginalDixaSpec(dir = specsDir()): Json {
-    return parseYaml(readFileSync(join(dir, ...DIXA_SPEC_FILE), 'utf8'), { maxAliasCount: -1 }) as Json;
+    return parseYaml(readSpecFile(dir, DIXA_SPEC_FILE), { maxAliasCount: -1 }) as Json;
 }
 
 export function readOriginalSynthflowSpec(dir = specsDir()): Json {
-    return JSON.parse(readFileSync(join(dir, ...SYNTHFLOW_SPEC_FILE), 'utf8')) as Json;
+    return JSON.parse(readSpecFile(dir, SYNTHFLOW_SPEC_FILE)) as Json;
 }
 
 export interface Erratum {
@@ -68,7 +74,7 @@ export const ERRATA: readonly Erratum[] = [
         where: 'GET /assistants/ → response.assistants: object → array of the same item schema',
         why:
             'The list endpoint types `assistants` as a single object while GET /assistants/{model_id} returns an array; ' +
-            'a list of agents is an array (see shared/reference/synthflow-api.md §5).',
+            'a list of agents is an array (see specs/README.md, and the reference notes on GET /assistants/).',
         apply: spec => {
             const response = schemas(spec).AssistantsGetResponsesContentApplicationJsonSchemaResponse!;
             const properties = response.properties as Json;
