@@ -80,3 +80,13 @@ export function assumptionById(id: string): Assumption {
     if (!found) throw new Error(`unknown assumption id ${id}`);
     return found;
 }
+
+/** The table in docs/assumptions.md, generated from ASSUMPTIONS (a test checks the file carries it). */
+export function renderAssumptionsTable(): string {
+    const cell = (text: string) => text.replace(/\|/g, '\\|');
+    return [
+        '| id | sipflow assumes | why it is unverified | `sipflow doctor` probe | contradict it in the sandbox |',
+        '|---|---|---|---|---|',
+        ...ASSUMPTIONS.map(a => `| \`${a.id}\` | ${cell(a.statement)} | ${cell(a.source)} | ${cell(a.probe)} | ${cell(a.contradictInSandbox)} |`),
+    ].join('\n');
+}

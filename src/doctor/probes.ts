@@ -200,7 +200,7 @@ async function numberImportFinding(synthflow: SynthflowClient): Promise<Finding>
         const answer = await synthflow.probeNumberImportPermission();
         const read = `POST /custom-numbers without a number answered ${answer.status}${answer.message ? ` "${answer.message}"` : ''}.`;
         if (answer.status === 403) return finding('number-import', title, 'contradicted', `${read} Ask Synthflow to enable number import for the workspace.`, id);
-        // [I] the permission check is taken to come before body validation, as a 403 on a bad body shows.
+        // Taken to mean permitted: the permission check is expected before body validation (a 403 on a bad body shows it is).
         if (answer.status === 400 || answer.status === 422) return finding('number-import', title, 'confirmed', `${read} The request got past the permission check.`, id);
         return finding('number-import', title, 'unknown', read, id);
     } catch (error) {
