@@ -246,7 +246,10 @@ async function writeProbe({ desired, synthflow, now = () => new Date() }: Doctor
         actionId = await synthflow.createLiveTransfer(config, name);
     } catch (error) {
         const message = failure(error);
-        const refused = statusOf(error) !== undefined && statusOf(error)! >= 400 && statusOf(error)! < 500;
+        const status = statusOf(error);
+        const refused = status !== undefined && status >= 400 && status < 500;
+        // An unknown outcome (timeout, lost answer) may still have created it: find it by its name and delete it.
+        if (!refused) await deleteByName(synthflow, name, problems);
         return {
             sipTarget: finding('sip-target', '', refused ? 'contradicted' : 'unknown', `Creating a LIVE_TRANSFER to ${config.phone} failed: ${message}${tag}`, 'sip-uri-in-transfer-phone'),
         };
@@ -274,6 +277,14 @@ async function writeProbe({ desired, synthflow, now = () => new Date() }: Doctor
         } catch (error) {
             problems.push(`Could not delete the probe action ${actionId} ("${name}"): ${failure(error)}. Delete it in the Synthflow dashboard.`);
         }
+    }
+}
+
+async function deleteByName(synthflow: SynthflowClient, name: string, problems: string[]): Promise<void> {
+    try {
+        for (const action of (await synthflow.listActions()).filter(a => a.name === name)) await synthflow.deleteAction(action.actionId);
+    } catch (error) {
+        problems.push(`Could not check whether the probe action "${name}" was created: ${failure(error)}. Look for it in the Synthflow dashboard.`);
     }
 }
 

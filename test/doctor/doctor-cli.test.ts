@@ -129,6 +129,49 @@ describe('sipflow doctor on the default sandbox', () => {
     });
 });
 
+describe('sipflow doctor\'s write probe cleans up', () => {
+    it('deletes the probe action even when it cannot be read back', async () => {
+        sandbox.setFaults('synthflow:GET:/actions/{id}=404');
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(report.findings.find(f => f.probe === 'sip-target')?.read).toContain('could not be read back');
+        expect(run.code).toBe(0);
+        expect(sandbox.requests.some(r => r.method === 'DELETE' && r.mutated)).toBe(true);
+        expect(probeActionsLeft()).toEqual([]);
+    });
+
+    it('says so, naming the action, and exits 1 when the delete fails', async () => {
+        sandbox.setFaults('synthflow:DELETE:/actions/{id}=400');
+        const { run, report } = await doctor('--write-probes', '--yes');
+        const [left] = probeActionsLeft();
+        expect(left).toBeDefined();
+        expect(report.problems).toHaveLength(1);
+        expect(report.problems[0]).toContain(left!.action_id);
+        expect(run.code).toBe(1);
+    });
+
+    it('finds and deletes the probe action when the create\'s answer is lost', async () => {
+        sandbox.setFaults('synthflow:POST:/actions=lost*1');
+        const { report } = await doctor('--write-probes', '--yes', '--request-timeout', '5');
+        expect(report.findings.find(f => f.probe === 'sip-target')).toBeDefined();
+        expect(probeActionsLeft()).toEqual([]);
+    });
+});
+
+describe('sipflow doctor usage', () => {
+    it('takes the only .sipflow file of the current directory when none is named', async () => {
+        const run = await sipflow(['doctor', '--json']);
+        expect(run.code).toBe(0);
+        expect((JSON.parse(run.stdout) as DoctorReport).integration).toBe('acme');
+    });
+
+    it('refuses --yes without --write-probes (exit 2, nothing sent)', async () => {
+        const run = await sipflow(['doctor', 'acme.sipflow', '--yes']);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toBe('sipflow: --yes only goes with --write-probes\n');
+        expect(sandbox.requests.filter(r => r.vendor !== 'admin')).toEqual([]);
+    });
+});
+
 describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
     it('dixa-subdomain-is-company: the organization has another subdomain', async () => {
         const state = structuredClone(sandbox.state);
