@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, UsageError } from './cli-support.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPullCommand } from './commands/pull.js';
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerApplyCommand,
     registerPullCommand,
     registerChecklistCommand,
+    registerDoctorCommand,
     registerSandboxCommand,
     registerLspCommand,
     registerVerifyCommand,

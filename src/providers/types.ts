@@ -51,6 +51,7 @@ export interface LiveSynthflowAssistant {
     /** The agent's own number (`phone_number`, E.164): for an inbound agent, the number whose calls it answers. */
     readonly phoneNumber: string | null;
     /** The outbound pool (`attached_phone_numbers`, E.164): caller ids for outbound calls, not inbound routing. */
+    // [I] assumption: outbound-pool-not-inbound
     readonly poolNumbers: readonly string[];
     /** The assistant's action ids, in order (`include_actions=true`). */
     readonly actionIds: readonly string[];
@@ -137,6 +138,7 @@ export interface DixaOrganization {
     readonly id: string;
     readonly name: string;
     /** Hint for `{company}` of `{company}.sip.dixa.com` (unverified equality). */
+    // [I] assumption: dixa-subdomain-is-company
     readonly subdomain: string;
 }
 

@@ -6,14 +6,19 @@
  */
 export interface SandboxAssumptions {
     /** [I] A `name` inside the LIVE_TRANSFER create/update body becomes the action's `name` (the spec's create schema has no name). */
+    // [I] assumption: live-transfer-name-kept
     readonly liveTransferNameKept: boolean;
     /** [I] Action reads carry the LIVE_TRANSFER configuration in `parameters_hard_coded` (the spec declares that object open). */
+    // [I] assumption: live-transfer-read-back
     readonly liveTransferReadBack: boolean;
     /** [I] `POST /actions/attach` replaces the assistant's action list (false: adds to it, the reading sipflow assumes). */
+    // [I] assumption: attach-adds
     readonly attachReplaces: boolean;
     /** [I] `LIVE_TRANSFER.phone` accepts a `sip:` URI ("Phone number to be called" in the spec). */
+    // [I] assumption: sip-uri-in-transfer-phone
     readonly sipUriInTransferPhone: boolean;
     /** [I] The largest `limit` a Synthflow list honours; larger values are cut to it. */
+    // [I] assumption: synthflow-max-page-size
     readonly synthflowMaxPageSize: number;
 }
 

@@ -34,6 +34,7 @@ import type {
 } from './api-types.js';
 
 /** Items per list page (the API's default is 20; fewer pages, fewer requests). */
+// [I] assumption: synthflow-max-page-size
 export const SYNTHFLOW_PAGE_SIZE = 100;
 /** Safety stop against a server whose `total_records` never comes within reach. */
 const MAX_PAGES = 10_000;
@@ -91,6 +92,22 @@ export interface LiveCall {
     readonly executedActions: Readonly<Record<string, unknown>>;
 }
 
+/** What one list page answered, for `sipflow doctor`'s page-size probe. */
+export interface SynthflowPageProbe {
+    readonly requestedLimit: number;
+    readonly items: number;
+    /** `pagination.limit` as answered, when there is one. */
+    readonly paginationLimit?: number;
+    /** `pagination.total_records`, when there is one. */
+    readonly totalRecords?: number;
+}
+
+/** The status and vendor text of a request doctor sends to learn how the API answers it. */
+export interface SynthflowProbeAnswer {
+    readonly status: number;
+    readonly message?: string;
+}
+
 /** The Synthflow provider plus instrumentation. */
 export interface SynthflowClient extends SynthflowProvider {
     /** POST /calls; returns the call id. Not retried blindly: a call costs real minutes. */
@@ -98,6 +115,13 @@ export interface SynthflowClient extends SynthflowProvider {
     /** GET /calls?model_id=…, newest first as the API lists them; `fromMs` filters by start time. */
     listCalls(modelId: string, options?: { readonly fromMs?: number; readonly limit?: number }): Promise<LiveCall[]>;
     readonly stats: ProviderStats;
+    /** One page of a list with an explicit `limit` (doctor: does the API honour it?). */
+    probeListPage(list: 'actions' | 'assistants' | 'numbers', limit: number): Promise<SynthflowPageProbe>;
+    /**
+     * `POST /custom-numbers` with only `workspace_id` (no number, so nothing can be created): a workspace
+     * that may import numbers answers 400 (the missing field), one that may not 403. Returns the answer.
+     */
+    probeNumberImportPermission(): Promise<SynthflowProbeAnswer>;
     /** Frees pooled connections. */
     close(): void;
 }
@@ -111,6 +135,7 @@ export interface SynthflowClientOptions extends SynthflowProviderOptions {
 export function liveTransferBody(config: LiveTransferConfig): SynthflowLiveTransferBody {
     return {
         transfer_mode: config.transferMode,
+        // [I] assumption: sip-uri-in-transfer-phone
         phone: config.phone,
         instructions: config.instructions,
         initiating_msg: config.initiatingMsg,
@@ -125,6 +150,7 @@ export function liveTransferBody(config: LiveTransferConfig): SynthflowLiveTrans
  * transfer fields. Undefined when the required fields are not all there.
  */
 export function readLiveTransfer(item: JsonObject): LiveTransferConfig | undefined {
+    // [I] assumption: live-transfer-read-back
     const candidates = [item['LIVE_TRANSFER'], item['live_transfer'], item['config'], item['parameters_hard_coded']];
     for (const candidate of candidates) {
         if (!isObject(candidate)) continue;
@@ -336,6 +362,7 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
     async function postLiveTransfer(config: LiveTransferConfig, name: string): Promise<string> {
         const operation = 'POST /actions';
         // The action's display name travels inside the typed object, as CUSTOM_ACTION's does.
+        // [I] assumption: live-transfer-name-kept
         const body: SynthflowLiveTransferActionBody = { LIVE_TRANSFER: { ...liveTransferBody(config), name } };
         const { data } = await http.request({ method: 'POST', template: '/actions', body });
         return expectString(unwrap(data, operation, true)['action_id'], '`response.action_id`', invalidFor(operation, true));
@@ -474,6 +501,7 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
                 await http.request({ method: 'POST', template: '/actions/attach', body, idempotent: true });
                 return requireAssistant(modelId, operation);
             };
+            // [I] assumption: attach-adds (if the API replaces the list instead, the dropped ones are restored below)
             let after = await attach(missing);
             const dropped = before.actionIds.filter((id) => !after.actionIds.includes(id));
             if (dropped.length > 0) {
@@ -541,6 +569,31 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
                     executedActions: isObject(c['executed_actions']) ? c['executed_actions'] : {},
                 };
             });
+        },
+
+        async probeListPage(list: 'actions' | 'assistants' | 'numbers', limit: number): Promise<SynthflowPageProbe> {
+            const template = list === 'assistants' ? '/assistants/' : `/${list}`;
+            const key = list === 'numbers' ? 'phone_numbers' : list;
+            const operation = `GET ${template}`;
+            const { data } = await http.request({ method: 'GET', template, query: { ...(list === 'numbers' ? { workspace } : {}), limit, offset: 0 } });
+            const response = unwrap(data, operation);
+            const items = expectArray(response[key], `\`response.${key}\``, invalidFor(operation));
+            const pagination = response['pagination'];
+            const field = (name: string) => (isObject(pagination) && typeof pagination[name] === 'number' ? { [name]: pagination[name] as number } : {});
+            const { limit: paginationLimit, total_records: totalRecords } = { ...field('limit'), ...field('total_records') } as { limit?: number; total_records?: number };
+            return {
+                requestedLimit: limit,
+                items: items.length,
+                ...(paginationLimit !== undefined ? { paginationLimit } : {}),
+                ...(totalRecords !== undefined ? { totalRecords } : {}),
+            };
+        },
+
+        async probeNumberImportPermission(): Promise<SynthflowProbeAnswer> {
+            // [I] assumption: number-import-permitted
+            const { status, data } = await http.request({ method: 'POST', template: '/custom-numbers', body: { workspace_id: workspace }, accept: [400, 403, 404, 422] });
+            const message = synthflowErrorMessage(data);
+            return { status, ...(message !== undefined ? { message } : {}) };
         },
 
         async deleteAction(actionId: string): Promise<void> {

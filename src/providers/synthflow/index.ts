@@ -8,4 +8,6 @@ export {
     synthflowErrorMessage,
     type SynthflowClient,
     type SynthflowClientOptions,
+    type SynthflowPageProbe,
+    type SynthflowProbeAnswer,
 } from './client.js';

@@ -1,0 +1,296 @@
+/**
+ * `sipflow doctor`'s probes: live reads (and, opt-in, one create-and-delete) that settle the assumptions
+ * sipflow could not check offline (./assumptions.ts). Each probe says confirmed, contradicted or unknown,
+ * with what it read. Probes never throw: a vendor failure makes the probe's answer unknown (or, for the
+ * reachability checks, contradicted), with the vendor's message (providers never put secrets in one).
+ */
+import type { DesiredState } from '../model/index.js';
+import type { DixaProvider, DixaOrganization, LiveSynthflowAction, LiveTransferConfig } from '../providers/types.js';
+import { ProviderError } from '../providers/types.js';
+import type { SynthflowClient } from '../providers/synthflow/index.js';
+import { SYNTHFLOW_PAGE_SIZE } from '../providers/synthflow/index.js';
+import { TRANSFER_MODES } from '../vendors/synthflow-facts.js';
+
+export type Verdict = 'confirmed' | 'contradicted' | 'unknown';
+
+export interface Finding {
+    /** The probe's name, e.g. `page-size` or `assistant:support`. */
+    readonly probe: string;
+    /** The assumption id it settles (./assumptions.ts); absent for the reachability checks. */
+    readonly assumption?: string;
+    readonly title: string;
+    readonly verdict: Verdict;
+    /** What was read (or written), in one or two sentences. */
+    readonly read: string;
+}
+
+export interface DoctorReport {
+    readonly integration: string;
+    readonly writeProbes: boolean;
+    readonly findings: readonly Finding[];
+    /** Things that went wrong outside any assumption (e.g. the probe action could not be deleted). */
+    readonly problems: readonly string[];
+    readonly counts: Readonly<Record<Verdict, number>>;
+}
+
+export interface DoctorInput {
+    readonly desired: DesiredState;
+    readonly dixa: Pick<DixaProvider, 'getOrganization'>;
+    readonly synthflow: SynthflowClient;
+    /** Create and delete one unattached LIVE_TRANSFER with a `sip:` target. */
+    readonly writeProbes: boolean;
+    readonly now?: () => Date;
+}
+
+/** The name the write probe gives its action: recognisably sipflow's, never one integration's. */
+export const PROBE_ACTION_PREFIX = 'sipflow:doctor-probe';
+
+function failure(error: unknown): string {
+    if (error instanceof ProviderError) return error.message;
+    throw error;
+}
+
+function statusOf(error: unknown): number | undefined {
+    return error instanceof ProviderError ? error.status : undefined;
+}
+
+function finding(probe: string, title: string, verdict: Verdict, read: string, assumption?: string): Finding {
+    return { probe, title, verdict, read, ...(assumption ? { assumption } : {}) };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
+    const { desired, synthflow } = input;
+    const findings: Finding[] = [];
+    const problems: string[] = [];
+
+    // ─── Reachability ───────────────────────────────────────────────────────────────────────────────
+    let organization: DixaOrganization | undefined;
+    try {
+        organization = await input.dixa.getOrganization();
+        findings.push(finding('dixa-organization', 'the Dixa token reaches an organization', 'confirmed', `GET /organization: "${organization.name}" (${organization.id}), subdomain "${organization.subdomain}".`));
+    } catch (error) {
+        findings.push(finding('dixa-organization', 'the Dixa token reaches an organization', 'contradicted', `GET /organization failed: ${failure(error)}`));
+    }
+    findings.push(await probeWorkspace(input));
+    for (const department of desired.departments) findings.push(await probeAssistant(synthflow, department.key, department.assistantId));
+
+    // ─── Assumptions ────────────────────────────────────────────────────────────────────────────────
+    findings.push(subdomainFinding(desired, organization));
+
+    let actions: LiveSynthflowAction[] | undefined;
+    let actionsError: string | undefined;
+    try {
+        actions = await synthflow.listActions();
+    } catch (error) {
+        actionsError = `GET /actions failed: ${failure(error)}`;
+    }
+    const write = input.writeProbes ? await writeProbe(input, problems) : undefined;
+    findings.push(combine(readBackFinding(actions, actionsError), write?.readBack));
+    findings.push(combine(sipTargetFinding(actions, actionsError), write?.sipTarget));
+    findings.push(combine(namesFinding(desired, actions, actionsError), write?.names));
+    findings.push(await pageSizeFinding(synthflow));
+    findings.push(await numberImportFinding(synthflow));
+    findings.push(finding('attach', '/actions/attach adds to the list', 'unknown',
+        'Not probed: settling it means attaching to a live assistant. sipflow attaches only new ids and reads the list back, restoring anything the API dropped, so either answer is safe.', 'attach-adds'));
+    findings.push(await outboundPoolFinding(input));
+
+    const counts: Record<Verdict, number> = { confirmed: 0, contradicted: 0, unknown: 0 };
+    for (const f of findings) counts[f.verdict]++;
+    return { integration: desired.integration, writeProbes: input.writeProbes, findings, problems, counts };
+}
+
+async function probeWorkspace({ desired, synthflow }: DoctorInput): Promise<Finding> {
+    const title = `the Synthflow key reaches workspace ${desired.synthflow.workspace}`;
+    try {
+        const page = await synthflow.probeListPage('numbers', 1);
+        const total = page.totalRecords ?? page.items;
+        if (total > 0) return finding('synthflow-workspace', title, 'confirmed', `GET /numbers?workspace=… answers with ${plural(total, 'number')}.`);
+        // The API has no workspace lookup (synthflow-api.md §12): an id it does not know may list nothing too.
+        return finding('synthflow-workspace', title, 'unknown', 'GET /numbers?workspace=… answers, with no numbers: an unknown workspace id could answer the same (no API reads a workspace); compare the id with the dashboard.');
+    } catch (error) {
+        return finding('synthflow-workspace', title, 'contradicted', `GET /numbers?workspace=… failed: ${failure(error)}`);
+    }
+}
+
+async function probeAssistant(synthflow: SynthflowClient, key: string, modelId: string): Promise<Finding> {
+    const probe = `assistant:${key}`;
+    const title = `department ${key}'s assistant ${modelId} exists and is inbound`;
+    try {
+        const assistant = await synthflow.getAssistant(modelId);
+        if (!assistant) return finding(probe, title, 'contradicted', `GET /assistants/${modelId}: no such assistant.`);
+        const read = `"${assistant.name}", type ${assistant.type || '(none)'}, number ${assistant.phoneNumber ?? 'none'}.`;
+        return finding(probe, title, assistant.type === 'inbound' ? 'confirmed' : 'contradicted', read);
+    } catch (error) {
+        return finding(probe, title, 'unknown', `GET /assistants/${modelId} failed: ${failure(error)}`);
+    }
+}
+
+function subdomainFinding(desired: DesiredState, organization: DixaOrganization | undefined): Finding {
+    const id = 'dixa-subdomain-is-company';
+    const title = 'Dixa organization.subdomain is the sip-domain\'s {company}';
+    if (!organization) return finding('subdomain', title, 'unknown', 'The organization could not be read.', id);
+    if (desired.dixa.company === null) return finding('subdomain', title, 'unknown', `sip-domain "${desired.dixa.sipDomain}" is not of the form {company}.sip.dixa.com.`, id);
+    const same = organization.subdomain.toLowerCase() === desired.dixa.company.toLowerCase();
+    return finding('subdomain', title, same ? 'confirmed' : 'contradicted', `subdomain "${organization.subdomain}", sip-domain "${desired.dixa.sipDomain}".`, id);
+}
+
+const liveTransfers = (actions: readonly LiveSynthflowAction[]) => actions.filter(a => a.actionType === 'LIVE_TRANSFER');
+
+function readBackFinding(actions: LiveSynthflowAction[] | undefined, error: string | undefined): Finding {
+    const id = 'live-transfer-read-back';
+    const title = 'LIVE_TRANSFER actions read back their configuration';
+    if (!actions) return finding('read-back', title, 'unknown', error ?? '', id);
+    const transfers = liveTransfers(actions);
+    if (transfers.length === 0) return finding('read-back', title, 'unknown', 'The workspace has no LIVE_TRANSFER action to read (--write-probes creates one).', id);
+    const unreadable = transfers.filter(a => !a.liveTransfer);
+    if (unreadable.length === 0) return finding('read-back', title, 'confirmed', `All ${plural(transfers.length, 'LIVE_TRANSFER action')} show parameters_hard_coded with phone.`, id);
+    return finding('read-back', title, 'contradicted',
+        `${unreadable.length} of ${plural(transfers.length, 'LIVE_TRANSFER action')} show no configuration (${unreadable.slice(0, 3).map(a => a.actionId).join(', ')}${unreadable.length > 3 ? ', …' : ''}).`, id);
+}
+
+function sipTargetFinding(actions: LiveSynthflowAction[] | undefined, error: string | undefined): Finding {
+    const id = 'sip-uri-in-transfer-phone';
+    const title = 'LIVE_TRANSFER.phone accepts a sip: URI';
+    if (!actions) return finding('sip-target', title, 'unknown', error ?? '', id);
+    const readable = liveTransfers(actions).filter(a => a.liveTransfer);
+    const sip = readable.filter(a => /^sips?:/i.test(a.liveTransfer!.phone));
+    if (sip.length > 0) return finding('sip-target', title, 'confirmed', `${plural(sip.length, 'existing LIVE_TRANSFER')} target a SIP URI (e.g. ${sip[0]!.liveTransfer!.phone}).`, id);
+    // Reading can only confirm: no sip: target yet proves nothing.
+    return finding('sip-target', title, 'unknown', `None of ${plural(readable.length, 'readable LIVE_TRANSFER action')} targets a sip: URI (--write-probes creates one).`, id);
+}
+
+function namesFinding(desired: DesiredState, actions: LiveSynthflowAction[] | undefined, error: string | undefined): Finding {
+    const id = 'live-transfer-name-kept';
+    const title = 'the name sipflow gives a LIVE_TRANSFER is kept';
+    if (!actions) return finding('names', title, 'unknown', error ?? '', id);
+    const named = actions.filter(a => a.name?.startsWith('sipflow:'));
+    if (named.length > 0) return finding('names', title, 'confirmed', `${plural(named.length, 'action')} carry the sipflow: prefix (e.g. "${named[0]!.name}").`, id);
+    // Transfers to this Dixa domain are most likely sipflow's; without the prefix, the name was not kept.
+    const domain = `@${desired.dixa.sipDomain.toLowerCase()}`;
+    const toDixa = liveTransfers(actions).filter(a => a.liveTransfer && a.liveTransfer.phone.toLowerCase().includes(domain));
+    if (toDixa.length > 0) {
+        return finding('names', title, 'contradicted',
+            `${plural(toDixa.length, 'LIVE_TRANSFER')} to ${desired.dixa.sipDomain} but none named sipflow:… (e.g. "${toDixa[0]!.name ?? '(no name)'}"): the API drops the name, or they were made outside sipflow.`, id);
+    }
+    return finding('names', title, 'unknown', 'No action carries the sipflow: prefix and none targets the Dixa SIP domain (apply, or --write-probes, makes one).', id);
+}
+
+async function pageSizeFinding(synthflow: SynthflowClient): Promise<Finding> {
+    const id = 'synthflow-max-page-size';
+    const limit = SYNTHFLOW_PAGE_SIZE;
+    const title = `Synthflow lists honour limit=${limit}`;
+    try {
+        const page = await synthflow.probeListPage('actions', limit);
+        const read = `GET /actions?limit=${limit}: ${plural(page.items, 'item')}, pagination.limit ${page.paginationLimit ?? 'absent'}, total_records ${page.totalRecords ?? 'absent'}.`;
+        const cut = page.totalRecords !== undefined && page.items < limit && page.items < page.totalRecords;
+        if (cut || (page.paginationLimit !== undefined && page.paginationLimit < limit)) return finding('page-size', title, 'contradicted', read, id);
+        if (page.paginationLimit === limit || page.items >= limit) return finding('page-size', title, 'confirmed', read, id);
+        return finding('page-size', title, 'unknown', `${read} Too few actions to tell, and no pagination.limit.`, id);
+    } catch (error) {
+        return finding('page-size', title, 'unknown', `GET /actions?limit=${limit} failed: ${failure(error)}`, id);
+    }
+}
+
+async function numberImportFinding(synthflow: SynthflowClient): Promise<Finding> {
+    const id = 'number-import-permitted';
+    const title = 'the workspace may import custom numbers';
+    try {
+        const answer = await synthflow.probeNumberImportPermission();
+        const read = `POST /custom-numbers without a number answered ${answer.status}${answer.message ? ` "${answer.message}"` : ''}.`;
+        if (answer.status === 403) return finding('number-import', title, 'contradicted', `${read} Ask Synthflow to enable number import for the workspace.`, id);
+        // Taken to mean permitted: the permission check is expected before body validation (a 403 on a bad body shows it is).
+        if (answer.status === 400 || answer.status === 422) return finding('number-import', title, 'confirmed', `${read} The request got past the permission check.`, id);
+        return finding('number-import', title, 'unknown', read, id);
+    } catch (error) {
+        return finding('number-import', title, 'unknown', `POST /custom-numbers failed: ${failure(error)}`, id);
+    }
+}
+
+async function outboundPoolFinding({ desired, synthflow }: DoctorInput): Promise<Finding> {
+    const id = 'outbound-pool-not-inbound';
+    const title = 'the outbound pool does not route inbound calls';
+    const pools: string[] = [];
+    for (const department of desired.departments) {
+        try {
+            const assistant = await synthflow.getAssistant(department.assistantId);
+            if (assistant && assistant.poolNumbers.length > 0) pools.push(`${department.key}: ${assistant.poolNumbers.join(', ')}`);
+        } catch {
+            // Reported by the assistant probe already.
+        }
+    }
+    const seen = pools.length > 0 ? ` The file's assistants with a pool: ${pools.join('; ')}.` : ' None of the file\'s assistants has a pool.';
+    return finding('outbound-pool', title, 'unknown', `Unknown by reading: no API shows call routing; test with a call to a pool number.${seen}`, id);
+}
+
+interface WriteProbeResult {
+    readonly sipTarget: Finding;
+    readonly names?: Finding;
+    readonly readBack?: Finding;
+}
+
+/** Creates one unattached LIVE_TRANSFER with a `sip:` target, reads it back, and always deletes it. */
+async function writeProbe({ desired, synthflow, now = () => new Date() }: DoctorInput, problems: string[]): Promise<WriteProbeResult> {
+    const user = desired.queues[0]?.did ?? 'sipflow-doctor';
+    const config: LiveTransferConfig = {
+        transferMode: TRANSFER_MODES.warm,
+        phone: `sip:${user}@${desired.dixa.sipDomain}`,
+        instructions: 'sipflow doctor probe: never attached, deleted at once.',
+        initiatingMsg: 'One moment.',
+    };
+    const name = `${PROBE_ACTION_PREFIX} ${now().toISOString()}`;
+    const tag = ' (--write-probes)';
+    let actionId: string | undefined;
+    try {
+        actionId = await synthflow.createLiveTransfer(config, name);
+    } catch (error) {
+        const message = failure(error);
+        const status = statusOf(error);
+        const refused = status !== undefined && status >= 400 && status < 500;
+        // An unknown outcome (timeout, lost answer) may still have created it: find it by its name and delete it.
+        if (!refused) await deleteByName(synthflow, name, problems);
+        return {
+            sipTarget: finding('sip-target', '', refused ? 'contradicted' : 'unknown', `Creating a LIVE_TRANSFER to ${config.phone} failed: ${message}${tag}`, 'sip-uri-in-transfer-phone'),
+        };
+    }
+    try {
+        const read = await synthflow.getAction(actionId);
+        if (!read) {
+            const gone = `The probe action ${actionId} was created but could not be read back.${tag}`;
+            return { sipTarget: finding('sip-target', '', 'unknown', gone, 'sip-uri-in-transfer-phone') };
+        }
+        const phone = read.liveTransfer?.phone;
+        return {
+            sipTarget: finding('sip-target', '', phone === undefined || phone === config.phone ? 'confirmed' : 'contradicted',
+                `A LIVE_TRANSFER to ${config.phone} was accepted${phone !== undefined && phone !== config.phone ? `, but reads back as ${phone}` : ''}.${tag}`, 'sip-uri-in-transfer-phone'),
+            names: finding('names', '', read.name === name ? 'confirmed' : 'contradicted', `The probe action was named "${name}" and reads back as "${read.name ?? '(no name)'}".${tag}`, 'live-transfer-name-kept'),
+            readBack: finding('read-back', '', read.liveTransfer ? 'confirmed' : 'contradicted',
+                read.liveTransfer ? `The probe action reads back with phone ${read.liveTransfer.phone}.${tag}` : `The probe action reads back without its configuration.${tag}`, 'live-transfer-read-back'),
+        };
+    } catch (error) {
+        return { sipTarget: finding('sip-target', '', 'unknown', `Reading the probe action back failed: ${failure(error)}${tag}`, 'sip-uri-in-transfer-phone') };
+    } finally {
+        try {
+            await synthflow.deleteAction(actionId);
+            if (await synthflow.getAction(actionId)) problems.push(`The probe action ${actionId} ("${name}") is still there after DELETE: delete it in the Synthflow dashboard.`);
+        } catch (error) {
+            problems.push(`Could not delete the probe action ${actionId} ("${name}"): ${failure(error)}. Delete it in the Synthflow dashboard.`);
+        }
+    }
+}
+
+async function deleteByName(synthflow: SynthflowClient, name: string, problems: string[]): Promise<void> {
+    try {
+        for (const action of (await synthflow.listActions()).filter(a => a.name === name)) await synthflow.deleteAction(action.actionId);
+    } catch (error) {
+        problems.push(`Could not check whether the probe action "${name}" was created: ${failure(error)}. Look for it in the Synthflow dashboard.`);
+    }
+}
+
+/** A write probe's answer, where there is one, settles what reading could not; both are shown. */
+function combine(read: Finding, written: Finding | undefined): Finding {
+    if (!written) return read;
+    const verdict = written.verdict === 'unknown' ? read.verdict : written.verdict;
+    return { ...read, verdict, read: `${read.read} ${written.read}` };
+}

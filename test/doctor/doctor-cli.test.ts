@@ -1,0 +1,252 @@
+// `sipflow doctor`, run as a user runs it (the bundled CLI, no terminal) against a sandbox this test
+// starts: confirmed on the default sandbox, and contradicted for each assumption once the sandbox is made
+// to contradict it (an assumption switch, a fault, or the state), exit 1 then.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ASSUMPTIONS } from '../../src/doctor/assumptions.js';
+import type { DoctorReport, Finding, Verdict } from '../../src/doctor/probes.js';
+import { PROBE_ACTION_PREFIX } from '../../src/doctor/probes.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { REPO_ROOT } from '../support/spec-errata.js';
+
+const CLI_BIN = path.join(REPO_ROOT, 'bin/sipflow.cjs');
+const EXAMPLE = readFileSync(path.join(REPO_ROOT, 'examples/acme.sipflow'), 'utf8');
+
+let sandbox: Sandbox;
+let dir: string;
+
+interface Run {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+function sipflow(args: readonly string[]): Promise<Run> {
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NO_COLOR: '1',
+        DIXA_BASE_URL: sandbox.dixaBaseUrl,
+        DIXA_API_TOKEN: sandbox.dixaToken,
+        SYNTHFLOW_BASE_URL: sandbox.synthflowBaseUrl,
+        SYNTHFLOW_API_KEY: sandbox.synthflowKey,
+        SIPFLOW_LOCK_DIR: path.join(dir, 'locks'),
+    };
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', chunk => (stdout += chunk));
+        child.stderr.on('data', chunk => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', code => resolve({ code, stdout, stderr }));
+    });
+}
+
+async function doctor(...extra: string[]): Promise<{ run: Run; report: DoctorReport }> {
+    const run = await sipflow(['doctor', 'acme.sipflow', '--json', ...extra]);
+    expect(run.stderr).toBe('');
+    return { run, report: JSON.parse(run.stdout) as DoctorReport };
+}
+
+function verdictOf(report: DoctorReport, assumption: string): Verdict {
+    const found = report.findings.filter((f: Finding) => f.assumption === assumption);
+    expect(found, `one finding for ${assumption}`).toHaveLength(1);
+    return found[0]!.verdict;
+}
+
+const probeActionsLeft = () => sandbox.state.synthflow.actions.filter(a => a.name.startsWith(PROBE_ACTION_PREFIX));
+
+beforeAll(async () => {
+    if (!existsSync(path.join(REPO_ROOT, 'out/cli.cjs'))) throw new Error('out/cli.cjs is missing: run "npm run build" first ("npm test" builds before testing).');
+    sandbox = await startSandbox({ port: 0, seed: 'demo' });
+    dir = mkdtempSync(path.join(tmpdir(), 'sipflow-doctor-'));
+    writeFileSync(path.join(dir, 'acme.sipflow'), EXAMPLE);
+});
+
+afterAll(async () => {
+    await sandbox?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+    sandbox.reset('demo');
+});
+
+describe('sipflow doctor on the default sandbox', () => {
+    it('confirms every assumption it can settle once sipflow has applied the example, and has a probe for every assumption', async () => {
+        const applied = await sipflow(['apply', 'acme.sipflow', '--yes']);
+        expect(applied.code, applied.stderr).toBe(0);
+
+        const { run, report } = await doctor();
+        expect(run.code).toBe(0);
+        expect(report.counts.contradicted).toBe(0);
+        for (const id of ['dixa-subdomain-is-company', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted']) {
+            expect(verdictOf(report, id), id).toBe('confirmed');
+        }
+        // Settled by neither a read nor a harmless write: said so.
+        expect(verdictOf(report, 'attach-adds')).toBe('unknown');
+        expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('unknown');
+        // Every assumption of the one table has a probe that reports on it.
+        expect(new Set(report.findings.map(f => f.assumption).filter(Boolean))).toEqual(new Set(ASSUMPTIONS.map(a => a.id)));
+        for (const probe of ['dixa-organization', 'synthflow-workspace', 'assistant:support', 'assistant:sales']) {
+            expect(report.findings.find(f => f.probe === probe)?.verdict, probe).toBe('confirmed');
+        }
+    });
+
+    it('reads only: no write reaches the vendors without --write-probes', async () => {
+        const { run } = await doctor();
+        expect(run.code).toBe(0);
+        expect(sandbox.requests.filter(r => r.vendor !== 'admin' && r.mutated)).toEqual([]);
+    });
+
+    it('with --write-probes --yes confirms sip: targets, kept names and read-back on a probe action, then deletes it', async () => {
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(run.code).toBe(0);
+        expect(verdictOf(report, 'sip-uri-in-transfer-phone')).toBe('confirmed');
+        expect(verdictOf(report, 'live-transfer-name-kept')).toBe('confirmed');
+        expect(verdictOf(report, 'live-transfer-read-back')).toBe('confirmed');
+        const writes = sandbox.requests.filter(r => r.vendor === 'synthflow' && r.mutated).map(r => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, '{id}')}`);
+        expect(writes).toEqual(['POST /v2/actions', 'DELETE /v2/actions/{id}']);
+        expect(probeActionsLeft()).toEqual([]);
+    });
+
+    it('refuses --write-probes without --yes when there is no terminal to ask, sending nothing', async () => {
+        const run = await sipflow(['doctor', 'acme.sipflow', '--write-probes']);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain('pass --yes');
+        expect(sandbox.requests.filter(r => r.vendor !== 'admin')).toEqual([]);
+    });
+
+    it('prints a readable report with one verdict per probe', async () => {
+        const run = await sipflow(['doctor', 'acme.sipflow']);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(/✓ confirmed +page-size: Synthflow lists honour limit=100 \[synthflow-max-page-size\]/);
+        expect(run.stdout).toMatch(/\? unknown +outbound-pool:/);
+        expect(run.stdout).toMatch(/\d+ confirmed, 0 contradicted, \d+ unknown\n$/);
+    });
+});
+
+describe('sipflow doctor\'s write probe cleans up', () => {
+    it('deletes the probe action even when it cannot be read back', async () => {
+        sandbox.setFaults('synthflow:GET:/actions/{id}=404');
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(report.findings.find(f => f.probe === 'sip-target')?.read).toContain('could not be read back');
+        expect(run.code).toBe(0);
+        expect(sandbox.requests.some(r => r.method === 'DELETE' && r.mutated)).toBe(true);
+        expect(probeActionsLeft()).toEqual([]);
+    });
+
+    it('says so, naming the action, and exits 1 when the delete fails', async () => {
+        sandbox.setFaults('synthflow:DELETE:/actions/{id}=400');
+        const { run, report } = await doctor('--write-probes', '--yes');
+        const [left] = probeActionsLeft();
+        expect(left).toBeDefined();
+        expect(report.problems).toHaveLength(1);
+        expect(report.problems[0]).toContain(left!.action_id);
+        expect(run.code).toBe(1);
+    });
+
+    it('finds and deletes the probe action when the create\'s answer is lost', async () => {
+        sandbox.setFaults('synthflow:POST:/actions=lost*1');
+        const { report } = await doctor('--write-probes', '--yes', '--request-timeout', '5');
+        expect(report.findings.find(f => f.probe === 'sip-target')).toBeDefined();
+        expect(probeActionsLeft()).toEqual([]);
+    });
+});
+
+describe('sipflow doctor usage', () => {
+    it('takes the only .sipflow file of the current directory when none is named', async () => {
+        const run = await sipflow(['doctor', '--json']);
+        expect(run.code).toBe(0);
+        expect((JSON.parse(run.stdout) as DoctorReport).integration).toBe('acme');
+    });
+
+    it('refuses --yes without --write-probes (exit 2, nothing sent)', async () => {
+        const run = await sipflow(['doctor', 'acme.sipflow', '--yes']);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toBe('sipflow: --yes only goes with --write-probes\n');
+        expect(sandbox.requests.filter(r => r.vendor !== 'admin')).toEqual([]);
+    });
+});
+
+describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
+    it('dixa-subdomain-is-company: the organization has another subdomain', async () => {
+        const state = structuredClone(sandbox.state);
+        state.dixa.organization.subdomain = 'acme-eu';
+        sandbox.replaceState(state);
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'dixa-subdomain-is-company')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'subdomain')?.read).toContain('"acme-eu"');
+        expect(run.code).toBe(1);
+    });
+
+    it('live-transfer-read-back: actions read without their configuration', async () => {
+        sandbox.setAssumptions({ liveTransferReadBack: false });
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'live-transfer-read-back')).toBe('contradicted');
+        expect(run.code).toBe(1);
+    });
+
+    it('live-transfer-read-back, with --write-probes: the probe action reads back without it', async () => {
+        sandbox.setAssumptions({ liveTransferReadBack: false });
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'live-transfer-read-back')).toBe('contradicted');
+        expect(run.code).toBe(1);
+        expect(probeActionsLeft()).toEqual([]);
+    });
+
+    it('sip-uri-in-transfer-phone, with --write-probes: a sip: target is refused', async () => {
+        sandbox.setAssumptions({ sipUriInTransferPhone: false });
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'sip-uri-in-transfer-phone')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'sip-target')?.read).toContain('E.164');
+        expect(run.code).toBe(1);
+        expect(probeActionsLeft()).toEqual([]);
+    });
+
+    it('live-transfer-name-kept, with --write-probes: the probe action loses its name', async () => {
+        sandbox.setAssumptions({ liveTransferNameKept: false });
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'live-transfer-name-kept')).toBe('contradicted');
+        expect(run.code).toBe(1);
+        // The probe action, nameless now, is deleted all the same: only the seed's three remain.
+        expect(sandbox.state.synthflow.actions).toHaveLength(3);
+    });
+
+    it('live-transfer-name-kept, read-only: transfers to the Dixa domain carry no sipflow: name', async () => {
+        sandbox.setAssumptions({ liveTransferNameKept: false });
+        const applied = await sipflow(['apply', 'acme.sipflow', '--yes']);
+        expect(applied.code, applied.stderr).toBe(0);
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'live-transfer-name-kept')).toBe('contradicted');
+        expect(run.code).toBe(1);
+    });
+
+    it('synthflow-max-page-size: lists cut limit=100 to 2', async () => {
+        sandbox.setAssumptions({ synthflowMaxPageSize: 2 });
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'synthflow-max-page-size')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'page-size')?.read).toContain('pagination.limit 2');
+        expect(run.code).toBe(1);
+    });
+
+    it('number-import-permitted: the workspace may not import numbers (403)', async () => {
+        sandbox.setFaults('synthflow:POST:/custom-numbers=403');
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'number-import-permitted')).toBe('contradicted');
+        expect(run.code).toBe(1);
+    });
+
+    it('an assistant of the file that is not inbound', async () => {
+        const state = structuredClone(sandbox.state);
+        const support = state.synthflow.assistants.find(a => a.model_id === 'b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6')!;
+        support.type = 'outbound';
+        sandbox.replaceState(state);
+        const { run, report } = await doctor();
+        expect(report.findings.find(f => f.probe === 'assistant:support')?.verdict).toBe('contradicted');
+        expect(run.code).toBe(1);
+    });
+});
