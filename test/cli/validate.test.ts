@@ -271,7 +271,7 @@ describe('sipflow validate: usage errors exit 2 with one clear line', () => {
         ['a nonexistent path', ['validate', 'missing.sipflow'], /^sipflow: missing\.sipflow: no such file or directory$/],
         ['a file that is not .sipflow', ['validate', 'notes.txt'], /^sipflow: notes\.txt: not a \.sipflow file$/],
         ['a directory without .sipflow files', ['validate', 'empty'], /^sipflow: empty: no \.sipflow files in this directory$/],
-        ['an unknown format', ['validate', '--format', 'xml'], /^sipflow: .*'xml' is invalid\. Allowed choices are text, json\.$/],
+        ['an unknown format', ['validate', '--format', 'xml'], /^sipflow: .*'xml' is invalid\. Allowed choices are text, json, sarif, github, junit\.$/],
         ['an unknown option', ['validate', '--frobnicate'], /^sipflow: unknown option '--frobnicate'$/],
         ['an unknown command', ['frobnicate'], /^sipflow: unknown command 'frobnicate'$/],
     ];
