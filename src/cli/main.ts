@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, UsageError } from './cli-support.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
+import { registerFmtCommand } from './commands/fmt.js';
 import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPullCommand } from './commands/pull.js';
@@ -17,6 +18,7 @@ import { CommandError, describeVendorError } from './vendor-session.js';
  */
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerValidateCommand,
+    registerFmtCommand,
     registerPlanCommand,
     registerApplyCommand,
     registerPullCommand,
