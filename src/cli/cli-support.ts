@@ -1,19 +1,23 @@
 /** What every CLI command shares: exit codes, the errors that map to them, and terminal styling. */
 
-/** Exit codes of every `sipflow` command (documented in README.md). */
+/**
+ * Exit codes of every `sipflow` command (documented in README.md), Terraform's contract: any error is 1
+ * (usage errors included), so that 2 can only ever mean `plan --detailed-exitcode` found changes — a typo
+ * in a CI script must not read as drift.
+ */
 export const ExitCode = {
     /** The command did its job and found no errors. */
     Ok: 0,
-    /** The command found errors in the input (or failed unexpectedly). */
+    /** Any error: in the input, in the invocation (unknown option, nonexistent path), a vendor, or unexpected. */
     Failure: 1,
-    /** The command was used wrongly: unknown option, nonexistent path, unreadable file. */
-    Usage: 2,
+    /** Only `plan --detailed-exitcode`: the plan has changes. */
+    Changes: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
  * A problem with how the command was invoked or with its inputs (not with their contents).
- * main.ts prints its message on one line and exits with ExitCode.Usage.
+ * main.ts prints its message on one line and exits with ExitCode.Failure.
  */
 export class UsageError extends Error {
     override readonly name = 'UsageError';
@@ -43,3 +47,4 @@ export function stylesFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
         cyan: style(36, 39),
     };
 }
+

@@ -266,7 +266,7 @@ describe('sipflow validate: files, directories and the workspace', () => {
     });
 });
 
-describe('sipflow validate: usage errors exit 2 with one clear line', () => {
+describe('sipflow validate: usage errors exit 1 with one clear line', () => {
     const cases: Array<[string, string[], RegExp]> = [
         ['a nonexistent path', ['validate', 'missing.sipflow'], /^sipflow: missing\.sipflow: no such file or directory$/],
         ['a file that is not .sipflow', ['validate', 'notes.txt'], /^sipflow: notes\.txt: not a \.sipflow file$/],
@@ -278,7 +278,7 @@ describe('sipflow validate: usage errors exit 2 with one clear line', () => {
     it.each(cases)('%s', (_name, args, message) => {
         const dir = project('usage', { 'acme.sipflow': EXAMPLE, 'notes.txt': 'hello', 'empty/readme.md': '' });
         const result = sipflow(args, dir);
-        expect(result.status).toBe(2);
+        expect(result.status).toBe(1);
         expect(result.stdout).toBe('');
         expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
         expect(result.stderr.trimEnd()).toMatch(message);
@@ -288,14 +288,14 @@ describe('sipflow validate: usage errors exit 2 with one clear line', () => {
         const dir = project('unreadable', { 'acme.sipflow': EXAMPLE });
         symlinkSync('loop.sipflow', path.join(dir, 'loop.sipflow'));
         const result = sipflow(['validate'], dir);
-        expect(result.status).toBe(2);
+        expect(result.status).toBe(1);
         expect(result.stderr.trimEnd()).toMatch(/^sipflow: loop\.sipflow: cannot read \(ELOOP\)$/);
         expect(result.stderr).not.toMatch(STACK_FRAME);
     });
 
-    it('no command at all prints help and exits 2', () => {
+    it('no command at all prints help and exits 1', () => {
         const result = sipflow([], workDir);
-        expect(result.status).toBe(2);
+        expect(result.status).toBe(1);
         expect(result.stderr).toContain('Usage: sipflow');
     });
 });

@@ -19,7 +19,7 @@ interface PlanOptions extends TargetOptions, RunLockOptions {
 /**
  * `sipflow plan FILE [--sandbox] [--json] [--out PLAN] [--detailed-exitcode]`: reads both accounts and
  * shows what apply would change. Exit 0 (no changes, or changes without --detailed-exitcode),
- * 2 (changes, with --detailed-exitcode), 1 (errors).
+ * 2 (changes, with --detailed-exitcode), 1 (any error, usage errors included).
  */
 export function registerPlanCommand(program: Command): void {
     addRunLockOptions(addTargetOptions(
@@ -38,7 +38,7 @@ export function registerPlanCommand(program: Command): void {
         });
 }
 
-export async function planCommand(file: string, options: PlanOptions): Promise<ExitCode | 2> {
+export async function planCommand(file: string, options: PlanOptions): Promise<ExitCode> {
     const styles = stylesFor(process.stdout);
     const { desired } = await loadIntegration(file, process.stdout, styles);
     // Checked before any request: a plan file outside the checkout of its sources could not be applied.
@@ -63,7 +63,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<E
             (options.json ? process.stderr : process.stdout).write(`Saved the plan to ${options.out}. Apply exactly this plan with: sipflow apply ${options.out}\n`);
         }
         if (plan.summary.conflict > 0) return ExitCode.Failure;
-        return options.detailedExitcode && plan.hasChanges ? 2 : ExitCode.Ok;
+        return options.detailedExitcode && plan.hasChanges ? ExitCode.Changes : ExitCode.Ok;
     } finally {
         await session.close();
     }

@@ -24,7 +24,7 @@ function warningLimit(value: string): number {
 export function registerValidateCommand(program: Command): void {
     program
         .command('validate')
-        .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors, 2: usage error)')
+        .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors or a usage error)')
         .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked together with the other .sipflow files in its folder')
         .addOption(new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0; github: workflow-command annotations; junit: JUnit XML)').choices(VALIDATE_FORMATS).default('text'))
         .addOption(new Option('--max-warnings <n>', 'also fail (exit 1) when there are more than N warnings').argParser(warningLimit))
