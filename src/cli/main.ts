@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { ExitCode, UsageError } from './cli-support.js';
+import { addNoColorOption, ExitCode, muteClosedPipes, UsageError } from './cli-support.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
 import { registerFmtCommand } from './commands/fmt.js';
@@ -37,6 +37,7 @@ function createProgram(): Command {
         .exitOverride()
         .configureOutput({ outputError: (message, write) => write(`sipflow: ${message.replace(/^error: /, '')}`) });
     for (const register of COMMANDS) register(program);
+    addNoColorOption(program);
     return program;
 }
 
@@ -50,6 +51,7 @@ async function main(argv: readonly string[]): Promise<void> {
         process.exitCode = ExitCode.Failure;
         return;
     }
+    muteClosedPipes();
     try {
         await createProgram().parseAsync([...argv]);
     } catch (error) {

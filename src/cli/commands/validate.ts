@@ -43,6 +43,8 @@ export async function validateCommand(paths: readonly string[], options: Validat
         // when only one of them is named (the others in its folder are loaded as context, not reported).
         workspace = await loadWorkspace(files, { validation: true, context: await folderContext(files) });
     } catch (error) {
+        // --format json keeps stdout one JSON document when validation cannot run (a usage error too).
+        if (format === 'json') process.stdout.write(jsonFailure(error instanceof Error ? error.message : String(error)));
         if (!(error instanceof NotRegularFileError)) throw error;
         process.stderr.write(`sipflow: ${error.message}\n`);
         return ExitCode.Failure;
@@ -56,6 +58,7 @@ export async function validateCommand(paths: readonly string[], options: Validat
     // A check that failed proves nothing about the file: say so on one line instead of counting it as a problem.
     const internal = diagnostics.find(d => d.code === INTERNAL_ERROR_CODE);
     if (internal) {
+        if (format === 'json') process.stdout.write(jsonFailure(`internal error while checking ${internal.file}`, [internal]));
         process.stderr.write(`sipflow: internal error while checking ${internal.file}: ${internal.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
         return ExitCode.Failure;
     }
@@ -83,4 +86,9 @@ export async function validateCommand(paths: readonly string[], options: Validat
         return ExitCode.Failure;
     }
     return totals.error > 0 ? ExitCode.Failure : ExitCode.Ok;
+}
+
+/** What `--format json` prints instead of the array when validation could not run: `{ error, diagnostics }`. */
+function jsonFailure(error: string, diagnostics: readonly ReportedDiagnostic[] = []): string {
+    return `${JSON.stringify({ error, diagnostics }, null, 2)}\n`;
 }
