@@ -1,19 +1,24 @@
 /** What every CLI command shares: exit codes, the errors that map to them, and terminal styling. */
+import type { Command } from 'commander';
 
-/** Exit codes of every `sipflow` command (documented in README.md). */
+/**
+ * Exit codes of every `sipflow` command (documented in README.md), Terraform's contract: any error is 1
+ * (usage errors included), so that 2 can only ever mean `plan --detailed-exitcode` found changes — a typo
+ * in a CI script must not read as drift.
+ */
 export const ExitCode = {
     /** The command did its job and found no errors. */
     Ok: 0,
-    /** The command found errors in the input (or failed unexpectedly). */
+    /** Any error: in the input, in the invocation (unknown option, nonexistent path), a vendor, or unexpected. */
     Failure: 1,
-    /** The command was used wrongly: unknown option, nonexistent path, unreadable file. */
-    Usage: 2,
+    /** Only `plan --detailed-exitcode`: the plan has changes. */
+    Changes: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
  * A problem with how the command was invoked or with its inputs (not with their contents).
- * main.ts prints its message on one line and exits with ExitCode.Usage.
+ * main.ts prints its message on one line and exits with ExitCode.Failure.
  */
 export class UsageError extends Error {
     override readonly name = 'UsageError';
@@ -42,4 +47,34 @@ export function stylesFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
         blue: style(34, 39),
         cyan: style(36, 39),
     };
+}
+
+/**
+ * `--no-color` on every command: sets NO_COLOR for the run, which every styled output honours (stylesFor
+ * and the plan/apply renderers). Call after the commands are registered.
+ */
+export function addNoColorOption(program: Command): void {
+    for (const command of program.commands) command.option('--no-color', 'no ANSI colours, even on a terminal (as NO_COLOR=1)');
+    program.hook('preAction', (_program, actionCommand) => {
+        if (actionCommand.opts().color === false) process.env.NO_COLOR = '1';
+    });
+}
+
+/**
+ * A reader that goes away (`sipflow plan … | head -1`) closes the pipe: writing then fails with EPIPE,
+ * which Node raises as an unhandled 'error' event with a stack trace. Instead the closed stream is muted
+ * and the command runs to its end (an apply in progress is not cut short), exiting as it would have.
+ */
+export function muteClosedPipes(streams: ReadonlyArray<NodeJS.WriteStream> = [process.stdout, process.stderr]): void {
+    for (const stream of streams) {
+        stream.on('error', (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'EPIPE') throw error;
+            // Later writes are dropped: the reader is gone. Callbacks still run, so awaiting code goes on.
+            stream.write = ((_chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) => {
+                const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+                if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+                return true;
+            }) as typeof stream.write;
+        });
+    }
 }

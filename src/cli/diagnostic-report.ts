@@ -65,11 +65,8 @@ export function formatText(diagnostic: ReportedDiagnostic, styles: Styles): stri
     return `${styles.bold(location)}: ${paint(diagnostic.severity)} ${styles.dim(diagnostic.code)}: ${message}`;
 }
 
-/**
- * `2 errors, 1 warning in 3 files` (infos and hints are added only when there are some). The real
- * totals: a `problems-capped` diagnostic counts as the problems it stands for.
- */
-export function formatSummary(diagnostics: readonly ReportedDiagnostic[], fileCount: number): string {
+/** How many problems of each severity: a `problems-capped` diagnostic counts as the problems it stands for. */
+export function severityTotals(diagnostics: readonly ReportedDiagnostic[]): Record<SeverityName, number> {
     const totals: Record<SeverityName, number> = { error: 0, warning: 0, info: 0, hint: 0 };
     for (const diagnostic of diagnostics) {
         if (diagnostic.hidden) {
@@ -78,6 +75,15 @@ export function formatSummary(diagnostics: readonly ReportedDiagnostic[], fileCo
             totals[diagnostic.severity]++;
         }
     }
+    return totals;
+}
+
+/**
+ * `2 errors, 1 warning in 3 files` (infos and hints are added only when there are some). The real
+ * totals: a `problems-capped` diagnostic counts as the problems it stands for.
+ */
+export function formatSummary(diagnostics: readonly ReportedDiagnostic[], fileCount: number): string {
+    const totals = severityTotals(diagnostics);
     const count = (severity: SeverityName) => totals[severity];
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];

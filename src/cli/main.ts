@@ -1,9 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { ExitCode, UsageError } from './cli-support.js';
+import { addNoColorOption, ExitCode, muteClosedPipes, UsageError } from './cli-support.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerFmtCommand } from './commands/fmt.js';
 import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPullCommand } from './commands/pull.js';
@@ -15,10 +16,11 @@ import { CommandError, describeVendorError } from './vendor-session.js';
 /**
  * The `sipflow` command line. Each command lives in its own file, `commands/<name>.ts`, and exports a
  * `register<Name>Command(program)`; add it to this list. Commands set `process.exitCode`; they throw
- * UsageError for problems with their invocation or inputs (exit 2). Anything else is an internal error.
+ * UsageError for problems with their invocation or inputs (exit 1, like every error). Anything else is an internal error.
  */
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerValidateCommand,
+    registerFmtCommand,
     registerPlanCommand,
     registerApplyCommand,
     registerPullCommand,
@@ -34,11 +36,12 @@ function createProgram(): Command {
         .description('Dixa ⇄ Synthflow SIP integrations as code')
         .version(packageJson.version, '-V, --version', 'print the version')
         .helpOption('-h, --help', 'print help')
-        // Throw instead of exiting, so that usage errors get exit code 2 below. Set before adding
+        // Throw instead of exiting (commander would exit 1, or 0 for help), so that exitCodeFor decides. Set before adding
         // commands: subcommands copy it when they are created.
         .exitOverride()
         .configureOutput({ outputError: (message, write) => write(`sipflow: ${message.replace(/^error: /, '')}`) });
     for (const register of COMMANDS) register(program);
+    addNoColorOption(program);
     return program;
 }
 
@@ -52,6 +55,7 @@ async function main(argv: readonly string[]): Promise<void> {
         process.exitCode = ExitCode.Failure;
         return;
     }
+    muteClosedPipes();
     try {
         await createProgram().parseAsync([...argv]);
     } catch (error) {
@@ -62,11 +66,11 @@ async function main(argv: readonly string[]): Promise<void> {
 function exitCodeFor(error: unknown): ExitCode {
     if (error instanceof CommanderError) {
         // Commander has already printed help, the version or the usage error.
-        return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
+        return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.Ok : ExitCode.Failure;
     }
     if (error instanceof UsageError) {
         process.stderr.write(`sipflow: ${error.message}\n`);
-        return ExitCode.Usage;
+        return ExitCode.Failure;
     }
     // Configuration, credentials and vendor failures: one clear line (or the diagnostics before it), exit 1.
     if (error instanceof CommandError) {

@@ -14,12 +14,17 @@ import { ProviderError } from '../providers/types.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { DIXA_API_BASE_URL } from '../vendors/dixa-facts.js';
 import { NotRegularFileError, SIPFLOW_EXTENSION, loadWorkspace, regularSipflowFilesIn, type SourceFile } from './workspace.js';
-import { formatText, toReported, compareReported } from './diagnostic-report.js';
+import { formatText, toReported, compareReported, type ReportedDiagnostic } from './diagnostic-report.js';
 import { UsageError, type Styles } from './cli-support.js';
 
 /** A failure the CLI reports as one line with exit code 1: configuration, credentials, vendors. */
 export class CommandError extends Error {
     override readonly name = 'CommandError';
+
+    /** The diagnostics behind the failure, when it is errors in the file (for `plan --json`). */
+    constructor(message: string, readonly diagnostics: readonly ReportedDiagnostic[] = []) {
+        super(message);
+    }
 }
 
 export interface LoadedIntegration {
@@ -61,7 +66,7 @@ export async function loadIntegration(path: string, out: { write(text: string): 
         out.write(`${errors.map(d => formatText(d, styles)).join('\n')}\n`);
         const count = `${errors.length} error${errors.length === 1 ? '' : 's'}`;
         const elsewhere = relevant.length > 1 ? ` in the ${relevant.length} files of integration ${integrationName}` : '';
-        throw new CommandError(`${path}: ${count}${elsewhere} to fix first; nothing was sent to Dixa or Synthflow.`);
+        throw new CommandError(`${path}: ${count}${elsewhere} to fix first; nothing was sent to Dixa or Synthflow.`, errors);
     }
     if (integrationName === undefined) throw new CommandError(`${path}: declares no integration, so there is nothing to plan; write integration NAME { … }.`);
     try {

@@ -366,14 +366,14 @@ describe('sipflow apply and plan with the run lock', () => {
         }
     });
 
-    it('a bad --lock-timeout or --lock is a usage error (exit 2), before anything is read', async () => {
+    it('a bad --lock-timeout or --lock is a usage error (exit 1), before anything is read', async () => {
         // A run interrupted by the previous test may still have a request in flight: let it land first.
         await new Promise(resolve => setTimeout(resolve, 500));
         const before = sandbox.requests.length;
         const badTimeout = await sipflow(['apply', 'acme.sipflow', '--yes', '--lock-timeout', '30']);
-        expect([badTimeout.code, badTimeout.stderr]).toEqual([2, `sipflow: option '--lock-timeout <duration>' argument '30' is invalid. "30" has no unit: write 30s (or ms, m)\n`]);
+        expect([badTimeout.code, badTimeout.stderr]).toEqual([1, `sipflow: option '--lock-timeout <duration>' argument '30' is invalid. "30" has no unit: write 30s (or ms, m)\n`]);
         const badLock = await sipflow(['plan', 'acme.sipflow', '--lock=maybe']);
-        expect([badLock.code, badLock.stderr]).toEqual([2, `sipflow: option '--lock <boolean>' argument 'maybe' is invalid. write true or false\n`]);
+        expect([badLock.code, badLock.stderr]).toEqual([1, `sipflow: option '--lock <boolean>' argument 'maybe' is invalid. write true or false\n`]);
         expect(sandbox.requests.length - before).toBe(0);
     });
 

@@ -266,19 +266,19 @@ describe('sipflow validate: files, directories and the workspace', () => {
     });
 });
 
-describe('sipflow validate: usage errors exit 2 with one clear line', () => {
+describe('sipflow validate: usage errors exit 1 with one clear line', () => {
     const cases: Array<[string, string[], RegExp]> = [
         ['a nonexistent path', ['validate', 'missing.sipflow'], /^sipflow: missing\.sipflow: no such file or directory$/],
         ['a file that is not .sipflow', ['validate', 'notes.txt'], /^sipflow: notes\.txt: not a \.sipflow file$/],
         ['a directory without .sipflow files', ['validate', 'empty'], /^sipflow: empty: no \.sipflow files in this directory$/],
-        ['an unknown format', ['validate', '--format', 'xml'], /^sipflow: .*'xml' is invalid\. Allowed choices are text, json\.$/],
+        ['an unknown format', ['validate', '--format', 'xml'], /^sipflow: .*'xml' is invalid\. Allowed choices are text, json, sarif, github, junit\.$/],
         ['an unknown option', ['validate', '--frobnicate'], /^sipflow: unknown option '--frobnicate'$/],
         ['an unknown command', ['frobnicate'], /^sipflow: unknown command 'frobnicate'$/],
     ];
     it.each(cases)('%s', (_name, args, message) => {
         const dir = project('usage', { 'acme.sipflow': EXAMPLE, 'notes.txt': 'hello', 'empty/readme.md': '' });
         const result = sipflow(args, dir);
-        expect(result.status).toBe(2);
+        expect(result.status).toBe(1);
         expect(result.stdout).toBe('');
         expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
         expect(result.stderr.trimEnd()).toMatch(message);
@@ -288,14 +288,14 @@ describe('sipflow validate: usage errors exit 2 with one clear line', () => {
         const dir = project('unreadable', { 'acme.sipflow': EXAMPLE });
         symlinkSync('loop.sipflow', path.join(dir, 'loop.sipflow'));
         const result = sipflow(['validate'], dir);
-        expect(result.status).toBe(2);
+        expect(result.status).toBe(1);
         expect(result.stderr.trimEnd()).toMatch(/^sipflow: loop\.sipflow: cannot read \(ELOOP\)$/);
         expect(result.stderr).not.toMatch(STACK_FRAME);
     });
 
-    it('no command at all prints help and exits 2', () => {
+    it('no command at all prints help and exits 1', () => {
         const result = sipflow([], workDir);
-        expect(result.status).toBe(2);
+        expect(result.status).toBe(1);
         expect(result.stderr).toContain('Usage: sipflow');
     });
 });

@@ -107,7 +107,7 @@ describe('plan → apply → plan → pull → plan, through Prism', () => {
 
         // pull refuses to overwrite
         const again = await sipflow(['pull', '--from', 'acme.sipflow', '--out', 'pulled/acme.sipflow']);
-        expect(again.code).toBe(2);
+        expect(again.code).toBe(1);
         expect(again.stderr).toBe('sipflow: pulled/acme.sipflow already exists: pass --force to overwrite it, or choose another file\n');
     });
 

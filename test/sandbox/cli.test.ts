@@ -213,9 +213,9 @@ describe('sipflow sandbox as a process', () => {
         await exercise(entryScript, 'SIGTERM');
     });
 
-    it('exits 2 with one line for a bad option', async () => {
+    it('exits 1 with one line for a bad option', async () => {
         const run = spawnCli(entryScript, ['sandbox', '--port', 'x']);
-        expect(await run.exit).toBe(2);
+        expect(await run.exit).toBe(1);
         expect(run.stderr().trim()).toBe('sipflow: --port must be an integer between 0 and 65535, got "x"');
     });
 

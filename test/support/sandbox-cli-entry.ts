@@ -1,6 +1,6 @@
 /**
  * A minimal `sipflow` with only the sandbox command, for spawning in tests before (or independently
- * of) src/cli/main.ts. Mirrors main.ts: usage errors exit 2 with one line on stderr.
+ * of) src/cli/main.ts. Mirrors main.ts: usage errors exit 1 with one line on stderr.
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../../src/cli/cli-support.js';
@@ -10,5 +10,6 @@ const program = new Command('sipflow').exitOverride();
 registerSandboxCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
     if (error instanceof UsageError) process.stderr.write(`sipflow: ${error.message}\n`);
-    process.exitCode = error instanceof UsageError || error instanceof CommanderError ? 2 : 1;
+    const informational = error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version');
+    process.exitCode = informational ? 0 : 1;
 });

@@ -5,7 +5,7 @@ import { readLiveState } from '../../apply/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { sourcesForPlanFile, sourcesRelativeTo } from '../saved-plan-files.js';
 import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from './run-lock-options.js';
-import { connect, loadIntegration } from '../vendor-session.js';
+import { CommandError, connect, describeVendorError, loadIntegration } from '../vendor-session.js';
 import { addTargetOptions, checklistStatusLine, type TargetOptions } from './shared-options.js';
 
 interface PlanOptions extends TargetOptions, RunLockOptions {
@@ -19,7 +19,7 @@ interface PlanOptions extends TargetOptions, RunLockOptions {
 /**
  * `sipflow plan FILE [--sandbox] [--json] [--out PLAN] [--detailed-exitcode]`: reads both accounts and
  * shows what apply would change. Exit 0 (no changes, or changes without --detailed-exitcode),
- * 2 (changes, with --detailed-exitcode), 1 (errors).
+ * 2 (changes, with --detailed-exitcode), 1 (any error, usage errors included).
  */
 export function registerPlanCommand(program: Command): void {
     addRunLockOptions(addTargetOptions(
@@ -38,9 +38,23 @@ export function registerPlanCommand(program: Command): void {
         });
 }
 
-export async function planCommand(file: string, options: PlanOptions): Promise<ExitCode | 2> {
+export async function planCommand(file: string, options: PlanOptions): Promise<ExitCode> {
+    if (!options.json) return await planOrThrow(file, options);
+    try {
+        return await planOrThrow(file, options);
+    } catch (error) {
+        // stdout stays one JSON document, also on failure; main.ts still prints the one line on stderr.
+        const diagnostics = error instanceof CommandError ? error.diagnostics : [];
+        const message = describeVendorError(error) ?? (error instanceof Error ? error.message : String(error));
+        process.stdout.write(`${JSON.stringify({ error: message, diagnostics }, null, 2)}\n`);
+        throw error;
+    }
+}
+
+async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode> {
     const styles = stylesFor(process.stdout);
-    const { desired } = await loadIntegration(file, process.stdout, styles);
+    // With --json the diagnostics go into the error document instead of stdout's text.
+    const { desired } = await loadIntegration(file, options.json ? { write: () => true } : process.stdout, styles);
     // Checked before any request: a plan file outside the checkout of its sources could not be applied.
     const savedSources = options.out === undefined ? undefined : await sourcesForPlanFile(desired, options.out);
     await waitUntilNoApplyRuns(desired, options);
@@ -63,7 +77,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<E
             (options.json ? process.stderr : process.stdout).write(`Saved the plan to ${options.out}. Apply exactly this plan with: sipflow apply ${options.out}\n`);
         }
         if (plan.summary.conflict > 0) return ExitCode.Failure;
-        return options.detailedExitcode && plan.hasChanges ? 2 : ExitCode.Ok;
+        return options.detailedExitcode && plan.hasChanges ? ExitCode.Changes : ExitCode.Ok;
     } finally {
         await session.close();
     }

@@ -41,7 +41,7 @@ export function addRunLockOptions(command: Command): Command {
 
 function parseLockTimeout(value: string): number {
     const duration = parseDuration(value.trim());
-    // InvalidArgumentError: commander reports it as a usage error (exit 2), naming the option.
+    // InvalidArgumentError: commander reports it as a usage error (exit 1), naming the option.
     if (!duration.ok) throw new InvalidArgumentError(duration.reason.includes('write') ? duration.reason : `${duration.reason}; write e.g. 30s or 5m`);
     return Math.round(duration.seconds * 1000);
 }

@@ -1,24 +1,40 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ExitCode, stylesFor } from '../cli-support.js';
-import { compareReported, formatSummary, formatText, toReported, type ReportedDiagnostic } from '../diagnostic-report.js';
+import { compareReported, formatSummary, formatText, severityTotals, toReported, type ReportedDiagnostic } from '../diagnostic-report.js';
+import { formatGithub, formatJunit, formatSarif } from '../report-formats.js';
 import { INTERNAL_ERROR_CODE } from '../../language/diagnostic-codes.js';
 import { findSipflowFiles, folderContext, loadWorkspace, NotRegularFileError } from '../workspace.js';
 
-export type ValidateFormat = 'text' | 'json';
+export const VALIDATE_FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
 
-/** `sipflow validate [paths…] [--format text|json]`: parse, link and validate, report, exit 0/1/2. */
+export interface ValidateOptions {
+    readonly format: ValidateFormat;
+    /** Fail (exit 1) when there are more warnings than this. */
+    readonly maxWarnings?: number;
+}
+
+function warningLimit(value: string): number {
+    const limit = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(limit)) throw new InvalidArgumentError('must be a whole number, 0 or more');
+    return limit;
+}
+
+/** `sipflow validate [paths…] [--format text|json|sarif|github|junit] [--max-warnings N]`: parse, link and validate, report, exit 0/1. */
 export function registerValidateCommand(program: Command): void {
     program
         .command('validate')
-        .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors, 2: usage error)')
+        .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors or a usage error)')
         .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked together with the other .sipflow files in its folder')
-        .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-        .action(async (paths: string[], options: { format: ValidateFormat }) => {
-            process.exitCode = await validateCommand(paths.length > 0 ? paths : ['.'], options.format);
+        .addOption(new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0; github: workflow-command annotations; junit: JUnit XML)').choices(VALIDATE_FORMATS).default('text'))
+        .addOption(new Option('--max-warnings <n>', 'also fail (exit 1) when there are more than N warnings').argParser(warningLimit))
+        .action(async (paths: string[], options: ValidateOptions) => {
+            process.exitCode = await validateCommand(paths.length > 0 ? paths : ['.'], options);
         });
 }
 
-export async function validateCommand(paths: readonly string[], format: ValidateFormat): Promise<ExitCode> {
+export async function validateCommand(paths: readonly string[], options: ValidateOptions): Promise<ExitCode> {
+    const { format } = options;
     let workspace;
     let files;
     try {
@@ -27,6 +43,8 @@ export async function validateCommand(paths: readonly string[], format: Validate
         // when only one of them is named (the others in its folder are loaded as context, not reported).
         workspace = await loadWorkspace(files, { validation: true, context: await folderContext(files) });
     } catch (error) {
+        // --format json keeps stdout one JSON document when validation cannot run (a usage error too).
+        if (format === 'json') process.stdout.write(jsonFailure(error instanceof Error ? error.message : String(error)));
         if (!(error instanceof NotRegularFileError)) throw error;
         process.stderr.write(`sipflow: ${error.message}\n`);
         return ExitCode.Failure;
@@ -40,20 +58,37 @@ export async function validateCommand(paths: readonly string[], format: Validate
     // A check that failed proves nothing about the file: say so on one line instead of counting it as a problem.
     const internal = diagnostics.find(d => d.code === INTERNAL_ERROR_CODE);
     if (internal) {
+        if (format === 'json') process.stdout.write(jsonFailure(`internal error while checking ${internal.file}`, [internal]));
         process.stderr.write(`sipflow: internal error while checking ${internal.file}: ${internal.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
         return ExitCode.Failure;
     }
 
     const summary = formatSummary(diagnostics, files.length);
-    if (format === 'json') {
-        // stdout carries only the JSON array, so that it can be piped; the summary goes to stderr.
-        process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
-        process.stderr.write(`${summary}\n`);
-    } else {
+    if (format === 'text') {
         const styles = stylesFor(process.stdout);
         const lines = diagnostics.map(d => formatText(d, styles));
         lines.push(styles.bold(summary));
         process.stdout.write(`${lines.join('\n')}\n`);
+    } else {
+        // stdout carries only the report, so that it can be piped or uploaded; the summary goes to stderr.
+        const report = {
+            json: () => `${JSON.stringify(diagnostics, null, 2)}\n`,
+            sarif: () => formatSarif(diagnostics),
+            github: () => formatGithub(diagnostics),
+            junit: () => formatJunit(diagnostics, files.map(file => file.displayPath)),
+        }[format];
+        process.stdout.write(report());
+        process.stderr.write(`${summary}\n`);
     }
-    return diagnostics.some(d => d.severity === 'error') ? ExitCode.Failure : ExitCode.Ok;
+    const totals = severityTotals(diagnostics);
+    if (options.maxWarnings !== undefined && totals.warning > options.maxWarnings) {
+        process.stderr.write(`sipflow: ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings} allows\n`);
+        return ExitCode.Failure;
+    }
+    return totals.error > 0 ? ExitCode.Failure : ExitCode.Ok;
+}
+
+/** What `--format json` prints instead of the array when validation could not run: `{ error, diagnostics }`. */
+function jsonFailure(error: string, diagnostics: readonly ReportedDiagnostic[] = []): string {
+    return `${JSON.stringify({ error, diagnostics }, null, 2)}\n`;
 }
