@@ -5,6 +5,7 @@ import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
 import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerProbeCommand } from './commands/probe.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerPullCommand,
     registerChecklistCommand,
     registerSandboxCommand,
+    registerProbeCommand,
     registerLspCommand,
 ];
 
