@@ -96,6 +96,8 @@ class ProbeAttempt {
     private address?: string;
     private sentAt?: number;
     private provisional?: string;
+    /** Set by close(): a start still resolving the host must not open a socket after the deadline. */
+    private closed = false;
     private settle!: (outcome: Outcome) => void;
 
     constructor(
@@ -117,8 +119,13 @@ class ProbeAttempt {
     }
 
     close(): void {
+        this.closed = true;
         for (const timer of this.timers) clearTimeout(timer);
-        this.udp?.close();
+        try {
+            this.udp?.close();
+        } catch {
+            // Already closed by a failed bind or connect.
+        }
         this.stream?.destroy();
     }
 
@@ -137,6 +144,7 @@ class ProbeAttempt {
         const port = override?.port ?? this.target.port;
         const host = override?.host ?? this.target.host;
         const address = isIP(host) ? host : (await lookup(host)).address;
+        if (this.closed) return;
         this.address = `${address}:${port}`;
         if (this.target.transport === 'udp') await this.startUdp(address, port);
         else await this.startStream(address, port);
@@ -156,6 +164,7 @@ class ProbeAttempt {
                 resolve();
             });
         });
+        if (this.closed) return;
         const local = socket.address();
         const request = Buffer.from(this.request(local.address, local.port));
         const send = () => socket.send(request, error => error && this.fail(describeNetworkError(error, this.target)));
@@ -224,7 +233,7 @@ class ProbeAttempt {
             this.provisional = statusLine;
             return;
         }
-        const rttMs = Math.round((performance.now() - this.sentAt) * 10) / 10;
+        const rttMs = Math.round((performance.now() - this.sentAt) * 100) / 100;
         const server = headerValue(message, 'server') ?? headerValue(message, 'user-agent');
         this.settle({
             ok: true,
