@@ -7,6 +7,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerFmtCommand } from './commands/fmt.js';
 import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerProbeCommand } from './commands/probe.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -27,6 +28,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerChecklistCommand,
     registerDoctorCommand,
     registerSandboxCommand,
+    registerProbeCommand,
     registerLspCommand,
     registerVerifyCommand,
 ];

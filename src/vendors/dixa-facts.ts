@@ -6,6 +6,8 @@
 export const DIXA_API_BASE_URL = 'https://dev.dixa.io/v1';
 /** Every Dixa SIP domain has the form `{company}.sip.dixa.com`. */
 export const DIXA_SIP_DOMAIN_SUFFIX = '.sip.dixa.com';
+/** The port Dixa's SIP domain receives on (the SIP default; Synthflow's escalation URIs name no port). */
+export const DIXA_SIP_PORT = 5060;
 
 /** Per-token rate limit (DOCS-rules): 10 requests/s with a burst of 4. */
 export const DIXA_RATE_LIMIT = { requestsPerSecond: 10, burst: 4 } as const;

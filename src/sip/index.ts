@@ -1,0 +1,3 @@
+export * from './message.js';
+export * from './probe.js';
+export * from './targets.js';
