@@ -25,6 +25,8 @@ export const DIAGNOSTICS = {
     /** Synthflow gives an inbound assistant one `phone_number`: it cannot answer two departments' DIDs. */
     'assistant-shared': 'error',
     'workspace-missing': 'error',
+    /** `region global`: Synthflow is retiring the legacy global cluster (legacy-cluster-migration). */
+    'region-global-retiring': 'warning',
     'cold-transfer-refer': 'warning',
     'uui-key': 'warning',
     'queue-unused': 'hint',

@@ -145,6 +145,12 @@ const CASES: Record<DiagnosticCode, Case> = {
         says: ['workspace'],
         good: EXAMPLE,
     },
+    'region-global-retiring': {
+        bad: exampleWith('region eu', 'region global'),
+        range: 'global',
+        says: ['retiring', 'end of 2026', 'region eu', 'region us'],
+        good: exampleWith('region eu', 'region us'),
+    },
     'cold-transfer-refer': {
         bad: exampleWith('mode warm', 'mode cold'),
         range: 'cold',
