@@ -1,6 +1,6 @@
 import type { DesiredDepartment, DesiredQueue, DesiredState } from '../model/types.js';
 import { formatDuration } from '../language/values/misc.js';
-import { SYNTHFLOW_CODECS, SYNTHFLOW_REGION_FACTS, SYNTHFLOW_REGISTRATION_WAIT, SYNTHFLOW_RTP_PORTS, SYNTHFLOW_SIP_PORT, SYNTHFLOW_SIP_TLS_PORT } from '../vendors/synthflow-facts.js';
+import { synthflowHeaderVariable, SYNTHFLOW_CODECS, SYNTHFLOW_REGION_FACTS, SYNTHFLOW_REGISTRATION_WAIT, SYNTHFLOW_RTP_PORTS, SYNTHFLOW_SIP_PORT, SYNTHFLOW_SIP_TLS_PORT } from '../vendors/synthflow-facts.js';
 import type { Checklist, ChecklistItem, ChecklistStatus, DixaEvidence } from './types.js';
 
 type Check = Pick<ChecklistItem, 'status' | 'detail'>;
@@ -122,7 +122,9 @@ function departmentItems(desired: DesiredState, department: DesiredDepartment, f
                 { label: 'UUI header', value: department.uui.header },
                 { label: 'Timeout', value: formatDuration(department.timeoutSeconds) },
                 { label: 'Fallback queue', value: fallback ? fallback.name : '(none declared)' },
+                ...department.headers.map(header => ({ label: 'SIP header', value: `${header.name}: ${header.value}` })),
                 { label: 'Caller number in Synthflow', value: '{user_phone_number} (the caller ID Dixa sends)' },
+                ...department.headers.map(header => ({ label: `${header.name} in Synthflow`, value: synthflowHeaderVariable(header.name) })),
             ],
             status: 'unverifiable',
             detail: `${UNVERIFIABLE_FLOW_STEPS} ${CALLER_NUMBER_NOTE}`,

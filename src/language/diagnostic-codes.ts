@@ -29,6 +29,8 @@ export const DIAGNOSTICS = {
     'region-global-retiring': 'warning',
     'cold-transfer-refer': 'warning',
     'uui-key': 'warning',
+    /** A `header` whose name is not `X-…` (Synthflow's pattern) or whose value holds CR, LF or NUL. */
+    'header-invalid': 'error',
     'queue-unused': 'hint',
     'linking-error': 'error',
 

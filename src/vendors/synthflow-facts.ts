@@ -74,6 +74,15 @@ export const TRANSFER_MODES = {
 export type TransferModeKeyword = keyof typeof TRANSFER_MODES;
 export type SynthflowTransferMode = (typeof TRANSFER_MODES)[TransferModeKeyword];
 
+/** Names of the inbound X-… headers Synthflow turns into variables (sip-x-headers-in-prompts); case-sensitive. */
+export const SYNTHFLOW_X_HEADER_NAME = /^X-[A-Za-z0-9\-_]+$/;
+/** Characters a header value must not hold (CR, LF, NUL). */
+export const FORBIDDEN_HEADER_VALUE_CHARS = /[\r\n\0]/;
+/** The variable an inbound X-… header becomes in Synthflow: its name, prefix kept, in braces. */
+export function synthflowHeaderVariable(name: string): string {
+    return `{${name}}`;
+}
+
 /** The UUI key the Dixa guide prescribes; its value is the caller's E.164 number. */
 export const DEFAULT_UUI_KEY = 'phone_number';
 

@@ -201,4 +201,16 @@ describe('checklist', () => {
             expect(json.items.find(i => i.id === 'synthflow.support.attached')?.status).toBe('not-checked');
         });
     });
+
+    it('asks Dixa\'s transfer step to send each header X-…, and says how Synthflow reads it', async () => {
+        const { document } = await validate(EXAMPLE.replace('    uui phone_number\n', '    uui phone_number\n    header X-Caller "{caller}"\n'));
+        const checklist = buildChecklist(buildDesiredState(document));
+        const transfer = checklist.items.find(i => i.id === 'department.support.transfer-step');
+        expect(transfer?.values).toContainEqual({ label: 'SIP header', value: 'X-Caller: {caller}' });
+        expect(transfer?.values).toContainEqual({ label: 'X-Caller in Synthflow', value: '{X-Caller}' });
+        expect(transfer?.values.find(v => v.label === 'UUI header')?.value).toBe('phone_number={caller}');
+        expect(checklist.items.find(i => i.id === 'department.sales.transfer-step')?.values.map(v => v.label)).not.toContain('SIP header');
+        expect(renderChecklistText(checklist)).toMatch(/^ {6}SIP header: +X-Caller: \{caller\}$/m);
+        expect(renderChecklistMarkdown(checklist)).toContain('  - SIP header: `X-Caller: {caller}`');
+    });
 });
