@@ -1,11 +1,14 @@
 import type { DesiredDepartment, DesiredQueue, DesiredState } from '../model/types.js';
 import { formatDuration } from '../language/values/misc.js';
-import { SYNTHFLOW_REGION_FACTS } from '../vendors/synthflow-facts.js';
+import { synthflowHeaderVariable, SYNTHFLOW_CODECS, SYNTHFLOW_REGION_FACTS, SYNTHFLOW_REGISTRATION_WAIT, SYNTHFLOW_RTP_PORTS, SYNTHFLOW_SIP_PORT, SYNTHFLOW_SIP_TLS_PORT } from '../vendors/synthflow-facts.js';
 import type { Checklist, ChecklistItem, ChecklistStatus, DixaEvidence } from './types.js';
 
 type Check = Pick<ChecklistItem, 'status' | 'detail'>;
 
 const UNVERIFIABLE_FLOW_STEPS = 'Dixa exposes no API for flow steps: confirm in the flow builder, then make a test call.';
+/** What Synthflow documents it reads from the forwarded INVITE (pass-call-context, sip-x-headers-in-prompts). */
+const CALLER_NUMBER_NOTE = 'Synthflow gives the assistant the INVITE\'s caller ID as {user_phone_number} and every inbound X-… header as a variable {X-…}; no Synthflow page says it reads the User-to-User header, so the UUI line (from the Dixa guide) is kept but unverified.';
+const RTP_RANGE = `${SYNTHFLOW_RTP_PORTS.protocol} ${SYNTHFLOW_RTP_PORTS.first}–${SYNTHFLOW_RTP_PORTS.last}`;
 
 /**
  * Builds the checklist for a desired state and verifies every item that can be verified from the
@@ -17,7 +20,7 @@ export function buildChecklist(desired: DesiredState, evidence: DixaEvidence = {
         ...accountItems(desired, evidence),
         ...desired.departments.flatMap(department => departmentItems(desired, department, department.fallbackQueue ? queuesByKey.get(department.fallbackQueue) : undefined, evidence)),
         ...desired.queues.map(queue => queueItem(queue, evidence)),
-        ...synthflowItems(desired),
+        ...synthflowItems(desired, evidence),
     ];
     const counts: Record<ChecklistStatus, number> = { verified: 0, failed: 0, unverifiable: 0, 'not-checked': 0 };
     for (const item of items) counts[item.status]++;
@@ -49,9 +52,24 @@ function accountItems(desired: DesiredState, evidence: DixaEvidence): ChecklistI
             section: 'Dixa account',
             title: `Add Synthflow's ${desired.synthflow.region} signalling IPs to the inbound SIP IP allowlist.`,
             where: 'Dixa → Settings → Phone → SIP Settings → IP Allowlist',
-            values: desired.dixa.allowlist.ips.map(ip => ({ label: 'IP', value: ip })),
+            values: [
+                ...desired.dixa.allowlist.ips.map(ip => ({ label: 'IP', value: ip })),
+                { label: 'Admits', value: 'Synthflow\'s escalation INVITEs to the queue DIDs, and its in-dialog requests (BYE, re-INVITE) on calls Dixa forwarded to Synthflow' },
+            ],
             status: 'unverifiable',
-            detail: `The allowlist has no API; a test call to a department DID proves it (Synthflow signals from ${region.sipHost}).`,
+            detail: `The allowlist has no API. Dixa's forward INVITE to ${region.sipHost} does not pass through it, so a test call that never escalates does not prove it: make a test call that escalates to a Dixa queue, and one the assistant hangs up.`,
+        },
+        {
+            id: 'dixa.media',
+            section: 'Dixa account',
+            title: `Let RTP media flow between Dixa and Synthflow's ${desired.synthflow.region} media IPs on ${RTP_RANGE}, next to the signalling IPs above.`,
+            where: 'Dixa → Settings → Phone → SIP Settings (ask Dixa support if media is restricted), and any firewall in between',
+            values: [
+                ...region.mediaIps.map(ip => ({ label: 'Media IP', value: ip })),
+                { label: 'RTP ports', value: RTP_RANGE },
+            ],
+            status: 'unverifiable',
+            detail: `Media has no API: a test call with audio both ways proves it (silence or one-way audio means RTP is blocked).${desired.synthflow.region === 'us' ? ' US workspaces also need the LATAM media IPs listed on docs.synthflow.ai/connect-over-sip.' : ''}`,
         },
     ];
 }
@@ -104,9 +122,12 @@ function departmentItems(desired: DesiredState, department: DesiredDepartment, f
                 { label: 'UUI header', value: department.uui.header },
                 { label: 'Timeout', value: formatDuration(department.timeoutSeconds) },
                 { label: 'Fallback queue', value: fallback ? fallback.name : '(none declared)' },
+                ...department.headers.map(header => ({ label: 'SIP header', value: `${header.name}: ${header.value}` })),
+                { label: 'Caller number in Synthflow', value: '{user_phone_number} (the caller ID Dixa sends)' },
+                ...department.headers.map(header => ({ label: `${header.name} in Synthflow`, value: synthflowHeaderVariable(header.name) })),
             ],
             status: 'unverifiable',
-            detail: UNVERIFIABLE_FLOW_STEPS,
+            detail: `${UNVERIFIABLE_FLOW_STEPS} ${CALLER_NUMBER_NOTE}`,
         },
         ...(fallback
             ? [{
@@ -132,10 +153,53 @@ function queueItem(queue: DesiredQueue, evidence: DixaEvidence): ChecklistItem {
     };
 }
 
-function synthflowItems(desired: DesiredState): ChecklistItem[] {
+function synthflowItems(desired: DesiredState, evidence: DixaEvidence): ChecklistItem[] {
     const assistants = [...new Set(desired.departments.map(d => d.assistantId))];
     if (assistants.length === 0) return [];
+    const host = desired.synthflow.sipHost;
     return [
+        {
+            id: 'synthflow.enterprise-plan',
+            section: 'Synthflow',
+            title: 'Make sure the Synthflow workspace is on the Enterprise plan, with custom SIP number import enabled.',
+            where: 'Synthflow account manager / support',
+            values: [{ label: 'Workspace', value: desired.synthflow.workspace }],
+            status: 'unverifiable',
+            detail: 'SIP trunking and custom number import need Synthflow\'s Enterprise plan; the API cannot read the plan. A 403 on number import (POST /custom-numbers) means import is not enabled: ask Synthflow to enable provider import.',
+        },
+        {
+            id: 'synthflow.transport',
+            section: 'Synthflow',
+            title: `Point Dixa's transfer step at ${host} over SIP UDP or TCP on port ${SYNTHFLOW_SIP_PORT}; TLS on port ${SYNTHFLOW_SIP_TLS_PORT} is an option.`,
+            where: 'Dixa → Flows → Phone Flows → flow builder → Transfer (SIP address)',
+            values: [
+                { label: 'SIP (UDP/TCP)', value: `${host}:${SYNTHFLOW_SIP_PORT}` },
+                { label: 'SIP over TLS (optional)', value: `${host}:${SYNTHFLOW_SIP_TLS_PORT}` },
+            ],
+            status: 'unverifiable',
+            detail: 'Transport is a trunk-side setting: Synthflow numbers have no transport field. Use the hostname, not its IPs (Synthflow fails over between them).',
+        },
+        {
+            id: 'synthflow.codecs',
+            section: 'Synthflow',
+            title: `Offer ${SYNTHFLOW_CODECS.recommended.join(' or ')} on the Dixa trunk (start with G.711).`,
+            where: 'Dixa SIP trunk settings (ask Dixa support)',
+            values: [
+                ...SYNTHFLOW_CODECS.recommended.map(codec => ({ label: 'Codec', value: codec })),
+                { label: 'Also supported', value: SYNTHFLOW_CODECS.alsoSupported.join(', ') },
+            ],
+            status: 'unverifiable',
+            detail: 'Codecs are negotiated per call and cannot be read through either API; a test call with clear audio both ways proves them.',
+        },
+        registrationItem(desired),
+        ...desired.departments.map(department => ({
+            id: `synthflow.${department.key}.attached`,
+            section: 'Synthflow',
+            title: `After apply attaches ${department.did} to its assistant, wait ${SYNTHFLOW_REGISTRATION_WAIT} before the first test call: Synthflow creates the SIP trunk when the number is attached.`,
+            where: 'Synthflow → Phone Numbers → number → assistant',
+            values: [{ label: 'DID', value: department.did }, { label: 'Assistant', value: department.assistantId }],
+            ...checkAttached(department.did, department.assistantId, evidence),
+        } satisfies ChecklistItem)),
         {
             id: 'synthflow.assistant-version',
             section: 'Synthflow',
@@ -146,6 +210,51 @@ function synthflowItems(desired: DesiredState): ChecklistItem[] {
             detail: 'The agent version cannot be read through the Synthflow API.',
         },
     ];
+}
+
+/** `uac_enabled`: sipflow imports numbers without it, so Synthflow never REGISTERs with Dixa. */
+function registrationItem(desired: DesiredState): ChecklistItem {
+    const auth = desired.synthflow.trunkAuth;
+    const common = {
+        id: 'synthflow.uac',
+        section: 'Synthflow',
+        where: 'Synthflow → Phone Numbers → number → SIP settings (uac_enabled)',
+        status: 'unverifiable',
+    } as const;
+    if (auth.kind === 'ip') {
+        return {
+            ...common,
+            title: 'Leave SIP registration (uac_enabled) off: Dixa admits Synthflow by its IPs.',
+            values: [{ label: 'uac_enabled', value: 'false' }],
+            detail: 'Without uac_enabled Synthflow does not REGISTER; with IP authentication no credentials are sent. sipflow does not manage uac_enabled, so check it was not switched on in the UI.',
+        };
+    }
+    return {
+        ...common,
+        title: 'Decide whether Dixa needs Synthflow to REGISTER: sipflow imports the number with trunk credentials but uac_enabled off.',
+        values: [
+            { label: 'uac_enabled', value: 'false (sipflow\'s import)' },
+            { label: 'Trunk username', value: `env:${auth.usernameEnv}` },
+        ],
+        detail: 'Without uac_enabled Synthflow does not REGISTER, and the trunk credentials are presumably only used to answer Dixa\'s digest challenges (Synthflow does not document this). If Dixa requires registration, switch uac_enabled on for the number in Synthflow (it needs the username and password).',
+    };
+}
+
+/** The number is attached once Synthflow lists the assistant on it and it is no longer available. */
+function checkAttached(did: string, assistantId: string, evidence: DixaEvidence): Check {
+    if (evidence.synthflowNumbers === undefined) return { status: 'not-checked', detail: 'Synthflow was not read.' };
+    const number = evidence.synthflowNumbers.find(n => n.e164 === did);
+    if (!number) return { status: 'failed', detail: `${did} is not a number of this Synthflow workspace yet (apply imports it).` };
+    if (!number.assistants.includes(assistantId)) {
+        return { status: 'failed', detail: `${did} is not attached to the assistant ${assistantId} yet (apply attaches it).` };
+    }
+    if (number.isAvailable === true) {
+        return { status: 'failed', detail: `Synthflow lists ${assistantId} on ${did} but still reports the number as available (is_available): it is not an inbound agent's number yet.` };
+    }
+    return {
+        status: 'verified',
+        detail: `Synthflow reports ${did} attached to ${assistantId}${number.isAvailable === false ? ' (is_available: false)' : ''}. Allow ${SYNTHFLOW_REGISTRATION_WAIT} after attaching: the trunk is ready then, which no API reports.`,
+    };
 }
 
 function checkInboundNumber(did: string, evidence: DixaEvidence): Check {

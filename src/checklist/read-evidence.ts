@@ -1,4 +1,5 @@
-import type { DixaProvider } from '../providers/types.js';
+import type { DesiredState } from '../model/types.js';
+import type { DixaProvider, LiveSynthflowNumber, SynthflowProvider } from '../providers/types.js';
 import type { DixaEvidence } from './types.js';
 
 /** Reads everything the checklist can verify from Dixa (four GETs, in parallel). Errors propagate. */
@@ -10,4 +11,13 @@ export async function readDixaEvidence(dixa: DixaProvider): Promise<DixaEvidence
         dixa.listQueues(),
     ]);
     return { organization, telephonyEndpoints, phoneFlows, queues };
+}
+
+/**
+ * Reads the departments' numbers from Synthflow (one GET each), so the checklist can confirm that a number
+ * is attached to its assistant. Errors propagate.
+ */
+export async function readSynthflowEvidence(desired: DesiredState, synthflow: SynthflowProvider): Promise<Pick<DixaEvidence, 'synthflowNumbers'>> {
+    const numbers = await Promise.all(desired.departments.map(department => synthflow.getNumber(department.did)));
+    return { synthflowNumbers: numbers.filter((n): n is LiveSynthflowNumber => n !== undefined) };
 }

@@ -2,7 +2,7 @@
  * The manual checklist: the Dixa (and a few Synthflow) settings no API can write, as exact,
  * copy-pasteable steps, each with what sipflow could verify by reading.
  */
-import type { DixaOrganization, DixaPhoneFlow, DixaTelephonyEndpoint, LiveDixaQueue } from '../providers/types.js';
+import type { DixaOrganization, DixaPhoneFlow, DixaTelephonyEndpoint, LiveDixaQueue, LiveSynthflowNumber } from '../providers/types.js';
 
 export type ChecklistStatus = 'verified' | 'failed' | 'unverifiable' | 'not-checked';
 
@@ -32,10 +32,15 @@ export interface Checklist {
     readonly counts: Readonly<Record<ChecklistStatus, number>>;
 }
 
-/** What can be read from Dixa to verify the checklist. `undefined` parts were not read (e.g. offline). */
+/**
+ * What can be read to verify the checklist: Dixa's account, and the departments' Synthflow numbers (to
+ * confirm an attached number). `undefined` parts were not read (e.g. offline).
+ */
 export interface DixaEvidence {
     readonly organization?: DixaOrganization | null;
     readonly telephonyEndpoints?: readonly DixaTelephonyEndpoint[];
     readonly phoneFlows?: readonly DixaPhoneFlow[];
     readonly queues?: readonly LiveDixaQueue[];
+    /** The departments' numbers as Synthflow returns them (GET /numbers/{slug}); a number Synthflow lacks is absent. */
+    readonly synthflowNumbers?: readonly LiveSynthflowNumber[];
 }

@@ -157,6 +157,14 @@ export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: s
     }
 }
 
+/** The only documented Synthflow 403 is on number import: provider import not enabled (synthflow-api.md §3, §4). */
+export const NUMBER_IMPORT_FORBIDDEN = 'custom SIP number import is not enabled for this workspace: SIP trunking needs Synthflow\'s Enterprise plan; ask Synthflow to enable provider import';
+
+function synthflowForbiddenHint(operation: string): string {
+    if (/^POST \/custom-numbers\b/.test(operation)) return ` — ${NUMBER_IMPORT_FORBIDDEN}`;
+    return ' — the SYNTHFLOW_API_KEY lacks permission for this workspace (SIP features need Synthflow\'s Enterprise plan)';
+}
+
 /** One line for a vendor failure, with the hint the user needs. Never contains a key (providers redact). */
 export function describeVendorError(error: unknown): string | undefined {
     if (!(error instanceof ProviderError)) return undefined;
@@ -164,7 +172,7 @@ export function describeVendorError(error: unknown): string | undefined {
     const variable = error.vendor === 'dixa' ? 'DIXA_API_TOKEN' : 'SYNTHFLOW_API_KEY';
     const hint: Partial<Record<ProviderError['kind'], string>> = {
         auth: ` — check ${variable}`,
-        forbidden: error.vendor === 'synthflow' ? ' — custom number import may not be enabled for this workspace (ask Synthflow)' : ` — the ${variable} token lacks permission`,
+        forbidden: error.vendor === 'synthflow' ? synthflowForbiddenHint(error.operation) : ` — the ${variable} token lacks permission`,
         network: ` — is ${error.vendor === 'dixa' ? 'DIXA_BASE_URL' : 'SYNTHFLOW_BASE_URL'} reachable?`,
         timeout: ' — the vendor did not answer in time; try again',
     };

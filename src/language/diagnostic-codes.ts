@@ -25,8 +25,12 @@ export const DIAGNOSTICS = {
     /** Synthflow gives an inbound assistant one `phone_number`: it cannot answer two departments' DIDs. */
     'assistant-shared': 'error',
     'workspace-missing': 'error',
+    /** `region global`: Synthflow is retiring the legacy global cluster (legacy-cluster-migration). */
+    'region-global-retiring': 'warning',
     'cold-transfer-refer': 'warning',
     'uui-key': 'warning',
+    /** A `header` whose name is not `X-…` (Synthflow's pattern) or whose value holds CR, LF or NUL. */
+    'header-invalid': 'error',
     'queue-unused': 'hint',
     'linking-error': 'error',
 

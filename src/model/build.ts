@@ -236,6 +236,7 @@ class Derivation {
             timeoutSeconds: this.timeout(node),
             fallbackQueue: node.fallback === undefined ? null : this.queueOf(node.fallback).key,
             uui: { key: uuiKey, header: uuiHeader(uuiKey) },
+            headers: node.headers.map(header => ({ name: validated(header.name, `a header name of department ${node.name}`), value: validated(header.value, `the value of header ${header.name}`) })),
             transferSipAddress: synthflowSipAddress(did, this.region),
             number: {
                 e164: did,

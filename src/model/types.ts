@@ -95,10 +95,19 @@ export interface DesiredDepartment {
     /** Key of the fallback queue, or null when none is declared. */
     readonly fallbackQueue: string | null;
     readonly uui: { readonly key: string; /** `phone_number={caller}` */ readonly header: string };
+    /** X-… headers Dixa's transfer step should send (`header X-Caller "{caller}"`), in file order; Synthflow reads each as `{X-…}`. */
+    readonly headers: readonly DesiredHeader[];
     /** What Dixa's transfer step dials: `{did}@sip[.region].synthflow.ai:32681`. */
     readonly transferSipAddress: string;
     readonly number: DesiredNumber;
     readonly escalations: readonly DesiredEscalation[];
+}
+
+export interface DesiredHeader {
+    /** `X-…`, as written (Synthflow's header names are case-sensitive). */
+    readonly name: string;
+    /** As written; placeholders such as `{caller}` are Dixa's to fill in. */
+    readonly value: string;
 }
 
 /** The fields of the Synthflow custom-number import. */

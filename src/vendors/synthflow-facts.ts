@@ -1,7 +1,8 @@
 /**
- * Synthflow facts: the one table of regions, hosts, ports, signalling IPs and enums.
- * Sources: shared/reference/synthflow-api.md §2, §9, §10 (docs.synthflow.ai connect-over-sip,
- * sip-trunking-acl, ip-allow-lists). The two IP pages disagree for the Global region; the union is used.
+ * Synthflow facts: the one table of regions, hosts, ports, signalling and media IPs, codecs and enums.
+ * Sources: shared/reference/synthflow-api.md §2, §4, §9, §10 (docs.synthflow.ai connect-over-sip,
+ * sip-trunking-acl, ip-allow-lists, legacy-cluster-migration). The two signalling-IP pages disagree for
+ * the Global region; the union is used.
  */
 
 export const SYNTHFLOW_REGIONS = ['global', 'us', 'eu'] as const;
@@ -14,11 +15,19 @@ export interface SynthflowRegionFacts {
     readonly sipHost: string;
     /** Source IPs of Synthflow's SIP signalling: what Dixa must allowlist. */
     readonly signallingIps: readonly string[];
+    /** Source and destination IPs of Synthflow's RTP media (connect-over-sip). */
+    readonly mediaIps: readonly string[];
     readonly description: string;
 }
 
 export const SYNTHFLOW_SIP_PORT = 32681;
 export const SYNTHFLOW_SIP_TLS_PORT = 32682;
+/** Synthflow's RTP media port range (UDP), both directions. */
+export const SYNTHFLOW_RTP_PORTS = { protocol: 'UDP', first: 10000, last: 60000 } as const;
+/** Codecs Synthflow accepts on a trunk; the docs advise starting with G.711. */
+export const SYNTHFLOW_CODECS = { recommended: ['G.711 µ-law (PCMU)', 'G.711 A-law (PCMA)'], alsoSupported: ['Opus'] } as const;
+/** How long Synthflow takes to set the trunk up after a number is attached to an assistant (sip-with-dixa). */
+export const SYNTHFLOW_REGISTRATION_WAIT = '1–2 minutes';
 
 export const SYNTHFLOW_REGION_FACTS: Readonly<Record<SynthflowRegion, SynthflowRegionFacts>> = {
     global: {
@@ -26,6 +35,7 @@ export const SYNTHFLOW_REGION_FACTS: Readonly<Record<SynthflowRegion, SynthflowR
         apiHost: 'api.synthflow.ai',
         sipHost: 'sip.synthflow.ai',
         signallingIps: ['34.138.86.8', '34.75.151.191', '34.23.45.239', '35.231.28.238'],
+        mediaIps: ['34.73.190.14', '35.237.117.4', '34.148.74.207'],
         description: 'Global (legacy) cluster, being retired by the end of 2026',
     },
     us: {
@@ -33,6 +43,8 @@ export const SYNTHFLOW_REGION_FACTS: Readonly<Record<SynthflowRegion, SynthflowR
         apiHost: 'api.us.synthflow.ai',
         sipHost: 'sip.us.synthflow.ai',
         signallingIps: ['35.237.42.43', '34.139.4.161', '4.138.180.50'],
+        // connect-over-sip lists further LATAM media IPs for US workspaces; they are not copied here.
+        mediaIps: ['34.74.219.233', '34.73.16.58', '34.74.102.178'],
         description: 'United States',
     },
     eu: {
@@ -40,9 +52,14 @@ export const SYNTHFLOW_REGION_FACTS: Readonly<Record<SynthflowRegion, SynthflowR
         apiHost: 'api.eu.synthflow.ai',
         sipHost: 'sip.eu.synthflow.ai',
         signallingIps: ['34.185.212.150', '34.89.186.33', '35.242.217.198'],
+        mediaIps: ['34.89.251.213', '35.198.108.150', '34.141.20.211'],
         description: 'European Union',
     },
 };
+
+/** The regions Synthflow is not retiring: where a `region global` workspace moves (legacy-cluster-migration). */
+export const SYNTHFLOW_SUCCESSOR_REGIONS = ['eu', 'us'] as const satisfies readonly SynthflowRegion[];
+export const SYNTHFLOW_GLOBAL_RETIREMENT = 'Synthflow is retiring the global (legacy) cluster: by the end of 2026 enterprise workspaces move to US or EU (US if the customer does not choose)';
 
 export function isSynthflowRegion(value: string | undefined): value is SynthflowRegion {
     return value !== undefined && (SYNTHFLOW_REGIONS as readonly string[]).includes(value);
@@ -56,6 +73,15 @@ export const TRANSFER_MODES = {
 } as const;
 export type TransferModeKeyword = keyof typeof TRANSFER_MODES;
 export type SynthflowTransferMode = (typeof TRANSFER_MODES)[TransferModeKeyword];
+
+/** Names of the inbound X-… headers Synthflow turns into variables (sip-x-headers-in-prompts); case-sensitive. */
+export const SYNTHFLOW_X_HEADER_NAME = /^X-[A-Za-z0-9\-_]+$/;
+/** Characters a header value must not hold (CR, LF, NUL). */
+export const FORBIDDEN_HEADER_VALUE_CHARS = /[\r\n\0]/;
+/** The variable an inbound X-… header becomes in Synthflow: its name, prefix kept, in braces. */
+export function synthflowHeaderVariable(name: string): string {
+    return `{${name}}`;
+}
 
 /** The UUI key the Dixa guide prescribes; its value is the caller's E.164 number. */
 export const DEFAULT_UUI_KEY = 'phone_number';

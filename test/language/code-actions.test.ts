@@ -121,6 +121,22 @@ describe('quick fixes', () => {
         await expectFix(input, 'plaintext-secret', input.replace('"acme-trunk"', 'env:DIXA_SIP_USERNAME'));
     });
 
+    it('region-global-retiring: offers region eu and region us, neither preferred', async () => {
+        const input = exampleWith('region eu', 'region global');
+        const fixes = await fixesFor(input, 'region-global-retiring');
+        expect(fixes.map(f => f.action.title)).toEqual(['Use region eu', 'Use region us']);
+        expect(fixes.map(f => f.action.isPreferred)).toEqual([false, false]);
+        expect(fixes.map(f => f.action.kind)).toEqual([CodeActionKind.QuickFix, CodeActionKind.QuickFix]);
+        expect(fixes[0].result).toBe(EXAMPLE);
+        expect(fixes[1].result).toBe(exampleWith('region eu', 'region us'));
+        for (const { result } of fixes) {
+            const { doc, close } = await openFile(result);
+            const remaining = (doc.diagnostics ?? []).filter(d => d.code === 'region-global-retiring');
+            await close();
+            expect(remaining).toEqual([]);
+        }
+    });
+
     it('uui-key: uses phone_number', async () => {
         await expectFix(exampleWith('uui phone_number', 'uui caller_id'), 'uui-key', EXAMPLE);
     });

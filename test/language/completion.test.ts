@@ -23,7 +23,7 @@ const markdown = (completion: CompletionItem) => (typeof completion.documentatio
 describe('completion: keywords in context', () => {
     it('offers the settings a department does not have yet, with their documentation', async () => {
         const text = 'integration a {\n  department d {\n    did "+4535551234"\n    <|>\n  }\n}';
-        await complete({ text, index: 0, expectedItems: ['flow', 'assistant', 'timeout', 'fallback', 'uui', 'escalate'], disposeAfterCheck: true });
+        await complete({ text, index: 0, expectedItems: ['flow', 'assistant', 'timeout', 'fallback', 'uui', 'header', 'escalate'], disposeAfterCheck: true });
         await completionAt(text, list => {
             expect(item(list, 'timeout').kind).toBe(CompletionItemKind.Keyword);
             expect(markdown(item(list, 'timeout'))).toContain('5s–300s');

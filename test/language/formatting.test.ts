@@ -115,6 +115,14 @@ describe('formatter', () => {
         expect(await format(oneLine)).toBe(canonical);
     });
 
+    it('puts each header on its own line', async () => {
+        await expectFormatted({
+            before: 'integration a {\n  department d { did "+4535551234"   header   X-Caller  "{caller}" header X-B "b" }\n}\n',
+            after: 'integration a {\n  department d {\n    did "+4535551234"\n    header X-Caller "{caller}"\n    header X-B "b"\n  }\n}\n',
+            disposeAfterCheck: true,
+        });
+    });
+
     it('keeps at most one blank line between members and none before a closing brace', async () => {
         await expectFormatted({
             before: 'integration a {\n\n\n\n  queue q {\n    did "+4570101111"\n\n\n  }\n\n\n  queue r {\n  }\n}\n',

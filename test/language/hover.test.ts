@@ -25,6 +25,11 @@ describe('hover on a department', () => {
         ].join('\n'));
     });
 
+    it('lists the X- headers the transfer step sends', async () => {
+        const text = exampleWith('department support {', 'department sup<|>port {').replace('    uui phone_number\n', '    uui phone_number\n    header X-Caller "{caller}"\n');
+        await expectHoverText(text, /- with the UUI header `phone_number=\{caller's E\.164 number\}`\n- and the header `X-Caller: \{caller\}` \(Synthflow's variable `\{X-Caller\}`\)\n/);
+    });
+
     it('uses the region for the SIP host, canonicalises the DID, and shows defaults and SIP-URI escalations', async () => {
         const text = exampleWith('region eu', 'region us')
             .replace('department sales {', 'department sa<|>les {')

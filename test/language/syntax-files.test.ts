@@ -164,6 +164,14 @@ describe('TextMate grammar', () => {
         ]);
     });
 
+    it('scopes a header\'s X- name', () => {
+        expect(tokenize('    header X-Caller "{caller}"')).toEqual([
+            ['header', 'keyword.other.setting.sipflow'],
+            ['X-Caller', 'variable.other.property.header.sipflow'],
+            ['"{caller}"', 'string.quoted.double.sipflow'],
+        ]);
+    });
+
     it('knows every keyword of the Langium grammar', () => {
         const keywords = AstUtils.streamAllContents(editor.Sipflow.Grammar).filter(GrammarAST.isKeyword).map(keyword => keyword.value).filter(value => /[a-z]/.test(value)).toSet();
         const keywordRules = grammar.repository.keywords.patterns!.map(rule => new RegExp(`^(?:${rule.match})$`));

@@ -145,6 +145,12 @@ const CASES: Record<DiagnosticCode, Case> = {
         says: ['workspace'],
         good: EXAMPLE,
     },
+    'region-global-retiring': {
+        bad: exampleWith('region eu', 'region global'),
+        range: 'global',
+        says: ['retiring', 'end of 2026', 'region eu', 'region us'],
+        good: exampleWith('region eu', 'region us'),
+    },
     'cold-transfer-refer': {
         bad: exampleWith('mode warm', 'mode cold'),
         range: 'cold',
@@ -156,6 +162,12 @@ const CASES: Record<DiagnosticCode, Case> = {
         range: 'caller',
         says: ['uui phone_number'],
         good: EXAMPLE,
+    },
+    'header-invalid': {
+        bad: exampleWith('    uui phone_number\n', '    uui phone_number\n    header Caller "{caller}"\n'),
+        range: 'Caller',
+        says: ['X-', 'header X-Caller'],
+        good: exampleWith('    uui phone_number\n', '    uui phone_number\n    header X-Caller "{caller}"\n'),
     },
     'queue-unused': {
         bad: exampleWith('  department support {', '  queue spare {\n    name "Spare"\n    did "+4570103333"\n  }\n\n  department support {'),
@@ -294,5 +306,46 @@ describe('parse error messages say what may be written', () => {
         const [first] = diagnostics.filter(d => d.code === 'parse-error');
         expect(messageText(first)).toBe('Unexpected `+`: numbers, DIDs and addresses are written in double quotes, e.g. did "+4535551234".');
         expect(rangeText(document, first)).toBe('+');
+    });
+});
+
+describe('header X-… in a department', () => {
+    const withHeaders = (...lines: string[]) => exampleWith('    uui phone_number\n', `    uui phone_number\n${lines.map(line => `    ${line}\n`).join('')}`);
+    const codesOf = async (text: string) => (await validate(text)).diagnostics.map(d => d.code);
+
+    it('accepts Synthflow\'s name pattern, several headers, in any order among the settings', async () => {
+        const text = exampleWith('    did "+4535551234"\n', '    header X-Dixa_Queue "support"\n    did "+4535551234"\n').replace('    uui phone_number\n', '    uui phone_number\n    header X-Caller "{caller}"\n');
+        const { diagnostics, document } = await validate(text);
+        expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
+        expect(document.parseResult.parserErrors).toEqual([]);
+    });
+
+    it('rejects a lower-case x- prefix (names are case-sensitive), and names the fix', async () => {
+        const { diagnostics } = await validate(withHeaders('header x-caller "{caller}"'));
+        const found = diagnostics.filter(d => d.code === 'header-invalid');
+        expect(found).toHaveLength(1);
+        expect(found[0].message).toContain('header X-caller');
+    });
+
+    it('rejects CR, LF and NUL in the value', async () => {
+        for (const escape of ['\\r', '\\n', '\\0']) {
+            const { diagnostics } = await validate(withHeaders(`header X-Caller "a${escape}b"`));
+            expect(diagnostics.filter(d => d.code === 'header-invalid').map(d => d.message), escape).toEqual([
+                'The value of header X-Caller contains a line break or NUL character, which would end the SIP header: write it on one line.',
+            ]);
+        }
+        expect(await codesOf(withHeaders('header X-Caller "a\\tb"'))).not.toContain('header-invalid');
+    });
+
+    it('reports the same header twice', async () => {
+        expect(await codesOf(withHeaders('header X-Caller "{caller}"', 'header X-Caller "other"'))).toContain('setting-duplicate');
+        expect(await codesOf(withHeaders('header X-Caller "{caller}"', 'header X-Other "other"'))).not.toContain('setting-duplicate');
+    });
+
+    it('keeps "header" usable as a name', async () => {
+        const text = exampleWith('queue tier1 {', 'queue header {').replace(/fallback tier1/g, 'fallback header').replace('escalate tier1', 'escalate header');
+        const { diagnostics, document } = await validate(text);
+        expect(document.parseResult.parserErrors).toEqual([]);
+        expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
     });
 });

@@ -49,6 +49,7 @@ describe('desired state of the canonical example', () => {
             timeoutSeconds: 30,
             fallbackQueue: 'tier1',
             uui: { key: 'phone_number', header: 'phone_number={caller}' },
+            headers: [],
             transferSipAddress: '+4535551234@sip.eu.synthflow.ai:32681',
             number: {
                 e164: '+4535551234',
@@ -278,5 +279,16 @@ describe('source hash', () => {
         expect(sourceHashOf(['a'])).not.toBe(sourceHashOf(['a ']));
         const edited = await desiredFrom(`${EXAMPLE}\n// a comment\n`);
         expect(edited.sourceHash).not.toBe(desired.sourceHash);
+    });
+});
+
+describe('headers', () => {
+    it('carries each header X-… into its department, in file order, as written', async () => {
+        const desired = await desiredFrom(exampleWith(['    uui phone_number\n', '    uui phone_number\n    header X-Caller "{caller}"\n    header X-Dixa-Queue "support"\n']));
+        expect(desired.departments[0].headers).toEqual([
+            { name: 'X-Caller', value: '{caller}' },
+            { name: 'X-Dixa-Queue', value: 'support' },
+        ]);
+        expect(desired.departments[1].headers).toEqual([]);
     });
 });

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { buildChecklist, readDixaEvidence, renderChecklistMarkdown, renderChecklistText, type DixaEvidence } from '../../checklist/index.js';
+import { buildChecklist, readDixaEvidence, readSynthflowEvidence, renderChecklistMarkdown, renderChecklistText, type DixaEvidence } from '../../checklist/index.js';
 import { ExitCode, stylesFor } from '../cli-support.js';
 import { connect, describeVendorError, loadIntegration } from '../vendor-session.js';
 import { addTargetOptions, type TargetOptions } from './shared-options.js';
@@ -35,9 +35,10 @@ export async function checklistCommand(file: string, options: ChecklistOptions):
     if (!options.offline) {
         const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, options);
         try {
-            evidence = await readDixaEvidence(session.dixa);
+            const [dixa, synthflow] = await Promise.all([readDixaEvidence(session.dixa), readSynthflowEvidence(desired, session.synthflow)]);
+            evidence = { ...dixa, ...synthflow };
         } catch (error) {
-            // Still print the steps: they are what the user needs most when Dixa cannot be read.
+            // Still print the steps: they are what the user needs most when a vendor cannot be read.
             readError = describeVendorError(error);
             if (readError === undefined) throw error;
         } finally {

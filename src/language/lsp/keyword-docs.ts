@@ -75,6 +75,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     timeout: `**timeout** \`${recommended}s\`: how long Dixa's transfer step waits for Synthflow before the fallback queue: ${min}s–${max}s, usually ${usualMin}s–${usualMax}s, default ${recommended}s. Units: \`ms\`, \`s\`, \`m\`.`,
     fallback: '**fallback** `QUEUE`: the queue Dixa sends the call to if Synthflow does not answer within the timeout.',
     uui: `**uui** \`${DEFAULT_UUI_KEY}\`: the key of the UUI header Dixa sends to Synthflow (default \`${DEFAULT_UUI_KEY}\`); its value is the caller's E.164 number: \`${DEFAULT_UUI_KEY}={caller}\`.`,
+    header: '**header** `X-Name "value"` (optional, repeatable): an X- header Dixa\'s transfer step should send to Synthflow, e.g. `header X-Caller "{caller}"`. Synthflow reads every inbound `X-…` header as the variable `{X-Name}` (prompts, actions, transfer headers). Names: `X-` then letters, digits, `-` or `_` (case-sensitive); values on one line. Dixa has no API for flow steps: `sipflow checklist` lists it to set by hand.',
     escalate: '**escalate** `QUEUE | "sip:…" [{ … }]`: the assistant\'s live transfer back to Dixa (Synthflow `LIVE_TRANSFER`), to `sip:{queue did}@{sip-domain}` or an explicit SIP URI on the Dixa domain.',
     mode: '**mode** `warm | warm-with-context | cold`: how Synthflow transfers the call (default `warm`).',
     ...Object.fromEntries((Object.keys(TRANSFER_MODES) as TransferModeKeyword[]).map(mode => [mode, transferModeDoc(mode)])),

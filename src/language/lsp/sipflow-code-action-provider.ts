@@ -41,6 +41,8 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
         'plaintext-secret': (d, doc) => (data(d)?.replacement ? [this.replace(d, doc, `Read it from ${data(d)!.replacement}`, data(d)!.replacement!)] : []),
         'uui-key': (d, doc) => [this.replace(d, doc, `Use the UUI key ${DEFAULT_UUI_KEY}`, data(d)?.replacement ?? DEFAULT_UUI_KEY)],
         'sip-domain-invalid': (d, doc) => this.replaceWithString(d, doc, 'Write the domain as'),
+        // One fix per successor region; none is preferred: only the user knows where the workspace moves.
+        'region-global-retiring': (d, doc) => (data(d)?.values ?? []).map(region => this.replace(d, doc, `Use region ${region}`, region, false)),
     };
 
     getCodeActions(document: LangiumDocument, params: CodeActionParams): MaybePromise<Array<Command | CodeAction> | undefined> {

@@ -66,6 +66,9 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
         const lines = [`**department ${department.name}**${department.flow !== undefined ? ` · Dixa phone flow "${department.flow}"` : ''}`, ''];
         lines.push(`- Dixa's transfer step dials ${showDerived(departmentSipAddress(department, settings))}`);
         lines.push(`- with the UUI header \`${department.uui ?? DEFAULT_UUI_KEY}={caller's E.164 number}\``);
+        for (const header of department.headers) {
+            if (header.name) lines.push(`- and the header \`${header.name}: ${header.value ?? ''}\` (Synthflow's variable \`{${header.name}}\`)`);
+        }
         const timeout = department.timeout ?? `${TRANSFER_TIMEOUT.recommended}s`;
         const timeoutNote = department.timeout === undefined ? ' (default)' : '';
         const fallback = department.fallback;

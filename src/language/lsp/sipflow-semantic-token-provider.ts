@@ -1,7 +1,7 @@
 import { CstUtils, GrammarAST, isLeafCstNode, type AstNode, type LangiumDocument, type LeafCstNode } from 'langium';
 import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor, type SemanticTokenRangeOptions } from 'langium/lsp';
 import { SemanticTokenModifiers, SemanticTokenTypes, type CancellationToken, type Range } from 'vscode-languageserver';
-import { isAllowlist, isDepartment, isEscalation, isIntegration, isQueue, isSecretValue, isSynthflowBlock } from '../generated/ast.js';
+import { isAllowlist, isDepartment, isEscalation, isHeader, isIntegration, isQueue, isSecretValue, isSynthflowBlock } from '../generated/ast.js';
 
 /**
  * Semantic tokens add what the TextMate grammar cannot know: which words are names (even when a name is spelled
@@ -46,6 +46,8 @@ export class SipflowSemanticTokenProvider extends AbstractSemanticTokenProvider 
             if (node.timeout !== undefined) acceptor({ node, property: 'timeout', type: SemanticTokenTypes.number });
             if (node.fallback !== undefined) acceptor({ node, property: 'fallback', type: SemanticTokenTypes.type });
             if (node.uui !== undefined) acceptor({ node, property: 'uui', type: SemanticTokenTypes.property });
+        } else if (isHeader(node)) {
+            if (node.name !== undefined) acceptor({ node, property: 'name', type: SemanticTokenTypes.property });
         } else if (isEscalation(node)) {
             if (node.queue !== undefined) acceptor({ node, property: 'queue', type: SemanticTokenTypes.type });
             if (node.mode !== undefined) acceptor({ node, property: 'mode', type: SemanticTokenTypes.enumMember });

@@ -1,7 +1,7 @@
 import type { ValidationAcceptor } from 'langium';
 import type { Department, Integration } from '../generated/ast.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
-import { DEFAULT_UUI_KEY } from '../../vendors/synthflow-facts.js';
+import { DEFAULT_UUI_KEY, FORBIDDEN_HEADER_VALUE_CHARS, SYNTHFLOW_X_HEADER_NAME } from '../../vendors/synthflow-facts.js';
 import { integrationParts } from '../integration-parts.js';
 import { isUuid, parseDuration } from '../values/misc.js';
 import { settingWritten } from './own-keywords.js';
@@ -40,6 +40,31 @@ export function checkDepartment(department: Department, accept: ValidationAccept
         }, { replacement: DEFAULT_UUI_KEY });
     }
     checkTimeout(department, accept);
+    checkHeaders(department, accept);
+}
+
+/** `header X-… "…"`: Synthflow's name pattern, a value that cannot break the SIP message, one value per name. */
+function checkHeaders(department: Department, accept: ValidationAcceptor): void {
+    const seen = new Set<string>();
+    for (const header of department.headers) {
+        if (!header.name) continue; // the parser has reported it
+        if (!SYNTHFLOW_X_HEADER_NAME.test(header.name)) {
+            const suggestion = /^x-/i.test(header.name) ? `X-${header.name.slice(2)}` : `X-${header.name}`;
+            report(accept, 'header-invalid', `"${header.name}" is not a header Synthflow reads: its name must start with "X-" (case-sensitive) followed by letters, digits, "-" or "_", e.g. "header ${suggestion.replace(/[^A-Za-z0-9\-_]/g, '') || 'X-Caller'} …".`, {
+                node: header,
+                property: 'name',
+            });
+        } else if (seen.has(header.name)) {
+            report(accept, 'setting-duplicate', `Header ${header.name} is already set in this department; send it once. Remove one of them.`, { node: header, property: 'name' });
+        }
+        seen.add(header.name);
+        if (header.value !== undefined && FORBIDDEN_HEADER_VALUE_CHARS.test(header.value)) {
+            report(accept, 'header-invalid', `The value of header ${header.name} contains a line break or NUL character, which would end the SIP header: write it on one line.`, {
+                node: header,
+                property: 'value',
+            });
+        }
+    }
 }
 
 function checkTimeout(department: Department, accept: ValidationAcceptor): void {

@@ -1,5 +1,6 @@
 import type { ValidationAcceptor } from 'langium';
 import type { CredentialsTrunkAuth, SecretValue, SynthflowBlock } from '../generated/ast.js';
+import { SYNTHFLOW_GLOBAL_RETIREMENT, SYNTHFLOW_SUCCESSOR_REGIONS } from '../../vendors/synthflow-facts.js';
 import { settingWritten } from './own-keywords.js';
 import { report } from './report.js';
 
@@ -9,6 +10,12 @@ export function checkSynthflowBlock(block: SynthflowBlock, accept: ValidationAcc
             node: block,
             keyword: 'synthflow',
         });
+    }
+    if (block.region === 'global') {
+        report(accept, 'region-global-retiring', `${SYNTHFLOW_GLOBAL_RETIREMENT}. Write the region your workspace moves to: ${SYNTHFLOW_SUCCESSOR_REGIONS.map(r => `"region ${r}"`).join(' or ')} (Workspace Settings → Preferences → Customer Region).`, {
+            node: block,
+            property: 'region',
+        }, { values: SYNTHFLOW_SUCCESSOR_REGIONS });
     }
     if (block.workspace === undefined) {
         if (settingWritten(block, 'workspace')) return;
