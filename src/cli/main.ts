@@ -3,10 +3,12 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, UsageError } from './cli-support.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
+import { registerGraphCommand } from './commands/graph.js';
 import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerShowCommand } from './commands/show.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { CommandError, describeVendorError } from './vendor-session.js';
 
@@ -18,6 +20,8 @@ import { CommandError, describeVendorError } from './vendor-session.js';
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerValidateCommand,
     registerPlanCommand,
+    registerShowCommand,
+    registerGraphCommand,
     registerApplyCommand,
     registerPullCommand,
     registerChecklistCommand,
