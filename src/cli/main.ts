@@ -5,11 +5,13 @@ import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerFmtCommand } from './commands/fmt.js';
+import { registerGraphCommand } from './commands/graph.js';
 import { registerLspCommand } from './commands/lsp.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerProbeCommand } from './commands/probe.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerShowCommand } from './commands/show.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { CommandError, describeVendorError } from './vendor-session.js';
@@ -23,6 +25,8 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerValidateCommand,
     registerFmtCommand,
     registerPlanCommand,
+    registerShowCommand,
+    registerGraphCommand,
     registerApplyCommand,
     registerPullCommand,
     registerChecklistCommand,

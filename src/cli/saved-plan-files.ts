@@ -49,6 +49,25 @@ export async function sourcesForPlanFile(desired: DesiredState, planFile: string
     return sourcesRelativeTo(desired, folder);
 }
 
+/**
+ * Reads a saved plan and checks it (schema, content hash, dependencies): no source file is read. A file
+ * that cannot be read is a UsageError; a malformed or edited one is `refuse(reason)`.
+ */
+export async function readSavedPlanFile(
+    planFile: string,
+    refuse: (reason: string) => Error = reason => new CommandError(`${planFile}: ${reason.replace(/\.$/, '')}.`),
+): Promise<SavedPlan> {
+    const text = await readFile(planFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`${planFile}: cannot read (${error.code ?? error.message})`);
+    });
+    try {
+        return parsePlanJson(text);
+    } catch (error) {
+        if (error instanceof PlanFormatError) throw refuse(error.message);
+        throw error;
+    }
+}
+
 export interface LoadedSavedPlan extends CurrentSources {
     readonly saved: SavedPlan;
 }
@@ -60,16 +79,21 @@ export interface LoadedSavedPlan extends CurrentSources {
  */
 export async function loadSavedPlan(planFile: string, out: { write(text: string): unknown }, styles: Styles): Promise<LoadedSavedPlan> {
     const refuse = (reason: string) => new CommandError(`${planFile}: ${reason.replace(/\.$/, '')}: nothing was applied.`);
-    const text = await readFile(planFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`${planFile}: cannot read (${error.code ?? error.message})`);
-    });
-    let saved: SavedPlan;
-    try {
-        saved = parsePlanJson(text);
-    } catch (error) {
-        if (error instanceof PlanFormatError) throw refuse(error.message);
-        throw error;
-    }
+    const saved = await readSavedPlanFile(planFile, refuse);
+    return { saved, ...(await loadSavedPlanSources(planFile, saved, refuse, out, styles)) };
+}
+
+/**
+ * The integration of a checked saved plan, loaded from the files it names as they are now: each must be
+ * a relative `.sipflow` path inside the plan's checkout (symbolic links followed). Refusals are `refuse(reason)`.
+ */
+export async function loadSavedPlanSources(
+    planFile: string,
+    saved: SavedPlan,
+    refuse: (reason: string) => Error,
+    out: { write(text: string): unknown },
+    styles: Styles,
+): Promise<CurrentSources> {
     const folder = path.dirname(path.resolve(planFile));
     const root = await checkoutRoot(folder);
     const realRoot = await realpath(root);
@@ -90,5 +114,5 @@ export async function loadSavedPlan(planFile: string, out: { write(text: string)
     }
     const main = path.relative(process.cwd(), files[0]!) || files[0]!;
     const { desired } = await loadIntegration(main, out, styles);
-    return { saved, desired, sources: sourcesRelativeTo(desired, folder) };
+    return { desired, sources: sourcesRelativeTo(desired, folder) };
 }

@@ -1,5 +1,5 @@
 import type { DesiredState } from '../model/index.js';
-import type { CallFlowEdge, CallFlowGraph, CallFlowNode } from './call-flow-graph.js';
+import type { CallFlowEdge, CallFlowGraph, CallFlowNode } from '../graph/index.js';
 
 const COLUMN_X = [20, 390, 760, 1130];
 const COLUMN_TITLES = ['DID (Dixa number)', 'Dixa phone flow', 'Synthflow assistant', 'Dixa queue'];

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { callFlowGraph } from './call-flow-graph.js';
+import { callFlowGraph } from '../graph/index.js';
 import { escapeXml, renderCallFlowSvg, renderCallFlowTable } from './call-flow-svg.js';
 import type { ExtensionLog } from './log.js';
 import type { WorkspaceModel } from './workspace-model.js';

@@ -1,5 +1,5 @@
 /**
- * src/plan — pure planning: desired state + live state → plan, and its two renderings.
+ * src/plan — pure planning: desired state + live state → plan, and its renderings (text, JSON, Markdown).
  *
  *   const plan = computePlan(desired, live);       // live: see readLiveState in src/apply
  *   process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY }));
@@ -9,7 +9,8 @@
  */
 export { computePlan, planIds, summarise, transferChanges } from './compute.js';
 export { EMPTY_LIVE_STATE, fingerprintLiveState, liveSectionFingerprints, normaliseLiveState, type LiveState } from './live-state.js';
-export { formatValue, renderPlanText, summaryLine, type RenderOptions } from './render-text.js';
+export { formatValue, renderPlanText, summaryLine, type PlanForText, type RenderOptions } from './render-text.js';
+export { codeSpan, escapeMarkdown, renderPlanMarkdown, type MarkdownRenderOptions, type PlanForMarkdown } from './render-markdown.js';
 export { contentHashOf, parsePlanJson, PlanFormatError, renderPlanJson, savedPlanOf } from './render-json.js';
 export { dependencyProblem, OPERATION_FIELDS, savedPlanShapeProblem } from './plan-schema.js';
 export {

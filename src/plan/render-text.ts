@@ -6,6 +6,7 @@
  *   + create   ~ update / adopt   + attach   - orphan (detached only with --prune)
  *   = no change (summarised per group)   ! conflict   ☐ manual step (Dixa UI)
  */
+import type { DesiredState } from '../model/types.js';
 import type { FieldChange, FieldValue, Plan, PlanItem, PlanResource, PlanSummary, PlanVendor } from './types.js';
 
 export interface RenderOptions {
@@ -54,12 +55,15 @@ export function formatValue(value: FieldValue): string {
     return String(value);
 }
 
-export function renderPlanText(plan: Plan, options: RenderOptions = {}): string {
+/** What the text needs of a plan: a saved plan (`sipflow show`) has all but the desired state, which only adds the header's targets. */
+export type PlanForText = Pick<Plan, 'integration' | 'items' | 'summary'> & { readonly desired?: DesiredState };
+
+export function renderPlanText(plan: PlanForText, options: RenderOptions = {}): string {
     const s = styles(options.color ?? false);
     const { desired } = plan;
     const lines: string[] = [];
     lines.push(s.bold(`Plan for integration ${plan.integration}`)
-        + s.dim(`  (Dixa ${desired.dixa.sipDomain} · Synthflow ${desired.synthflow.region}, workspace ${desired.synthflow.workspace})`));
+        + (desired ? s.dim(`  (Dixa ${desired.dixa.sipDomain} · Synthflow ${desired.synthflow.region}, workspace ${desired.synthflow.workspace})`) : ''));
 
     const byId = new Map(plan.items.map(i => [i.id, i]));
     const after = (item: PlanItem) => (item.dependsOn.length === 0 ? '' : s.dim(`  (after ${item.dependsOn.map(id => shortLabel(byId.get(id), id)).join(', ')})`));

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { computePlan, renderPlanJson, renderPlanText } from '../../plan/index.js';
+import { computePlan, renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../plan/index.js';
 import { readLiveState } from '../../apply/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { sourcesForPlanFile, sourcesRelativeTo } from '../saved-plan-files.js';
@@ -8,7 +8,11 @@ import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from './
 import { CommandError, connect, describeVendorError, loadIntegration } from '../vendor-session.js';
 import { addTargetOptions, checklistStatusLine, type TargetOptions } from './shared-options.js';
 
+export type PlanOutputFormat = 'text' | 'json' | 'markdown';
+export const PLAN_OUTPUT_FORMATS: readonly PlanOutputFormat[] = ['text', 'json', 'markdown'];
+
 interface PlanOptions extends TargetOptions, RunLockOptions {
+    readonly format?: PlanOutputFormat;
     readonly json?: boolean;
     readonly out?: string;
     readonly detailedExitcode?: boolean;
@@ -17,7 +21,7 @@ interface PlanOptions extends TargetOptions, RunLockOptions {
 }
 
 /**
- * `sipflow plan FILE [--sandbox] [--json] [--out PLAN] [--detailed-exitcode]`: reads both accounts and
+ * `sipflow plan FILE [--sandbox] [--format text|json|markdown] [--out PLAN] [--detailed-exitcode]`: reads both accounts and
  * shows what apply would change. Exit 0 (no changes, or changes without --detailed-exitcode),
  * 2 (changes, with --detailed-exitcode), 1 (any error, usage errors included).
  */
@@ -28,7 +32,8 @@ export function registerPlanCommand(program: Command): void {
             .description('show what apply would change in Dixa and Synthflow (reads both; changes nothing)')
             .argument('<file>', 'the .sipflow file (other .sipflow files in its folder may hold its queues)'),
     ))
-        .addOption(new Option('--json', 'print the plan as JSON (the saved-plan format)'))
+        .addOption(new Option('-f, --format <format>', 'output format: text (default), json (the saved-plan format) or markdown (for a pull request)').choices(PLAN_OUTPUT_FORMATS))
+        .addOption(new Option('--json', 'the same as --format json'))
         .addOption(new Option('-o, --out <plan>', 'also save the plan, to apply exactly it later with sipflow apply PLAN'))
         .addOption(new Option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none'))
         .addOption(new Option('-v, --verbose', 'list unchanged items too'))
@@ -38,8 +43,16 @@ export function registerPlanCommand(program: Command): void {
         });
 }
 
+/** `--format`, with `--json` as its alias; refused when the two disagree. */
+export function outputFormatOf(options: { readonly format?: PlanOutputFormat; readonly json?: boolean }): PlanOutputFormat {
+    if (options.json && options.format !== undefined && options.format !== 'json') {
+        throw new UsageError(`--json and --format ${options.format} disagree; give one of them`);
+    }
+    return options.format ?? (options.json ? 'json' : 'text');
+}
+
 export async function planCommand(file: string, options: PlanOptions): Promise<ExitCode> {
-    if (!options.json) return await planOrThrow(file, options);
+    if (outputFormatOf(options) !== 'json') return await planOrThrow(file, options);
     try {
         return await planOrThrow(file, options);
     } catch (error) {
@@ -52,9 +65,10 @@ export async function planCommand(file: string, options: PlanOptions): Promise<E
 }
 
 async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode> {
+    const format = outputFormatOf(options);
     const styles = stylesFor(process.stdout);
     // With --json the diagnostics go into the error document instead of stdout's text.
-    const { desired } = await loadIntegration(file, options.json ? { write: () => true } : process.stdout, styles);
+    const { desired } = await loadIntegration(file, format === 'json' ? { write: () => true } : process.stdout, styles);
     // Checked before any request: a plan file outside the checkout of its sources could not be applied.
     const savedSources = options.out === undefined ? undefined : await sourcesForPlanFile(desired, options.out);
     await waitUntilNoApplyRuns(desired, options);
@@ -62,9 +76,12 @@ async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode
     try {
         const live = await readLiveState(desired, session, { prune: options.prune === true });
         const plan = computePlan(desired, live);
-        if (options.json) {
+        if (format === 'json') {
             // Source paths relative to the current folder: as if saved here (`> plan.json`).
             process.stdout.write(renderPlanJson(plan, sourcesRelativeTo(desired, process.cwd())));
+        } else if (format === 'markdown') {
+            const assistantNames = new Map(live.synthflow.assistants.map(a => [a.modelId, a.name]));
+            process.stdout.write(renderPlanMarkdown(plan, { desired, assistantNames }));
         } else {
             process.stdout.write(`Planning integration ${desired.integration} against ${session.target}.\n\n`);
             process.stdout.write(`${renderPlanText(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, verbose: options.verbose === true })}\n`);
@@ -74,7 +91,8 @@ async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode
             await writeFile(options.out, renderPlanJson(plan, savedSources!), { encoding: 'utf8', flag: 'w' }).catch((error: NodeJS.ErrnoException) => {
                 throw new UsageError(`${options.out}: cannot write the plan (${error.code ?? error.message})`);
             });
-            (options.json ? process.stderr : process.stdout).write(`Saved the plan to ${options.out}. Apply exactly this plan with: sipflow apply ${options.out}\n`);
+            // Beside JSON or Markdown on stdout (often redirected to a file), the note goes to stderr.
+            (format === 'text' ? process.stdout : process.stderr).write(`Saved the plan to ${options.out}. Apply exactly this plan with: sipflow apply ${options.out}\n`);
         }
         if (plan.summary.conflict > 0) return ExitCode.Failure;
         return options.detailedExitcode && plan.hasChanges ? ExitCode.Changes : ExitCode.Ok;

@@ -3,7 +3,8 @@ import type { DesiredState } from '../model/index.js';
 /**
  * The call-flow diagram's graph, read off the desired state (src/model computes every value shown):
  * per department, DID → Dixa phone flow → (SIP transfer) → Synthflow assistant → (escalation) → queue,
- * and the flow's timeout → fallback queue edge. Pure; rendered by call-flow-svg.ts.
+ * and the flow's timeout → fallback queue edge. Pure; drawn by the extension (src/extension/call-flow-svg.ts)
+ * and by `sipflow graph` / `plan --format markdown` (./render-mermaid.ts, ./render-dot.ts).
  */
 export type CallFlowNodeKind = 'did' | 'flow' | 'assistant' | 'queue' | 'uri';
 export type CallFlowEdgeKind = 'inbound' | 'transfer' | 'escalate' | 'fallback';
@@ -13,6 +14,10 @@ export interface CallFlowNode {
     readonly kind: CallFlowNodeKind;
     readonly label: string;
     readonly detail: string;
+    /** The department the node belongs to (DID, flow, assistant); null for queues and URIs, which departments share. */
+    readonly department: string | null;
+    /** The queue's file key, for queue nodes. */
+    readonly queue: string | null;
     /** Layout column 0..3 and row within the column. */
     readonly column: number;
     readonly row: number;
@@ -26,6 +31,10 @@ export interface CallFlowEdge {
     readonly label: string;
     /** Complete, in the tooltip and the table. */
     readonly detail: string;
+    /** The department whose call takes this edge. */
+    readonly department: string;
+    /** For escalations: the transfer target (the URI Synthflow dials). */
+    readonly target: string | null;
 }
 
 export interface CallFlowGraph {
@@ -36,7 +45,12 @@ export interface CallFlowGraph {
     readonly rows: number;
 }
 
-export function callFlowGraph(desired: DesiredState): CallFlowGraph {
+export interface CallFlowGraphOptions {
+    /** Synthflow assistant names by `model_id`, when they were read (the file only has the id). */
+    readonly assistantNames?: ReadonlyMap<string, string>;
+}
+
+export function callFlowGraph(desired: DesiredState, options: CallFlowGraphOptions = {}): CallFlowGraph {
     const nodes: CallFlowNode[] = [];
     const edges: CallFlowEdge[] = [];
     const queueNode = new Map<string, string>();
@@ -50,8 +64,8 @@ export function callFlowGraph(desired: DesiredState): CallFlowGraph {
             queueNode.set(key, id);
             const q = queue ? queueName.get(queue) : undefined;
             nodes.push(q
-                ? { id, kind: 'queue', label: q.name, detail: `${q.kind === 'ring-group' ? 'ring group' : 'queue'} ${q.key} · ${q.did}`, column: 3, row: queueRow++ }
-                : { id, kind: 'uri', label: uri, detail: 'SIP URI', column: 3, row: queueRow++ });
+                ? { id, kind: 'queue', label: q.name, detail: `${q.kind === 'ring-group' ? 'ring group' : 'queue'} ${q.key} · ${q.did}`, department: null, queue: q.key, column: 3, row: queueRow++ }
+                : { id, kind: 'uri', label: uri, detail: 'SIP URI', department: null, queue: null, column: 3, row: queueRow++ });
         }
         return id;
     };
@@ -60,13 +74,32 @@ export function callFlowGraph(desired: DesiredState): CallFlowGraph {
         const did = `did:${d.key}`;
         const flow = `flow:${d.key}`;
         const assistant = `assistant:${d.key}`;
-        nodes.push({ id: did, kind: 'did', label: d.did, detail: `department ${d.key}`, column: 0, row });
-        nodes.push({ id: flow, kind: 'flow', label: d.flow ? `“${d.flow}”` : 'Dixa phone flow', detail: `Dixa flow · timeout ${d.timeoutSeconds}s`, column: 1, row });
-        nodes.push({ id: assistant, kind: 'assistant', label: `assistant ${d.assistantId.slice(0, 8)}…`, detail: d.assistantId, column: 2, row });
-        edges.push({ from: did, to: flow, kind: 'inbound', label: 'inbound call', detail: `A call to ${d.did} enters Dixa's phone flow` });
-        edges.push({ from: flow, to: assistant, kind: 'transfer', label: 'SIP transfer', detail: `Dixa dials ${d.transferSipAddress} with UUI ${d.uui.header}` });
+        const department = d.key;
+        const assistantName = options.assistantNames?.get(d.assistantId);
+        nodes.push({ id: did, kind: 'did', label: d.did, detail: `department ${d.key}`, department, queue: null, column: 0, row });
+        nodes.push({ id: flow, kind: 'flow', label: d.flow ? `“${d.flow}”` : 'Dixa phone flow', detail: `Dixa flow · timeout ${d.timeoutSeconds}s`, department, queue: null, column: 1, row });
+        nodes.push({
+            id: assistant,
+            kind: 'assistant',
+            label: assistantName !== undefined ? assistantName : `assistant ${d.assistantId.slice(0, 8)}…`,
+            detail: d.assistantId,
+            department,
+            queue: null,
+            column: 2,
+            row,
+        });
+        edges.push({ from: did, to: flow, kind: 'inbound', label: 'inbound call', detail: `A call to ${d.did} enters Dixa's phone flow`, department, target: null });
+        edges.push({ from: flow, to: assistant, kind: 'transfer', label: 'SIP transfer', detail: `Dixa dials ${d.transferSipAddress} with UUI ${d.uui.header}`, department, target: null });
         for (const e of d.escalations) {
-            edges.push({ from: assistant, to: targetNode(e.queue, e.target), kind: 'escalate', label: `escalate (${e.mode})`, detail: `Synthflow live transfer (${e.mode}) to ${e.target}` });
+            edges.push({
+                from: assistant,
+                to: targetNode(e.queue, e.target),
+                kind: 'escalate',
+                label: `escalate (${e.mode})`,
+                detail: `Synthflow live transfer (${e.mode}) to ${e.target}`,
+                department,
+                target: e.target,
+            });
         }
         if (d.fallbackQueue) {
             const q = queueName.get(d.fallbackQueue);
@@ -76,6 +109,8 @@ export function callFlowGraph(desired: DesiredState): CallFlowGraph {
                 kind: 'fallback',
                 label: `no answer in ${d.timeoutSeconds}s → fallback`,
                 detail: `If Synthflow does not answer within ${d.timeoutSeconds}s, Dixa routes the call to ${q?.name ?? d.fallbackQueue}`,
+                department,
+                target: null,
             });
         }
     });
