@@ -100,10 +100,10 @@ describe('plan --format', () => {
 
     it('refuses --json with another --format, and an unknown format, as usage errors', async () => {
         const both = await sipflow(['plan', 'acme.sipflow', '--sandbox', '--json', '--format', 'markdown']);
-        expect(both.code).toBe(2);
+        expect(both.code).toBe(1);
         expect(both.stderr.trim()).toBe('sipflow: --json and --format markdown disagree; give one of them');
         const unknown = await sipflow(['plan', 'acme.sipflow', '--sandbox', '--format', 'html']);
-        expect(unknown.code).toBe(2);
+        expect(unknown.code).toBe(1);
         expect(unknown.stdout).toBe('');
     });
 });
@@ -175,7 +175,7 @@ describe('sipflow show PLAN', () => {
 
     it('a missing plan file is a usage error', async () => {
         const run = await sipflow(['show', 'nowhere.json']);
-        expect(run.code).toBe(2);
+        expect(run.code).toBe(1);
         expect(run.stderr.trim()).toBe('sipflow: nowhere.json: cannot read (ENOENT)');
     });
 });
@@ -213,9 +213,9 @@ describe('sipflow graph', () => {
         const empty = path.join(dir, 'empty');
         mkdirSync(empty, { recursive: true });
         const none = await sipflow(['graph'], empty);
-        expect(none.code).toBe(2);
+        expect(none.code).toBe(1);
         expect(none.stderr.trim()).toBe('sipflow: no .sipflow file in the current folder; name one: sipflow graph FILE');
         const unknown = await sipflow(['graph', 'acme.sipflow', '--format', 'svg']);
-        expect(unknown.code).toBe(2);
+        expect(unknown.code).toBe(1);
     });
 });

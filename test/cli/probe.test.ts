@@ -112,7 +112,7 @@ describe('sipflow probe sip:URI', () => {
         expect(run.elapsedMs).toBeLessThan(startupMs + 1000 + 1500);
     });
 
-    it('refuses bad input with one line and exit 2', async () => {
+    it('refuses bad input with one line and exit 1 (usage errors exit 1, as every error)', async () => {
         for (const args of [
             ['probe', 'sip:bad_host'],
             ['probe', 'sip:127.0.0.1', '--timeout', '0'],
@@ -121,12 +121,12 @@ describe('sipflow probe sip:URI', () => {
             ['probe', 'notes.txt'],
         ]) {
             const run = await sipflow(args);
-            expect(run.code, args.join(' ')).toBe(2);
+            expect(run.code, args.join(' ')).toBe(1);
             expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
             expect(run.stderr, args.join(' ')).toMatch(/^sipflow: /);
         }
         const badHook = await sipflow(['probe', 'sip:127.0.0.1'], { SIPFLOW_PROBE_HOSTS: 'nonsense' });
-        expect(badHook.code).toBe(2);
+        expect(badHook.code).toBe(1);
         expect(badHook.stderr).toBe('sipflow: SIPFLOW_PROBE_HOSTS: "nonsense" is not host[:port]=address[:port]\n');
     });
 });

@@ -188,7 +188,7 @@ describe('sipflow verify --call', () => {
         expect(run.stderr).toContain('there is no terminal to ask: pass --yes');
         expect(contract.sandbox.requests.filter(r => r.path === '/v2/calls' && r.method === 'POST').length).toBe(before);
         const usage = await sipflow(['verify', 'acme.sipflow']);
-        expect(usage.code).toBe(2);
+        expect(usage.code).toBe(1);
         expect((await sipflow(['verify', 'acme.sipflow', '--call', '--department', 'nope', '--yes'])).stderr).toContain('--department nope: no such department');
     });
 });

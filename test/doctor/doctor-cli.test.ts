@@ -164,9 +164,9 @@ describe('sipflow doctor usage', () => {
         expect((JSON.parse(run.stdout) as DoctorReport).integration).toBe('acme');
     });
 
-    it('refuses --yes without --write-probes (exit 2, nothing sent)', async () => {
+    it('refuses --yes without --write-probes (a usage error: exit 1, nothing sent)', async () => {
         const run = await sipflow(['doctor', 'acme.sipflow', '--yes']);
-        expect(run.code).toBe(2);
+        expect(run.code).toBe(1);
         expect(run.stderr).toBe('sipflow: --yes only goes with --write-probes\n');
         expect(sandbox.requests.filter(r => r.vendor !== 'admin')).toEqual([]);
     });
