@@ -114,7 +114,7 @@ function diagram(plan: PlanForMarkdown, options: MarkdownRenderOptions): string[
 }
 
 export function renderPlanMarkdown(plan: PlanForMarkdown, options: MarkdownRenderOptions = {}): string {
-    const lines = [`## sipflow plan for integration ${codeSpan(plan.integration)}`, '', verdict(plan), '', escapeMarkdown(summaryLine(plan.summary)), ''];
+    const lines = [`## sipflow plan for integration ${codeSpan(plan.integration)}${plan.environment ? `, environment ${codeSpan(plan.environment)}` : ''}`, '', verdict(plan), '', escapeMarkdown(summaryLine(plan.summary)), ''];
     lines.push(...countsTable(plan));
     const conflicts = plan.items.filter(i => i.kind === 'conflict');
     if (conflicts.length > 0) {

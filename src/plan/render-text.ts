@@ -62,7 +62,7 @@ export function renderPlanText(plan: PlanForText, options: RenderOptions = {}): 
     const s = styles(options.color ?? false);
     const { desired } = plan;
     const lines: string[] = [];
-    lines.push(s.bold(`Plan for integration ${plan.integration}`)
+    lines.push(s.bold(`Plan for integration ${plan.integration}${plan.environment ? `, environment ${plan.environment}` : ''}`)
         + (desired ? s.dim(`  (Dixa ${desired.dixa.sipDomain} · Synthflow ${desired.synthflow.region}, workspace ${desired.synthflow.workspace})`) : ''));
 
     const byId = new Map(plan.items.map(i => [i.id, i]));

@@ -37,7 +37,7 @@ describe('completion: keywords in context', () => {
     });
 
     it('offers the members of an integration and the settings of an escalation', async () => {
-        await complete({ text: 'integration a {\n  <|>\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department'], disposeAfterCheck: true });
+        await complete({ text: 'integration a {\n  <|>\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department', 'environment'], disposeAfterCheck: true });
         await complete({ text: 'integration a { queue q { did "+4570101111" } department d { escalate q { <|> } } }', index: 0, expectedItems: ['mode', 'when', 'say', 'failed'], disposeAfterCheck: true });
         await complete({ text: '<|>', index: 0, expectedItems: ['integration'], disposeAfterCheck: true });
     });
