@@ -11,7 +11,7 @@ import { formatValue, summaryLine } from './render-text.js';
 import type { FieldChange, Plan, PlanItem, PlanVendor } from './types.js';
 
 /** What the Markdown needs of a plan: a computed plan and a saved one both have it. */
-export type PlanForMarkdown = Pick<Plan, 'integration' | 'items' | 'summary' | 'hasChanges'>;
+export type PlanForMarkdown = Pick<Plan, 'integration' | 'items' | 'summary' | 'hasChanges'> & { readonly environment?: string | null };
 
 export interface MarkdownRenderOptions {
     /** The plan's desired state, for the diagram; without it the diagram is left out (and the reason given). */

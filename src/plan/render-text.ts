@@ -56,7 +56,7 @@ export function formatValue(value: FieldValue): string {
 }
 
 /** What the text needs of a plan: a saved plan (`sipflow show`) has all but the desired state, which only adds the header's targets. */
-export type PlanForText = Pick<Plan, 'integration' | 'items' | 'summary'> & { readonly desired?: DesiredState };
+export type PlanForText = Pick<Plan, 'integration' | 'items' | 'summary'> & { readonly environment?: string | null; readonly desired?: DesiredState };
 
 export function renderPlanText(plan: PlanForText, options: RenderOptions = {}): string {
     const s = styles(options.color ?? false);
