@@ -107,4 +107,31 @@ describe('--env NAME', () => {
         expect(graph.stdout, graph.stderr).toContain('+4535559999');
         expect(graph.stdout).not.toContain('+4535551234');
     });
+
+    it('diff: the default against an environment, two environments, JSON and the detailed exit code', async () => {
+        const diff = await run(['diff', 'acme.sipflow', '--env', 'staging']);
+        expect(diff.code, diff.stderr).toBe(0);
+        expect(diff.stdout).toContain('Integration acme: the default → environment staging: 5 settings differ.');
+        expect(diff.stdout).toMatch(/queue tier1 did\s+"\+4570101111" → "\+4570109999"/);
+        expect(diff.stdout).toMatch(/department support escalate tier1 target\s+"sip:\+4570101111@acme.sip.dixa.com" → "sip:\+4570109999@acme.sip.dixa.com"/);
+        expect(diff.stdout).not.toContain('department sales');
+
+        const json = await run(['diff', 'acme.sipflow', '--env', 'staging', '--json', '--detailed-exitcode']);
+        expect(json.code).toBe(2);
+        const parsed = JSON.parse(json.stdout) as { from: null; to: string; differences: Array<{ setting: string; before: unknown; after: unknown }> };
+        expect(parsed).toMatchObject({ integration: 'acme', from: null, to: 'staging' });
+        expect(parsed.differences).toContainEqual({ setting: 'department support did', before: '+4535551234', after: '+4535559999' });
+
+        const same = await run(['diff', 'acme.sipflow', '--env', 'staging', '--env', 'staging', '--detailed-exitcode']);
+        expect(same.code).toBe(0);
+        expect(same.stdout).toContain('no differences');
+
+        const broken = await run(['diff', 'acme.sipflow', '--env', 'staging', '--env', 'broken']);
+        expect(broken.code).toBe(1);
+        expect(broken.stdout).toContain('timeout-range');
+
+        const unknown = await run(['diff', 'acme.sipflow', '--env', 'prod']);
+        expect(unknown.code).toBe(1);
+        expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    });
 });
