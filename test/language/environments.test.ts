@@ -219,3 +219,14 @@ describe('environments across the files of one integration', () => {
         expect(environmentsOf(routing!, [queues!])).toEqual(['staging']);
     });
 });
+
+describe('the editor\'s quick scan for environment names (status bar, picker)', () => {
+    it('finds the declared names, not those in comments or strings, and agrees with the language', async () => {
+        const { declaredEnvironments } = await import('../../src/extension/environments.js');
+        const text = `${withEnvironment('    queue tier1 { name "environment fake {" }')}\n// environment commented {\n/* environment blocked { */\n`
+            .replace('environment staging {', 'environment staging {\n  }\n  environment prod {');
+        expect(declaredEnvironments(text)).toEqual(['prod', 'staging']);
+        const [document] = await load(text);
+        expect(environmentsOf(document)).toEqual(declaredEnvironments(text));
+    });
+});
