@@ -45,6 +45,13 @@ describe('completion: keywords in context', () => {
     it('offers no keywords where a new name is written (names may be spelled like soft keywords)', async () => {
         await completionAt('integration a {\n  queue <|>\n}', list => expect(labels(list)).toEqual([]));
     });
+
+    it('inside an environment, offers the queues and departments it can override', async () => {
+        const text = 'integration a {\n  queue q1 { did "+4570101111" }\n  queue q2 { did "+4570102222" }\n  department d1 { did "+4535551234" }\n  environment s {\n    queue <|>\n  }\n}';
+        await completionAt(text, list => expect(labels(list)).toEqual(['q1', 'q2']));
+        await completionAt(text.replace('queue <|>', 'department <|>'), list => expect(labels(list)).toEqual(['d1']));
+        await complete({ text: 'integration a {\n  environment s {\n    <|>\n  }\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department'], disposeAfterCheck: true });
+    });
 });
 
 describe('completion: queue references', () => {
