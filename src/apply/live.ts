@@ -29,7 +29,7 @@ export interface ReadLiveStateOptions {
  */
 export async function readLiveState(desired: DesiredState, providers: Providers, options: ReadLiveStateOptions = {}): Promise<LiveState> {
     const { synthflow, dixa } = providers;
-    const ours = (name: string | null) => parseOwnership(name)?.integration === desired.integration;
+    const ours = (name: string | null) => parseOwnership(name)?.integration === desired.owner;
     const dids = [...new Set(desired.departments.map(d => d.did))];
     const assistantIds = [...new Set(desired.departments.map(d => d.assistantId))];
 

@@ -37,6 +37,9 @@ export async function checkSavedPlan(saved: SavedPlan, current: CurrentSources, 
         const files = changedFiles.length > 0 ? changedFiles.join(', ') : saved.sources.map(s => s.path).join(', ');
         throw new StalePlanError('source', [], `The .sipflow file changed since this plan was made (${files}): nothing was applied. ${REMAKE}`);
     }
+    if ((desired.environment ?? null) !== (saved.environment ?? null)) {
+        throw new SavedPlanMismatchError(`The plan is for ${saved.environment ? `environment ${saved.environment}` : 'the default configuration'}, but its files were built for ${desired.environment ? `environment ${desired.environment}` : 'the default'}: nothing was applied. ${REMAKE}`);
+    }
     if (desired.integration !== saved.integration) {
         throw new SavedPlanMismatchError(`The plan is for integration ${saved.integration}, but its files declare ${desired.integration}: nothing was applied. ${REMAKE}`);
     }

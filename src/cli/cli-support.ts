@@ -11,7 +11,7 @@ export const ExitCode = {
     Ok: 0,
     /** Any error: in the input, in the invocation (unknown option, nonexistent path), a vendor, or unexpected. */
     Failure: 1,
-    /** Only `plan --detailed-exitcode`: the plan has changes. */
+    /** Only under `--detailed-exitcode` (plan, diff): the plan has changes, the environments differ. */
     Changes: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -16,6 +16,8 @@ export interface ReportedDiagnostic {
     readonly message: string;
     /** Only on `problems-capped`: how many problems of each severity it stands for. */
     readonly hidden?: HiddenProblems;
+    /** Only on a finding of environments' configurations (`environment NAME { … }`): which ones. */
+    readonly environments?: readonly string[];
 }
 
 /** LSP DiagnosticSeverity (1–4) → name. Langium always sets a severity; default to error to be safe. */
@@ -38,6 +40,7 @@ export function diagnosticCode(diagnostic: Diagnostic): string {
 export function toReported(file: string, diagnostic: Diagnostic): ReportedDiagnostic {
     const { start, end } = diagnostic.range;
     const hidden = hiddenProblemsOf(diagnostic);
+    const environments = (diagnostic.data as { environments?: unknown } | undefined)?.environments;
     return {
         file,
         range: { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } },
@@ -46,6 +49,7 @@ export function toReported(file: string, diagnostic: Diagnostic): ReportedDiagno
         // LSP 3.18 allows markup messages; the language only produces plain strings.
         message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
         ...(hidden ? { hidden } : {}),
+        ...(Array.isArray(environments) ? { environments: environments.map(String) } : {}),
     };
 }
 

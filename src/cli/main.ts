@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { addNoColorOption, ExitCode, muteClosedPipes, UsageError } from './cli-support.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerChecklistCommand } from './commands/checklist.js';
+import { registerDiffCommand } from './commands/diff.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerFmtCommand } from './commands/fmt.js';
 import { registerGraphCommand } from './commands/graph.js';
@@ -27,6 +28,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
     registerPlanCommand,
     registerShowCommand,
     registerGraphCommand,
+    registerDiffCommand,
     registerApplyCommand,
     registerPullCommand,
     registerChecklistCommand,

@@ -113,6 +113,6 @@ export async function loadSavedPlanSources(
         files.push(file);
     }
     const main = path.relative(process.cwd(), files[0]!) || files[0]!;
-    const { desired } = await loadIntegration(main, out, styles);
+    const { desired } = await loadIntegration(main, out, styles, { env: saved.environment ?? undefined });
     return { desired, sources: sourcesRelativeTo(desired, folder) };
 }

@@ -6,7 +6,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import type { LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
-import { buildDesiredState, DesiredStateError, ModelInputError, type DesiredState } from '../model/index.js';
+import { buildDesiredState, DesiredStateError, diagnosticAppliesTo, environmentsOf, ModelInputError, UnknownEnvironmentError, type DesiredState } from '../model/index.js';
 import { createDixaProvider, type DixaClient } from '../providers/dixa/index.js';
 import { createSynthflowProvider, type SynthflowClient } from '../providers/synthflow/index.js';
 import { BaseUrlError } from '../providers/http/base-url.js';
@@ -40,7 +40,12 @@ export interface LoadedIntegration {
  * share queues), validates them, and refuses with the diagnostics when the integration has errors —
  * before any request is made.
  */
-export async function loadIntegration(path: string, out: { write(text: string): unknown }, styles: Styles): Promise<LoadedIntegration> {
+export interface LoadOptions {
+    /** `--env NAME`: build that environment's configuration instead of the default. */
+    readonly env?: string;
+}
+
+export async function loadIntegration(path: string, out: { write(text: string): unknown }, styles: Styles, options: LoadOptions = {}): Promise<LoadedIntegration> {
     if (!path.endsWith(SIPFLOW_EXTENSION)) throw new UsageError(`${path}: not a ${SIPFLOW_EXTENSION} file`);
     const absolutePath = resolve(path);
     const files: SourceFile[] = [{ displayPath: path, absolutePath }];
@@ -58,8 +63,13 @@ export async function loadIntegration(path: string, out: { write(text: string): 
     const relevant = workspace.documents.filter(
         ({ document }, index) => index === 0 || (integrationName !== undefined && document.parseResult.value.integration?.name === integrationName),
     );
+    // Before the errors: a mistyped --env is the one thing to say, not another environment's errors.
+    if (options.env !== undefined && integrationName !== undefined) {
+        const known = environmentsOf(main.document, relevant.slice(1).map(d => d.document));
+        if (!known.includes(options.env)) throw new CommandError(new UnknownEnvironmentError(integrationName, options.env, known).message);
+    }
     const errors = relevant
-        .flatMap(({ file, document }) => (document.diagnostics ?? []).map(d => toReported(file.displayPath, d)))
+        .flatMap(({ file, document }) => (document.diagnostics ?? []).filter(d => diagnosticAppliesTo(d, options.env)).map(d => toReported(file.displayPath, d)))
         .filter(d => d.severity === 'error')
         .sort(compareReported);
     if (errors.length > 0) {
@@ -70,10 +80,10 @@ export async function loadIntegration(path: string, out: { write(text: string): 
     }
     if (integrationName === undefined) throw new CommandError(`${path}: declares no integration, so there is nothing to plan; write integration NAME { … }.`);
     try {
-        const desired = buildDesiredState(main.document, relevant.slice(1).map(d => d.document));
+        const desired = buildDesiredState(main.document, relevant.slice(1).map(d => d.document), { environment: options.env });
         return { file: main.file, document: main.document, desired, files: relevant.map(d => d.file) };
     } catch (error) {
-        if (error instanceof DesiredStateError || error instanceof ModelInputError) throw new CommandError(error.message);
+        if (error instanceof DesiredStateError || error instanceof ModelInputError || error instanceof UnknownEnvironmentError) throw new CommandError(error.message);
         throw error;
     }
 }
@@ -94,7 +104,8 @@ export interface ConnectOptions {
     readonly sandboxState?: string;
     readonly signal?: AbortSignal;
     readonly concurrency?: number;
-    readonly env?: NodeJS.ProcessEnv;
+    /** The environment variables keys and base URLs come from (default process.env). Not `env`: that is `--env NAME`. */
+    readonly variables?: NodeJS.ProcessEnv;
     /** Redacted request log, with SIPFLOW_DEBUG=1. */
     readonly log?: (line: string) => void;
     /** Seconds before a vendor request (retries included) is given up (`--request-timeout`; default 30). */
@@ -107,7 +118,7 @@ export interface ConnectOptions {
  * and SYNTHFLOW_BASE_URL (plain http only to loopback, which the providers enforce).
  */
 export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: string, options: ConnectOptions = {}): Promise<VendorSession> {
-    const env = options.env ?? process.env;
+    const env = options.variables ?? process.env;
     let sandbox: Sandbox | undefined;
     let dixaBaseUrl: string;
     let synthflowBaseUrl: string;

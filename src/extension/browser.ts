@@ -4,6 +4,7 @@ import { CallFlowPanel } from './call-flow.js';
 import { EXAMPLE_TEXT } from './example.js';
 import { ExtensionLog } from './log.js';
 import { WorkspaceModel } from './workspace-model.js';
+import { registerEnvironmentCommand } from './environment-command.js';
 
 /**
  * The extension in VS Code for the web (vscode.dev, github.dev): the language server runs in a web
@@ -52,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
             if (choice === 'Learn More') await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'sipflow.sipflow#sipflow.getStarted', false);
         }));
     }
+    registerEnvironmentCommand(context, log);
     const callFlow = new CallFlowPanel(new WorkspaceModel(), log);
     context.subscriptions.push(
         callFlow,

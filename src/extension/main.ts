@@ -3,6 +3,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { CallFlowPanel } from './call-flow.js';
 import { PlanCodeLens } from './codelens.js';
 import { Commands } from './commands.js';
+import { registerEnvironmentCommand } from './environment-command.js';
 import { Connections } from './connection.js';
 import { Credentials } from './credentials.js';
 import { ExtensionLog } from './log.js';
@@ -67,10 +68,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Sipflo
         vscode.workspace.registerTextDocumentContentProvider(VIEW_SCHEME, views),
         vscode.languages.registerCodeLensProvider({ language: 'sipflow' }, codeLens),
         vscode.workspace.onDidChangeConfiguration(e => {
-            if (e.affectsConfiguration('sipflow.target') || e.affectsConfiguration('sipflow.dixa.baseUrl') || e.affectsConfiguration('sipflow.synthflow.baseUrl')) plans.clear();
+            if (e.affectsConfiguration('sipflow.target') || e.affectsConfiguration('sipflow.environment') || e.affectsConfiguration('sipflow.dixa.baseUrl') || e.affectsConfiguration('sipflow.synthflow.baseUrl')) plans.clear();
         }),
     );
     new Commands(log, model, connections, credentials, plans, views, callFlow).register(context);
+    registerEnvironmentCommand(context, log);
 
     await client.start();
     const activationMs = performance.now() - started;

@@ -10,6 +10,8 @@ export interface SipflowSettings {
     /** Empty: the API host of the file's Synthflow region. */
     readonly synthflowBaseUrl: string;
     readonly applyConcurrency: number;
+    /** The environment to plan, apply and hover (`environment NAME { … }`); undefined: the default (top level). */
+    readonly environment: string | undefined;
 }
 
 export function readSettings(): SipflowSettings {
@@ -20,6 +22,7 @@ export function readSettings(): SipflowSettings {
         dixaBaseUrl: (c.get<string>('dixa.baseUrl', '') ?? '').trim(),
         synthflowBaseUrl: (c.get<string>('synthflow.baseUrl', '') ?? '').trim(),
         applyConcurrency: Number.isFinite(concurrency) ? Math.min(16, Math.max(1, concurrency)) : 4,
+        environment: (c.get<string>('environment', '') ?? '').trim() || undefined,
     };
 }
 
@@ -31,4 +34,11 @@ export async function setTarget(target: Target): Promise<void> {
         ? vscode.ConfigurationTarget.WorkspaceFolder
         : inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     await c.update('target', target, scope);
+}
+
+/** Selects the environment (undefined: the default) in the workspace, where a team's files live. */
+export async function setEnvironment(environment: string | undefined): Promise<void> {
+    const c = vscode.workspace.getConfiguration('sipflow');
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await c.update('environment', environment ?? '', target);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { pendingChanges, type PlanStore } from './plan-store.js';
 import { readSettings } from './settings.js';
+import { declaredEnvironments } from './environments.js';
 
 /**
  * One status bar item while a `.sipflow` file is active: the target, the file's error count and the
@@ -8,11 +9,15 @@ import { readSettings } from './settings.js';
  */
 export class StatusBar implements vscode.Disposable {
     private readonly item = vscode.window.createStatusBarItem('sipflow.status', vscode.StatusBarAlignment.Left, 50);
+    /** The environment, when the file declares any: click to switch. */
+    private readonly environmentItem = vscode.window.createStatusBarItem('sipflow.environment', vscode.StatusBarAlignment.Left, 49);
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(private readonly plans: PlanStore) {
         this.item.name = 'SIPflow';
         this.item.command = 'sipflow.plan';
+        this.environmentItem.name = 'SIPflow environment';
+        this.environmentItem.command = 'sipflow.selectEnvironment';
         this.disposables.push(
             vscode.window.onDidChangeActiveTextEditor(() => this.update()),
             vscode.languages.onDidChangeDiagnostics(() => this.update()),
@@ -23,17 +28,38 @@ export class StatusBar implements vscode.Disposable {
         this.update();
     }
 
-    /** The text shown (for tests). */
+    /** The text shown (for tests): the main item, and the environment item when it is shown. */
     get text(): string {
-        return this.item.text;
+        return this.environmentText === undefined ? this.item.text : `${this.item.text}  ${this.environmentText}`;
+    }
+
+    private environmentText: string | undefined;
+
+    private updateEnvironment(doc: vscode.TextDocument): void {
+        const declared = declaredEnvironments(doc.getText());
+        if (declared.length === 0) {
+            this.environmentText = undefined;
+            this.environmentItem.hide();
+            return;
+        }
+        const selected = readSettings().environment;
+        const known = selected === undefined || declared.includes(selected);
+        this.environmentText = `$(layers) ${selected ?? 'default'}${known ? '' : ' (not in this file)'}`;
+        this.environmentItem.text = this.environmentText;
+        this.environmentItem.tooltip = `SIPflow environment: ${selected === undefined ? 'the default (the top level)' : selected}. This file declares ${declared.join(', ')}. Click to switch.`;
+        this.environmentItem.backgroundColor = known ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
+        this.environmentItem.show();
     }
 
     update(): void {
         const doc = vscode.window.activeTextEditor?.document;
         if (!doc || doc.languageId !== 'sipflow') {
             this.item.hide();
+            this.environmentItem.hide();
+            this.environmentText = undefined;
             return;
         }
+        this.updateEnvironment(doc);
         const target = readSettings().target;
         const errors = vscode.languages.getDiagnostics(doc.uri).filter(d => d.severity === vscode.DiagnosticSeverity.Error).length;
         const parts = [`$(${target === 'sandbox' ? 'beaker' : 'cloud'}) SIPflow: ${target}`];
@@ -62,6 +88,7 @@ export class StatusBar implements vscode.Disposable {
 
     dispose(): void {
         this.item.dispose();
+        this.environmentItem.dispose();
         for (const d of this.disposables) d.dispose();
     }
 }

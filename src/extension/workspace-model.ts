@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
-import { buildDesiredState, DesiredStateError, ModelInputError, type DesiredState, type ModelProblem } from '../model/index.js';
+import { buildDesiredState, DesiredStateError, environmentsOf, ModelInputError, type DesiredState, type ModelProblem } from '../model/index.js';
+import { readSettings } from './settings.js';
 
 export type ModelResult =
     | { readonly ok: true; readonly desired: DesiredState }
@@ -19,11 +20,13 @@ const MAX_FILES = 1000;
 export class WorkspaceModel {
     private cache: { key: string; result: ModelResult } | undefined;
 
+    /** The selected environment (setting sipflow.environment) when the file declares any; else the default. */
     async load(main: vscode.TextDocument): Promise<ModelResult> {
         const texts = await this.gather(main);
-        const key = [...texts].map(([uri, text]) => `${uri}\u0000${text}`).join('\u0001');
+        const environment = readSettings().environment;
+        const key = `${environment ?? ''}\u0002${[...texts].map(([uri, text]) => `${uri}\u0000${text}`).join('\u0001')}`;
         if (this.cache?.key === key) return this.cache.result;
-        const result = await build(main.uri.toString(), texts);
+        const result = await build(main.uri.toString(), texts, environment);
         this.cache = { key, result };
         return result;
     }
@@ -51,14 +54,22 @@ export class WorkspaceModel {
     }
 }
 
-async function build(mainUri: string, texts: ReadonlyMap<string, string>): Promise<ModelResult> {
+async function build(mainUri: string, texts: ReadonlyMap<string, string>, selected: string | undefined): Promise<ModelResult> {
     const services = createSipflowServices(EmptyFileSystem);
     const documents = services.shared.workspace.LangiumDocuments;
     const docs = [...texts].map(([uri, text]) => documents.createDocument(URI.parse(uri), text) as LangiumDocument<SipflowFile>);
     await services.shared.workspace.DocumentBuilder.build(docs, { validation: true });
     const main = docs.find(d => d.uri.toString() === URI.parse(mainUri).toString())!;
+    const others = docs.filter(d => d !== main);
+    const declared = environmentsOf(main, others);
+    // The selection applies to files that declare environments; one it does not name is refused, never
+    // silently replaced by the default (a plan for the wrong accounts).
+    if (selected !== undefined && declared.length > 0 && !declared.includes(selected)) {
+        return { ok: false, message: `The file declares no environment ${selected} (its environments: ${declared.join(', ')}): select one with "SIPflow: Select Environment".`, problems: [] };
+    }
+    const environment = selected !== undefined && declared.includes(selected) ? selected : undefined;
     try {
-        return { ok: true, desired: buildDesiredState(main, docs.filter(d => d !== main)) };
+        return { ok: true, desired: buildDesiredState(main, others, { environment }) };
     } catch (e) {
         if (e instanceof DesiredStateError) return { ok: false, message: e.message, problems: e.problems };
         // No integration in the file (nothing to plan), or files of the integration left out.

@@ -42,8 +42,10 @@ export const DIAGNOSTICS = {
     'name-duplicate': 'error',
     /** A duration without a unit or with an unknown one. */
     'duration-invalid': 'error',
-    /** More than one `dixa`/`synthflow` block in an integration. */
+    /** More than one `dixa`/`synthflow` block in an integration (or in one environment). */
     'block-duplicate': 'error',
+    /** An environment overrides a queue or department the integration does not declare. */
+    'environment-target-unknown': 'error',
 } as const satisfies Record<string, 'error' | 'warning' | 'info' | 'hint'>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

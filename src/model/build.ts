@@ -20,7 +20,8 @@ import {
     type TransferModeKeyword,
 } from '../vendors/synthflow-facts.js';
 import { deepFreeze, sha256, sourceHashOf } from './hash.js';
-import { departmentMarker, escalationActionName, ownershipMarker } from './ownership.js';
+import { departmentMarker, escalationActionName, ownerKey, ownershipMarker } from './ownership.js';
+import { effectiveIntegrations, environmentNamesOf } from '../language/environments.js';
 import type {
     DesiredAllowlist,
     DesiredDepartment,
@@ -80,18 +81,63 @@ export function uuiHeader(key: string): string {
  * validated together, and when any of them has an error diagnostic this throws `DesiredStateError`
  * listing those diagnostics. Otherwise it only derives values.
  */
-export function buildDesiredState(main: IntegrationSource, others: readonly IntegrationSource[] = []): DesiredState {
+/** Which configuration to build: the default (top level) or an environment's (`environment NAME { … }`). */
+export interface BuildOptions {
+    readonly environment?: string;
+}
+
+/** `--env staging` names an environment the integration's files do not declare. */
+export class UnknownEnvironmentError extends Error {
+    override readonly name = 'UnknownEnvironmentError';
+    constructor(
+        readonly integration: string,
+        readonly environment: string,
+        readonly known: readonly string[],
+    ) {
+        super(`integration ${integration} has no environment ${environment}: ${known.length > 0 ? `its environments are ${known.join(', ')}` : 'it declares none (environment NAME { … })'}`);
+    }
+}
+
+/** The environments the integration's files declare (sorted), for `--env` and the editor's picker. */
+export function environmentsOf(main: IntegrationSource, others: readonly IntegrationSource[] = []): string[] {
     const integration = integrationOf(main);
-    if (!integration) throw new ModelInputError(`${describeSource(main)} declares no integration: there is nothing to plan.`);
-    const name = integration.name;
+    if (!integration) return [];
+    return environmentNamesOf(sameIntegration(integration, others));
+}
+
+function sameIntegration(integration: Integration, others: readonly IntegrationSource[]): Integration[] {
     const integrations = [integration];
     for (const other of others) {
         const candidate = integrationOf(other);
-        if (candidate && candidate !== integration && candidate.name === name && !integrations.includes(candidate)) integrations.push(candidate);
+        if (candidate && candidate !== integration && candidate.name === integration.name && !integrations.includes(candidate)) integrations.push(candidate);
     }
-    const problems = integrations.flatMap(errorsOf);
+    return integrations;
+}
+
+/**
+ * Does this diagnostic hold in the configuration being built? A finding of the environment pass names
+ * the environments it holds in (`data.environments`); the default's findings hold everywhere.
+ */
+export function diagnosticAppliesTo(diagnostic: { data?: unknown }, environment: string | undefined): boolean {
+    const environments = (diagnostic.data as { environments?: unknown } | undefined)?.environments;
+    if (!Array.isArray(environments)) return true;
+    return environment !== undefined && environments.includes(environment);
+}
+
+export function buildDesiredState(main: IntegrationSource, others: readonly IntegrationSource[] = [], options: BuildOptions = {}): DesiredState {
+    const integration = integrationOf(main);
+    if (!integration) throw new ModelInputError(`${describeSource(main)} declares no integration: there is nothing to plan.`);
+    const name = integration.name;
+    const integrations = sameIntegration(integration, others);
+    const environment = options.environment;
+    if (environment !== undefined) {
+        const known = environmentNamesOf(integrations);
+        if (!known.includes(environment)) throw new UnknownEnvironmentError(name, environment, known);
+    }
+    const problems = integrations.flatMap(node => errorsOf(node, environment));
     if (problems.length > 0) throw new DesiredStateError(name, problems);
-    return deepFreeze(new Derivation(name, integrations).build());
+    const effective = environment === undefined ? integrations : effectiveIntegrations(integrations, environment);
+    return deepFreeze(new Derivation(name, effective, environment ?? null).build());
 }
 
 function integrationOf(source: IntegrationSource): Integration | undefined {
@@ -111,14 +157,14 @@ function describeSource(source: IntegrationSource): string {
 }
 
 /** The error diagnostics of the integration's document (lexer, parser, linker and validator alike). */
-function errorsOf(integration: Integration): ModelProblem[] {
+function errorsOf(integration: Integration, environment: string | undefined): ModelProblem[] {
     const document = documentOf(integration);
     if (!document || document.diagnostics === undefined) {
         throw new ModelInputError(`${document?.uri.toString() ?? 'The file'} was not validated: build its documents with { validation: true } before building the desired state.`);
     }
     const uri = document.uri.toString();
     return document.diagnostics
-        .filter(diagnostic => diagnostic.severity === 1)
+        .filter(diagnostic => diagnostic.severity === 1 && diagnosticAppliesTo(diagnostic, environment))
         .map(diagnostic => ({
             uri,
             line: diagnostic.range.start.line + 1,
@@ -149,6 +195,7 @@ class Derivation {
     constructor(
         private readonly name: string,
         private readonly integrations: readonly Integration[],
+        private readonly environment: string | null,
     ) {
         this.parts = integrations.map(integrationParts);
         const dixa = validated(this.parts.flatMap(p => p.dixaBlocks)[0], `the dixa block of integration ${name}`);
@@ -167,7 +214,9 @@ class Derivation {
         const sources = this.integrations.map((node, index) => sourceOf(node, index));
         return {
             integration: this.name,
-            ownershipMarker: ownershipMarker(this.name),
+            environment: this.environment,
+            owner: this.owner,
+            ownershipMarker: ownershipMarker(this.owner),
             sources: sources.map(s => s.source),
             sourceHash: sourceHashOf(sources.map(s => s.text)),
             dixa: { sipDomain: this.sipDomain, company: dixaCompanyOf(this.sipDomain) ?? null, allowlist: this.allowlist(dixa.allowlists) },
@@ -183,6 +232,11 @@ class Derivation {
             queues: [...this.queueNodes.values()],
             departments: this.parts.flatMap(p => p.departments).map(node => this.department(node, trunkAuth)),
         };
+    }
+
+    /** What the markers name: the integration, and the environment when it is not the default. */
+    private get owner(): string {
+        return ownerKey(this.name, this.environment);
     }
 
     private trunkAuth(block: SynthflowBlock): DesiredTrunkAuth {
@@ -241,7 +295,7 @@ class Derivation {
             number: {
                 e164: did,
                 slug: numberSlug(did),
-                friendlyName: departmentMarker(this.name, node.name),
+                friendlyName: departmentMarker(this.owner, node.name),
                 providerName: 'custom',
                 terminationUri: this.sipDomain,
                 trunkUsernameEnv: trunkAuth.kind === 'credentials' ? trunkAuth.usernameEnv : null,
@@ -284,7 +338,7 @@ class Derivation {
             queue: queue?.key ?? null,
             target,
             mode,
-            actionName: escalationActionName(this.name, department.name, queue?.key ?? target),
+            actionName: escalationActionName(this.owner, department.name, queue?.key ?? target),
             transfer: {
                 transferMode: TRANSFER_MODES[mode],
                 phone: target,

@@ -7,6 +7,15 @@
 
 export const OWNERSHIP_PREFIX = 'sipflow:';
 
+/**
+ * Whose resources a marker names: `acme` for the default configuration, `acme@staging` for an
+ * environment's, so that two environments sharing one Synthflow workspace never adopt or prune each
+ * other's numbers and actions.
+ */
+export function ownerKey(integration: string, environment: string | null | undefined): string {
+    return environment ? `${integration}@${environment}` : integration;
+}
+
 /** `sipflow:acme` */
 export function ownershipMarker(integration: string): string {
     return `${OWNERSHIP_PREFIX}${integration}`;
@@ -23,11 +32,12 @@ export function escalationActionName(integration: string, department: string, ta
 }
 
 export interface Ownership {
+    /** The owner key: the integration, with `@environment` for an environment's resources. */
     readonly integration: string;
     readonly department: string;
 }
 
-const MARKER = /^sipflow:([_a-zA-Z][\w]*)\/([_a-zA-Z][\w]*)(?:\s|$)/;
+const MARKER = /^sipflow:([_a-zA-Z][\w]*(?:@[_a-zA-Z][\w]*)?)\/([_a-zA-Z][\w]*)(?:\s|$)/;
 
 /** The integration and department a friendly name or action name claims, or undefined if it carries no marker. */
 export function parseOwnership(name: string | null | undefined): Ownership | undefined {

@@ -11,7 +11,11 @@ import type { SynthflowRegion, TransferModeKeyword } from '../vendors/synthflow-
 export interface DesiredState {
     /** The integration's name (`integration acme { … }`). */
     readonly integration: string;
-    /** `sipflow:{integration}`: the prefix of every ownership marker sipflow writes (number friendly names, action names). */
+    /** The environment built (`--env NAME`), or null for the default (top-level) configuration. */
+    readonly environment: string | null;
+    /** Whose resources the markers name: `acme`, or `acme@staging` for an environment (model/ownership.ts). */
+    readonly owner: string;
+    /** `sipflow:{owner}`: the prefix of every ownership marker sipflow writes (number friendly names, action names). */
     readonly ownershipMarker: string;
     /** The source files the state was built from, and one hash over their contents (order- and path-independent). */
     readonly sources: readonly DesiredSource[];

@@ -111,6 +111,7 @@ export function computePlan(desired: DesiredState, live: LiveState): Plan {
         format: PLAN_FORMAT,
         formatVersion: PLAN_FORMAT_VERSION,
         integration: desired.integration,
+        environment: desired.environment,
         sourceHash: desired.sourceHash,
         liveFingerprint: fingerprintLiveState(live),
         liveSections: liveSectionFingerprints(live),
@@ -327,7 +328,7 @@ class PlanContext {
                 });
                 continue;
             }
-            if (owner && owner.integration !== this.desired.integration) {
+            if (owner && owner.integration !== this.desired.owner) {
                 this.blockedNumbers.add(department.key);
                 this.add({
                     ...base,
@@ -680,7 +681,7 @@ class PlanContext {
         const numbers = [...this.live.synthflow.numbers].sort((a, b) => (a.e164 < b.e164 ? -1 : 1));
         for (const number of numbers) {
             const owner = parseOwnership(number.friendlyName);
-            if (owner?.integration !== this.desired.integration || declared.has(number.e164)) continue;
+            if (owner?.integration !== this.desired.owner || declared.has(number.e164)) continue;
             const holder = this.inboundHolder(number.e164);
             // The spec has no call that takes a number away from an inbound agent, and sipflow never deletes numbers.
             this.add({
@@ -698,7 +699,7 @@ class PlanContext {
         const isOurs = (action: LiveSynthflowAction, onFileAssistant: boolean) => {
             if (action.actionType !== 'LIVE_TRANSFER' || this.claimedActions.has(action.actionId)) return false;
             const owner = parseOwnership(action.name);
-            if (owner) return owner.integration === this.desired.integration;
+            if (owner) return owner.integration === this.desired.owner;
             // Without a sipflow name, a transfer into our Dixa domain is ours only on the file's own
             // assistants (whose escalations to that domain the file declares in full).
             return onFileAssistant && action.liveTransfer !== undefined && isOnSipDomain(action.liveTransfer.phone, domain);

@@ -112,6 +112,7 @@ export const SAVED_PLAN_SCHEMA = record({
     format: { const: PLAN_FORMAT },
     formatVersion: { const: PLAN_FORMAT_VERSION },
     integration: nonEmptyText,
+    environment: nullable(nonEmptyText),
     sources: { ...listOf(record({ path: nonEmptyText, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } })), minItems: 1 },
     sourceHash: hash,
     liveFingerprint: hash,

@@ -19,6 +19,7 @@ export function savedPlanOf(plan: Plan, sources: readonly SavedPlanSource[]): Sa
         format: plan.format,
         formatVersion: plan.formatVersion,
         integration: plan.integration,
+        environment: plan.environment,
         sources,
         sourceHash: plan.sourceHash,
         liveFingerprint: plan.liveFingerprint,

@@ -11,7 +11,7 @@ import { formatValue, summaryLine } from './render-text.js';
 import type { FieldChange, Plan, PlanItem, PlanVendor } from './types.js';
 
 /** What the Markdown needs of a plan: a computed plan and a saved one both have it. */
-export type PlanForMarkdown = Pick<Plan, 'integration' | 'items' | 'summary' | 'hasChanges'>;
+export type PlanForMarkdown = Pick<Plan, 'integration' | 'items' | 'summary' | 'hasChanges'> & { readonly environment?: string | null };
 
 export interface MarkdownRenderOptions {
     /** The plan's desired state, for the diagram; without it the diagram is left out (and the reason given). */
@@ -114,7 +114,7 @@ function diagram(plan: PlanForMarkdown, options: MarkdownRenderOptions): string[
 }
 
 export function renderPlanMarkdown(plan: PlanForMarkdown, options: MarkdownRenderOptions = {}): string {
-    const lines = [`## sipflow plan for integration ${codeSpan(plan.integration)}`, '', verdict(plan), '', escapeMarkdown(summaryLine(plan.summary)), ''];
+    const lines = [`## sipflow plan for integration ${codeSpan(plan.integration)}${plan.environment ? `, environment ${codeSpan(plan.environment)}` : ''}`, '', verdict(plan), '', escapeMarkdown(summaryLine(plan.summary)), ''];
     lines.push(...countsTable(plan));
     const conflicts = plan.items.filter(i => i.kind === 'conflict');
     if (conflicts.length > 0) {

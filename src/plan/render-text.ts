@@ -56,13 +56,13 @@ export function formatValue(value: FieldValue): string {
 }
 
 /** What the text needs of a plan: a saved plan (`sipflow show`) has all but the desired state, which only adds the header's targets. */
-export type PlanForText = Pick<Plan, 'integration' | 'items' | 'summary'> & { readonly desired?: DesiredState };
+export type PlanForText = Pick<Plan, 'integration' | 'items' | 'summary'> & { readonly environment?: string | null; readonly desired?: DesiredState };
 
 export function renderPlanText(plan: PlanForText, options: RenderOptions = {}): string {
     const s = styles(options.color ?? false);
     const { desired } = plan;
     const lines: string[] = [];
-    lines.push(s.bold(`Plan for integration ${plan.integration}`)
+    lines.push(s.bold(`Plan for integration ${plan.integration}${plan.environment ? `, environment ${plan.environment}` : ''}`)
         + (desired ? s.dim(`  (Dixa ${desired.dixa.sipDomain} · Synthflow ${desired.synthflow.region}, workspace ${desired.synthflow.workspace})`) : ''));
 
     const byId = new Map(plan.items.map(i => [i.id, i]));

@@ -9,7 +9,7 @@ import type { LiveTransferConfig } from '../providers/types.js';
 
 export const PLAN_FORMAT = 'sipflow-plan';
 /** 2: no `desired` in the file (it is rebuilt from the sources), relative `sources`, `contentHash`. */
-export const PLAN_FORMAT_VERSION = 2;
+export const PLAN_FORMAT_VERSION = 3;
 
 export type PlanVendor = 'dixa' | 'synthflow';
 
@@ -129,6 +129,8 @@ export interface Plan {
     readonly format: typeof PLAN_FORMAT;
     readonly formatVersion: typeof PLAN_FORMAT_VERSION;
     readonly integration: string;
+    /** The environment planned (`--env NAME`), or null for the default configuration. */
+    readonly environment: string | null;
     /** The source files' hash (DesiredState.sourceHash): a saved plan is stale when the files changed. */
     readonly sourceHash: string;
     /** Fingerprint of the live state the plan was computed from: stale when it changed. */
@@ -161,6 +163,8 @@ export interface SavedPlan {
     readonly format: typeof PLAN_FORMAT;
     readonly formatVersion: typeof PLAN_FORMAT_VERSION;
     readonly integration: string;
+    /** The environment planned, or null for the default: apply rebuilds that configuration. */
+    readonly environment: string | null;
     /** The integration's files, the main file first (the one `sipflow plan` was given). */
     readonly sources: readonly SavedPlanSource[];
     readonly sourceHash: string;

@@ -63,7 +63,7 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
     const numbers = snapshot.numbers
         .filter(number => number.sipTermUri?.toLowerCase() === sipDomain)
         .sort((a, b) => a.e164.localeCompare(b.e164));
-    const integration = options.integration ?? mostCommon(numbers.map(n => parseOwnership(n.friendlyName)?.integration)) ?? identifier(snapshot.organization.subdomain, 'dixa');
+    const integration = options.integration ?? mostCommon(numbers.map(n => integrationOfOwner(parseOwnership(n.friendlyName)?.integration))) ?? identifier(snapshot.organization.subdomain, 'dixa');
 
     const assistantsById = new Map(snapshot.assistants.map(assistant => [assistant.modelId, assistant]));
     const actionsById = new Map(snapshot.actions.map(action => [action.actionId, action]));
@@ -95,7 +95,7 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
         const flow = snapshot.phoneFlows.find(f => f.contactEndpointId === number.e164)?.name;
         const ownership = parseOwnership(number.friendlyName);
         const key = departmentKeys.take(
-            ownership?.integration === integration ? ownership.department : identifier(flow ?? number.friendlyName ?? `line ${number.slug.slice(-4)}`, 'department'),
+            integrationOfOwner(ownership?.integration) === integration ? ownership!.department : identifier(flow ?? number.friendlyName ?? `line ${number.slug.slice(-4)}`, 'department'),
         );
         const escalations: PulledEscalation[] = [];
         for (const actionId of assistant.actionIds) {
@@ -199,4 +199,9 @@ class UniqueKeys {
         this.used.add(key);
         return key;
     }
+}
+
+/** `acme@staging` → `acme`: an environment's resources belong to the integration too (model/ownership.ts). */
+function integrationOfOwner(owner: string | undefined): string | undefined {
+    return owner?.split('@')[0];
 }

@@ -216,7 +216,7 @@ const VARIANTS: readonly Variant[] = [
     {
         name: 'older format version',
         text: edited(p => { p.formatVersion = 1; }),
-        refusal: 'This plan has format version 1; this sipflow reads version 2. Make a new plan with this version',
+        refusal: 'This plan has format version 1; this sipflow reads version 3. Make a new plan with this version',
     },
     {
         name: 'Synthflow base URL planted in the plan (no SYNTHFLOW_BASE_URL set)',

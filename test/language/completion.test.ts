@@ -37,13 +37,20 @@ describe('completion: keywords in context', () => {
     });
 
     it('offers the members of an integration and the settings of an escalation', async () => {
-        await complete({ text: 'integration a {\n  <|>\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department'], disposeAfterCheck: true });
+        await complete({ text: 'integration a {\n  <|>\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department', 'environment'], disposeAfterCheck: true });
         await complete({ text: 'integration a { queue q { did "+4570101111" } department d { escalate q { <|> } } }', index: 0, expectedItems: ['mode', 'when', 'say', 'failed'], disposeAfterCheck: true });
         await complete({ text: '<|>', index: 0, expectedItems: ['integration'], disposeAfterCheck: true });
     });
 
     it('offers no keywords where a new name is written (names may be spelled like soft keywords)', async () => {
         await completionAt('integration a {\n  queue <|>\n}', list => expect(labels(list)).toEqual([]));
+    });
+
+    it('inside an environment, offers the queues and departments it can override', async () => {
+        const text = 'integration a {\n  queue q1 { did "+4570101111" }\n  queue q2 { did "+4570102222" }\n  department d1 { did "+4535551234" }\n  environment s {\n    queue <|>\n  }\n}';
+        await completionAt(text, list => expect(labels(list)).toEqual(['q1', 'q2']));
+        await completionAt(text.replace('queue <|>', 'department <|>'), list => expect(labels(list)).toEqual(['d1']));
+        await complete({ text: 'integration a {\n  environment s {\n    <|>\n  }\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department'], disposeAfterCheck: true });
     });
 });
 

@@ -152,3 +152,31 @@ describe('hover on keywords', () => {
         await expectHoverText(exampleWith('integration acme', 'integration ac<|>me'), '**integration acme**\n\n- Dixa SIP domain `acme.sip.dixa.com`\n- Synthflow region `eu`\n- 2 queues, 2 departments in this file');
     });
 });
+
+describe('hover in an environment', () => {
+    const STAGING = '  environment staging {\n    dixa { sip-domain "acme-staging.sip.dixa.com" }\n    queue tier1 { did "+4570109999" }\n    department su<|>pport { did "+4535559999" timeout 45s }\n  }\n}\n';
+    const withStaging = (text: string) => `${text.slice(0, text.lastIndexOf('}'))}${STAGING}`;
+
+    it('an override block shows its environment\'s values', async () => {
+        await expectHoverText(withStaging(exampleWith('department support {', 'department support {')), new RegExp([
+            "- Dixa's transfer step dials `\\+4535559999@sip\\.eu\\.synthflow\\.ai:32681`",
+            '[^]*- timeout `45s`, then falls back to queue `tier1`',
+            '[^]*- escalation to queue `tier1` \\(warm\\) dials `sip:\\+4570109999@acme-staging\\.sip\\.dixa\\.com`',
+            '[^]*_Values of environment `staging`\\._',
+        ].join('')));
+    });
+
+    it('a top-level block shows the selected environment\'s values (setting sipflow.environment), else the default\'s', async () => {
+        const text = withStaging(exampleWith('department support {', 'department sup<|>port {')).replace('department su<|>pport', 'department support');
+        const configuration = editor.shared.workspace.ConfigurationProvider;
+        configuration.updateConfiguration({ settings: { sipflow: { environment: 'staging' } } });
+        try {
+            await expectHoverText(text, /dials `\+4535559999@sip\.eu\.synthflow\.ai:32681`[^]*_Values of environment `staging`\._/);
+            configuration.updateConfiguration({ settings: { sipflow: { environment: 'prod' } } });
+            // Not declared: the default's values, without an environment note.
+            await expectHoverText(text, /^(?![^]*Values of environment)[^]*dials `\+4535551234@sip\.eu\.synthflow\.ai:32681`/);
+        } finally {
+            configuration.updateConfiguration({ settings: { sipflow: { environment: '' } } });
+        }
+    });
+});

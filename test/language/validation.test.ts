@@ -210,6 +210,12 @@ const CASES: Record<DiagnosticCode, Case> = {
         says: ['merge'],
         good: EXAMPLE,
     },
+    'environment-target-unknown': {
+        bad: exampleWith(/\n}\s*$/, '\n  environment staging {\n    queue tier9 { did "+4570109999" }\n  }\n}\n'),
+        range: 'tier9',
+        says: ['declare "queue tier9', 'tier1, sales_desk'.split(', ')[0]],
+        good: exampleWith(/\n}\s*$/, '\n  environment staging {\n    queue tier1 { did "+4570109999" }\n  }\n}\n'),
+    },
 };
 
 function messageText(diagnostic: Diagnostic): string {

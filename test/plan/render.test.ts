@@ -106,9 +106,9 @@ describe('JSON rendering and saved plans', () => {
 
     it('is stable and self-describing', () => {
         const json = savedJson();
-        expect(Object.keys(json)).toEqual(['format', 'formatVersion', 'integration', 'sources', 'sourceHash', 'liveFingerprint', 'liveSections', 'items', 'summary', 'hasChanges', 'contentHash']);
+        expect(Object.keys(json)).toEqual(['format', 'formatVersion', 'integration', 'environment', 'sources', 'sourceHash', 'liveFingerprint', 'liveSections', 'items', 'summary', 'hasChanges', 'contentHash']);
         expect(json.format).toBe('sipflow-plan');
-        expect(json.formatVersion).toBe(2);
+        expect(json.formatVersion).toBe(3);
         expect(json.sourceHash).toBe(desired.sourceHash);
         expect(json.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
         expect(Object.keys(json.items[0])).toEqual(['id', 'vendor', 'resource', 'kind', 'key', 'summary', 'changes', 'detail', 'departments', 'dependsOn', 'operation', 'requiresPrune']);
@@ -133,7 +133,7 @@ describe('JSON rendering and saved plans', () => {
         const json = savedJson();
         expect(() => parsePlanJson('{')).toThrow(PlanFormatError);
         expect(() => parsePlanJson('{"format":"terraform"}')).toThrow(/not a sipflow plan/i);
-        expect(() => parsePlanJson(JSON.stringify({ ...json, formatVersion: 1 }))).toThrow(/format version 1; this sipflow reads version 2/);
+        expect(() => parsePlanJson(JSON.stringify({ ...json, formatVersion: 1 }))).toThrow(/format version 1; this sipflow reads version 3/);
         expect(() => parsePlanJson(rehashed({ ...json, liveFingerprint: undefined }))).toThrow('The plan is malformed: the plan lacks "liveFingerprint".');
     });
 

@@ -44,7 +44,7 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
     const styles = stylesFor(process.stdout);
     // A saved plan brings no desired state, host or key: they come from its .sipflow files and the environment.
     const savedPlan = target.endsWith(SIPFLOW_EXTENSION) ? undefined : await loadSavedPlan(target, process.stdout, styles);
-    const desired = savedPlan?.desired ?? (await loadIntegration(target, process.stdout, styles)).desired;
+    const desired = savedPlan?.desired ?? (await loadIntegration(target, process.stdout, styles, { env: options.env })).desired;
     return withRunLock(desired, options, () => applyLocked(desired, savedPlan, options));
 }
 
@@ -63,7 +63,7 @@ async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<
         const plan = savedPlan
             ? await checkSavedPlan(savedPlan.saved, savedPlan, session, { prune: options.prune === true })
             : computePlan(desired, await readLiveState(desired, session, { prune: options.prune === true }));
-        process.stdout.write(`Applying integration ${desired.integration} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`);
+        process.stdout.write(`Applying integration ${desired.integration}${desired.environment ? ` (environment ${desired.environment})` : ''} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`);
         if (plan.summary.conflict > 0) throw new CommandError(new PlanConflictError(plan.items.filter(i => i.kind === 'conflict')).message);
         if (!plan.hasChanges) {
             process.stdout.write('Nothing to apply: Dixa and Synthflow already match the file.\n');

@@ -29,7 +29,7 @@ export function registerChecklistCommand(program: Command): void {
 
 export async function checklistCommand(file: string, options: ChecklistOptions): Promise<ExitCode> {
     const styles = stylesFor(process.stdout);
-    const { desired } = await loadIntegration(file, process.stdout, styles);
+    const { desired } = await loadIntegration(file, process.stdout, styles, { env: options.env });
     let evidence: DixaEvidence = {};
     let readError: string | undefined;
     if (!options.offline) {

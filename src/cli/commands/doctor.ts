@@ -54,7 +54,7 @@ async function writeProbesConfirmed(options: DoctorOptions): Promise<boolean> {
 export async function doctorCommand(file: string | undefined, options: DoctorOptions): Promise<ExitCode> {
     if (options.yes && !options.writeProbes) throw new UsageError('--yes only goes with --write-probes');
     const styles = stylesFor(process.stdout);
-    const { desired } = await loadIntegration(file ?? (await defaultFile()), process.stdout, styles);
+    const { desired } = await loadIntegration(file ?? (await defaultFile()), process.stdout, styles, { env: options.env });
     if (options.writeProbes && !(await writeProbesConfirmed(options))) {
         process.stderr.write('sipflow: not confirmed; nothing was sent.\n');
         return ExitCode.Failure;

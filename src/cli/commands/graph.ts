@@ -3,19 +3,20 @@ import * as path from 'node:path';
 import { callFlowGraph, renderCallFlowDot, renderCallFlowMermaid } from '../../graph/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { loadIntegration } from '../vendor-session.js';
+import { addEnvironmentOption, type EnvironmentOptions } from './shared-options.js';
 import { regularSipflowFilesIn, SIPFLOW_EXTENSION } from '../workspace.js';
 
-interface GraphOptions {
+interface GraphOptions extends EnvironmentOptions {
     readonly format: 'mermaid' | 'dot';
 }
 
 /**
- * `sipflow graph [FILE] [--format mermaid|dot]`: the call flow the file declares (DID → Dixa flow →
+ * `sipflow graph [FILE] [--env NAME] [--format mermaid|dot]`: the call flow the file declares (DID → Dixa flow →
  * Synthflow assistant → escalation queue, and the timeout fallback), from the file alone: no request.
  */
 export function registerGraphCommand(program: Command): void {
-    program
-        .command('graph')
+    addEnvironmentOption(program
+        .command('graph'))
         .description('draw the call flow the file declares, as Mermaid or Graphviz DOT (reads no account)')
         .argument('[file]', `the .sipflow file (default: the only ${SIPFLOW_EXTENSION} file in the current folder)`)
         .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
@@ -27,7 +28,7 @@ export function registerGraphCommand(program: Command): void {
 export async function graphCommand(file: string | undefined, options: GraphOptions): Promise<ExitCode> {
     const target = file ?? (await onlySipflowFileHere());
     // Diagnostics go to stderr: stdout is the diagram, often piped into a file.
-    const { desired } = await loadIntegration(target, process.stderr, stylesFor(process.stderr));
+    const { desired } = await loadIntegration(target, process.stderr, stylesFor(process.stderr), { env: options.env });
     const graph = callFlowGraph(desired);
     process.stdout.write(options.format === 'dot' ? renderCallFlowDot(graph) : renderCallFlowMermaid(graph));
     return ExitCode.Ok;

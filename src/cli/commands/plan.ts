@@ -68,7 +68,7 @@ async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode
     const format = outputFormatOf(options);
     const styles = stylesFor(process.stdout);
     // With --json the diagnostics go into the error document instead of stdout's text.
-    const { desired } = await loadIntegration(file, format === 'json' ? { write: () => true } : process.stdout, styles);
+    const { desired } = await loadIntegration(file, format === 'json' ? { write: () => true } : process.stdout, styles, { env: options.env });
     // Checked before any request: a plan file outside the checkout of its sources could not be applied.
     const savedSources = options.out === undefined ? undefined : await sourcesForPlanFile(desired, options.out);
     await waitUntilNoApplyRuns(desired, options);
@@ -83,7 +83,7 @@ async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode
             const assistantNames = new Map(live.synthflow.assistants.map(a => [a.modelId, a.name]));
             process.stdout.write(renderPlanMarkdown(plan, { desired, assistantNames }));
         } else {
-            process.stdout.write(`Planning integration ${desired.integration} against ${session.target}.\n\n`);
+            process.stdout.write(`Planning integration ${desired.integration}${desired.environment ? ` (environment ${desired.environment})` : ''} against ${session.target}.\n\n`);
             process.stdout.write(`${renderPlanText(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, verbose: options.verbose === true })}\n`);
             process.stdout.write(`\n${checklistStatusLine(desired, live.dixa)}\n`);
         }

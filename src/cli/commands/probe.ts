@@ -4,8 +4,9 @@ import { SIPFLOW_EXTENSION } from '../workspace.js';
 import { defaultSipPort, integrationProbeTargets, parseHostOverrides, parseSipTarget, probeTargets, SIP_TRANSPORTS, type ProbeResult, type ProbeTarget, type SipTransport } from '../../sip/index.js';
 import { ExitCode, stylesFor, UsageError, type Styles } from '../cli-support.js';
 import { loadIntegration } from '../vendor-session.js';
+import { addEnvironmentOption, type EnvironmentOptions } from './shared-options.js';
 
-interface ProbeOptions {
+interface ProbeOptions extends EnvironmentOptions {
     readonly transport?: SipTransport;
     /** Seconds. */
     readonly timeout: number;
@@ -20,8 +21,8 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
  * every target answered, 1 when any did not.
  */
 export function registerProbeCommand(program: Command): void {
-    program
-        .command('probe')
+    addEnvironmentOption(program
+        .command('probe'))
         .description('check that SIP endpoints answer: SIP OPTIONS to a sip: URI, or to the endpoints of a .sipflow file')
         .argument('<target>', 'sip:HOST[:PORT] (or sips:), or a .sipflow file (Synthflow on 32681 UDP/TCP and 32682 TLS, the Dixa SIP domain on 5060)')
         .addOption(new Option('-t, --transport <transport>', 'with a URI: the transport (default udp; sips: means tls); with a file: probe only this transport').choices(SIP_TRANSPORTS))
@@ -75,7 +76,7 @@ async function targetsOf(target: string, options: ProbeOptions, styles: Styles):
     }
     if (!target.endsWith(SIPFLOW_EXTENSION)) throw new UsageError(`${target}: give a sip:HOST[:PORT] URI or a ${SIPFLOW_EXTENSION} file`);
     // Diagnostics of a broken file go to stderr with --json, so stdout stays one JSON document.
-    const { desired } = await loadIntegration(target, options.json ? process.stderr : process.stdout, styles);
+    const { desired } = await loadIntegration(target, options.json ? process.stderr : process.stdout, styles, { env: options.env });
     const targets = integrationProbeTargets(desired);
     return options.transport === undefined ? targets : targets.filter(candidate => candidate.transport === options.transport);
 }

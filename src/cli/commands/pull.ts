@@ -64,7 +64,7 @@ export async function pullCommand(options: PullCommandOptions): Promise<ExitCode
 
 async function resolvePullOptions(options: PullCommandOptions): Promise<PullOptions> {
     if (options.from !== undefined) {
-        const { desired } = await loadIntegration(options.from, process.stdout, stylesFor(process.stdout));
+        const { desired } = await loadIntegration(options.from, process.stdout, stylesFor(process.stdout), { env: options.env });
         return {
             region: desired.synthflow.region,
             workspace: options.workspace ?? desired.synthflow.workspace,

@@ -2,15 +2,24 @@ import { Option, type Command } from 'commander';
 import { buildChecklist, checklistSummary, type DixaEvidence } from '../../checklist/index.js';
 import type { DesiredState } from '../../model/index.js';
 
-/** `--sandbox` and `--sandbox-state`: every command that talks to the vendors has them. */
+/** `--env NAME`: build an environment's configuration (`environment NAME { … }`) instead of the default. */
+export function addEnvironmentOption(command: Command): Command {
+    return command.addOption(new Option('--env <name>', 'use this environment of the file (environment NAME { … }) instead of the top-level default'));
+}
+
+export interface EnvironmentOptions {
+    readonly env?: string;
+}
+
+/** `--sandbox` and `--sandbox-state`: every command that talks to the vendors has them (and `--env`). */
 export function addTargetOptions(command: Command): Command {
-    return command
+    return addEnvironmentOption(command)
         .addOption(new Option('--sandbox', 'run against an in-process sandbox instead of the live accounts'))
         .addOption(new Option('--sandbox-state <file>', 'with --sandbox: keep the sandbox state in this JSON file across runs'))
         .addOption(new Option('--request-timeout <seconds>', 'give up on a vendor request after this long, retries included').default(30).argParser(requestTimeout));
 }
 
-export interface TargetOptions {
+export interface TargetOptions extends EnvironmentOptions {
     readonly sandbox?: boolean;
     readonly sandboxState?: string;
     /** Seconds; the providers' per-request deadline. */

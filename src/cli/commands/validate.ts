@@ -1,14 +1,16 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ExitCode, stylesFor } from '../cli-support.js';
+import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { compareReported, formatSummary, formatText, severityTotals, toReported, type ReportedDiagnostic } from '../diagnostic-report.js';
 import { formatGithub, formatJunit, formatSarif } from '../report-formats.js';
 import { INTERNAL_ERROR_CODE } from '../../language/diagnostic-codes.js';
 import { findSipflowFiles, folderContext, loadWorkspace, NotRegularFileError } from '../workspace.js';
+import { diagnosticAppliesTo, environmentsOf } from '../../model/index.js';
+import { addEnvironmentOption, type EnvironmentOptions } from './shared-options.js';
 
 export const VALIDATE_FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;
 export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
 
-export interface ValidateOptions {
+export interface ValidateOptions extends EnvironmentOptions {
     readonly format: ValidateFormat;
     /** Fail (exit 1) when there are more warnings than this. */
     readonly maxWarnings?: number;
@@ -20,10 +22,14 @@ function warningLimit(value: string): number {
     return limit;
 }
 
-/** `sipflow validate [paths…] [--format text|json|sarif|github|junit] [--max-warnings N]`: parse, link and validate, report, exit 0/1. */
+/**
+ * `sipflow validate [paths…] [--env NAME] [--format text|json|sarif|github|junit] [--max-warnings N]`:
+ * parse, link and validate, report, exit 0/1. Without --env, the default configuration and every
+ * environment's are checked; with it, the default's and that environment's.
+ */
 export function registerValidateCommand(program: Command): void {
-    program
-        .command('validate')
+    addEnvironmentOption(program
+        .command('validate'))
         .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors or a usage error)')
         .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked together with the other .sipflow files in its folder')
         .addOption(new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0; github: workflow-command annotations; junit: JUnit XML)').choices(VALIDATE_FORMATS).default('text'))
@@ -49,9 +55,22 @@ export async function validateCommand(paths: readonly string[], options: Validat
         process.stderr.write(`sipflow: ${error.message}\n`);
         return ExitCode.Failure;
     }
+    const environment = options.env;
+    if (environment !== undefined) {
+        const documents = workspace.documents.map(d => d.document);
+        const declared = new Set(documents.flatMap(document => environmentsOf(document, documents)));
+        if (!declared.has(environment)) {
+            const known = [...declared].sort();
+            const message = `--env ${environment}: no environment ${environment} in ${paths.join(' ')}${known.length > 0 ? ` (environments: ${known.join(', ')})` : ' (it declares none: environment NAME { … })'}`;
+            if (format === 'json') process.stdout.write(jsonFailure(message));
+            throw new UsageError(message);
+        }
+    }
     const diagnostics: ReportedDiagnostic[] = [];
     for (const { file, document } of workspace.documents) {
-        for (const diagnostic of document.diagnostics ?? []) diagnostics.push(toReported(file.displayPath, diagnostic));
+        for (const diagnostic of document.diagnostics ?? []) {
+            if (environment === undefined || diagnosticAppliesTo(diagnostic, environment)) diagnostics.push(toReported(file.displayPath, diagnostic));
+        }
     }
     diagnostics.sort(compareReported);
 

@@ -50,7 +50,7 @@ export async function verifyCommand(file: string, options: VerifyOptions): Promi
     if (!options.call) throw new UsageError('verify needs --call: it proves the integration by placing test calls (the only check so far)');
     if (options.from !== undefined && !/^\+[1-9]\d{6,14}$/.test(options.from)) throw new UsageError(`--from must be an E.164 number, got "${options.from}"`);
     const styles = stylesFor(process.stdout);
-    const { desired } = await loadIntegration(file, process.stdout, styles);
+    const { desired } = await loadIntegration(file, process.stdout, styles, { env: options.env });
     const departments = options.department
         ? options.department.map(name => {
               const found = desired.departments.find(d => d.key === name);

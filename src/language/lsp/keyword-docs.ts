@@ -68,6 +68,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     ...Object.fromEntries(QUEUE_KINDS.map(kind => [kind === 'queue' ? 'QueueKind:queue' : kind, queueKindDoc(kind)])),
     name: '**name** `"…"`: the queue\'s name in Dixa, used to find the queue.',
     kind: '**kind** `queue | ring-group`: whether Dixa offers calls one agent at a time (`queue`, the default) or to all at once (`ring-group`).',
+    environment: '**environment** `NAME { … }`: a configuration besides the default (the top level), e.g. `staging`: its `dixa`, `synthflow`, `queue NAME` and `department NAME` blocks hold only the settings that differ there; a list setting (allowlist, header, escalate) replaces the default\'s list. `sipflow plan --env NAME` plans it; `validate` checks every environment.',
     department: '**department** `NAME { … }`: one inbound DID routed to one Synthflow assistant: a Synthflow custom number attached to the assistant, and a transfer step in the Dixa phone flow of that DID.',
     flow: '**flow** `"…"` (optional): the Dixa phone flow of this DID, used to verify that it exists.',
     did: '**did** `"+E164"`: the phone number in E.164 (`+`, country code, digits only). The Synthflow number slug is the digits without `+`.',

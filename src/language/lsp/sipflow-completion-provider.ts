@@ -8,7 +8,9 @@ import {
 } from 'langium/lsp';
 import { CompletionItemKind, CompletionList, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position, type Range } from 'vscode-languageserver';
 import type { SecretValue, SipflowFile } from '../generated/ast.js';
-import { isCredentialsTrunkAuth } from '../generated/ast.js';
+import { isCredentialsTrunkAuth, isIntegration } from '../generated/ast.js';
+import { isEnvironmentOverride } from '../environments.js';
+import type { SipflowQueues } from '../references/sipflow-queues.js';
 import { integrationParts } from '../integration-parts.js';
 import type { SipflowServices } from '../sipflow-module.js';
 import { QUEUE_KINDS } from '../../vendors/dixa-facts.js';
@@ -29,10 +31,12 @@ const VALUE_RULES = new Set(['Region', 'TransferMode', 'QueueKind']);
  */
 export class SipflowCompletionProvider extends DefaultCompletionProvider {
     private readonly documents: LangiumDocuments;
+    private readonly sipflowQueues: SipflowQueues;
 
     constructor(services: SipflowServices) {
         super(services);
         this.documents = services.shared.workspace.LangiumDocuments;
+        this.sipflowQueues = services.references.SipflowQueues;
     }
 
     override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
@@ -68,6 +72,11 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
             if (ruleName === 'ENV_REF') return this.completionForEnvRef(context, acceptor);
             // `uui` takes a Name; the only key the Dixa guide knows is phone_number.
             if (ruleName === 'ID' && next.property === 'uui') return this.completionForUuiKey(context, acceptor);
+            // `queue ` / `department ` inside an environment names what it overrides: offer those names.
+            const overriding = context.node && isEnvironmentOverride(context.node) ? context.node.$type : undefined;
+            if (ruleName === 'ID' && next.property === 'name' && (overriding === 'Queue' || overriding === 'Department')) {
+                return this.completionForOverrideTarget(context, overriding, acceptor);
+            }
         }
         return super.completionFor(context, next, acceptor);
     }
@@ -164,6 +173,22 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
             }
         }
         return result.sort();
+    }
+
+    protected completionForOverrideTarget(context: CompletionContext, type: 'Queue' | 'Department', acceptor: CompletionAcceptor): void {
+        const integration = context.node && AstUtils.getContainerOfType(context.node, isIntegration);
+        if (!integration) return;
+        const files = [integration, ...this.sipflowQueues.siblingsOf(integration)];
+        const nodes = files.flatMap(file => (type === 'Queue' ? integrationParts(file).queues : integrationParts(file).departments));
+        for (const node of nodes) {
+            if (!node.name) continue;
+            acceptor(context, {
+                label: node.name,
+                kind: type === 'Queue' ? CompletionItemKind.Struct : CompletionItemKind.Class,
+                detail: `override ${type === 'Queue' ? 'queue' : 'department'} ${node.name} in this environment`,
+                documentation: { kind: 'markdown', value: keywordDoc('environment') ?? '' },
+            });
+        }
     }
 
     protected completionForUuiKey(context: CompletionContext, acceptor: CompletionAcceptor): void {

@@ -1,8 +1,9 @@
-import { AstUtils, CstUtils, GrammarAST, type AstNode, type CstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
+import { AstUtils, CstUtils, GrammarAST, type AstNode, type ConfigurationProvider, type CstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
 import { MultilineCommentHoverProvider, type LangiumServices } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Department, Integration, Queue } from '../generated/ast.js';
-import { isAllowlist, isDepartment, isIntegration, isQueue } from '../generated/ast.js';
+import { isAllowlist, isDepartment, isEnvironment, isIntegration, isQueue } from '../generated/ast.js';
+import { effectiveIntegrations, environmentNamesOf } from '../environments.js';
 import { integrationParts } from '../integration-parts.js';
 import { checkDid } from '../values/phone-number.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
@@ -25,10 +26,42 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
  */
 export class SipflowHoverProvider extends MultilineCommentHoverProvider {
     private readonly documents: LangiumDocuments;
+    private readonly configuration: ConfigurationProvider;
 
     constructor(services: LangiumServices) {
         super(services);
         this.documents = services.shared.workspace.LangiumDocuments;
+        this.configuration = services.shared.workspace.ConfigurationProvider;
+    }
+
+    /**
+     * The environment whose values a hover shows: the one an override block is in, else the one selected
+     * in the editor (setting `sipflow.environment`; other editors send it as LSP settings) when the
+     * integration declares it, else none (the default).
+     */
+    private async environmentFor(node: AstNode, integrations: readonly Integration[]): Promise<string | undefined> {
+        const enclosing = AstUtils.getContainerOfType(node, isEnvironment);
+        if (enclosing) return enclosing.name || undefined;
+        const selected: unknown = await this.configuration.getConfiguration('sipflow', 'environment').catch(() => undefined);
+        return typeof selected === 'string' && environmentNamesOf(integrations).includes(selected) ? selected : undefined;
+    }
+
+    /** The node as the environment sees it: its effective queue, department or integration, or itself. */
+    private async effective(node: AstNode): Promise<{ node: AstNode; environment?: string }> {
+        const integration = AstUtils.getContainerOfType(node, isIntegration);
+        if (!integration || !(isDepartment(node) || isQueue(node) || isIntegration(node))) return { node };
+        const siblings = this.documents.all
+            .map(document => (document.parseResult?.value as { integration?: Integration } | undefined)?.integration)
+            .filter((other): other is Integration => other !== undefined && other !== integration && other.name === integration.name)
+            .toArray();
+        const files = [integration, ...siblings];
+        const environment = await this.environmentFor(node, files);
+        if (environment === undefined) return { node };
+        const views = effectiveIntegrations(files, environment);
+        if (isIntegration(node)) return { node: views[0]!, environment };
+        const members = views.flatMap(view => view.members);
+        const match = members.find(member => member.$type === node.$type && (member as Department | Queue).name === (node as Department | Queue).name);
+        return match ? { node: match, environment } : { node };
     }
 
     override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
@@ -42,12 +75,14 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
         return super.getHoverContent(document, params);
     }
 
-    protected override getAstNodeHoverContent(node: AstNode): MaybePromise<string | undefined> {
-        const own = isDepartment(node) ? this.departmentHover(node)
+    protected override async getAstNodeHoverContent(declared: AstNode): Promise<string | undefined> {
+        const { node, environment } = await this.effective(declared);
+        let own = isDepartment(node) ? this.departmentHover(node)
             : isQueue(node) ? this.queueHover(node)
             : isIntegration(node) ? this.integrationHover(node)
             : undefined;
-        const comment = super.getAstNodeHoverContent(node) as string | undefined;
+        if (own !== undefined && environment !== undefined) own = `${own}\n\n_Values of environment \`${environment}\`._`;
+        const comment = (await super.getAstNodeHoverContent(declared)) as string | undefined;
         if (own === undefined) return comment;
         return comment ? `${own}\n\n---\n\n${comment}` : own;
     }

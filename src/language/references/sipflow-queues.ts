@@ -1,5 +1,6 @@
 import { AstUtils, WorkspaceCache, type LangiumDocuments } from 'langium';
 import type { Integration, Queue, SipflowFile } from '../generated/ast.js';
+import { isDepartment, isEnvironment, isIntegration } from '../generated/ast.js';
 import type { SipflowServices } from '../sipflow-module.js';
 import { integrationParts } from '../integration-parts.js';
 
@@ -14,6 +15,7 @@ export class SipflowQueues {
     private readonly siblingsCache: WorkspaceCache<Integration, readonly Integration[]>;
     private readonly queuesCache: WorkspaceCache<Integration, readonly Queue[]>;
     private readonly usedCache: WorkspaceCache<Integration, ReadonlySet<Queue>>;
+    private readonly effectiveSiblings = new WeakMap<Integration, readonly Integration[]>();
 
     constructor(services: SipflowServices) {
         this.documents = services.shared.workspace.LangiumDocuments;
@@ -22,8 +24,19 @@ export class SipflowQueues {
         this.usedCache = new WorkspaceCache(services.shared);
     }
 
+    /**
+     * An environment's effective views of the integration's files are each other's siblings, so that
+     * checks across files compare effective values (see validateEnvironments).
+     */
+    useEffectiveSiblings(views: readonly Integration[]): void {
+        const sorted = [...views].sort((a, b) => uriOf(a).localeCompare(uriOf(b)));
+        for (const view of views) this.effectiveSiblings.set(view, sorted.filter(other => other !== view));
+    }
+
     /** The same integration declared in other files of the workspace, ordered by document URI. */
     siblingsOf(integration: Integration): readonly Integration[] {
+        const effective = this.effectiveSiblings.get(integration);
+        if (effective) return effective;
         return this.siblingsCache.get(integration, () => {
             const uri = uriOf(integration);
             return this.documents.all
@@ -45,11 +58,14 @@ export class SipflowQueues {
 
     /** Does any department, in this file or another file of the integration, fall back or escalate to the queue? */
     isQueueUsed(queue: Queue): boolean {
-        const integration = queue.$container;
+        const integration = AstUtils.getContainerOfType(queue, isIntegration);
+        if (!integration) return false;
         return this.usedCache.get(integration, () => {
             const used = new Set<Queue>();
             for (const part of [integration, ...this.siblingsOf(integration)]) {
-                for (const department of integrationParts(part).departments) {
+                // An environment's department may fall back or escalate to a queue the default does not use.
+                const overrides = part.members.filter(isEnvironment).flatMap(env => env.overrides).filter(isDepartment);
+                for (const department of [...integrationParts(part).departments, ...overrides]) {
                     const fallback = department.fallback?.ref;
                     if (fallback) used.add(fallback);
                     for (const escalation of department.escalations) {

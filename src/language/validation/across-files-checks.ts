@@ -4,6 +4,7 @@ import { integrationParts } from '../integration-parts.js';
 import { uriOf } from '../references/sipflow-queues.js';
 import { checkDid } from '../values/phone-number.js';
 import { isUuid } from '../values/misc.js';
+import { originOf } from '../environments.js';
 import { reportSharedAssistant } from './department-checks.js';
 import { dixaQueueName } from './queue-checks.js';
 import { report } from './report.js';
@@ -83,7 +84,7 @@ export function checkAcrossFiles(integration: Integration, siblings: readonly In
         const other = check?.kind === 'valid' ? dids.get(check.e164) : undefined;
         if (check?.kind === 'valid' && other) {
             const kind = other.$type === 'Queue' ? 'queue' : 'department';
-            report(accept, 'did-duplicate', `DID ${check.e164} is already used by ${kind} ${other.name} in ${where(other)}: a number serves one inbound assistant or queue.`, {
+            report(accept, 'did-duplicate', `DID ${check.e164} is already used by ${kind} ${other.name} in ${where(originOf(other, 'did'))}: a number serves one inbound assistant or queue.`, {
                 node,
                 property: 'did',
             });

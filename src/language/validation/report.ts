@@ -10,6 +10,8 @@ export interface SipflowDiagnosticData {
     readonly values?: readonly string[];
     /** A name the quick fix uses (the queue to create). */
     readonly name?: string;
+    /** The environments a finding holds in (only findings of an environment's configuration carry it). */
+    readonly environments?: readonly string[];
 }
 
 /** Reports a diagnostic with the severity fixed for its code in DIAGNOSTICS. */

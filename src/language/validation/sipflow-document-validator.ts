@@ -1,7 +1,8 @@
-import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled, type LangiumDocument, type ValidationOptions } from 'langium';
+import { AstUtils, Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled, type AstNode, type DiagnosticInfo, type LangiumDocument, type ValidationAcceptor, type ValidationOptions } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
-import { isIntegration, type Queue } from '../generated/ast.js';
+import { isDepartment, isIntegration, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
+import { effectiveIntegrations, environmentNamesOf, originOf } from '../environments.js';
 import type { SipflowServices } from '../sipflow-module.js';
 
 /** Langium's own problem kinds, given the stable codes LANGUAGE.md and `sipflow validate` promise. */
@@ -58,6 +59,12 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             if (isOperationCancelled(error)) throw error;
             diagnostics.push(internalErrorDiagnostic(error));
         }
+        try {
+            for (const diagnostic of await this.validateEnvironments(document, diagnostics, options, cancelToken)) diagnostics.push(diagnostic);
+        } catch (error) {
+            if (isOperationCancelled(error)) throw error;
+            diagnostics.push(internalErrorDiagnostic(error));
+        }
         await interruptAndCheck(cancelToken);
         for (const diagnostic of diagnostics) {
             const kind = (diagnostic.data as { code?: string } | undefined)?.code;
@@ -67,6 +74,53 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         }
         this.explainUnresolvedQueues(document, diagnostics);
         return capDiagnostics(diagnostics, document);
+    }
+
+    /**
+     * Checks each environment's effective configuration (src/language/environments.ts) with the same
+     * checks as the default. A finding is kept for this document when the line that wrote the value is
+     * in it (an override's line, or the default's when the environment does not change that value) and
+     * the default's check did not already report it; it says which environments it holds in.
+     */
+    private async validateEnvironments(document: LangiumDocument, existing: readonly Diagnostic[], options: ValidationOptions, cancelToken: Cancellation.CancellationToken): Promise<Diagnostic[]> {
+        const integration = (document.parseResult.value as { integration?: unknown }).integration;
+        if (!isIntegration(integration) || !integration.name) return [];
+        const queues = this.sipflowServices.references.SipflowQueues;
+        const files: Integration[] = [integration, ...queues.siblingsOf(integration)];
+        const names = environmentNamesOf(files);
+        if (names.length === 0) return [];
+        const key = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.character}:${d.range.end.line}:${d.range.end.character}|${String(d.code)}|${d.message}`;
+        const known = new Set(existing.map(key));
+        const found = new Map<string, { diagnostic: Diagnostic; environments: string[] }>();
+        const registry = this.sipflowServices.validation.ValidationRegistry;
+        for (const environment of names) {
+            await interruptAndCheck(cancelToken);
+            const views = effectiveIntegrations(files, environment);
+            queues.useEffectiveSiblings(views);
+            const accept: ValidationAcceptor = <N extends AstNode>(severity: Parameters<ValidationAcceptor>[0], message: string, info: DiagnosticInfo<N>) => {
+                const origin = originOf(info.node, typeof info.property === 'string' ? info.property : undefined);
+                if (AstUtils.getDocument(origin) !== document) return;
+                const diagnostic = this.toDiagnostic(severity, message, { ...info, node: origin } as DiagnosticInfo<AstNode>);
+                const id = key(diagnostic);
+                if (known.has(id)) return;
+                const entry = found.get(id);
+                if (entry) {
+                    if (!entry.environments.includes(environment)) entry.environments.push(environment);
+                } else {
+                    found.set(id, { diagnostic, environments: [environment] });
+                }
+            };
+            for (const view of views) {
+                for (const node of effectiveNodesOf(view)) {
+                    for (const check of registry.getChecks(node.$type, options.categories)) await check(node, accept, cancelToken);
+                }
+            }
+        }
+        return [...found.values()].map(({ diagnostic, environments }) => ({
+            ...diagnostic,
+            message: `In environment${environments.length === 1 ? '' : 's'} ${environments.join(', ')}: ${diagnostic.message}`,
+            data: { ...(diagnostic.data as object | undefined), environments },
+        }));
     }
 
     private explainUnresolvedQueues(document: LangiumDocument, diagnostics: Diagnostic[]): void {
@@ -81,6 +135,16 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             const suggestion = names.length > 0 ? ` or use one of: ${names.join(', ')}` : '';
             diagnostic.message = `No queue named ${data.refText}: declare "queue ${data.refText} { name "…" did "+…" }"${suggestion}.`;
         }
+    }
+}
+
+/** The nodes of an effective view the checks run on (its own properties only: see environments.ts). */
+function* effectiveNodesOf(view: Integration): Generator<AstNode> {
+    yield view;
+    for (const member of view.members) {
+        yield member;
+        if (isSynthflowBlock(member) && member.trunkAuth) yield member.trunkAuth;
+        if (isDepartment(member)) yield* member.escalations;
     }
 }
 

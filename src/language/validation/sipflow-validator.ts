@@ -1,5 +1,5 @@
-import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import type { Department, DixaBlock, Escalation, Integration, Queue, SipflowAstType } from '../generated/ast.js';
+import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
+import type { Department, DixaBlock, Environment, Escalation, Integration, Queue, SipflowAstType } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import { AstUtils } from 'langium';
 import type { SipflowServices } from '../sipflow-module.js';
@@ -14,19 +14,29 @@ import { checkAcrossFiles } from './across-files-checks.js';
 import { checkIntegrationStructure, checkRepeatedSettings } from './structure-checks.js';
 import { checkSynthflowBlock, checkTrunkCredentials } from './synthflow-checks.js';
 import { report } from './report.js';
+import { checkEnvironment, insideEnvironment } from './environment-checks.js';
 
 /** Registers the checks of every concept (validation/*-checks.ts) with Langium's registry. */
 export function registerValidationChecks(services: SipflowServices): void {
     const validator = new SipflowValidator(services);
     const repeated = (node: Parameters<typeof checkRepeatedSettings>[0], accept: ValidationAcceptor) => checkRepeatedSettings(node, accept);
+    // Inside an environment only the block's own shape is checked here; its values are checked in the
+    // environment's effective configuration, where they meet the settings they depend on (the region,
+    // the sip-domain, the other DIDs), by SipflowDocumentValidator.validateEnvironments.
+    // (A function, not an arrow, so that the registry's `this`, the validator, reaches the check.)
+    const outsideEnvironments = <N extends AstNode>(check: (this: SipflowValidator, node: N, accept: ValidationAcceptor) => void) =>
+        function (this: SipflowValidator, node: N, accept: ValidationAcceptor) {
+            if (!insideEnvironment(node)) check.call(this, node, accept);
+        };
     const checks: ValidationChecks<SipflowAstType> = {
         Integration: [checkIntegrationStructure, validator.checkAcrossFiles, checkDuplicateDids, checkSharedAssistants],
-        DixaBlock: [validator.checkDixaBlock, repeated],
-        SynthflowBlock: [checkSynthflowBlock, repeated],
-        CredentialsTrunkAuth: [checkTrunkCredentials, repeated],
-        Queue: [checkQueue, checkDidValue, validator.checkQueueUsed, repeated],
-        Department: [checkDidValue, checkDepartment, validator.checkDuplicateEscalations, repeated],
-        Escalation: [validator.checkEscalation, repeated],
+        Environment: [validator.checkEnvironment],
+        DixaBlock: [outsideEnvironments(validator.checkDixaBlock), repeated],
+        SynthflowBlock: [outsideEnvironments(checkSynthflowBlock), repeated],
+        CredentialsTrunkAuth: [outsideEnvironments(checkTrunkCredentials), repeated],
+        Queue: [outsideEnvironments(checkQueue), outsideEnvironments(checkDidValue), outsideEnvironments(validator.checkQueueUsed), repeated],
+        Department: [outsideEnvironments(checkDidValue), outsideEnvironments(checkDepartment), outsideEnvironments(validator.checkDuplicateEscalations), repeated],
+        Escalation: [outsideEnvironments(validator.checkEscalation), repeated],
     };
     services.validation.ValidationRegistry.register(checks, validator);
 }
@@ -38,9 +48,15 @@ export class SipflowValidator {
         checkAcrossFiles(integration, this.services.references.SipflowQueues.siblingsOf(integration), accept);
     }
 
+    checkEnvironment(environment: Environment, accept: ValidationAcceptor): void {
+        checkEnvironment(environment, this.services.references.SipflowQueues.siblingsOf(environment.$container), accept);
+    }
+
     checkDixaBlock(block: DixaBlock, accept: ValidationAcceptor): void {
+        const integration = AstUtils.getContainerOfType(block, isIntegration);
+        if (!integration) return;
         checkSipDomain(block, accept);
-        checkAllowlist(block, block.$container, accept);
+        checkAllowlist(block, integration, accept);
     }
 
     checkEscalation(escalation: Escalation, accept: ValidationAcceptor): void {
@@ -53,7 +69,8 @@ export class SipflowValidator {
     }
 
     checkDuplicateEscalations(department: Department, accept: ValidationAcceptor): void {
-        checkDuplicateEscalations(department, this.sipDomainOf(department.$container), accept);
+        const integration = AstUtils.getContainerOfType(department, isIntegration);
+        if (integration) checkDuplicateEscalations(department, this.sipDomainOf(integration), accept);
     }
 
     /** The integration's valid Dixa sip-domain, from this file's dixa block or another file's. */
