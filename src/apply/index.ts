@@ -13,6 +13,7 @@
  * A plan with conflicts throws PlanConflictError before any request.
  */
 export { applyPlan } from './apply.js';
+export { AccountMismatchError, accountMismatchMessage, checkAccount, compareOrganization, guardAccount, type OrganizationVerdict } from './account-guard.js';
 export { PlanConflictError, SavedPlanMismatchError, StalePlanError, StepPreconditionError } from './errors.js';
 export { readLiveState, type Providers, type ReadLiveStateOptions } from './live.js';
 export { renderApplyText, type ApplyRenderOptions } from './render.js';

@@ -19,10 +19,17 @@ export interface Assumption {
 export const ASSUMPTIONS: readonly Assumption[] = [
     {
         id: 'dixa-subdomain-is-company',
-        statement: 'Dixa `organization.subdomain` is the `{company}` of `{company}.sip.dixa.com`',
+        statement: 'Dixa `organization.subdomain` is the `{company}` of `{company}.sip.dixa.com`: the account guard expects it unless the file sets `organization "…"`',
         source: 'dixa-api.md: the spec has no SIP-domain field; the equality is a hint',
-        probe: '`subdomain`: GET /organization, compared with the file\'s `sip-domain`',
-        contradictInSandbox: 'state: `dixa.organization.subdomain` set to another name (PUT /_sandbox/state)',
+        probe: '`subdomain`: GET /organization, compared as the account guard compares (the file\'s `organization`, else its `sip-domain`\'s company)',
+        contradictInSandbox: 'state: `dixa.organization.subdomain` set to another name (PUT /_sandbox/organization, `sipflow sandbox --dixa-organization`)',
+    },
+    {
+        id: 'synthflow-key-workspace',
+        statement: 'the `SYNTHFLOW_API_KEY` belongs to the file\'s `workspace` (the account guard cannot check it)',
+        source: 'synthflow-api.md §12: no endpoint reads the key\'s own workspace; the spec documents "Access denied to workspace" (403) only on GET /logs, and no foreign-workspace answer for the lists sipflow reads',
+        probe: '`synthflow-workspace`: GET /numbers?workspace=… — numbers listed = confirmed, none = unknown, refused = contradicted',
+        contradictInSandbox: 'fault `synthflow:GET:/numbers=403`',
     },
     {
         id: 'live-transfer-read-back',

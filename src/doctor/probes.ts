@@ -10,6 +10,7 @@ import { ProviderError } from '../providers/types.js';
 import type { SynthflowClient } from '../providers/synthflow/index.js';
 import { SYNTHFLOW_PAGE_SIZE } from '../providers/synthflow/index.js';
 import { TRANSFER_MODES } from '../vendors/synthflow-facts.js';
+import { compareOrganization } from '../apply/account-guard.js';
 
 export type Verdict = 'confirmed' | 'contradicted' | 'unknown';
 
@@ -103,14 +104,16 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
 
 async function probeWorkspace({ desired, synthflow }: DoctorInput): Promise<Finding> {
     const title = `the Synthflow key reaches workspace ${desired.synthflow.workspace}`;
+    // [I] assumption: synthflow-key-workspace (what the account guard cannot check, reported here)
+    const id = 'synthflow-key-workspace';
     try {
         const page = await synthflow.probeListPage('numbers', 1);
         const total = page.totalRecords ?? page.items;
-        if (total > 0) return finding('synthflow-workspace', title, 'confirmed', `GET /numbers?workspace=… answers with ${plural(total, 'number')}.`);
+        if (total > 0) return finding('synthflow-workspace', title, 'confirmed', `GET /numbers?workspace=… answers with ${plural(total, 'number')}.`, id);
         // The API has no workspace lookup (synthflow-api.md §12): an id it does not know may list nothing too.
-        return finding('synthflow-workspace', title, 'unknown', 'GET /numbers?workspace=… answers, with no numbers: an unknown workspace id could answer the same (no API reads a workspace); compare the id with the dashboard.');
+        return finding('synthflow-workspace', title, 'unknown', 'GET /numbers?workspace=… answers, with no numbers: an unknown workspace id could answer the same (no API reads a workspace); compare the id with the dashboard.', id);
     } catch (error) {
-        return finding('synthflow-workspace', title, 'contradicted', `GET /numbers?workspace=… failed: ${failure(error)}`);
+        return finding('synthflow-workspace', title, 'contradicted', `GET /numbers?workspace=… failed: ${failure(error)}`, id);
     }
 }
 
@@ -127,13 +130,21 @@ async function probeAssistant(synthflow: SynthflowClient, key: string, modelId: 
     }
 }
 
+/** The account guard's comparison (src/apply/account-guard.ts): one rule for apply and doctor. */
 function subdomainFinding(desired: DesiredState, organization: DixaOrganization | undefined): Finding {
     const id = 'dixa-subdomain-is-company';
-    const title = 'Dixa organization.subdomain is the sip-domain\'s {company}';
+    const expected = desired.dixa.organization;
+    const title = expected?.from === 'file'
+        ? `the Dixa token reaches organization "${expected.subdomain}", as the file's organization says`
+        : 'Dixa organization.subdomain is the sip-domain\'s {company}';
     if (!organization) return finding('subdomain', title, 'unknown', 'The organization could not be read.', id);
-    if (desired.dixa.company === null) return finding('subdomain', title, 'unknown', `sip-domain "${desired.dixa.sipDomain}" is not of the form {company}.sip.dixa.com.`, id);
-    const same = organization.subdomain.toLowerCase() === desired.dixa.company.toLowerCase();
-    return finding('subdomain', title, same ? 'confirmed' : 'contradicted', `subdomain "${organization.subdomain}", sip-domain "${desired.dixa.sipDomain}".`, id);
+    const verdict = compareOrganization(expected, organization);
+    if (verdict === 'unknown') return finding('subdomain', title, 'unknown', `sip-domain "${desired.dixa.sipDomain}" is not of the form {company}.sip.dixa.com and the file has no organization.`, id);
+    const read = expected!.from === 'file'
+        ? `subdomain "${organization.subdomain}", the file's organization "${expected!.subdomain}" (the sip-domain default is not used).`
+        : `subdomain "${organization.subdomain}", sip-domain "${desired.dixa.sipDomain}".`;
+    const advice = verdict === 'mismatch' ? ' plan and apply refuse this token for this file (the account guard).' : '';
+    return finding('subdomain', title, verdict === 'match' ? 'confirmed' : 'contradicted', `${read}${advice}`, id);
 }
 
 const liveTransfers = (actions: readonly LiveSynthflowAction[]) => actions.filter(a => a.actionType === 'LIVE_TRANSFER');

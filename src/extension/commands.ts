@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { applyPlan, PlanConflictError, readLiveState, renderApplyText, type ApplyResult } from '../apply/index.js';
+import { applyPlan, checkAccount, PlanConflictError, readLiveState, renderApplyText, type ApplyResult } from '../apply/index.js';
 import { buildChecklist, checklistSummary, renderChecklistMarkdown, type Checklist } from '../checklist/index.js';
 import type { DesiredState } from '../model/index.js';
 import { acquireRunLock, describeHolder, RunLockHeldError, urlTarget, type HeldRunLock } from '../cli/run-lock.js';
@@ -89,6 +89,8 @@ export class Commands {
         return this.withSession(scopeOf(desired), signal, async session => {
             progress.report({ message: `reading ${session.endpoint.label}…` });
             const live = await readLiveState(desired, session.providers);
+            // The account guard: Plan and Apply (which applies this plan) refuse another organization's token.
+            checkAccount(desired, live.dixa.organization, fileName(document.uri));
             const plan = computePlan(desired, live);
             // The checklist is verified against what the plan already read from Dixa: no second read.
             const checklist = buildChecklist(desired, live.dixa);

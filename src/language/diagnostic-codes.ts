@@ -8,6 +8,8 @@ export const DIAGNOSTICS = {
     'did-duplicate': 'error',
     'sip-domain-invalid': 'error',
     'sip-domain-not-dixa': 'warning',
+    /** `organization` is empty or not a DNS label (a Dixa organization's subdomain). */
+    'organization-invalid': 'error',
     'allowlist-missing': 'error',
     'allowlist-incomplete': 'warning',
     'ip-invalid': 'error',

@@ -24,6 +24,7 @@ import { departmentMarker, escalationActionName, ownerKey, ownershipMarker } fro
 import { effectiveIntegrations, environmentNamesOf } from '../language/environments.js';
 import type {
     DesiredAllowlist,
+    DesiredDixaOrganization,
     DesiredDepartment,
     DesiredEscalation,
     DesiredQueue,
@@ -219,7 +220,12 @@ class Derivation {
             ownershipMarker: ownershipMarker(this.owner),
             sources: sources.map(s => s.source),
             sourceHash: sourceHashOf(sources.map(s => s.text)),
-            dixa: { sipDomain: this.sipDomain, company: dixaCompanyOf(this.sipDomain) ?? null, allowlist: this.allowlist(dixa.allowlists) },
+            dixa: {
+                sipDomain: this.sipDomain,
+                company: dixaCompanyOf(this.sipDomain) ?? null,
+                organization: this.organization(dixa.organization),
+                allowlist: this.allowlist(dixa.allowlists),
+            },
             synthflow: {
                 region: this.region,
                 apiBaseUrl: facts.apiBaseUrl,
@@ -245,6 +251,14 @@ class Derivation {
         // Only environment variable names: the validator refuses literals, and values are never read here.
         const envName = (value: SecretValue | undefined, setting: string) => validated(value?.env, `the trunk ${setting} env:NAME`).replace(/^env:/, '');
         return { kind: 'credentials', usernameEnv: envName(auth.username, 'username'), passwordEnv: envName(auth.password, 'password') };
+    }
+
+    /** The explicit `organization`, else the sip-domain's `{company}` (the validator checked both). */
+    private organization(explicit: string | undefined): DesiredDixaOrganization | null {
+        if (explicit !== undefined) return { subdomain: explicit.trim(), from: 'file' };
+        // [I] assumption: dixa-subdomain-is-company
+        const company = dixaCompanyOf(this.sipDomain);
+        return company === undefined ? null : { subdomain: company, from: 'sip-domain' };
     }
 
     private allowlist(allowlists: readonly Allowlist[]): DesiredAllowlist {

@@ -8,6 +8,7 @@
  */
 export type {
     DesiredAllowlist,
+    DesiredDixaOrganization,
     DesiredDepartment,
     DesiredDixa,
     DesiredEscalation,

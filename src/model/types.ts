@@ -39,7 +39,20 @@ export interface DesiredDixa {
     readonly sipDomain: string;
     /** `{company}` when the domain has the Dixa shape, else null. */
     readonly company: string | null;
+    /**
+     * The Dixa organization the file is for, which the account guard (src/apply/account-guard.ts) expects
+     * GET /organization to answer: `organization "…"` as written, else the sip-domain's `{company}`;
+     * null when neither is there (a sip-domain not of the Dixa form, and no `organization`).
+     */
+    readonly organization: DesiredDixaOrganization | null;
     readonly allowlist: DesiredAllowlist;
+}
+
+export interface DesiredDixaOrganization {
+    /** The expected `subdomain` of GET /organization (compared case-insensitively). */
+    readonly subdomain: string;
+    /** `file`: the `organization` setting; `sip-domain`: its `{company}` (an assumption: dixa-subdomain-is-company). */
+    readonly from: 'file' | 'sip-domain';
 }
 
 export interface DesiredAllowlist {

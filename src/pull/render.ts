@@ -1,5 +1,5 @@
 import { parseOwnership } from '../model/ownership.js';
-import { DIXA_SIP_DOMAIN_SUFFIX, RING_GROUP_OFFER_ALGORITHMS } from '../vendors/dixa-facts.js';
+import { DIXA_SIP_DOMAIN_SUFFIX, dixaCompanyOf, RING_GROUP_OFFER_ALGORITHMS } from '../vendors/dixa-facts.js';
 import {
     DEFAULT_ESCALATION_SAY,
     DEFAULT_ESCALATION_WHEN,
@@ -114,7 +114,7 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
     notes.push('Dixa flow steps cannot be read: timeouts are written as the recommended 30s; check them in the flow builder.');
 
     const queues = [...pulledQueues.values()];
-    const text = print(integration, sipDomain, options, queues, departments);
+    const text = print(integration, sipDomain, snapshot.organization.subdomain, options, queues, departments);
     return { text, integration, departments: departments.length, queues: queues.length, notes };
 }
 
@@ -123,14 +123,17 @@ function queueDid(queue: LiveDixaQueue, numbers: readonly LiveSynthflowNumber[])
     return (queue.usages.PstnPhone ?? []).find(did => !numbers.some(n => n.e164 === did));
 }
 
-function print(integration: string, sipDomain: string, options: PullOptions, queues: readonly PulledQueue[], departments: readonly PulledDepartment[]): string {
+function print(integration: string, sipDomain: string, organization: string, options: PullOptions, queues: readonly PulledQueue[], departments: readonly PulledDepartment[]): string {
     const region = SYNTHFLOW_REGION_FACTS[options.region];
+    // The account guard expects the sip-domain's {company} unless the file names the organization.
+    const organizationIsDefault = organization.toLowerCase() === dixaCompanyOf(sipDomain);
     const out: string[] = [
         `// Pulled from Dixa and Synthflow by sipflow. Review it, then keep it in source control.`,
         `integration ${integration} {`,
         '',
         '  dixa {',
         `    sip-domain ${quote(sipDomain)}`,
+        ...(organizationIsDefault ? [] : [`    organization ${quote(organization)}`]),
         '    allowlist synthflow',
         '  }',
         '',

@@ -60,6 +60,8 @@ export interface SandboxOptions {
      * (seed.ts `demoDixaManual`), `none` leaves all undone. Unset: as seeded or loaded (none when seeded).
      */
     readonly dixaManual?: 'done' | 'none';
+    /** The Dixa organization's `subdomain` (GET /organization), e.g. to make it differ from a file's for the account guard. */
+    readonly dixaOrganization?: string;
 }
 
 export interface RequestLogEntry {
@@ -140,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const withDixaManual = (loaded: SandboxState): SandboxState => {
         if (options.dixaManual !== undefined) loaded.dixaManual = options.dixaManual === 'done' ? demoDixaManual() : emptyDixaManual();
+        if (options.dixaOrganization !== undefined) loaded.dixa.organization.subdomain = checkSubdomain(options.dixaOrganization);
         return loaded;
     };
     let state = withDixaManual(loadState(statePath, seed));
@@ -365,6 +368,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                 case 'PUT /assumptions':
                     assumptions = resolveAssumptions(body);
                     return { status: 200, body: { assumptions } };
+                case 'GET /organization':
+                    return { status: 200, body: state.dixa.organization };
+                case 'PUT /organization': {
+                    // Only the subdomain: what the account guard compares.
+                    const subdomain = isRecord(body) && typeof body.subdomain === 'string' ? body.subdomain : undefined;
+                    if (subdomain === undefined) return { status: 400, body: { error: 'PUT /_sandbox/organization needs {"subdomain": "…"}' } };
+                    state.dixa.organization.subdomain = checkSubdomain(subdomain);
+                    persist();
+                    return { status: 200, body: state.dixa.organization };
+                }
                 case 'GET /dixa-manual':
                     return { status: 200, body: state.dixaManual };
                 case 'PUT /dixa-manual':
@@ -526,4 +539,10 @@ function writeStateFile(path: string, state: SandboxState): void {
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
     renameSync(tmp, path);
+}
+
+/** A Dixa organization's subdomain is a DNS label; anything else would not be a state Dixa can be in. */
+function checkSubdomain(subdomain: string): string {
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(subdomain)) throw new Error(`the Dixa organization subdomain must be a DNS label (letters, digits, inner dashes), got "${subdomain}"`);
+    return subdomain;
 }

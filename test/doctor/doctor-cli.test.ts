@@ -83,7 +83,7 @@ describe('sipflow doctor on the default sandbox', () => {
         const { run, report } = await doctor();
         expect(run.code).toBe(0);
         expect(report.counts.contradicted).toBe(0);
-        for (const id of ['dixa-subdomain-is-company', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted']) {
+        for (const id of ['dixa-subdomain-is-company', 'synthflow-key-workspace', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted']) {
             expect(verdictOf(report, id), id).toBe('confirmed');
         }
         // Settled by neither a read nor a harmless write: said so.
@@ -180,6 +180,35 @@ describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
         const { run, report } = await doctor();
         expect(verdictOf(report, 'dixa-subdomain-is-company')).toBe('contradicted');
         expect(report.findings.find(f => f.probe === 'subdomain')?.read).toContain('"acme-eu"');
+        expect(run.code).toBe(1);
+    });
+
+    it('dixa-subdomain-is-company: reported with the account guard\'s rule, also for an explicit organization', async () => {
+        const matching = structuredClone(sandbox.state);
+        matching.dixa.organization.subdomain = 'ACME';
+        sandbox.replaceState(matching);
+        expect(verdictOf((await doctor()).report, 'dixa-subdomain-is-company')).toBe('confirmed');
+
+        writeFileSync(path.join(dir, 'acme.sipflow'), EXAMPLE.replace('sip-domain "acme.sip.dixa.com"', 'sip-domain "acme.sip.dixa.com"\n    organization "acme-eu"'));
+        try {
+            const { run, report } = await doctor();
+            expect(verdictOf(report, 'dixa-subdomain-is-company')).toBe('contradicted');
+            expect(report.findings.find(f => f.probe === 'subdomain')?.read).toContain('the file\'s organization "acme-eu"');
+            expect(run.code).toBe(1);
+            const other = structuredClone(sandbox.state);
+            other.dixa.organization.subdomain = 'acme-eu';
+            sandbox.replaceState(other);
+            expect(verdictOf((await doctor()).report, 'dixa-subdomain-is-company')).toBe('confirmed');
+        } finally {
+            writeFileSync(path.join(dir, 'acme.sipflow'), EXAMPLE);
+        }
+    });
+
+    it('synthflow-key-workspace: the numbers list of the file\'s workspace is refused', async () => {
+        sandbox.setFaults('synthflow:GET:/numbers=403');
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'synthflow-key-workspace')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'synthflow-workspace')?.read).toContain('403');
         expect(run.code).toBe(1);
     });
 

@@ -30,6 +30,13 @@ describe('completion: keywords in context', () => {
         });
     });
 
+    it('offers organization in a dixa block until it is written, with its documentation', async () => {
+        const text = 'integration a {\n  dixa {\n    sip-domain "a.sip.dixa.com"\n    <|>\n  }\n}';
+        await complete({ text, index: 0, expectedItems: ['organization', 'allowlist'], disposeAfterCheck: true });
+        await completionAt(text, list => expect(markdown(item(list, 'organization'))).toContain('the Dixa organization this file is for'));
+        await completionAt('integration a {\n  dixa {\n    organization "a"\n    <|>\n  }\n}', list => expect(labels(list)).not.toContain('organization'));
+    });
+
     it('still offers the keyword being retyped', async () => {
         await completionAt(exampleWith('    timeout 30s\n    fallback tier1', '    time<|>out 30s\n    fallback tier1'), list => {
             expect(labels(list)).toEqual(['timeout']);

@@ -123,6 +123,14 @@ describe('formatter', () => {
         });
     });
 
+    it('puts organization on its own line in the dixa block', async () => {
+        await expectFormatted({
+            before: 'integration a {\n  dixa { sip-domain "a.sip.dixa.com"   organization    "acme-eu" allowlist synthflow }\n}\n',
+            after: 'integration a {\n  dixa {\n    sip-domain "a.sip.dixa.com"\n    organization "acme-eu"\n    allowlist synthflow\n  }\n}\n',
+            disposeAfterCheck: true,
+        });
+    });
+
     it('keeps at most one blank line between members and none before a closing brace', async () => {
         await expectFormatted({
             before: 'integration a {\n\n\n\n  queue q {\n    did "+4570101111"\n\n\n  }\n\n\n  queue r {\n  }\n}\n',

@@ -132,6 +132,11 @@ describe('hover on keywords', () => {
         await expectHoverText(exampleWith('escalate sales_desk', 'esc<|>alate sales_desk'), /^\*\*escalate\*\* `QUEUE \| "sip:…" \[\{ … \}\]`: the assistant's live transfer back to Dixa/);
     });
 
+    it('documents organization and its default', async () => {
+        await expectHoverText(exampleWith('sip-domain "acme.sip.dixa.com"', 'sip-domain "acme.sip.dixa.com"\n    organ<|>ization "acme"'),
+            /^\*\*organization\*\* `"subdomain"` \(optional\): the Dixa organization this file is for.*Default: the `\{company\}` of `sip-domain "\{company\}\.sip\.dixa\.com"`/s);
+    });
+
     it('documents value keywords from the facts tables', async () => {
         await expectHoverText(exampleWith('region eu', 'region e<|>u'), '**region eu**: European Union.\n\n- API: `api.eu.synthflow.ai`\n- SIP: `sip.eu.synthflow.ai:32681`\n- signalling IPs (`allowlist synthflow`): `34.185.212.150`, `34.89.186.33`, `35.242.217.198`');
         await expectHoverText(exampleWith('mode warm', 'mode wa<|>rm'), /^\*\*mode warm\*\* \(Synthflow `transfer_mode: warm_transfer`\): Synthflow dials Dixa with a new SIP INVITE/);

@@ -55,6 +55,12 @@ const CASES: Record<DiagnosticCode, Case> = {
         says: ['.sip.dixa.com'],
         good: EXAMPLE,
     },
+    'organization-invalid': {
+        bad: exampleWith('sip-domain "acme.sip.dixa.com"', 'sip-domain "acme.sip.dixa.com"\n    organization "acme.dixa.com"'),
+        range: '"acme.dixa.com"',
+        says: ['subdomain', 'organization "acme"'],
+        good: exampleWith('sip-domain "acme.sip.dixa.com"', 'sip-domain "acme.sip.dixa.com"\n    organization "Acme-DK"'),
+    },
     'allowlist-missing': {
         bad: exampleWith(/ {4}allowlist synthflow[^\n]*\n/, ''),
         range: 'dixa',
@@ -312,6 +318,41 @@ describe('parse error messages say what may be written', () => {
         const [first] = diagnostics.filter(d => d.code === 'parse-error');
         expect(messageText(first)).toBe('Unexpected `+`: numbers, DIDs and addresses are written in double quotes, e.g. did "+4535551234".');
         expect(rangeText(document, first)).toBe('+');
+    });
+});
+
+describe('organization in the dixa block', () => {
+    const withOrganization = (...lines: string[]) => exampleWith('    sip-domain "acme.sip.dixa.com"', ['    sip-domain "acme.sip.dixa.com"', ...lines.map(line => `    ${line}`)].join('\n'));
+    const diagnosticsOf = async (text: string) => (await validate(text)).diagnostics;
+
+    it('accepts a subdomain, before or after the other settings', async () => {
+        expect(await diagnosticsOf(withOrganization('organization "globex"'))).toEqual([]);
+        const first = exampleWith('dixa {\n', 'dixa {\n    organization "acme-dk"\n');
+        expect(await diagnosticsOf(first)).toEqual([]);
+    });
+
+    it('says what to write when it is empty or not a DNS label', async () => {
+        for (const bad of ['', '  ', 'acme.dixa.com', '-acme', 'a_b', 'x'.repeat(64)]) {
+            const found = (await diagnosticsOf(withOrganization(`organization "${bad}"`))).filter(d => d.code === 'organization-invalid');
+            expect(found, bad).toHaveLength(1);
+            expect(messageText(found[0]!), bad).toContain('write the subdomain of the Dixa organization');
+        }
+        expect(messageText((await diagnosticsOf(withOrganization('organization ""')))[0]!)).toContain('is empty');
+    });
+
+    it('reports it written twice as setting-duplicate', async () => {
+        const { document, diagnostics } = await validate(withOrganization('organization "acme"', 'organization "globex"'));
+        const found = diagnostics.filter(d => d.code === 'setting-duplicate');
+        expect(found).toHaveLength(1);
+        expect(rangeText(document, found[0]!)).toBe('organization');
+        expect(document.textDocument.offsetAt(found[0]!.range.start)).toBe(document.textDocument.getText().lastIndexOf('organization'));
+    });
+
+    it('keeps "organization" usable as a name', async () => {
+        const text = exampleWith('queue tier1 {', 'queue organization {').replace(/fallback tier1/g, 'fallback organization').replace('escalate tier1', 'escalate organization');
+        const { diagnostics, document } = await validate(text);
+        expect(document.parseResult.parserErrors).toEqual([]);
+        expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
     });
 });
 

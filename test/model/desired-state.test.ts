@@ -12,6 +12,7 @@ describe('desired state of the canonical example', () => {
         expect(desired.dixa).toEqual({
             sipDomain: 'acme.sip.dixa.com',
             company: 'acme',
+            organization: { subdomain: 'acme', from: 'sip-domain' },
             allowlist: {
                 source: 'region',
                 ips: ['34.185.212.150', '34.89.186.33', '35.242.217.198'],
@@ -109,6 +110,22 @@ describe('regions', () => {
         expect(desired.dixa.allowlist.ips).toEqual(ips);
         // The escalation URI is Dixa's, whatever the Synthflow region.
         expect(desired.departments[0].escalations[0].target).toBe('sip:+4570101111@acme.sip.dixa.com');
+    });
+});
+
+describe('the Dixa organization the file is for', () => {
+    it('is the organization setting when written, else the sip-domain\'s company', async () => {
+        expect((await desiredFrom(exampleWith(['sip-domain "acme.sip.dixa.com"', 'sip-domain "ACME.sip.dixa.com"']))).dixa.organization).toEqual({ subdomain: 'acme', from: 'sip-domain' });
+        const explicit = await desiredFrom(exampleWith(['allowlist synthflow', 'organization "Acme-DK"\n    allowlist synthflow']));
+        expect(explicit.dixa.organization).toEqual({ subdomain: 'Acme-DK', from: 'file' });
+        expect(explicit.dixa.company).toBe('acme');
+    });
+
+    it('is null for a sip-domain not of the Dixa form without the setting', async () => {
+        const desired = await desiredFrom(exampleWith(['sip-domain "acme.sip.dixa.com"', 'sip-domain "acme.sip.example.com"']));
+        expect(desired.dixa.organization).toBeNull();
+        const named = await desiredFrom(exampleWith(['sip-domain "acme.sip.dixa.com"', 'sip-domain "acme.sip.example.com"\n    organization "acme"']));
+        expect(named.dixa.organization).toEqual({ subdomain: 'acme', from: 'file' });
     });
 });
 

@@ -63,6 +63,18 @@ describe('pull', () => {
         expect(comparable(fromPull)).toEqual(comparable(original));
     });
 
+    it('writes organization only when the subdomain differs from the sip-domain\'s company', async () => {
+        expect(renderPulledConfiguration(APPLIED, { region: 'eu', workspace: 'ws' }).text).not.toContain('organization');
+        const upper = { ...APPLIED, organization: { ...APPLIED.organization, subdomain: 'ACME' } };
+        expect(renderPulledConfiguration(upper, { region: 'eu', workspace: 'ws' }).text).not.toContain('organization');
+        const other = { ...APPLIED, organization: { ...APPLIED.organization, subdomain: 'acme-dk' } };
+        const pulled = renderPulledConfiguration(other, { region: 'eu', workspace: 'ws', sipDomain: 'acme.sip.dixa.com' });
+        expect(pulled.text).toContain('    sip-domain "acme.sip.dixa.com"\n    organization "acme-dk"\n');
+        const { document, diagnostics } = await validate(pulled.text);
+        expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
+        expect(buildDesiredState(document).dixa.organization).toEqual({ subdomain: 'acme-dk', from: 'file' });
+    });
+
     it('keeps non-default transfer texts and leaves defaults implicit', () => {
         const { text } = renderPulledConfiguration(APPLIED, { region: 'eu', workspace: 'ws' });
         expect(text).toContain('    escalate phone_tier_1 {\n      when "The caller asks for a human, or the problem cannot be solved"\n');

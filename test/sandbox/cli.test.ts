@@ -108,6 +108,22 @@ describe('registerSandboxCommand (in-process)', () => {
         await none.done;
     });
 
+    it('--dixa-organization sets the subdomain GET /organization answers; PUT /_sandbox/organization changes it', async () => {
+        const run = runInProcess(['--port', '0', '--dixa-organization', 'globex']);
+        const sandbox = await run.listening;
+        const dixa = dixaClient(sandbox.dixaBaseUrl);
+        expect((await dixa('GET', '/organization')).body.data.subdomain).toBe('globex');
+        expect(run.stderr.join('')).toContain('Dixa organization subdomain globex');
+        expect((await call(`${sandbox.adminUrl}/organization`, { method: 'PUT', json: { subdomain: 'initech' } })).status).toBe(200);
+        expect((await dixa('GET', '/organization')).body.data.subdomain).toBe('initech');
+        const refused = await call(`${sandbox.adminUrl}/organization`, { method: 'PUT', json: { subdomain: 'not a label' } });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error).toContain('DNS label');
+        expect((await dixa('GET', '/organization')).body.data.subdomain).toBe('initech');
+        run.stop();
+        await run.done;
+    });
+
     it('--verbose prints each request', async () => {
         const run = runInProcess(['--port', '0', '--verbose']);
         const sandbox = await run.listening;
@@ -122,6 +138,7 @@ describe('registerSandboxCommand (in-process)', () => {
         [['--port', '70000'], /--port must be an integer/],
         [['--latency', '-3'], /--latency/],
         [['--faults', 'dixa:*:*=explode'], /--faults: .*unknown action/],
+        [['--dixa-organization', 'acme.dixa.com'], /DNS label/],
     ])('refuses %j with a UsageError', async (args, message) => {
         const run = runInProcess(args);
         await expect(run.done).rejects.toSatisfy((e: unknown) => e instanceof UsageError && message.test((e as Error).message));

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { applyPlan, checkSavedPlan, PlanConflictError, readLiveState, renderApplyText, SavedPlanMismatchError, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
+import { AccountMismatchError, applyPlan, checkAccount, checkSavedPlan, guardAccount, PlanConflictError, readLiveState, renderApplyText, SavedPlanMismatchError, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
 import { buildChecklist, readDixaEvidence, renderChecklistText, type TextStyles } from '../../checklist/index.js';
 import type { DesiredState } from '../../model/index.js';
 import { computePlan, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
@@ -45,11 +45,11 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
     // A saved plan brings no desired state, host or key: they come from its .sipflow files and the environment.
     const savedPlan = target.endsWith(SIPFLOW_EXTENSION) ? undefined : await loadSavedPlan(target, process.stdout, styles);
     const desired = savedPlan?.desired ?? (await loadIntegration(target, process.stdout, styles, { env: options.env })).desired;
-    return withRunLock(desired, options, () => applyLocked(desired, savedPlan, options));
+    return withRunLock(desired, options, () => applyLocked(desired, savedPlan, options, target));
 }
 
 /** apply, holding the run lock: plan against the live state, confirm, apply, checklist. */
-async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<typeof loadSavedPlan>> | undefined, options: ApplyCommandOptions): Promise<ExitCode> {
+async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<typeof loadSavedPlan>> | undefined, options: ApplyCommandOptions, target: string): Promise<ExitCode> {
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const controller = new AbortController();
     const onSignal = () => {
@@ -60,9 +60,12 @@ async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<
     process.once('SIGTERM', onSignal);
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, { ...options, signal: controller.signal, concurrency: options.concurrency });
     try {
+        // The account guard, before any write: a saved plan is checked first, so that another organization's
+        // token is named as such rather than as "the live accounts changed".
+        if (savedPlan) await guardAccount(desired, session.dixa, `the plan ${target} (of ${savedPlan.saved.sources.map(s => s.path).join(', ')})`);
         const plan = savedPlan
             ? await checkSavedPlan(savedPlan.saved, savedPlan, session, { prune: options.prune === true })
-            : computePlan(desired, await readLiveState(desired, session, { prune: options.prune === true }));
+            : await planFromFile(desired, session, options, target);
         process.stdout.write(`Applying integration ${desired.integration}${desired.environment ? ` (environment ${desired.environment})` : ''} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`);
         if (plan.summary.conflict > 0) throw new CommandError(new PlanConflictError(plan.items.filter(i => i.kind === 'conflict')).message);
         if (!plan.hasChanges) {
@@ -88,13 +91,19 @@ async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<
         process.stdout.write(`\n${await checklistAfterApply(desired, session, options.checklist ? stylesFor(process.stdout) : undefined)}\n`);
         return result === undefined || result.ok ? ExitCode.Ok : ExitCode.Failure;
     } catch (error) {
-        if (error instanceof StalePlanError || error instanceof SavedPlanMismatchError || error instanceof PlanConflictError) throw new CommandError(error.message);
+        if (error instanceof StalePlanError || error instanceof SavedPlanMismatchError || error instanceof PlanConflictError || error instanceof AccountMismatchError) throw new CommandError(error.message);
         throw error;
     } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         await session.close();
     }
+}
+
+async function planFromFile(desired: DesiredState, session: VendorSession, options: ApplyCommandOptions, file: string): Promise<Plan> {
+    const live = await readLiveState(desired, session, { prune: options.prune === true });
+    checkAccount(desired, live.dixa.organization, file);
+    return computePlan(desired, live);
 }
 
 async function confirmed(plan: Plan, options: ApplyCommandOptions): Promise<boolean> {

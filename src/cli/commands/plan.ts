@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { computePlan, renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../plan/index.js';
-import { readLiveState } from '../../apply/index.js';
+import { AccountMismatchError, checkAccount, readLiveState } from '../../apply/index.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { sourcesForPlanFile, sourcesRelativeTo } from '../saved-plan-files.js';
 import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from './run-lock-options.js';
@@ -75,6 +75,8 @@ async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, options);
     try {
         const live = await readLiveState(desired, session, { prune: options.prune === true });
+        // A plan against another organization's account would be nonsense: refused before it is shown.
+        checkAccount(desired, live.dixa.organization, file);
         const plan = computePlan(desired, live);
         if (format === 'json') {
             // Source paths relative to the current folder: as if saved here (`> plan.json`).
@@ -96,6 +98,9 @@ async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode
         }
         if (plan.summary.conflict > 0) return ExitCode.Failure;
         return options.detailedExitcode && plan.hasChanges ? ExitCode.Changes : ExitCode.Ok;
+    } catch (error) {
+        if (error instanceof AccountMismatchError) throw new CommandError(error.message);
+        throw error;
     } finally {
         await session.close();
     }

@@ -14,6 +14,8 @@ export interface SandboxCommandOptions {
     readonly verbose?: boolean;
     /** The Dixa steps with no API, as the call simulation sees them (src/sandbox/calls.ts). */
     readonly dixaManual?: 'done' | 'none';
+    /** The Dixa organization's subdomain (GET /organization), for trying the account guard. */
+    readonly dixaOrganization?: string;
 }
 
 /** What the command talks to; tests pass their own streams and a stop signal instead of SIGINT/SIGTERM. */
@@ -41,6 +43,7 @@ export function registerSandboxCommand(program: Command, io?: SandboxCommandIo):
         .addOption(new Option('--faults <spec>', 'inject faults, e.g. "synthflow:POST:/custom-numbers=lost*1,dixa:*:*=429*2" (see src/sandbox/README.md)').argParser(faultsArg))
         .addOption(new Option('--seed <seed>', 'initial data when there is no state file').choices(['demo', 'empty']).default('demo'))
         .addOption(new Option('--dixa-manual <state>', 'the Dixa steps that have no API (allowlist, transfer steps, queue routing): done as examples/acme.sipflow needs, or none').choices(['done', 'none']))
+        .addOption(new Option('--dixa-organization <subdomain>', 'the Dixa organization\'s subdomain GET /organization answers (default: acme, as examples/acme.sipflow expects)'))
         .addOption(new Option('-v, --verbose', 'print every request (method, path, status)'))
         .action(async (options: SandboxCommandOptions) => {
             process.exitCode = await sandboxCommand(options, io ?? { stdout: process.stdout, stderr: process.stderr });
@@ -57,6 +60,7 @@ export async function sandboxCommand(options: SandboxCommandOptions, io: Sandbox
             ...(options.state !== undefined ? { statePath: resolve(options.state) } : {}),
             ...(options.faults !== undefined ? { faults: options.faults } : {}),
             ...(options.dixaManual !== undefined ? { dixaManual: options.dixaManual } : {}),
+            ...(options.dixaOrganization !== undefined ? { dixaOrganization: options.dixaOrganization } : {}),
             ...(options.verbose ? { onRequest: (entry: RequestLogEntry) => io.stderr.write(`${formatRequest(entry)}\n`) } : {}),
         });
     } catch (error) {
@@ -76,6 +80,7 @@ export async function sandboxCommand(options: SandboxCommandOptions, io: Sandbox
             `  state      ${options.state !== undefined ? resolve(options.state) : `in memory, seed ${options.seed}`}`,
             ...(options.faults ? [`  faults     ${options.faults}`] : []),
             ...(options.dixaManual ? [`  Dixa (no API) ${options.dixaManual === 'done' ? 'allowlist, transfer steps and queue routing done' : 'no manual step done'}`] : []),
+            ...(options.dixaOrganization ? [`  Dixa organization subdomain ${options.dixaOrganization}`] : []),
             ...(options.latency > 0 ? [`  latency    ${options.latency} ms per request`] : []),
             'Press Ctrl+C to stop.',
             '',

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import { AccountMismatchError, guardAccount } from '../../apply/index.js';
 import { CommandError, connect, loadIntegration } from '../vendor-session.js';
 import { addTargetOptions, type TargetOptions } from './shared-options.js';
 import { chooseCaller, describeDiagnosis, verifyDepartmentCall, VerifyError, type DepartmentCallResult } from '../../verify/call.js';
@@ -62,6 +63,10 @@ export async function verifyCommand(file: string, options: VerifyOptions): Promi
 
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, options);
     try {
+        // Test calls are writes too (they place calls): only on the organization the file is for.
+        await guardAccount(desired, session.dixa, file).catch((error: unknown) => {
+            throw error instanceof AccountMismatchError ? new CommandError(error.message) : error;
+        });
         const assistants = await session.synthflow.listAssistants();
         let caller;
         try {

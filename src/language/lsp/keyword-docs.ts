@@ -51,7 +51,8 @@ const { min, max, usualMin, usualMax, recommended } = TRANSFER_TIMEOUT;
  */
 export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     integration: '**integration** `NAME { … }`: one Dixa ⇄ Synthflow SIP integration, one per file. Files that declare the same integration name share their queues.',
-    dixa: '**dixa** `{ … }`: the Dixa side of the integration: its `sip-domain` and the `allowlist` of source IPs Dixa accepts calls from.',
+    dixa: '**dixa** `{ … }`: the Dixa side of the integration: its `sip-domain`, the `allowlist` of source IPs Dixa accepts calls from and, optionally, the `organization` it is for.',
+    organization: `**organization** \`"subdomain"\` (optional): the Dixa organization this file is for, as its subdomain (\`GET /organization\` → \`subdomain\`, the \`{subdomain}.dixa.com\` of the Dixa web app). plan, apply and verify --call refuse, before any write, a Dixa token of another organization. Default: the \`{company}\` of \`sip-domain "{company}${DIXA_SIP_DOMAIN_SUFFIX}"\`; write it when your organization's subdomain differs from that.`,
     'sip-domain': `**sip-domain** \`"{company}${DIXA_SIP_DOMAIN_SUFFIX}"\`: the Dixa SIP domain (Dixa → Settings → Phone → SIP Settings). Escalations dial \`sip:{queue did}@{sip-domain}\`.`,
     allowlist: '**allowlist** `synthflow` or `"ip", "ip", …`: the source IPs Dixa accepts INVITEs from. Without it, Dixa rejects Synthflow\'s calls.',
     'Allowlist:synthflow': `**allowlist synthflow**: allowlist the signalling IPs of the region declared in the \`synthflow\` block:\n\n${SYNTHFLOW_REGIONS.map(r => `- ${r}: ${SYNTHFLOW_REGION_FACTS[r].signallingIps.join(', ')}`).join('\n')}`,

@@ -179,7 +179,10 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         const integration = context.node && AstUtils.getContainerOfType(context.node, isIntegration);
         if (!integration) return;
         const files = [integration, ...this.sipflowQueues.siblingsOf(integration)];
-        const nodes = files.flatMap(file => (type === 'Queue' ? integrationParts(file).queues : integrationParts(file).departments));
+        const nodes = files.flatMap((file): Array<{ readonly name: string }> => {
+            const parts = integrationParts(file);
+            return type === 'Queue' ? [...parts.queues] : [...parts.departments];
+        });
         for (const node of nodes) {
             if (!node.name) continue;
             acceptor(context, {

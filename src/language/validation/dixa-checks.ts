@@ -34,6 +34,20 @@ export function checkSipDomain(block: DixaBlock, accept: ValidationAcceptor): vo
     }
 }
 
+/** A DNS label: what a Dixa organization's subdomain (`{subdomain}.dixa.com`) must be. */
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** `organization "…"`: the subdomain the account guard expects GET /organization to answer. */
+export function checkOrganization(block: DixaBlock, accept: ValidationAcceptor): void {
+    const organization = block.organization;
+    if (organization === undefined || DNS_LABEL.test(organization)) return;
+    const problem = organization.trim() === '' ? 'is empty' : 'is not a subdomain';
+    report(accept, 'organization-invalid', `organization "${organization}" ${problem}: write the subdomain of the Dixa organization this file is for (Dixa's GET /organization → subdomain, the "{subdomain}" of {subdomain}.dixa.com): letters, digits and inner dashes, at most 63, e.g. organization "acme".`, {
+        node: block,
+        property: 'organization',
+    });
+}
+
 export function checkAllowlist(block: DixaBlock, integration: Integration, accept: ValidationAcceptor): void {
     if (block.allowlists.length === 0) {
         report(accept, 'allowlist-missing', 'The dixa block has no allowlist: Dixa rejects INVITEs from IPs it does not know. Add "allowlist synthflow".', {

@@ -5,7 +5,7 @@ import { AstUtils } from 'langium';
 import type { SipflowServices } from '../sipflow-module.js';
 import { integrationParts } from '../integration-parts.js';
 import { isHostName } from '../values/network.js';
-import { checkAllowlist, checkSipDomain } from './dixa-checks.js';
+import { checkAllowlist, checkOrganization, checkSipDomain } from './dixa-checks.js';
 import { checkDepartment, checkSharedAssistants } from './department-checks.js';
 import { checkDuplicateEscalations, checkEscalation } from './escalation-checks.js';
 import { checkQueue } from './queue-checks.js';
@@ -56,6 +56,7 @@ export class SipflowValidator {
         const integration = AstUtils.getContainerOfType(block, isIntegration);
         if (!integration) return;
         checkSipDomain(block, accept);
+        checkOrganization(block, accept);
         checkAllowlist(block, integration, accept);
     }
 

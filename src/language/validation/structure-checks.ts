@@ -7,7 +7,7 @@ import { report } from './report.js';
 
 /** The settings of each block that may be written once; repeated ones are reported on the repeat. */
 const SINGLE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
-    DixaBlock: ['sip-domain'],
+    DixaBlock: ['sip-domain', 'organization'],
     SynthflowBlock: ['region', 'workspace', 'trunk-auth'],
     CredentialsTrunkAuth: ['username', 'password'],
     Queue: ['name', 'did', 'kind'],

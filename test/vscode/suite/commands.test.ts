@@ -152,6 +152,24 @@ describe('commands against a sandbox the test starts', function () {
         await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
+    it('Apply refuses another organization\'s Dixa token before any write (the account guard)', async () => {
+        const document = await openFixture('acme.sipflow');
+        const original = structuredClone(sandbox.state);
+        const other = structuredClone(original);
+        other.dixa.organization.subdomain = 'globex';
+        sandbox.replaceState(other);
+        try {
+            const last = sandbox.requests.at(-1)?.seq ?? 0;
+            const result = await vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', document.uri, { confirm: false });
+            assert.equal(result, undefined);
+            const writes = sandbox.requests.filter(r => r.seq > last && r.vendor !== 'admin' && r.method !== 'GET');
+            assert.deepEqual(writes.map(r => `${r.method} ${r.path}`), []);
+            assert.ok(api.logLines().some(l => l.includes('the Dixa token reaches organization "globex", but acme.sipflow is for "acme"')), 'the log says why');
+        } finally {
+            sandbox.replaceState(original);
+        }
+    });
+
     it('Apply reads env: trunk credentials from SecretStorage', async () => {
         await vscode.commands.executeCommand('sipflow.setCredentials', { env: { TRUNKCO_SIP_USER: TRUNK_USER, TRUNKCO_SIP_PASSWORD: TRUNK_PASSWORD } });
         const document = await openFixture('trunk/trunk.sipflow');
