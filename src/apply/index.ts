@@ -15,6 +15,6 @@
 export { applyPlan } from './apply.js';
 export { PlanConflictError, SavedPlanMismatchError, StalePlanError, StepPreconditionError } from './errors.js';
 export { readLiveState, type Providers, type ReadLiveStateOptions } from './live.js';
-export { renderApplyText, type ApplyRenderOptions } from './render.js';
+export { describeStepError, renderApplyText, type ApplyRenderOptions } from './render.js';
 export { applySavedPlan, checkSavedPlan, planDifference, type CurrentSources } from './saved.js';
 export type { ApplyOptions, ApplyProgressEvent, ApplyResult, ApplyStatus, ApplyVerification, StepError, StepOutcome, StepStatus } from './types.js';
