@@ -20,6 +20,9 @@ export interface SandboxAssumptions {
     /** [I] The largest `limit` a Synthflow list honours; larger values are cut to it. */
     // [I] assumption: synthflow-max-page-size
     readonly synthflowMaxPageSize: number;
+    /** [I] A call to a number in an inbound agent's outbound pool (`attached_phone_numbers`) reaches that agent (false: the pool is caller ids only, the reading sipflow assumes). */
+    // [I] assumption: outbound-pool-not-inbound
+    readonly outboundPoolRoutesInbound: boolean;
 }
 
 export const DEFAULT_ASSUMPTIONS: SandboxAssumptions = {
@@ -28,6 +31,7 @@ export const DEFAULT_ASSUMPTIONS: SandboxAssumptions = {
     attachReplaces: false,
     sipUriInTransferPhone: true,
     synthflowMaxPageSize: 100,
+    outboundPoolRoutesInbound: false,
 };
 
 /** Merges a partial override (admin API, options) onto the defaults; unknown keys and wrong types are refused. */

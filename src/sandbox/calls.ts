@@ -80,7 +80,9 @@ function makeCall(ctx: RequestContext): Reply {
         duration: 20,
     };
     ctx.state.synthflow.calls.push(outbound);
-    const inbound = routeThroughDixa(ctx.state, fromNumber, phone, variables, startMs, ctx.newId);
+    const inbound =
+        routeThroughDixa(ctx.state, fromNumber, phone, variables, startMs, ctx.newId) ??
+        (ctx.assumptions.outboundPoolRoutesInbound ? routeThroughPool(ctx.state, modelId, fromNumber, phone, startMs, ctx.newId) : undefined);
     if (inbound) ctx.state.synthflow.calls.push(inbound);
     ctx.mutated = true;
     return ok({ answer: 'Call initiated', call_id: outbound.call_id });
@@ -132,6 +134,33 @@ export function routeThroughDixa(
     const escalateTo = variables[ESCALATE_VARIABLE];
     if (escalateTo !== undefined) escalate(state, assistant, call, escalateTo, region);
     return call;
+}
+
+/**
+ * With the `outboundPoolRoutesInbound` assumption only: a call to a number in an inbound agent's outbound
+ * pool reaches that agent directly (no Dixa in the path, so the caller id arrives as sent).
+ */
+function routeThroughPool(state: SandboxState, callerModelId: string, callerNumber: string, dialled: string, startMs: number, newId: () => string): SynthflowCallRecord | undefined {
+    const slug = dialled.replace(/^\+/, '');
+    const owner = state.synthflow.assistants.find(a => a.type === 'inbound' && a.model_id !== callerModelId && a.phone_number_slugs.includes(slug));
+    if (!owner) return undefined;
+    return {
+        call_id: newId(),
+        model_id: owner.model_id,
+        type_of_call: 'inbound',
+        lead_phone_number: callerNumber,
+        lead_name: null,
+        agent_phone_number: dialled,
+        phone_number_from: callerNumber,
+        phone_number_to: dialled,
+        call_status: 'completed',
+        end_call_reason: 'human_ended_call',
+        error_message: null,
+        executed_actions: {},
+        prompt_variables: {},
+        start_ms: startMs,
+        duration: 10,
+    };
 }
 
 function allowlists(manual: DixaManualState, region: keyof typeof SYNTHFLOW_REGION_FACTS): boolean {

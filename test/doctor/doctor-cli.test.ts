@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ASSUMPTIONS } from '../../src/doctor/assumptions.js';
 import type { DoctorReport, Finding, Verdict } from '../../src/doctor/probes.js';
 import { PROBE_ACTION_PREFIX } from '../../src/doctor/probes.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { DEMO, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { REPO_ROOT } from '../support/spec-errata.js';
 
 const CLI_BIN = path.join(REPO_ROOT, 'bin/sipflow.cjs');
@@ -58,6 +58,17 @@ function verdictOf(report: DoctorReport, assumption: string): Verdict {
 }
 
 const probeActionsLeft = () => sandbox.state.synthflow.actions.filter(a => a.name.startsWith(PROBE_ACTION_PREFIX));
+const supportAssistant = () => sandbox.state.synthflow.assistants.find(a => a.model_id === DEMO.synthflow.assistants.support)!;
+
+/** A Synthflow number in the outbound pool of the support assistant (an inbound agent of the file). */
+const POOL_NUMBER = '+4532100200';
+function givePoolNumberToSupport(): void {
+    const state = structuredClone(sandbox.state);
+    const template = state.synthflow.numbers.find(n => n.phone_number === DEMO.synthflow.outboundNumber)!;
+    state.synthflow.numbers.push({ ...template, key: '2b7e9d4c-6a1f-4c3e-8d2b-5f0a9e7c3b99', slug: POOL_NUMBER.slice(1), phone_number: POOL_NUMBER, friendly_name: 'Support callback caller id' });
+    state.synthflow.assistants.find(a => a.model_id === DEMO.synthflow.assistants.support)!.phone_number_slugs.push(POOL_NUMBER.slice(1));
+    sandbox.replaceState(state);
+}
 
 beforeAll(async () => {
     if (!existsSync(path.join(REPO_ROOT, 'out/cli.cjs'))) throw new Error('out/cli.cjs is missing: run "npm run build" first ("npm test" builds before testing).');
@@ -86,7 +97,7 @@ describe('sipflow doctor on the default sandbox', () => {
         for (const id of ['dixa-subdomain-is-company', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted']) {
             expect(verdictOf(report, id), id).toBe('confirmed');
         }
-        // Settled by neither a read nor a harmless write: said so.
+        // Settled only by the write probes (an attach, a test call): read-only, said so.
         expect(verdictOf(report, 'attach-adds')).toBe('unknown');
         expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('unknown');
         // Every assumption of the one table has a probe that reports on it.
@@ -102,15 +113,33 @@ describe('sipflow doctor on the default sandbox', () => {
         expect(sandbox.requests.filter(r => r.vendor !== 'admin' && r.mutated)).toEqual([]);
     });
 
-    it('with --write-probes --yes confirms sip: targets, kept names and read-back on a probe action, then deletes it', async () => {
+    it('with --write-probes --yes confirms sip: targets, kept names, read-back and attach on a probe action, then detaches and deletes it', async () => {
+        const supportActionsBefore = [...supportAssistant().actions];
         const { run, report } = await doctor('--write-probes', '--yes');
         expect(run.code).toBe(0);
         expect(verdictOf(report, 'sip-uri-in-transfer-phone')).toBe('confirmed');
         expect(verdictOf(report, 'live-transfer-name-kept')).toBe('confirmed');
         expect(verdictOf(report, 'live-transfer-read-back')).toBe('confirmed');
+        // The support assistant has the seed's CUSTOM_ACTION: attaching the probe action kept it.
+        expect(verdictOf(report, 'attach-adds')).toBe('confirmed');
+        expect(report.findings.find(f => f.probe === 'attach')?.read).toContain(DEMO.synthflow.actions.orderLookup);
+        // No inbound agent of the demo seed has a pool number: no test call, the read stands.
+        expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('unknown');
         const writes = sandbox.requests.filter(r => r.vendor === 'synthflow' && r.mutated).map(r => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, '{id}')}`);
-        expect(writes).toEqual(['POST /v2/actions', 'DELETE /v2/actions/{id}']);
+        expect(writes).toEqual(['POST /v2/actions', 'POST /v2/actions/attach', 'POST /v2/actions/detach', 'DELETE /v2/actions/{id}']);
         expect(probeActionsLeft()).toEqual([]);
+        expect(supportAssistant().actions).toEqual(supportActionsBefore);
+    });
+
+    it('with --write-probes and an inbound agent with a pool number, a test call to it confirms that the pool does not route inbound calls', async () => {
+        givePoolNumberToSupport();
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(run.code).toBe(0);
+        expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('confirmed');
+        expect(report.findings.find(f => f.probe === 'outbound-pool')?.read).toContain(`A test call from ${DEMO.synthflow.outboundNumber} to ${POOL_NUMBER}`);
+        const calls = sandbox.requests.filter(r => r.vendor === 'synthflow' && r.method === 'POST' && r.path === '/v2/calls');
+        expect(calls).toHaveLength(1);
+        expect(sandbox.state.synthflow.calls.filter(c => c.model_id === DEMO.synthflow.assistants.support)).toEqual([]);
     });
 
     it('refuses --write-probes without --yes when there is no terminal to ask, sending nothing', async () => {
@@ -231,6 +260,28 @@ describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
         expect(verdictOf(report, 'synthflow-max-page-size')).toBe('contradicted');
         expect(report.findings.find(f => f.probe === 'page-size')?.read).toContain('pagination.limit 2');
         expect(run.code).toBe(1);
+    });
+
+    it('attach-adds, with --write-probes: attaching the probe action replaces the list; the dropped action is restored', async () => {
+        sandbox.setAssumptions({ attachReplaces: true });
+        const supportActionsBefore = [...supportAssistant().actions];
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'attach-adds')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'attach')?.read).toContain(`dropped its 1 action (${DEMO.synthflow.actions.orderLookup})`);
+        expect(report.problems).toEqual([]);
+        expect(run.code).toBe(1);
+        expect(supportAssistant().actions).toEqual(supportActionsBefore);
+        expect(probeActionsLeft()).toEqual([]);
+    });
+
+    it('outbound-pool-not-inbound, with --write-probes: the test call to a pool number arrives on its agent', async () => {
+        sandbox.setAssumptions({ outboundPoolRoutesInbound: true });
+        givePoolNumberToSupport();
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'outbound-pool')?.read).toContain('its pool routes inbound calls');
+        expect(run.code).toBe(1);
+        expect(sandbox.state.synthflow.calls.filter(c => c.model_id === DEMO.synthflow.assistants.support && c.phone_number_to === POOL_NUMBER)).toHaveLength(1);
     });
 
     it('number-import-permitted: the workspace may not import numbers (403)', async () => {
