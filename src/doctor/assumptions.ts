@@ -73,6 +73,20 @@ export const ASSUMPTIONS: readonly Assumption[] = [
         probe: '`outbound-pool`: with --write-probes, a test call (POST /calls) from the only outbound agent to an inbound agent\'s pool number, then GET /calls of that agent; read-only: unknown, listing the file\'s assistants that have a pool',
         contradictInSandbox: 'assumption `outboundPoolRoutesInbound: true` (with a pool number on an inbound agent)',
     },
+    {
+        id: 'dixa-queue-list-order',
+        statement: 'Dixa `GET /queues` lists the queues in one stable order (creation order), so of two queues with one name every run uses the same',
+        source: 'dixa-api.md: the spec documents no order for the list',
+        probe: '`queue-order`: GET /queues twice, the two orders compared',
+        contradictInSandbox: 'assumption `dixaQueueListStable: false`',
+    },
+    {
+        id: 'call-transfer-shows-target',
+        statement: 'a call\'s `executed_actions` (GET /calls) shows a LIVE_TRANSFER it ran with its `phone` target (and `outcome`), which `verify --call --escalate` reads',
+        source: 'synthflow-api.md §7: the spec declares `executed_actions` an open object',
+        probe: '`call-actions`: the recent calls of the file\'s assistants (GET /calls), their executed LIVE_TRANSFERs',
+        contradictInSandbox: 'assumption `callTransferShowsTarget: false` (after a call that escalated)',
+    },
 ];
 
 export function assumptionById(id: string): Assumption {

@@ -36,7 +36,7 @@ export interface DoctorReport {
 
 export interface DoctorInput {
     readonly desired: DesiredState;
-    readonly dixa: Pick<DixaProvider, 'getOrganization'>;
+    readonly dixa: Pick<DixaProvider, 'getOrganization' | 'listQueues'>;
     readonly synthflow: SynthflowClient;
     /**
      * Create one LIVE_TRANSFER with a `sip:` target, attach it for a moment to one of the file's assistants
@@ -105,6 +105,8 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
             : 'Not probed read-only (--write-probes attaches the probe action to an assistant for a moment). sipflow attaches only new ids and reads the list back, restoring anything the API dropped, so either answer is safe.',
         'attach-adds'));
     findings.push(combine(await outboundPoolFinding(input), input.writeProbes ? await poolCallProbe(input) : undefined));
+    findings.push(await queueOrderFinding(input));
+    findings.push(await callActionsFinding(input, actions));
 
     const counts: Record<Verdict, number> = { confirmed: 0, contradicted: 0, unknown: 0 };
     for (const f of findings) counts[f.verdict]++;
@@ -234,9 +236,59 @@ async function outboundPoolFinding({ desired, synthflow }: DoctorInput): Promise
     return finding('outbound-pool', title, 'unknown', `Unknown by reading: no API shows call routing (--write-probes places a test call to a pool number).${seen}`, id);
 }
 
+/** Two reads of Dixa's queue list in a row: the same order confirms it is stable (what chooseQueue relies on for twins). */
+async function queueOrderFinding({ dixa }: DoctorInput): Promise<Finding> {
+    const id = 'dixa-queue-list-order';
+    const title = 'Dixa lists queues in one stable order';
+    try {
+        const first = (await dixa.listQueues()).map(q => q.id);
+        const second = (await dixa.listQueues()).map(q => q.id);
+        const read = `GET /queues twice: ${plural(first.length, 'queue')}, then ${second.length}.`;
+        if (first.length !== second.length || new Set([...first, ...second]).size !== first.length) return finding('queue-order', title, 'unknown', `${read} The list changed between the reads; run doctor again.`, id);
+        if (first.length < 2) return finding('queue-order', title, 'unknown', `${read} Too few queues for an order.`, id);
+        if (first.every((queueId, i) => queueId === second[i])) return finding('queue-order', title, 'confirmed', `${read} Same order both times.`, id);
+        return finding('queue-order', title, 'contradicted', `${read} The order differs (first ${first[0]}, then ${second[0]}): of twin queues, runs may choose differently.`, id);
+    } catch (error) {
+        return finding('queue-order', title, 'unknown', `GET /queues failed: ${failure(error)}`, id);
+    }
+}
+
+/**
+ * The recent calls of the file's assistants: an executed LIVE_TRANSFER (by `action_type`, or keyed by the
+ * id of a LIVE_TRANSFER action) that shows its `phone` confirms what verify --call --escalate reads; one
+ * without it contradicts it.
+ */
+async function callActionsFinding({ desired, synthflow }: DoctorInput, actions: LiveSynthflowAction[] | undefined): Promise<Finding> {
+    const id = 'call-transfer-shows-target';
+    const title = 'a call\'s executed_actions show a LIVE_TRANSFER\'s target';
+    const transferIds = new Set(liveTransfers(actions ?? []).map(a => a.actionId));
+    let calls = 0;
+    const withTarget: string[] = [];
+    const withoutTarget: string[] = [];
+    try {
+        for (const department of desired.departments) {
+            for (const call of await synthflow.listCalls(department.assistantId, { limit: 20 })) {
+                calls++;
+                for (const [key, value] of Object.entries(call.executedActions)) {
+                    if (typeof value !== 'object' || value === null) continue;
+                    const entry = value as Record<string, unknown>;
+                    if (entry['action_type'] !== 'LIVE_TRANSFER' && !transferIds.has(key)) continue;
+                    (typeof entry['phone'] === 'string' ? withTarget : withoutTarget).push(call.callId);
+                }
+            }
+        }
+    } catch (error) {
+        return finding('call-actions', title, 'unknown', `GET /calls failed: ${failure(error)}`, id);
+    }
+    const read = `GET /calls of the file's assistants: ${plural(calls, 'recent call')}, ${plural(withTarget.length + withoutTarget.length, 'executed LIVE_TRANSFER')}.`;
+    if (withoutTarget.length > 0) return finding('call-actions', title, 'contradicted', `${read} ${withoutTarget.length} show no phone (call ${withoutTarget[0]}): verify --escalate cannot tell where they went.`, id);
+    if (withTarget.length > 0) return finding('call-actions', title, 'confirmed', `${read} Each shows its phone.`, id);
+    return finding('call-actions', title, 'unknown', `${read} None to read (sipflow verify --call --escalate makes one).`, id);
+}
+
 const ATTACH_TITLE = '/actions/attach adds to the list';
 const WRITE_PROBE_TAG = ' (--write-probes)';
-/** Call statuses after which nothing more happens on the call ([I]: the spec lists no values). */
+/** Call statuses after which nothing more happens on the call. The spec lists none: a status not here (and no end reason) keeps the probe waiting, then unknown. */
 const FINISHED_CALL_STATUSES = new Set(['completed', 'failed', 'busy', 'no-answer', 'no_answer', 'canceled', 'cancelled', 'hangup', 'voicemail', 'error']);
 
 /**

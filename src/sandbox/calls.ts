@@ -196,9 +196,15 @@ function escalate(state: SandboxState, assistant: SynthflowAssistantRecord, call
     record('transferred', `answered in the queue "${queue.name}"`);
 }
 
-function render(call: SynthflowCallRecord): Record<string, unknown> {
+/** With `callTransferShowsTarget: false` an executed action shows what it was, not where it went or how it ended. */
+function executedActionsShown(call: SynthflowCallRecord, showTransferTarget: boolean): Record<string, unknown> {
+    if (showTransferTarget) return call.executed_actions;
+    return Object.fromEntries(Object.entries(call.executed_actions).map(([id, a]) => [id, { action_type: a['action_type'], name: a['name'] }]));
+}
+
+function render(call: SynthflowCallRecord, showTransferTarget: boolean): Record<string, unknown> {
     const { start_ms, prompt_variables, ...rest } = call;
-    return { ...rest, start_time: new Date(start_ms).toISOString(), agents_used: [call.model_id], labels: [], recording_url: null, transcript: null };
+    return { ...rest, executed_actions: executedActionsShown(call, showTransferTarget), start_time: new Date(start_ms).toISOString(), agents_used: [call.model_id], labels: [], recording_url: null, transcript: null };
 }
 
 function listCalls(ctx: RequestContext): Reply {
@@ -218,7 +224,7 @@ function listCalls(ctx: RequestContext): Reply {
         .reverse();
     const l = Math.min(limit ?? 20, ctx.assumptions.synthflowMaxPageSize);
     const o = offset ?? 0;
-    return ok({ pagination: { total_records: calls.length, limit: l, offset: o }, calls: calls.slice(o, o + l).map(render) });
+    return ok({ pagination: { total_records: calls.length, limit: l, offset: o }, calls: calls.slice(o, o + l).map(c => render(c, ctx.assumptions.callTransferShowsTarget)) });
 }
 
 function getCall(ctx: RequestContext): Reply {
@@ -228,7 +234,7 @@ function getCall(ctx: RequestContext): Reply {
     const { start_ms, call_status, error_message, lead_phone_number: _lead, lead_name: _name, agent_phone_number: _agent, ...rest } = call;
     return ok({
         pagination: { total_records: 1, limit: 1, offset: 0 },
-        calls: [{ ...rest, ...(error_message !== null ? { error_message } : {}), name: call.lead_name ?? '', status: call_status, start_time: new Date(start_ms).toISOString() }],
+        calls: [{ ...rest, executed_actions: executedActionsShown(call, ctx.assumptions.callTransferShowsTarget), ...(error_message !== null ? { error_message } : {}), name: call.lead_name ?? '', status: call_status, start_time: new Date(start_ms).toISOString() }],
     });
 }
 

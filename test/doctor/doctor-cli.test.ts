@@ -10,6 +10,7 @@ import { ASSUMPTIONS } from '../../src/doctor/assumptions.js';
 import type { DoctorReport, Finding, Verdict } from '../../src/doctor/probes.js';
 import { PROBE_ACTION_PREFIX } from '../../src/doctor/probes.js';
 import { DEMO, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { demoDixaManual } from '../../src/sandbox/seed.js';
 import { REPO_ROOT } from '../support/spec-errata.js';
 
 const CLI_BIN = path.join(REPO_ROOT, 'bin/sipflow.cjs');
@@ -94,9 +95,11 @@ describe('sipflow doctor on the default sandbox', () => {
         const { run, report } = await doctor();
         expect(run.code).toBe(0);
         expect(report.counts.contradicted).toBe(0);
-        for (const id of ['dixa-subdomain-is-company', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted']) {
+        for (const id of ['dixa-subdomain-is-company', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted', 'dixa-queue-list-order']) {
             expect(verdictOf(report, id), id).toBe('confirmed');
         }
+        // No call has run a LIVE_TRANSFER yet: nothing to read.
+        expect(verdictOf(report, 'call-transfer-shows-target')).toBe('unknown');
         // Settled only by the write probes (an attach, a test call): read-only, said so.
         expect(verdictOf(report, 'attach-adds')).toBe('unknown');
         expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('unknown');
@@ -155,6 +158,26 @@ describe('sipflow doctor on the default sandbox', () => {
         expect(run.stdout).toMatch(/✓ confirmed +page-size: Synthflow lists honour limit=100 \[synthflow-max-page-size\]/);
         expect(run.stdout).toMatch(/\? unknown +outbound-pool:/);
         expect(run.stdout).toMatch(/\d+ confirmed, 0 contradicted, \d+ unknown\n$/);
+    });
+});
+
+describe('sipflow doctor after a test call that escalated', () => {
+    it('confirms that the call shows the LIVE_TRANSFER\'s target, and says contradicted when the call list stops showing it', async () => {
+        const applied = await sipflow(['apply', 'acme.sipflow', '--yes']);
+        expect(applied.code, applied.stderr).toBe(0);
+        sandbox.replaceState({ ...structuredClone(sandbox.state), dixaManual: demoDixaManual() });
+        const verified = await sipflow(['verify', 'acme.sipflow', '--call', '--yes', '--escalate', '--department', 'support', '--timeout', '1']);
+        expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'call-transfer-shows-target')).toBe('confirmed');
+        expect(report.findings.find(f => f.probe === 'call-actions')?.read).toContain('1 executed LIVE_TRANSFER');
+        expect(run.code).toBe(0);
+
+        sandbox.setAssumptions({ callTransferShowsTarget: false });
+        const contradicted = await doctor();
+        expect(verdictOf(contradicted.report, 'call-transfer-shows-target')).toBe('contradicted');
+        expect(contradicted.run.code).toBe(1);
     });
 });
 
@@ -282,6 +305,14 @@ describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
         expect(report.findings.find(f => f.probe === 'outbound-pool')?.read).toContain('its pool routes inbound calls');
         expect(run.code).toBe(1);
         expect(sandbox.state.synthflow.calls.filter(c => c.model_id === DEMO.synthflow.assistants.support && c.phone_number_to === POOL_NUMBER)).toHaveLength(1);
+    });
+
+    it('dixa-queue-list-order: two reads of the queue list come in different orders', async () => {
+        sandbox.setAssumptions({ dixaQueueListStable: false });
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'dixa-queue-list-order')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'queue-order')?.read).toContain('The order differs');
+        expect(run.code).toBe(1);
     });
 
     it('number-import-permitted: the workspace may not import numbers (403)', async () => {
