@@ -201,6 +201,16 @@ describe('sipflow doctor\'s write probe cleans up', () => {
         expect(run.code).toBe(1);
     });
 
+    it('names the assistant and exits 1 when the probe action cannot be detached from it again', async () => {
+        sandbox.setFaults('synthflow:POST:/actions/detach=400');
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'attach-adds')).toBe('confirmed');
+        expect(report.problems).toHaveLength(1);
+        expect(report.problems[0]).toContain(`Could not restore the actions of assistant "Acme DK support front door" (${DEMO.synthflow.assistants.support})`);
+        expect(report.problems[0]).toContain(DEMO.synthflow.actions.orderLookup);
+        expect(run.code).toBe(1);
+    });
+
     it('finds and deletes the probe action when the create\'s answer is lost', async () => {
         sandbox.setFaults('synthflow:POST:/actions=lost*1');
         const { report } = await doctor('--write-probes', '--yes', '--request-timeout', '5');
