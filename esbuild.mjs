@@ -13,6 +13,7 @@ const nodeEntries = {
     extension: 'src/extension/main.ts',
     bench: 'bench/main.ts',
     soak: 'scripts/soak.ts',
+    demo: 'scripts/demo.ts',
 };
 
 const entryPoints = Object.fromEntries(Object.entries(nodeEntries).filter(([, src]) => existsSync(src)));

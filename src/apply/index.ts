@@ -16,6 +16,6 @@ export { applyPlan } from './apply.js';
 export { AccountMismatchError, accountMismatchMessage, checkAccount, compareOrganization, guardAccount, type OrganizationVerdict } from './account-guard.js';
 export { PlanConflictError, SavedPlanMismatchError, StalePlanError, StepPreconditionError } from './errors.js';
 export { readLiveState, type Providers, type ReadLiveStateOptions } from './live.js';
-export { renderApplyText, type ApplyRenderOptions } from './render.js';
+export { describeStepError, renderApplyText, type ApplyRenderOptions } from './render.js';
 export { applySavedPlan, checkSavedPlan, planDifference, type CurrentSources } from './saved.js';
 export type { ApplyOptions, ApplyProgressEvent, ApplyResult, ApplyStatus, ApplyVerification, StepError, StepOutcome, StepStatus } from './types.js';

@@ -2,7 +2,14 @@
  * The human report of an apply: what was done, what failed (with the vendor's message), what was not
  * attempted and why, and what to do next.
  */
-import type { ApplyResult, StepOutcome } from './types.js';
+import { isNumberImportForbidden, NUMBER_IMPORT_FORBIDDEN } from '../vendors/synthflow-facts.js';
+import type { ApplyResult, StepError, StepOutcome } from './types.js';
+
+/** A step's error as the user reads it: the vendor's message, and what it means where sipflow knows (the number import's 403). */
+export function describeStepError(error: StepError): string {
+    if (error.vendor === 'synthflow' && isNumberImportForbidden(error.operation, error.status)) return `${error.message} — ${NUMBER_IMPORT_FORBIDDEN}`;
+    return error.message;
+}
 
 export interface ApplyRenderOptions {
     readonly color?: boolean;
@@ -26,12 +33,12 @@ export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions
     section('Done', of('succeeded'), o => [green(`  ✓ ${o.summary}`) + dim(`  — ${o.message}`)]);
     section('Failed', of('failed'), o => [
         red(`  ✗ ${o.summary}`),
-        `      ${o.error?.message ?? 'failed'}`,
+        `      ${o.error ? describeStepError(o.error) : 'failed'}`,
         ...(o.error?.outcome === 'unknown' ? [yellow('      The outcome is unknown: the change may have been made. The next plan shows whether it was.')] : []),
     ]);
     section('Not attempted', of('skipped', 'cancelled'), o => [
         yellow(`  · ${o.summary}`),
-        dim(`      ${o.message ?? ''}${o.error ? ` (${o.error.message})` : ''}`),
+        dim(`      ${o.message ?? ''}${o.error ? ` (${describeStepError(o.error)})` : ''}`),
     ]);
     section('Not run without --prune', of('excluded'), o => [dim(`  - ${o.summary}`)]);
     const { verification } = result;

@@ -13,6 +13,7 @@ import { BaseUrlError } from '../providers/http/base-url.js';
 import { ProviderError } from '../providers/types.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { DIXA_API_BASE_URL } from '../vendors/dixa-facts.js';
+import { isNumberImportForbidden, NUMBER_IMPORT_FORBIDDEN } from '../vendors/synthflow-facts.js';
 import { NotRegularFileError, SIPFLOW_EXTENSION, loadWorkspace, regularSipflowFilesIn, type SourceFile } from './workspace.js';
 import { formatText, toReported, compareReported, type ReportedDiagnostic } from './diagnostic-report.js';
 import { UsageError, type Styles } from './cli-support.js';
@@ -168,11 +169,8 @@ export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: s
     }
 }
 
-/** The only documented Synthflow 403 is on number import: provider import not enabled (synthflow-api.md §3, §4). */
-export const NUMBER_IMPORT_FORBIDDEN = 'custom SIP number import is not enabled for this workspace: SIP trunking needs Synthflow\'s Enterprise plan; ask Synthflow to enable provider import';
-
 function synthflowForbiddenHint(operation: string): string {
-    if (/^POST \/custom-numbers\b/.test(operation)) return ` — ${NUMBER_IMPORT_FORBIDDEN}`;
+    if (isNumberImportForbidden(operation, 403)) return ` — ${NUMBER_IMPORT_FORBIDDEN}`;
     return ' — the SYNTHFLOW_API_KEY lacks permission for this workspace (SIP features need Synthflow\'s Enterprise plan)';
 }
 

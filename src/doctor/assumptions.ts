@@ -70,15 +70,29 @@ export const ASSUMPTIONS: readonly Assumption[] = [
         id: 'attach-adds',
         statement: '`POST /actions/attach` adds to the assistant\'s action list rather than replacing it',
         source: 'the spec does not say; sipflow attaches only new ids, reads back and restores what was dropped',
-        probe: '`attach`: always unknown (settling it means attaching to a live assistant); apply\'s read-back copes with either',
-        contradictInSandbox: 'assumption `attachReplaces: true` (doctor still says unknown; apply restores)',
+        probe: '`attach`: with --write-probes, the probe action attached to one of the file\'s assistants that has actions, the list read back (then detached, the list restored); read-only: unknown',
+        contradictInSandbox: 'assumption `attachReplaces: true`',
     },
     {
         id: 'outbound-pool-not-inbound',
         statement: 'the outbound pool (`attached_phone_numbers`) does not route inbound calls',
         source: 'the spec says "outbound agent"; number-pooling docs disagree',
-        probe: '`outbound-pool`: always unknown (no read shows routing); lists the file\'s assistants that have a pool',
-        contradictInSandbox: 'not switchable: the sandbox never routes calls',
+        probe: '`outbound-pool`: with --write-probes, a test call (POST /calls) from the only outbound agent to an inbound agent\'s pool number, then GET /calls of that agent; read-only: unknown, listing the file\'s assistants that have a pool',
+        contradictInSandbox: 'assumption `outboundPoolRoutesInbound: true` (with a pool number on an inbound agent)',
+    },
+    {
+        id: 'dixa-queue-list-order',
+        statement: 'Dixa `GET /queues` lists the queues in one stable order (creation order), so of two queues with one name every run uses the same',
+        source: 'dixa-api.md: the spec documents no order for the list',
+        probe: '`queue-order`: GET /queues twice, the two orders compared',
+        contradictInSandbox: 'assumption `dixaQueueListStable: false`',
+    },
+    {
+        id: 'call-transfer-shows-target',
+        statement: 'a call\'s `executed_actions` (GET /calls) shows a LIVE_TRANSFER it ran with its `phone` target (and `outcome`), which `verify --call --escalate` reads',
+        source: 'synthflow-api.md §7: the spec declares `executed_actions` an open object',
+        probe: '`call-actions`: the recent calls of the file\'s assistants (GET /calls), their executed LIVE_TRANSFERs',
+        contradictInSandbox: 'assumption `callTransferShowsTarget: false` (after a call that escalated)',
     },
 ];
 

@@ -5,12 +5,13 @@
  * reachability checks, contradicted), with the vendor's message (providers never put secrets in one).
  */
 import type { DesiredState } from '../model/index.js';
-import type { DixaProvider, DixaOrganization, LiveSynthflowAction, LiveTransferConfig } from '../providers/types.js';
+import type { DixaProvider, DixaOrganization, LiveSynthflowAction, LiveSynthflowAssistant, LiveTransferConfig } from '../providers/types.js';
 import { ProviderError } from '../providers/types.js';
 import type { SynthflowClient } from '../providers/synthflow/index.js';
 import { SYNTHFLOW_PAGE_SIZE } from '../providers/synthflow/index.js';
 import { TRANSFER_MODES } from '../vendors/synthflow-facts.js';
 import { compareOrganization } from '../apply/account-guard.js';
+import { chooseCaller, VerifyError } from '../verify/call.js';
 
 export type Verdict = 'confirmed' | 'contradicted' | 'unknown';
 
@@ -36,11 +37,17 @@ export interface DoctorReport {
 
 export interface DoctorInput {
     readonly desired: DesiredState;
-    readonly dixa: Pick<DixaProvider, 'getOrganization'>;
+    readonly dixa: Pick<DixaProvider, 'getOrganization' | 'listQueues'>;
     readonly synthflow: SynthflowClient;
-    /** Create and delete one unattached LIVE_TRANSFER with a `sip:` target. */
+    /**
+     * Create one LIVE_TRANSFER with a `sip:` target, attach it for a moment to one of the file's assistants
+     * that has actions (restoring the list), delete it; and place one test call to an inbound agent's pool number.
+     */
     readonly writeProbes: boolean;
     readonly now?: () => Date;
+    /** How long the pool probe waits for its test call to end (default 60 s). */
+    readonly callTimeoutMs?: number;
+    readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The name the write probe gives its action: recognisably sipflow's, never one integration's. */
@@ -93,9 +100,14 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     findings.push(combine(namesFinding(desired, actions, actionsError), write?.names));
     findings.push(await pageSizeFinding(synthflow));
     findings.push(await numberImportFinding(synthflow));
-    findings.push(finding('attach', '/actions/attach adds to the list', 'unknown',
-        'Not probed: settling it means attaching to a live assistant. sipflow attaches only new ids and reads the list back, restoring anything the API dropped, so either answer is safe.', 'attach-adds'));
-    findings.push(await outboundPoolFinding(input));
+    findings.push(write?.attach ?? finding('attach', ATTACH_TITLE, 'unknown',
+        input.writeProbes
+            ? 'Not probed: the probe action could not be created.'
+            : 'Not probed read-only (--write-probes attaches the probe action to an assistant for a moment). sipflow attaches only new ids and reads the list back, restoring anything the API dropped, so either answer is safe.',
+        'attach-adds'));
+    findings.push(combine(await outboundPoolFinding(input), input.writeProbes ? await poolCallProbe(input) : undefined));
+    findings.push(await queueOrderFinding(input));
+    findings.push(await callActionsFinding(input, actions));
 
     const counts: Record<Verdict, number> = { confirmed: 0, contradicted: 0, unknown: 0 };
     for (const f of findings) counts[f.verdict]++;
@@ -232,17 +244,177 @@ async function outboundPoolFinding({ desired, synthflow }: DoctorInput): Promise
         }
     }
     const seen = pools.length > 0 ? ` The file's assistants with a pool: ${pools.join('; ')}.` : ' None of the file\'s assistants has a pool.';
-    return finding('outbound-pool', title, 'unknown', `Unknown by reading: no API shows call routing; test with a call to a pool number.${seen}`, id);
+    return finding('outbound-pool', title, 'unknown', `Unknown by reading: no API shows call routing (--write-probes places a test call to a pool number).${seen}`, id);
+}
+
+/** Two reads of Dixa's queue list in a row: the same order confirms it is stable (what chooseQueue relies on for twins). */
+async function queueOrderFinding({ dixa }: DoctorInput): Promise<Finding> {
+    const id = 'dixa-queue-list-order';
+    const title = 'Dixa lists queues in one stable order';
+    try {
+        const first = (await dixa.listQueues()).map(q => q.id);
+        const second = (await dixa.listQueues()).map(q => q.id);
+        const read = `GET /queues twice: ${plural(first.length, 'queue')}, then ${second.length}.`;
+        if (first.length !== second.length || new Set([...first, ...second]).size !== first.length) return finding('queue-order', title, 'unknown', `${read} The list changed between the reads; run doctor again.`, id);
+        if (first.length < 2) return finding('queue-order', title, 'unknown', `${read} Too few queues for an order.`, id);
+        if (first.every((queueId, i) => queueId === second[i])) return finding('queue-order', title, 'confirmed', `${read} Same order both times.`, id);
+        return finding('queue-order', title, 'contradicted', `${read} The order differs (first ${first[0]}, then ${second[0]}): of twin queues, runs may choose differently.`, id);
+    } catch (error) {
+        return finding('queue-order', title, 'unknown', `GET /queues failed: ${failure(error)}`, id);
+    }
+}
+
+/**
+ * The recent calls of the file's assistants: an executed LIVE_TRANSFER (by `action_type`, or keyed by the
+ * id of a LIVE_TRANSFER action) that shows its `phone` confirms what verify --call --escalate reads; one
+ * without it contradicts it.
+ */
+async function callActionsFinding({ desired, synthflow }: DoctorInput, actions: LiveSynthflowAction[] | undefined): Promise<Finding> {
+    const id = 'call-transfer-shows-target';
+    const title = 'a call\'s executed_actions show a LIVE_TRANSFER\'s target';
+    const transferIds = new Set(liveTransfers(actions ?? []).map(a => a.actionId));
+    let calls = 0;
+    const withTarget: string[] = [];
+    const withoutTarget: string[] = [];
+    try {
+        for (const department of desired.departments) {
+            for (const call of await synthflow.listCalls(department.assistantId, { limit: 20 })) {
+                calls++;
+                for (const [key, value] of Object.entries(call.executedActions)) {
+                    if (typeof value !== 'object' || value === null) continue;
+                    const entry = value as Record<string, unknown>;
+                    if (entry['action_type'] !== 'LIVE_TRANSFER' && !transferIds.has(key)) continue;
+                    (typeof entry['phone'] === 'string' ? withTarget : withoutTarget).push(call.callId);
+                }
+            }
+        }
+    } catch (error) {
+        return finding('call-actions', title, 'unknown', `GET /calls failed: ${failure(error)}`, id);
+    }
+    const read = `GET /calls of the file's assistants: ${plural(calls, 'recent call')}, ${plural(withTarget.length + withoutTarget.length, 'executed LIVE_TRANSFER')}.`;
+    if (withoutTarget.length > 0) return finding('call-actions', title, 'contradicted', `${read} ${withoutTarget.length} show no phone (call ${withoutTarget[0]}): verify --escalate cannot tell where they went.`, id);
+    if (withTarget.length > 0) return finding('call-actions', title, 'confirmed', `${read} Each shows its phone.`, id);
+    return finding('call-actions', title, 'unknown', `${read} None to read (sipflow verify --call --escalate makes one).`, id);
+}
+
+const ATTACH_TITLE = '/actions/attach adds to the list';
+const WRITE_PROBE_TAG = ' (--write-probes)';
+/** Call statuses after which nothing more happens on the call. The spec lists none: a status not here (and no end reason) keeps the probe waiting, then unknown. */
+const FINISHED_CALL_STATUSES = new Set(['completed', 'failed', 'busy', 'no-answer', 'no_answer', 'canceled', 'cancelled', 'hangup', 'voicemail', 'error']);
+
+/**
+ * A test call from the workspace's only outbound agent to a number in an inbound agent's outbound pool
+ * (the file's assistants first): an inbound call on that agent contradicts the assumption; the test call
+ * ending with none confirms it. Undefined (the read stands) when no inbound agent has a pool number.
+ */
+async function poolCallProbe({ desired, synthflow, callTimeoutMs = 60_000, sleep = defaultSleep }: DoctorInput): Promise<Finding | undefined> {
+    const id = 'outbound-pool-not-inbound';
+    const unknown = (read: string) => finding('outbound-pool', '', 'unknown', `${read}${WRITE_PROBE_TAG}`, id);
+    let assistants: LiveSynthflowAssistant[];
+    try {
+        assistants = await synthflow.listAssistants();
+    } catch (error) {
+        return unknown(`Listing the assistants for a test call failed: ${failure(error)}`);
+    }
+    const fileIds = new Set(desired.departments.map(d => d.assistantId));
+    const owners = assistants
+        .filter(a => a.type === 'inbound' && a.poolNumbers.some(n => n !== a.phoneNumber))
+        .sort((a, b) => Number(fileIds.has(b.modelId)) - Number(fileIds.has(a.modelId)));
+    if (owners.length === 0) return undefined;
+    let caller;
+    try {
+        caller = chooseCaller(assistants, {});
+    } catch (error) {
+        if (error instanceof VerifyError) return unknown(`No test call placed: ${error.message}.`);
+        throw error;
+    }
+    const callerNumbers = new Set(assistants.find(a => a.modelId === caller.modelId)?.poolNumbers ?? []);
+    const owner = owners.find(a => a.poolNumbers.some(n => n !== a.phoneNumber && !callerNumbers.has(n)));
+    if (!owner) return unknown('No test call placed: the only pool numbers of inbound agents are the test caller\'s own.');
+    const target = owner.poolNumbers.find(n => n !== owner.phoneNumber && !callerNumbers.has(n))!;
+    const what = `A test call from ${caller.from} to ${target}, in the pool of "${owner.name}" (${owner.modelId}),`;
+    try {
+        // Calls from shortly before, so that an earlier call to the number is never taken for this one.
+        const since = Date.now() - 60_000;
+        const earlier = new Set((await synthflow.listCalls(owner.modelId, { fromMs: since })).map(c => c.callId));
+        const callId = await synthflow.startCall({ modelId: caller.modelId, phone: target, name: 'sipflow doctor: outbound pool probe', fromPhoneNumber: caller.from });
+        const deadline = Date.now() + callTimeoutMs;
+        for (;;) {
+            const arrived = (await synthflow.listCalls(owner.modelId, { fromMs: since })).find(c => !earlier.has(c.callId) && c.phoneNumberTo === target);
+            if (arrived) return finding('outbound-pool', '', 'contradicted', `${what} arrived on that agent (call ${arrived.callId}): its pool routes inbound calls.${WRITE_PROBE_TAG}`, id);
+            const placed = (await synthflow.listCalls(caller.modelId, { fromMs: since })).find(c => c.callId === callId);
+            if (placed && (placed.endCallReason !== null || FINISHED_CALL_STATUSES.has(placed.status ?? ''))) {
+                return finding('outbound-pool', '', 'confirmed', `${what} ended (${placed.status ?? 'no status'}${placed.endCallReason ? `, ${placed.endCallReason}` : ''}) and never reached that agent.${WRITE_PROBE_TAG}`, id);
+            }
+            if (Date.now() >= deadline) return unknown(`${what} had not ended after ${Math.round(callTimeoutMs / 1000)} s, and had not reached that agent.`);
+            await sleep(Math.min(2000, Math.max(0, deadline - Date.now())));
+        }
+    } catch (error) {
+        return unknown(`${what} failed: ${failure(error)}`);
+    }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/**
+ * Attaches the probe action to one of the file's assistants that already has actions and reads the list
+ * back: the old actions still there confirms that attach adds; gone, that it replaces (the client attaches
+ * them again at once). Then detaches the probe action and checks the list is as before, restoring it if not.
+ */
+async function attachProbe({ desired, synthflow }: DoctorInput, probeActionId: string, problems: string[]): Promise<Finding> {
+    const id = 'attach-adds';
+    const result = (verdict: Verdict, read: string) => finding('attach', ATTACH_TITLE, verdict, `${read}${WRITE_PROBE_TAG}`, id);
+    let chosen: LiveSynthflowAssistant | undefined;
+    try {
+        for (const department of desired.departments) {
+            const assistant = await synthflow.getAssistant(department.assistantId);
+            if (assistant && assistant.actionIds.length > 0 && !assistant.actionIds.includes(probeActionId)) {
+                chosen = assistant;
+                break;
+            }
+        }
+    } catch (error) {
+        return result('unknown', `Reading the file's assistants failed: ${failure(error)}`);
+    }
+    if (!chosen) return result('unknown', 'None of the file\'s assistants has an action attached, so an attach could not show whether it keeps them (apply first).');
+    const assistant = chosen;
+    const before = assistant.actionIds;
+    const label = `"${assistant.name}" (${assistant.modelId})`;
+    try {
+        const change = await synthflow.attachActions(assistant.modelId, [probeActionId]);
+        if (change.restored.length > 0) {
+            return result('contradicted', `Attaching the probe action to ${label} dropped its ${plural(before.length, 'action')} (${change.restored.join(', ')}): the API replaced the list. sipflow attached them again.`);
+        }
+        return result('confirmed', `Attaching the probe action to ${label} kept its ${plural(before.length, 'action')} (${before.join(', ')}).`);
+    } catch (error) {
+        return result('unknown', `Attaching the probe action to ${label} failed: ${failure(error)}`);
+    } finally {
+        await restoreActions(synthflow, assistant.modelId, label, before, probeActionId, problems);
+    }
+}
+
+/** Detaches the probe action and puts back any action the assistant had before; what cannot be restored is a problem. */
+async function restoreActions(synthflow: SynthflowClient, modelId: string, label: string, before: readonly string[], probeActionId: string, problems: string[]): Promise<void> {
+    try {
+        await synthflow.detachActions(modelId, [probeActionId]);
+        const after = await synthflow.getAssistant(modelId);
+        const lost = before.filter(actionId => !after?.actionIds.includes(actionId));
+        if (lost.length > 0) await synthflow.attachActions(modelId, lost);
+    } catch (error) {
+        problems.push(`Could not restore the actions of assistant ${label} after the attach probe: ${failure(error)}. It should have exactly ${before.join(', ')}; check it in the Synthflow dashboard.`);
+    }
 }
 
 interface WriteProbeResult {
     readonly sipTarget: Finding;
+    readonly attach?: Finding;
     readonly names?: Finding;
     readonly readBack?: Finding;
 }
 
 /** Creates one unattached LIVE_TRANSFER with a `sip:` target, reads it back, and always deletes it. */
-async function writeProbe({ desired, synthflow, now = () => new Date() }: DoctorInput, problems: string[]): Promise<WriteProbeResult> {
+async function writeProbe(input: DoctorInput, problems: string[]): Promise<WriteProbeResult> {
+    const { desired, synthflow, now = () => new Date() } = input;
     const user = desired.queues[0]?.did ?? 'sipflow-doctor';
     const config: LiveTransferConfig = {
         transferMode: TRANSFER_MODES.warm,
@@ -265,11 +437,13 @@ async function writeProbe({ desired, synthflow, now = () => new Date() }: Doctor
             sipTarget: finding('sip-target', '', refused ? 'contradicted' : 'unknown', `Creating a LIVE_TRANSFER to ${config.phone} failed: ${message}${tag}`, 'sip-uri-in-transfer-phone'),
         };
     }
+    let attach: Finding | undefined;
     try {
+        attach = await attachProbe(input, actionId, problems);
         const read = await synthflow.getAction(actionId);
         if (!read) {
             const gone = `The probe action ${actionId} was created but could not be read back.${tag}`;
-            return { sipTarget: finding('sip-target', '', 'unknown', gone, 'sip-uri-in-transfer-phone') };
+            return { sipTarget: finding('sip-target', '', 'unknown', gone, 'sip-uri-in-transfer-phone'), attach };
         }
         const phone = read.liveTransfer?.phone;
         return {
@@ -278,9 +452,10 @@ async function writeProbe({ desired, synthflow, now = () => new Date() }: Doctor
             names: finding('names', '', read.name === name ? 'confirmed' : 'contradicted', `The probe action was named "${name}" and reads back as "${read.name ?? '(no name)'}".${tag}`, 'live-transfer-name-kept'),
             readBack: finding('read-back', '', read.liveTransfer ? 'confirmed' : 'contradicted',
                 read.liveTransfer ? `The probe action reads back with phone ${read.liveTransfer.phone}.${tag}` : `The probe action reads back without its configuration.${tag}`, 'live-transfer-read-back'),
+            attach,
         };
     } catch (error) {
-        return { sipTarget: finding('sip-target', '', 'unknown', `Reading the probe action back failed: ${failure(error)}${tag}`, 'sip-uri-in-transfer-phone') };
+        return { sipTarget: finding('sip-target', '', 'unknown', `Reading the probe action back failed: ${failure(error)}${tag}`, 'sip-uri-in-transfer-phone'), ...(attach ? { attach } : {}) };
     } finally {
         try {
             await synthflow.deleteAction(actionId);

@@ -20,5 +20,6 @@ export function isOnSipDomain(target: string, sipDomain: string): boolean {
 export function matchEscalation(action: LiveSynthflowAction, escalation: DesiredEscalation): 'target' | 'name' | undefined {
     if (action.actionType !== 'LIVE_TRANSFER') return undefined;
     if (action.liveTransfer) return action.liveTransfer.phone === escalation.target ? 'target' : undefined;
+    // [I] assumption: live-transfer-name-kept
     return action.name === escalation.actionName ? 'name' : undefined;
 }

@@ -20,6 +20,15 @@ export interface SandboxAssumptions {
     /** [I] The largest `limit` a Synthflow list honours; larger values are cut to it. */
     // [I] assumption: synthflow-max-page-size
     readonly synthflowMaxPageSize: number;
+    /** [I] A call to a number in an inbound agent's outbound pool (`attached_phone_numbers`) reaches that agent (false: the pool is caller ids only, the reading sipflow assumes). */
+    // [I] assumption: outbound-pool-not-inbound
+    readonly outboundPoolRoutesInbound: boolean;
+    /** [I] Dixa's `GET /queues` lists the queues in one stable order (creation order); false: the order changes from read to read. */
+    // [I] assumption: dixa-queue-list-order
+    readonly dixaQueueListStable: boolean;
+    /** [I] A call's `executed_actions` (GET /calls) shows a LIVE_TRANSFER it ran with its `phone` and `outcome`; false: only `action_type` and `name`. */
+    // [I] assumption: call-transfer-shows-target
+    readonly callTransferShowsTarget: boolean;
 }
 
 export const DEFAULT_ASSUMPTIONS: SandboxAssumptions = {
@@ -28,6 +37,9 @@ export const DEFAULT_ASSUMPTIONS: SandboxAssumptions = {
     attachReplaces: false,
     sipUriInTransferPhone: true,
     synthflowMaxPageSize: 100,
+    outboundPoolRoutesInbound: false,
+    dixaQueueListStable: true,
+    callTransferShowsTarget: true,
 };
 
 /** Merges a partial override (admin API, options) onto the defaults; unknown keys and wrong types are refused. */

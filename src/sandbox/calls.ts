@@ -80,7 +80,9 @@ function makeCall(ctx: RequestContext): Reply {
         duration: 20,
     };
     ctx.state.synthflow.calls.push(outbound);
-    const inbound = routeThroughDixa(ctx.state, fromNumber, phone, variables, startMs, ctx.newId);
+    const inbound =
+        routeThroughDixa(ctx.state, fromNumber, phone, variables, startMs, ctx.newId) ??
+        (ctx.assumptions.outboundPoolRoutesInbound ? routeThroughPool(ctx.state, modelId, fromNumber, phone, startMs, ctx.newId) : undefined);
     if (inbound) ctx.state.synthflow.calls.push(inbound);
     ctx.mutated = true;
     return ok({ answer: 'Call initiated', call_id: outbound.call_id });
@@ -134,6 +136,33 @@ export function routeThroughDixa(
     return call;
 }
 
+/**
+ * With the `outboundPoolRoutesInbound` assumption only: a call to a number in an inbound agent's outbound
+ * pool reaches that agent directly (no Dixa in the path, so the caller id arrives as sent).
+ */
+function routeThroughPool(state: SandboxState, callerModelId: string, callerNumber: string, dialled: string, startMs: number, newId: () => string): SynthflowCallRecord | undefined {
+    const slug = dialled.replace(/^\+/, '');
+    const owner = state.synthflow.assistants.find(a => a.type === 'inbound' && a.model_id !== callerModelId && a.phone_number_slugs.includes(slug));
+    if (!owner) return undefined;
+    return {
+        call_id: newId(),
+        model_id: owner.model_id,
+        type_of_call: 'inbound',
+        lead_phone_number: callerNumber,
+        lead_name: null,
+        agent_phone_number: dialled,
+        phone_number_from: callerNumber,
+        phone_number_to: dialled,
+        call_status: 'completed',
+        end_call_reason: 'human_ended_call',
+        error_message: null,
+        executed_actions: {},
+        prompt_variables: {},
+        start_ms: startMs,
+        duration: 10,
+    };
+}
+
 function allowlists(manual: DixaManualState, region: keyof typeof SYNTHFLOW_REGION_FACTS): boolean {
     return SYNTHFLOW_REGION_FACTS[region].signallingIps.every(ip => manual.allowlist.includes(ip));
 }
@@ -167,9 +196,15 @@ function escalate(state: SandboxState, assistant: SynthflowAssistantRecord, call
     record('transferred', `answered in the queue "${queue.name}"`);
 }
 
-function render(call: SynthflowCallRecord): Record<string, unknown> {
+/** With `callTransferShowsTarget: false` an executed action shows what it was, not where it went or how it ended. */
+function executedActionsShown(call: SynthflowCallRecord, showTransferTarget: boolean): Record<string, unknown> {
+    if (showTransferTarget) return call.executed_actions;
+    return Object.fromEntries(Object.entries(call.executed_actions).map(([id, a]) => [id, { action_type: a['action_type'], name: a['name'] }]));
+}
+
+function render(call: SynthflowCallRecord, showTransferTarget: boolean): Record<string, unknown> {
     const { start_ms, prompt_variables, ...rest } = call;
-    return { ...rest, start_time: new Date(start_ms).toISOString(), agents_used: [call.model_id], labels: [], recording_url: null, transcript: null };
+    return { ...rest, executed_actions: executedActionsShown(call, showTransferTarget), start_time: new Date(start_ms).toISOString(), agents_used: [call.model_id], labels: [], recording_url: null, transcript: null };
 }
 
 function listCalls(ctx: RequestContext): Reply {
@@ -189,7 +224,7 @@ function listCalls(ctx: RequestContext): Reply {
         .reverse();
     const l = Math.min(limit ?? 20, ctx.assumptions.synthflowMaxPageSize);
     const o = offset ?? 0;
-    return ok({ pagination: { total_records: calls.length, limit: l, offset: o }, calls: calls.slice(o, o + l).map(render) });
+    return ok({ pagination: { total_records: calls.length, limit: l, offset: o }, calls: calls.slice(o, o + l).map(c => render(c, ctx.assumptions.callTransferShowsTarget)) });
 }
 
 function getCall(ctx: RequestContext): Reply {
@@ -199,7 +234,7 @@ function getCall(ctx: RequestContext): Reply {
     const { start_ms, call_status, error_message, lead_phone_number: _lead, lead_name: _name, agent_phone_number: _agent, ...rest } = call;
     return ok({
         pagination: { total_records: 1, limit: 1, offset: 0 },
-        calls: [{ ...rest, ...(error_message !== null ? { error_message } : {}), name: call.lead_name ?? '', status: call_status, start_time: new Date(start_ms).toISOString() }],
+        calls: [{ ...rest, executed_actions: executedActionsShown(call, ctx.assumptions.callTransferShowsTarget), ...(error_message !== null ? { error_message } : {}), name: call.lead_name ?? '', status: call_status, start_time: new Date(start_ms).toISOString() }],
     });
 }
 

@@ -83,8 +83,15 @@ export function renderQueue(q: DixaQueueRecord): Record<string, unknown> {
     return { ...rest, usages: { queueId: q.id, usages: Object.fromEntries(Object.entries(usages).map(([k, v]) => [k, [...v]])) } };
 }
 
+/** Reads of the queue list per state, for the `dixaQueueListStable: false` assumption (every other read reversed). */
+const queueListReads = new WeakMap<object, number>();
+
 function listQueues(ctx: RequestContext): Reply {
-    return json(200, { data: ctx.state.dixa.queues.map(renderQueue) });
+    const queues = ctx.state.dixa.queues.map(renderQueue);
+    if (ctx.assumptions.dixaQueueListStable) return json(200, { data: queues });
+    const reads = (queueListReads.get(ctx.state) ?? 0) + 1;
+    queueListReads.set(ctx.state, reads);
+    return json(200, { data: reads % 2 === 0 ? queues.reverse() : queues });
 }
 
 function findQueue(ctx: RequestContext): DixaQueueRecord {

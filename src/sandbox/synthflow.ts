@@ -555,6 +555,7 @@ function attachIds(body: Record<string, unknown>): string[] {
  * there ([I]: the spec does not say; with the `attachReplaces` assumption the list becomes exactly the
  * given one, the hazard sipflow's read-back detects). Unknown ids → 400, nothing changed.
  */
+// [I] assumption: attach-adds
 function attachActions(ctx: RequestContext): Reply {
     const body = objectBody(ctx);
     const assistant = assistantForBody(ctx, body);

@@ -29,6 +29,14 @@ export const SYNTHFLOW_CODECS = { recommended: ['G.711 µ-law (PCMU)', 'G.711 A-
 /** How long Synthflow takes to set the trunk up after a number is attached to an assistant (sip-with-dixa). */
 export const SYNTHFLOW_REGISTRATION_WAIT = '1–2 minutes';
 
+/** The only documented Synthflow 403 is on number import: provider import not enabled (synthflow-api.md §3, §4). */
+export const NUMBER_IMPORT_FORBIDDEN = 'custom SIP number import is not enabled for this workspace: SIP trunking needs Synthflow\'s Enterprise plan; ask Synthflow to enable provider import';
+
+/** Whether a failed Synthflow request is the number import's 403 (operation as the providers name it, e.g. `POST /custom-numbers`). */
+export function isNumberImportForbidden(operation: string | null, status: number | null): boolean {
+    return status === 403 && operation !== null && /^POST \/custom-numbers\b/.test(operation);
+}
+
 export const SYNTHFLOW_REGION_FACTS: Readonly<Record<SynthflowRegion, SynthflowRegionFacts>> = {
     global: {
         apiBaseUrl: 'https://api.synthflow.ai/v2',

@@ -135,6 +135,7 @@ export async function verifyDepartmentCall(
             ? { ...reached, diagnosis: null, detail: null }
             : { ...reached, diagnosis: 'caller-number-missing', detail: `the assistant saw the caller as ${arrived.leadPhoneNumber ?? 'unknown'}` };
     }
+    // [I] assumption: call-transfer-shows-target
     const transfer = Object.values(arrived.executedActions).find(
         (a): a is Record<string, unknown> => typeof a === 'object' && a !== null && (a as Record<string, unknown>)['phone'] === escalation.target,
     );

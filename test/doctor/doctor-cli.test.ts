@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ASSUMPTIONS } from '../../src/doctor/assumptions.js';
 import type { DoctorReport, Finding, Verdict } from '../../src/doctor/probes.js';
 import { PROBE_ACTION_PREFIX } from '../../src/doctor/probes.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { DEMO, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { demoDixaManual } from '../../src/sandbox/seed.js';
 import { REPO_ROOT } from '../support/spec-errata.js';
 
 const CLI_BIN = path.join(REPO_ROOT, 'bin/sipflow.cjs');
@@ -58,6 +59,17 @@ function verdictOf(report: DoctorReport, assumption: string): Verdict {
 }
 
 const probeActionsLeft = () => sandbox.state.synthflow.actions.filter(a => a.name.startsWith(PROBE_ACTION_PREFIX));
+const supportAssistant = () => sandbox.state.synthflow.assistants.find(a => a.model_id === DEMO.synthflow.assistants.support)!;
+
+/** A Synthflow number in the outbound pool of the support assistant (an inbound agent of the file). */
+const POOL_NUMBER = '+4532100200';
+function givePoolNumberToSupport(): void {
+    const state = structuredClone(sandbox.state);
+    const template = state.synthflow.numbers.find(n => n.phone_number === DEMO.synthflow.outboundNumber)!;
+    state.synthflow.numbers.push({ ...template, key: '2b7e9d4c-6a1f-4c3e-8d2b-5f0a9e7c3b99', slug: POOL_NUMBER.slice(1), phone_number: POOL_NUMBER, friendly_name: 'Support callback caller id' });
+    state.synthflow.assistants.find(a => a.model_id === DEMO.synthflow.assistants.support)!.phone_number_slugs.push(POOL_NUMBER.slice(1));
+    sandbox.replaceState(state);
+}
 
 beforeAll(async () => {
     if (!existsSync(path.join(REPO_ROOT, 'out/cli.cjs'))) throw new Error('out/cli.cjs is missing: run "npm run build" first ("npm test" builds before testing).');
@@ -83,10 +95,12 @@ describe('sipflow doctor on the default sandbox', () => {
         const { run, report } = await doctor();
         expect(run.code).toBe(0);
         expect(report.counts.contradicted).toBe(0);
-        for (const id of ['dixa-subdomain-is-company', 'synthflow-key-workspace', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted']) {
+        for (const id of ['dixa-subdomain-is-company', 'synthflow-key-workspace', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted', 'dixa-queue-list-order']) {
             expect(verdictOf(report, id), id).toBe('confirmed');
         }
-        // Settled by neither a read nor a harmless write: said so.
+        // No call has run a LIVE_TRANSFER yet: nothing to read.
+        expect(verdictOf(report, 'call-transfer-shows-target')).toBe('unknown');
+        // Settled only by the write probes (an attach, a test call): read-only, said so.
         expect(verdictOf(report, 'attach-adds')).toBe('unknown');
         expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('unknown');
         // Every assumption of the one table has a probe that reports on it.
@@ -102,15 +116,33 @@ describe('sipflow doctor on the default sandbox', () => {
         expect(sandbox.requests.filter(r => r.vendor !== 'admin' && r.mutated)).toEqual([]);
     });
 
-    it('with --write-probes --yes confirms sip: targets, kept names and read-back on a probe action, then deletes it', async () => {
+    it('with --write-probes --yes confirms sip: targets, kept names, read-back and attach on a probe action, then detaches and deletes it', async () => {
+        const supportActionsBefore = [...supportAssistant().actions];
         const { run, report } = await doctor('--write-probes', '--yes');
         expect(run.code).toBe(0);
         expect(verdictOf(report, 'sip-uri-in-transfer-phone')).toBe('confirmed');
         expect(verdictOf(report, 'live-transfer-name-kept')).toBe('confirmed');
         expect(verdictOf(report, 'live-transfer-read-back')).toBe('confirmed');
+        // The support assistant has the seed's CUSTOM_ACTION: attaching the probe action kept it.
+        expect(verdictOf(report, 'attach-adds')).toBe('confirmed');
+        expect(report.findings.find(f => f.probe === 'attach')?.read).toContain(DEMO.synthflow.actions.orderLookup);
+        // No inbound agent of the demo seed has a pool number: no test call, the read stands.
+        expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('unknown');
         const writes = sandbox.requests.filter(r => r.vendor === 'synthflow' && r.mutated).map(r => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, '{id}')}`);
-        expect(writes).toEqual(['POST /v2/actions', 'DELETE /v2/actions/{id}']);
+        expect(writes).toEqual(['POST /v2/actions', 'POST /v2/actions/attach', 'POST /v2/actions/detach', 'DELETE /v2/actions/{id}']);
         expect(probeActionsLeft()).toEqual([]);
+        expect(supportAssistant().actions).toEqual(supportActionsBefore);
+    });
+
+    it('with --write-probes and an inbound agent with a pool number, a test call to it confirms that the pool does not route inbound calls', async () => {
+        givePoolNumberToSupport();
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(run.code).toBe(0);
+        expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('confirmed');
+        expect(report.findings.find(f => f.probe === 'outbound-pool')?.read).toContain(`A test call from ${DEMO.synthflow.outboundNumber} to ${POOL_NUMBER}`);
+        const calls = sandbox.requests.filter(r => r.vendor === 'synthflow' && r.method === 'POST' && r.path === '/v2/calls');
+        expect(calls).toHaveLength(1);
+        expect(sandbox.state.synthflow.calls.filter(c => c.model_id === DEMO.synthflow.assistants.support)).toEqual([]);
     });
 
     it('refuses --write-probes without --yes when there is no terminal to ask, sending nothing', async () => {
@@ -126,6 +158,26 @@ describe('sipflow doctor on the default sandbox', () => {
         expect(run.stdout).toMatch(/✓ confirmed +page-size: Synthflow lists honour limit=100 \[synthflow-max-page-size\]/);
         expect(run.stdout).toMatch(/\? unknown +outbound-pool:/);
         expect(run.stdout).toMatch(/\d+ confirmed, 0 contradicted, \d+ unknown\n$/);
+    });
+});
+
+describe('sipflow doctor after a test call that escalated', () => {
+    it('confirms that the call shows the LIVE_TRANSFER\'s target, and says contradicted when the call list stops showing it', async () => {
+        const applied = await sipflow(['apply', 'acme.sipflow', '--yes']);
+        expect(applied.code, applied.stderr).toBe(0);
+        sandbox.replaceState({ ...structuredClone(sandbox.state), dixaManual: demoDixaManual() });
+        const verified = await sipflow(['verify', 'acme.sipflow', '--call', '--yes', '--escalate', '--department', 'support', '--timeout', '1']);
+        expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'call-transfer-shows-target')).toBe('confirmed');
+        expect(report.findings.find(f => f.probe === 'call-actions')?.read).toContain('1 executed LIVE_TRANSFER');
+        expect(run.code).toBe(0);
+
+        sandbox.setAssumptions({ callTransferShowsTarget: false });
+        const contradicted = await doctor();
+        expect(verdictOf(contradicted.report, 'call-transfer-shows-target')).toBe('contradicted');
+        expect(contradicted.run.code).toBe(1);
     });
 });
 
@@ -146,6 +198,16 @@ describe('sipflow doctor\'s write probe cleans up', () => {
         expect(left).toBeDefined();
         expect(report.problems).toHaveLength(1);
         expect(report.problems[0]).toContain(left!.action_id);
+        expect(run.code).toBe(1);
+    });
+
+    it('names the assistant and exits 1 when the probe action cannot be detached from it again', async () => {
+        sandbox.setFaults('synthflow:POST:/actions/detach=400');
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'attach-adds')).toBe('confirmed');
+        expect(report.problems).toHaveLength(1);
+        expect(report.problems[0]).toContain(`Could not restore the actions of assistant "Acme DK support front door" (${DEMO.synthflow.assistants.support})`);
+        expect(report.problems[0]).toContain(DEMO.synthflow.actions.orderLookup);
         expect(run.code).toBe(1);
     });
 
@@ -259,6 +321,36 @@ describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
         const { run, report } = await doctor();
         expect(verdictOf(report, 'synthflow-max-page-size')).toBe('contradicted');
         expect(report.findings.find(f => f.probe === 'page-size')?.read).toContain('pagination.limit 2');
+        expect(run.code).toBe(1);
+    });
+
+    it('attach-adds, with --write-probes: attaching the probe action replaces the list; the dropped action is restored', async () => {
+        sandbox.setAssumptions({ attachReplaces: true });
+        const supportActionsBefore = [...supportAssistant().actions];
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'attach-adds')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'attach')?.read).toContain(`dropped its 1 action (${DEMO.synthflow.actions.orderLookup})`);
+        expect(report.problems).toEqual([]);
+        expect(run.code).toBe(1);
+        expect(supportAssistant().actions).toEqual(supportActionsBefore);
+        expect(probeActionsLeft()).toEqual([]);
+    });
+
+    it('outbound-pool-not-inbound, with --write-probes: the test call to a pool number arrives on its agent', async () => {
+        sandbox.setAssumptions({ outboundPoolRoutesInbound: true });
+        givePoolNumberToSupport();
+        const { run, report } = await doctor('--write-probes', '--yes');
+        expect(verdictOf(report, 'outbound-pool-not-inbound')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'outbound-pool')?.read).toContain('its pool routes inbound calls');
+        expect(run.code).toBe(1);
+        expect(sandbox.state.synthflow.calls.filter(c => c.model_id === DEMO.synthflow.assistants.support && c.phone_number_to === POOL_NUMBER)).toHaveLength(1);
+    });
+
+    it('dixa-queue-list-order: two reads of the queue list come in different orders', async () => {
+        sandbox.setAssumptions({ dixaQueueListStable: false });
+        const { run, report } = await doctor();
+        expect(verdictOf(report, 'dixa-queue-list-order')).toBe('contradicted');
+        expect(report.findings.find(f => f.probe === 'queue-order')?.read).toContain('The order differs');
         expect(run.code).toBe(1);
     });
 

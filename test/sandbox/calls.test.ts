@@ -84,6 +84,28 @@ describe('POST /calls', () => {
         expect(inbound.end_call_reason).toBe('error');
         expect(inbound.executed_actions[actionId].outcome).toBe('refused');
     });
+
+    it('contradicts its assumptions on request: executed actions without their target, a pool number that answers (still per the spec)', async () => {
+        const actionId = await applySupport();
+        env.sandbox.state.dixaManual = demoDixaManual();
+        env.sandbox.setAssumptions({ callTransferShowsTarget: false, outboundPoolRoutesInbound: true });
+        await startCall({ custom_variables: [{ key: ESCALATE_VARIABLE, value: `sip:${D.dids.tier1}@acme.sip.dixa.com` }] });
+        const [inbound] = (await sf('GET', `/calls?model_id=${S.assistants.support}`)).body.response.calls;
+        expect(inbound.executed_actions).toEqual({ [actionId]: { action_type: 'LIVE_TRANSFER', name: expect.any(String) } });
+        const detail = await sf('GET', `/calls/${inbound.call_id}`);
+        expect(detail.status, detail.text).toBe(200);
+        expect(detail.body.response.calls[0].executed_actions).toEqual(inbound.executed_actions);
+
+        // A number in the UK agent's outbound pool: with the switch, a call to it reaches that agent; without, nobody.
+        const poolNumber = '+4532100200';
+        env.sandbox.state.synthflow.assistants.find(a => a.model_id === S.assistants.uk)!.phone_number_slugs.push(poolNumber.slice(1));
+        expect((await startCall({ phone: poolNumber })).status).toBe(200);
+        const [pooled] = (await sf('GET', `/calls?model_id=${S.assistants.uk}`)).body.response.calls;
+        expect(pooled).toMatchObject({ type_of_call: 'inbound', phone_number_to: poolNumber, lead_phone_number: S.outboundNumber });
+        env.sandbox.setAssumptions({ outboundPoolRoutesInbound: false });
+        await startCall({ phone: poolNumber });
+        expect((await sf('GET', `/calls?model_id=${S.assistants.uk}`)).body.response.calls).toHaveLength(1);
+    });
 });
 
 describe('GET /calls', () => {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { AccountMismatchError, applyPlan, checkAccount, checkSavedPlan, guardAccount, PlanConflictError, readLiveState, renderApplyText, SavedPlanMismatchError, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
+import { AccountMismatchError, applyPlan, checkAccount, checkSavedPlan, describeStepError, guardAccount, PlanConflictError, readLiveState, renderApplyText, SavedPlanMismatchError, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
 import { buildChecklist, readDixaEvidence, renderChecklistText, type TextStyles } from '../../checklist/index.js';
 import type { DesiredState } from '../../model/index.js';
 import { computePlan, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
@@ -128,7 +128,7 @@ function progressLine(event: ApplyProgressEvent): string {
         case 'step-succeeded':
             return `  ${counter} ✓ ${event.step.summary}${event.outcome.message ? ` (${event.outcome.message})` : ''}\n`;
         case 'step-failed':
-            return `  ${counter} ✗ ${event.step.summary}: ${event.outcome.error?.message ?? event.outcome.message ?? 'failed'}\n`;
+            return `  ${counter} ✗ ${event.step.summary}: ${event.outcome.error ? describeStepError(event.outcome.error) : (event.outcome.message ?? 'failed')}\n`;
         case 'step-skipped':
             return `  ${counter} - ${event.step.summary}: ${event.outcome.message ?? 'not attempted'}\n`;
     }

@@ -16,7 +16,8 @@ interface DoctorOptions extends TargetOptions {
 /**
  * `sipflow doctor [FILE] [--json] [--write-probes [--yes]]`: live probes of the assumptions sipflow makes
  * where the vendors' specs are silent (docs/assumptions.md). Read-only unless --write-probes. Exit 1
- * when an assumption (or a reachability check) is contradicted, or a write probe left something behind.
+ * when an assumption (or a reachability check) is contradicted, or a write probe left something behind
+ * (an action it could not delete, an assistant whose actions it could not restore).
  */
 export function registerDoctorCommand(program: Command): void {
     addTargetOptions(
@@ -26,7 +27,7 @@ export function registerDoctorCommand(program: Command): void {
             .argument('[file]', 'the .sipflow file (default: the only one in the current directory)'),
     )
         .addOption(new Option('--json', 'print the findings as JSON'))
-        .addOption(new Option('--write-probes', 'also create and delete one unattached LIVE_TRANSFER with a sip: target'))
+        .addOption(new Option('--write-probes', 'also create one LIVE_TRANSFER with a sip: target, attach it to an assistant for a moment and delete it, and place one test call to a pool number'))
         .addOption(new Option('-y, --yes', 'with --write-probes: do not ask for confirmation (for CI)'))
         .action(async (file: string | undefined, options: DoctorOptions) => {
             process.exitCode = await doctorCommand(file, options);
@@ -41,10 +42,13 @@ async function defaultFile(): Promise<string> {
 
 async function writeProbesConfirmed(options: DoctorOptions): Promise<boolean> {
     if (options.yes) return true;
-    if (!process.stdin.isTTY) throw new CommandError('--write-probes creates and deletes a Synthflow action and there is no terminal to ask: pass --yes.');
+    if (!process.stdin.isTTY) throw new CommandError('--write-probes creates, attaches and deletes a Synthflow action (and may place a test call) and there is no terminal to ask: pass --yes.');
     const prompt = createInterface({ input: process.stdin, output: process.stderr });
     try {
-        const answer = await prompt.question('--write-probes creates one unattached LIVE_TRANSFER action in the Synthflow workspace and deletes it again. Continue? Only \'yes\' is accepted: ');
+        const answer = await prompt.question(
+            '--write-probes creates one LIVE_TRANSFER action in the Synthflow workspace, attaches it for a moment to one of the file\'s assistants ' +
+                '(restoring its actions) and deletes it, and, when an inbound agent has a pool number, places one test call to it (call minutes). Continue? Only \'yes\' is accepted: ',
+        );
         return answer.trim() === 'yes';
     } finally {
         prompt.close();

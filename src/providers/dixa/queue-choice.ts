@@ -11,5 +11,6 @@ export function chooseQueue(matches: readonly LiveDixaQueue[], did?: string): Li
         const routing = matches.find(q => (q.usages['PstnPhone'] ?? []).includes(did));
         if (routing) return routing;
     }
+    // [I] assumption: dixa-queue-list-order
     return matches[0];
 }

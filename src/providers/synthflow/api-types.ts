@@ -353,6 +353,7 @@ export interface SynthflowCallStarted {
  * the sandbox keys it by action id, each `{action_type, phone, outcome, detail}` [I].
  * @schema CallsGetResponsesContentApplicationJsonSchemaResponseCallsItems
  */
+// [I] assumption: call-transfer-shows-target
 export interface SynthflowCallListItem {
     call_id: string;
     model_id: string;
