@@ -1,4 +1,5 @@
 import type { DesiredDepartment, DesiredQueue, DesiredState } from '../model/types.js';
+import { compareOrganization } from '../apply/account-guard.js';
 import { formatDuration } from '../language/values/misc.js';
 import { synthflowHeaderVariable, SYNTHFLOW_CODECS, SYNTHFLOW_REGION_FACTS, SYNTHFLOW_REGISTRATION_WAIT, SYNTHFLOW_RTP_PORTS, SYNTHFLOW_SIP_PORT, SYNTHFLOW_SIP_TLS_PORT } from '../vendors/synthflow-facts.js';
 import type { Checklist, ChecklistItem, ChecklistStatus, DixaEvidence } from './types.js';
@@ -78,15 +79,17 @@ function checkSipDomain(desired: DesiredState, evidence: DixaEvidence): Check {
     const organization = evidence.organization;
     if (organization === undefined) return { status: 'not-checked', detail: 'Dixa was not read.' };
     if (organization === null) return { status: 'failed', detail: 'The Dixa organization could not be read.' };
-    if (desired.dixa.company === null) {
-        return { status: 'failed', detail: `${desired.dixa.sipDomain} does not have the {company}.sip.dixa.com form.` };
+    // The account guard's rule: the `organization` setting when written, else the sip-domain's {company}.
+    const expected = desired.dixa.organization;
+    if (expected === null) {
+        return { status: 'failed', detail: `${desired.dixa.sipDomain} does not have the {company}.sip.dixa.com form: write dixa { organization "…" } with the Dixa organization's subdomain.` };
     }
-    if (organization.subdomain.toLowerCase() === desired.dixa.company) {
-        return { status: 'verified', detail: `The Dixa organization's subdomain is "${organization.subdomain}".` };
+    if (compareOrganization(expected, organization) === 'match') {
+        return { status: 'verified', detail: `The Dixa organization's subdomain is "${organization.subdomain}"${expected.from === 'file' ? ', as the file\'s organization setting says' : ''}.` };
     }
     return {
         status: 'failed',
-        detail: `The Dixa organization's subdomain is "${organization.subdomain}", not "${desired.dixa.company}". The subdomain is only a hint: if SIP Settings shows ${desired.dixa.sipDomain}, the file is right.`,
+        detail: `The Dixa organization's subdomain is "${organization.subdomain}", not "${expected.subdomain}" (${expected.from === 'file' ? 'the file\'s organization setting' : 'the sip-domain\'s company'}): these keys reach another organization. If SIP Settings shows ${desired.dixa.sipDomain} and the organization is right, write dixa { organization "${organization.subdomain}" }.`,
     };
 }
 

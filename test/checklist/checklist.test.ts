@@ -5,9 +5,13 @@ import { buildDesiredState } from '../../src/model/index.js';
 import { SYNTHFLOW_REGION_FACTS } from '../../src/vendors/synthflow-facts.js';
 import { EXAMPLE, validate } from '../language/helpers.js';
 
-async function desiredExample() {
-    const { document } = await validate(EXAMPLE);
+async function desiredFrom(text: string) {
+    const { document } = await validate(text);
     return buildDesiredState(document);
+}
+
+async function desiredExample() {
+    return desiredFrom(EXAMPLE);
 }
 
 /** Dixa as the guide leaves it when every manual step is done. */
@@ -80,6 +84,17 @@ describe('checklist', () => {
         expect(detail('department.sales.flow')?.detail).toBe('No phone flow is assigned to +4535555678.');
         expect(detail('department.support.fallback')?.detail).toContain('does not route +4535551234 into "Phone – Tier 1"');
         expect(detail('queue.sales_desk.did')?.detail).toBe('+4570102222 is not a phone number of this Dixa organization.');
+    });
+
+    it('checks the organization the account guard expects: the organization setting when written', async () => {
+        const written = await desiredFrom(EXAMPLE.replace('allowlist synthflow', 'allowlist synthflow\n    organization "acme-eu"'));
+        const evidence = { organization: { id: 'org', name: 'Acme', subdomain: 'ACME-EU' }, telephonyEndpoints: [], phoneFlows: [], queues: [] };
+        const item = buildChecklist(written, evidence).items.find(i => i.id === 'dixa.sip-domain');
+        expect(item).toMatchObject({ status: 'verified' });
+        expect(item?.detail).toContain('as the file\'s organization setting says');
+        const otherOrganization = buildChecklist(await desiredExample(), evidence).items.find(i => i.id === 'dixa.sip-domain');
+        expect(otherOrganization?.status).toBe('failed');
+        expect(otherOrganization?.detail).toContain('write dixa { organization "ACME-EU" }');
     });
 
     it('renders text and markdown with every value', async () => {
