@@ -16,6 +16,7 @@ import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generate
 import { SipflowDocumentBuilder } from './references/sipflow-document-builder.js';
 import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
+import { SipflowReferences } from './references/sipflow-references.js';
 import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
@@ -45,6 +46,7 @@ export type SipflowServices = LangiumServices & SipflowAddedServices;
 export const SipflowModule: Module<SipflowServices, PartialLangiumServices & SipflowAddedServices> = {
     references: {
         SipflowQueues: services => new SipflowQueues(services),
+        References: services => new SipflowReferences(services),
         ScopeComputation: services => new SipflowScopeComputation(services),
         ScopeProvider: services => new SipflowScopeProvider(services),
     },

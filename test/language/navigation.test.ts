@@ -52,6 +52,15 @@ describe('find references', () => {
         await findReferences({ text: withoutDeclaration, includeDeclaration: false, disposeAfterCheck: true });
     });
 
+    it('counts an environment\'s override of a queue as a reference, and jumps from it to the declaration', async () => {
+        const staging = (name: string) => `  environment staging {\n    queue ${name} {\n      did "+4570109999"\n    }\n  }\n}\n`;
+        const base = exampleWith('queue tier1 {', 'queue <|tier1|> {');
+        const text = `${base.slice(0, base.lastIndexOf('}'))}${staging('ti<|>er1')}`;
+        await goToDefinition({ text, index: 0, rangeIndex: 0, disposeAfterCheck: true });
+        const marked = exampleWith('queue tier1 {', 'queue ti<|>er1 {').replace('fallback tier1', 'fallback <|tier1|>').replace('escalate tier1 {', 'escalate <|tier1|> {');
+        await findReferences({ text: `${marked.slice(0, marked.lastIndexOf('}'))}${staging('<|tier1|>')}`, includeDeclaration: false, disposeAfterCheck: true });
+    });
+
     it('finds references in the other files of the integration', async () => {
         const { docs, close } = await openFiles({ queues: QUEUES_FILE, departments: DEPARTMENTS_FILE });
         try {
@@ -103,6 +112,14 @@ describe('rename', () => {
         const renamed = await rename({ queues: QUEUES_FILE, departments: DEPARTMENTS_FILE }, 'queues', offsetOf(QUEUES_FILE, 'overflow'), 'spill');
         expect(renamed.queues).toBe(QUEUES_FILE.replace('queue overflow', 'queue spill'));
         expect(renamed.departments).toBe(DEPARTMENTS_FILE.replace('fallback overflow', 'fallback spill').replace('escalate overflow', 'escalate spill'));
+    });
+
+    it('renames the overrides of a queue and a department in environments too, from the declaration or an override', async () => {
+        const text = `${EXAMPLE.slice(0, EXAMPLE.lastIndexOf('}'))}  environment staging {\n    queue tier1 {\n      did "+4570109999"\n    }\n    department sales {\n      timeout 45s\n    }\n  }\n}\n`;
+        const fromDeclaration = await rename({ main: text }, 'main', offsetOf(text, 'queue tier1 {\n    name', 'queue t'.length), 'first_line');
+        expect(fromDeclaration.main).toBe(text.replaceAll('queue tier1', 'queue first_line').replace('fallback tier1', 'fallback first_line').replace('escalate tier1', 'escalate first_line'));
+        const fromOverride = await rename({ main: text }, 'main', offsetOf(text, 'department sales {\n      timeout', 'department s'.length), 'sales_dk');
+        expect(fromOverride.main).toBe(text.replaceAll('department sales {', 'department sales_dk {'));
     });
 
     it('renames a department', async () => {
