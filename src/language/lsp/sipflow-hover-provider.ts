@@ -1,9 +1,9 @@
-import { AstUtils, CstUtils, GrammarAST, type AstNode, type ConfigurationProvider, type CstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
+import { AstUtils, CstUtils, GrammarAST, GrammarUtils, type AstNode, type ConfigurationProvider, type CstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
 import { MultilineCommentHoverProvider, type LangiumServices } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Department, Integration, Queue } from '../generated/ast.js';
 import { isAllowlist, isDepartment, isEnvironment, isIntegration, isQueue } from '../generated/ast.js';
-import { effectiveIntegrations, environmentNamesOf } from '../environments.js';
+import { effectiveIntegrations, environmentNamesOf, isEnvironmentOverride } from '../environments.js';
 import { integrationParts } from '../integration-parts.js';
 import { checkDid } from '../values/phone-number.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
@@ -71,6 +71,15 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
             const leaf = CstUtils.findLeafNodeAtOffset(root, document.textDocument.offsetAt(params.position));
             const own = leaf && (this.getDidHover(leaf) ?? this.getAllowlistSynthflowHover(leaf));
             if (own) return { contents: { kind: 'markdown', value: own }, range: leaf.range };
+            // An override's name is a reference to the declaration (SipflowReferences), which the default
+            // would hover; the override itself is what the user points at: its environment's values.
+            const override = leaf?.astNode;
+            const nameNode = override && (isQueue(override) || isDepartment(override)) && isEnvironmentOverride(override)
+                ? GrammarUtils.findNodeForProperty(override.$cstNode, 'name') : undefined;
+            if (leaf && override && nameNode && nameNode.offset <= leaf.offset && leaf.end <= nameNode.end) {
+                const content = await this.getAstNodeHoverContent(override);
+                if (content) return { contents: { kind: 'markdown', value: content }, range: leaf.range };
+            }
         }
         return super.getHoverContent(document, params);
     }
