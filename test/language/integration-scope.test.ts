@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { gatherIntegrationTexts, type FolderReader } from '../../src/extension/integration-texts.js';
-import { integrationScopeOf, isPulledText, PULL_MARKER, sameIntegrationScope } from '../../src/language/references/integration-scope.js';
+import { integrationScopeOf, isPulledText, isView, PULL_MARKER, sameIntegrationScope } from '../../src/language/references/integration-scope.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE } from './helpers.js';
 
@@ -57,6 +57,9 @@ describe('integrationScopeOf and sameIntegrationScope', () => {
         expect(integrationScopeOf(at(live))).toBeUndefined();
         expect(sameIntegrationScope(at(live), at('sipflow-view:/live/globex%20(live).sipflow?file%3A%2F%2F%2Fws%2Fglobex.sipflow'))).toBe(false);
         expect(integrationScopeOf(at('git:/ws/acme.sipflow?%7B%22ref%22%3A%22HEAD%22%7D'))).toBeUndefined();
+        expect(isView(live)).toBe(true);
+        expect(isView('file:///ws/acme.sipflow')).toBe(false);
+        expect(isView('untitled:Untitled-1')).toBe(false);
     });
 });
 
@@ -89,6 +92,14 @@ describe('the language applies the rule (SipflowQueues.siblingsOf)', () => {
         expect(errors('file:///ws/pulled.sipflow')).toEqual([]);
         expect(errors('untitled:Untitled-1')).toEqual([]);
         expect(errors(live)).toEqual([]);
+    });
+
+    it('a view is not validated: nothing of its own in Problems', async () => {
+        const live = 'sipflow-view:/live/acme%20(live).sipflow?file%3A%2F%2F%2Fws%2Facme.sipflow';
+        const broken = EXAMPLE.replace('did "+4535551234"', 'did "nonsense"');
+        const { documents, errors } = await workspace({ [live]: broken, 'file:///ws/broken.sipflow': broken });
+        expect(errors('file:///ws/broken.sipflow')).toContain('e164-invalid');
+        expect(documents[live].diagnostics ?? []).toEqual([]);
     });
 
     it('without the marker the copy is a sibling again, and its duplicates are errors', async () => {

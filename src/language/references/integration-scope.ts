@@ -15,6 +15,8 @@ import { URI, UriUtils } from 'langium';
  * came from, so as a sibling it would clash with every line of it; with the marker it can sit anywhere.
  * Deleting the marker line makes it an ordinary file again (and then duplicates are reported).
  * Folders, not workspaces: the CLI sees a file's folder, so the editor must not see more.
+ * A view is not validated at all (SipflowDocumentBuilder): it shows what is live or was committed, and
+ * its problems are not the user's to fix there; Problems lists nothing for it.
  */
 export const PULL_MARKER = '// sipflow pull:';
 
@@ -32,13 +34,19 @@ export interface ScopedDocument {
     readonly text: string;
 }
 
+/** A read-only view of another document (a URI with a query or fragment): the live side of Compare with Live, a git diff side. */
+export function isView(uri: URI | string): boolean {
+    const parsed = typeof uri === 'string' ? URI.parse(uri) : uri;
+    return parsed.query !== '' || parsed.fragment !== '';
+}
+
 /**
  * The folder whose files the document's integration may span, as a URI string; undefined when the
  * document stands alone (pulled, untitled or a view).
  */
 export function integrationScopeOf(document: ScopedDocument): string | undefined {
     const uri = typeof document.uri === 'string' ? URI.parse(document.uri) : document.uri;
-    if (uri.scheme === 'untitled' || uri.query !== '' || uri.fragment !== '') return undefined;
+    if (uri.scheme === 'untitled' || isView(uri)) return undefined;
     if (isPulledText(document.text)) return undefined;
     return UriUtils.dirname(uri).toString();
 }

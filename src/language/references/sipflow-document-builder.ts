@@ -1,5 +1,6 @@
 import { DefaultDocumentBuilder, URI, type LangiumDocument, type LangiumDocuments, type LangiumSharedCoreServices } from 'langium';
 import type { SipflowFile } from '../generated/ast.js';
+import { isView } from './integration-scope.js';
 
 /**
  * Files of one integration depend on each other in both directions: a department file links to a queue
@@ -12,6 +13,11 @@ export class SipflowDocumentBuilder extends DefaultDocumentBuilder {
     constructor(services: LangiumSharedCoreServices) {
         super(services);
         this.documents = services.workspace.LangiumDocuments;
+    }
+
+    /** Views (the live side of Compare with Live, a git diff side) are not validated: see integration-scope.ts. */
+    protected override shouldValidate(document: LangiumDocument): boolean {
+        return super.shouldValidate(document) && !isView(document.uri);
     }
 
     protected override shouldRelink(document: LangiumDocument, changedUris: Set<string>): boolean {
