@@ -94,7 +94,7 @@ describe('the language applies the rule (SipflowQueues.siblingsOf)', () => {
         expect(errors(live)).toEqual([]);
     });
 
-    it('a view is not validated: nothing of its own in Problems', async () => {
+    it('a view reports nothing of its own: nothing in Problems', async () => {
         const live = 'sipflow-view:/live/acme%20(live).sipflow?file%3A%2F%2F%2Fws%2Facme.sipflow';
         const broken = EXAMPLE.replace('did "+4535551234"', 'did "nonsense"');
         const { documents, errors } = await workspace({ [live]: broken, 'file:///ws/broken.sipflow': broken });

@@ -15,8 +15,8 @@ import { URI, UriUtils } from 'langium';
  * came from, so as a sibling it would clash with every line of it; with the marker it can sit anywhere.
  * Deleting the marker line makes it an ordinary file again (and then duplicates are reported).
  * Folders, not workspaces: the CLI sees a file's folder, so the editor must not see more.
- * A view is not validated at all (SipflowDocumentBuilder): it shows what is live or was committed, and
- * its problems are not the user's to fix there; Problems lists nothing for it.
+ * A view reports no diagnostics at all (SipflowDocumentBuilder): it shows what is live or was committed,
+ * and its problems are not the user's to fix there; Problems lists nothing for it.
  */
 export const PULL_MARKER = '// sipflow pull:';
 
