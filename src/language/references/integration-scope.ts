@@ -24,7 +24,7 @@ export const PULL_MARKER = '// sipflow pull:';
 export function isPulledText(text: string): boolean {
     const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const newline = text.indexOf('\n', start);
-    const firstLine = text.slice(start, newline < 0 ? Math.min(text.length, start + 200) : newline);
+    const firstLine = newline < 0 ? text.slice(start) : text.slice(start, newline);
     return firstLine.trimStart().startsWith(PULL_MARKER);
 }
 
@@ -36,7 +36,7 @@ export interface ScopedDocument {
 
 /** A read-only view of another document (a URI with a query or fragment): the live side of Compare with Live, a git diff side. */
 export function isView(uri: URI | string): boolean {
-    const parsed = typeof uri === 'string' ? URI.parse(uri) : uri;
+    const parsed = asUri(uri);
     return parsed.query !== '' || parsed.fragment !== '';
 }
 
@@ -45,7 +45,7 @@ export function isView(uri: URI | string): boolean {
  * document stands alone (pulled, untitled or a view).
  */
 export function integrationScopeOf(document: ScopedDocument): string | undefined {
-    const uri = typeof document.uri === 'string' ? URI.parse(document.uri) : document.uri;
+    const uri = asUri(document.uri);
     if (uri.scheme === 'untitled' || isView(uri)) return undefined;
     if (isPulledText(document.text)) return undefined;
     return UriUtils.dirname(uri).toString();
@@ -56,9 +56,11 @@ export function integrationScopeOf(document: ScopedDocument): string | undefined
  * document and itself, nor when either stands alone; otherwise when both are directly in one folder.
  */
 export function sameIntegrationScope(a: ScopedDocument, b: ScopedDocument): boolean {
-    const uriA = a.uri.toString();
-    const uriB = b.uri.toString();
-    if (uriA === uriB) return false;
+    if (asUri(a.uri).toString() === asUri(b.uri).toString()) return false;
     const scope = integrationScopeOf(a);
     return scope !== undefined && scope === integrationScopeOf(b);
+}
+
+function asUri(uri: URI | string): URI {
+    return typeof uri === 'string' ? URI.parse(uri) : uri;
 }
