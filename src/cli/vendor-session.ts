@@ -3,7 +3,7 @@
  * errors), and connecting to the vendors — the live accounts from environment variables, or an
  * in-process sandbox with `--sandbox`.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { buildDesiredState, DesiredStateError, diagnosticAppliesTo, environmentsOf, ModelInputError, UnknownEnvironmentError, type DesiredState } from '../model/index.js';
@@ -14,7 +14,7 @@ import { ProviderError } from '../providers/types.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { DIXA_API_BASE_URL } from '../vendors/dixa-facts.js';
 import { isNumberImportForbidden, NUMBER_IMPORT_FORBIDDEN } from '../vendors/synthflow-facts.js';
-import { NotRegularFileError, SIPFLOW_EXTENSION, loadWorkspace, regularSipflowFilesIn, type SourceFile } from './workspace.js';
+import { NotRegularFileError, SIPFLOW_EXTENSION, folderContext, integrationOf, loadWorkspace, type SourceFile } from './workspace.js';
 import { formatText, toReported, compareReported, type ReportedDiagnostic } from './diagnostic-report.js';
 import { UsageError, type Styles } from './cli-support.js';
 
@@ -37,9 +37,10 @@ export interface LoadedIntegration {
 }
 
 /**
- * Loads FILE together with the other `.sipflow` files in its folder (files of the same integration may
- * share queues), validates them, and refuses with the diagnostics when the integration has errors —
- * before any request is made.
+ * Loads FILE together with the other files of its integration (the scoping rule in
+ * src/language/references/integration-scope.ts: the same name, directly in its folder, not pulled),
+ * validates them, and refuses with the diagnostics when the integration has errors — before any
+ * request is made.
  */
 export interface LoadOptions {
     /** `--env NAME`: build that environment's configuration instead of the default. */
@@ -48,22 +49,15 @@ export interface LoadOptions {
 
 export async function loadIntegration(path: string, out: { write(text: string): unknown }, styles: Styles, options: LoadOptions = {}): Promise<LoadedIntegration> {
     if (!path.endsWith(SIPFLOW_EXTENSION)) throw new UsageError(`${path}: not a ${SIPFLOW_EXTENSION} file`);
-    const absolutePath = resolve(path);
-    const files: SourceFile[] = [{ displayPath: path, absolutePath }];
-    // Only regular files: a FIFO named *.sipflow in the folder would block the read forever.
-    for (const sibling of await regularSipflowFilesIn(dirname(absolutePath))) {
-        if (sibling !== absolutePath) files.push({ displayPath: resolve(dirname(path), basename(sibling)), absolutePath: sibling });
-    }
-    const workspace = await loadWorkspace(files, { validation: true }).catch((error: unknown) => {
+    const file: SourceFile = { displayPath: path, absolutePath: resolve(path) };
+    // The files of its integration by the scoping rule, exactly as `validate FILE` reports them.
+    const workspace = await loadWorkspace([file], { validation: true, context: await folderContext([file]) }).catch((error: unknown) => {
         if (error instanceof NotRegularFileError) throw new CommandError(error.message);
         throw error;
     });
     const main = workspace.documents[0];
     const integrationName = main.document.parseResult.value.integration?.name;
-    // Sibling files of other integrations don't matter; their errors must not block this one.
-    const relevant = workspace.documents.filter(
-        ({ document }, index) => index === 0 || (integrationName !== undefined && document.parseResult.value.integration?.name === integrationName),
-    );
+    const relevant = integrationOf(workspace, main);
     // Before the errors: a mistyped --env is the one thing to say, not another environment's errors.
     if (options.env !== undefined && integrationName !== undefined) {
         const known = environmentsOf(main.document, relevant.slice(1).map(d => d.document));

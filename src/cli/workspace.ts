@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { URI, type LangiumDocument } from 'langium';
+import { AstUtils, URI, type LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { RegularFileSystem } from '../language/references/regular-file-system.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
@@ -112,9 +112,10 @@ export async function regularSipflowFilesIn(folder: string): Promise<string[]> {
 }
 
 /**
- * The other `.sipflow` files in the folders of `files`: the context a named file is checked in, as the
- * editor (which loads the workspace folder) and `sipflow plan` (which loads the file's folder) see it.
- * Files of another integration in the same folder change nothing: queues resolve within an integration.
+ * The other `.sipflow` files in the folders of `files`: the context a named file is checked in. Which
+ * of them are parts of its integration the language decides after loading, by the one scoping rule
+ * (src/language/references/integration-scope.ts; see `integrationOf`): files of another integration or
+ * pulled files in the same folder change nothing, and subfolders are never read.
  */
 export async function folderContext(files: readonly SourceFile[]): Promise<SourceFile[]> {
     const named = new Set(files.map(file => file.absolutePath));
@@ -129,10 +130,33 @@ export async function folderContext(files: readonly SourceFile[]): Promise<Sourc
     return [...context.values()];
 }
 
+/** A source file with its built (parsed, linked, validated) document. */
+export interface LoadedFile {
+    readonly file: SourceFile;
+    readonly document: LangiumDocument<SipflowFile>;
+}
+
 export interface LoadedWorkspace {
     readonly services: ReturnType<typeof createSipflowServices>;
     /** Each source file with its built (parsed, linked, validated) document, in the order of `files`. */
-    readonly documents: ReadonlyArray<{ readonly file: SourceFile; readonly document: LangiumDocument<SipflowFile> }>;
+    readonly documents: readonly LoadedFile[];
+    /** The `context` files that could be read, built like the others. */
+    readonly context: readonly LoadedFile[];
+}
+
+/**
+ * The files of the integration `entry` declares: `entry` first, then its siblings by the scoping rule
+ * (SipflowQueues.siblingsOf, which the language's checks use too), in URI order. What `validate FILE`
+ * reports and `plan FILE` loads, so that they agree. A file without an integration is alone.
+ */
+export function integrationOf(workspace: LoadedWorkspace, entry: LoadedFile): LoadedFile[] {
+    const integration = entry.document.parseResult.value.integration;
+    if (!integration) return [entry];
+    const byUri = new Map([...workspace.documents, ...workspace.context].map(loaded => [loaded.document.uri.toString(), loaded]));
+    const siblings = workspace.services.Sipflow.references.SipflowQueues.siblingsOf(integration)
+        .map(sibling => byUri.get(AstUtils.getDocument(sibling).uri.toString()))
+        .filter((loaded): loaded is LoadedFile => loaded !== undefined);
+    return [entry, ...siblings];
 }
 
 /**
@@ -161,11 +185,11 @@ export async function loadWorkspace(
         });
         documents.push({ file, document });
     }
-    const contextDocuments = [];
+    const context: LoadedFile[] = [];
     for (const file of options.context ?? []) {
         const document = await load(file).catch(() => undefined);
-        if (document) contextDocuments.push(document);
+        if (document) context.push({ file, document });
     }
-    await services.shared.workspace.DocumentBuilder.build([...documents.map(d => d.document), ...contextDocuments], { validation: options.validation });
-    return { services, documents };
+    await services.shared.workspace.DocumentBuilder.build([...documents, ...context].map(d => d.document), { validation: options.validation });
+    return { services, documents, context };
 }

@@ -4,16 +4,16 @@ import type { SipflowFile } from '../language/generated/ast.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
 import { buildDesiredState, DesiredStateError, environmentsOf, ModelInputError, type DesiredState, type ModelProblem } from '../model/index.js';
 import { readSettings } from './settings.js';
+import { gatherIntegrationTexts } from './integration-texts.js';
 
 export type ModelResult =
     | { readonly ok: true; readonly desired: DesiredState }
     | { readonly ok: false; readonly message: string; readonly problems: readonly ModelProblem[] };
 
-const MAX_FILES = 1000;
-
 /**
- * Builds the desired state of the integration a `.sipflow` document declares, with the other `.sipflow`
- * files of its workspace folder (queues may be declared in one file and used in another). Editor
+ * Builds the desired state of the integration a `.sipflow` document declares, with the other files of
+ * its integration by the scoping rule (src/language/references/integration-scope.ts: the same folder,
+ * not its subfolders; pulled files stand alone). Editor
  * buffers win over the files on disk, so unsaved edits count. The language and the model do the work
  * (src/language, src/model); this only gathers the texts. The last result is cached by content.
  */
@@ -31,26 +31,29 @@ export class WorkspaceModel {
         return result;
     }
 
+    /** The texts of `main`'s integration by the scoping rule; editor buffers win over the disk. */
     private async gather(main: vscode.TextDocument): Promise<Map<string, string>> {
-        const texts = new Map<string, string>([[main.uri.toString(), main.getText()]]);
-        const folder = vscode.workspace.getWorkspaceFolder(main.uri);
-        if (!folder) return texts;
         const open = new Map(vscode.workspace.textDocuments.map(d => [d.uri.toString(), d]));
-        const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.sipflow'), '**/{node_modules,.*}/**', MAX_FILES);
-        for (const uri of files) {
-            const key = uri.toString();
-            if (texts.has(key)) continue;
-            const doc = open.get(key);
-            if (doc) texts.set(key, doc.getText());
-            else {
+        return gatherIntegrationTexts({ uri: main.uri.toString(), text: main.getText() }, {
+            async list(folder) {
+                const folderUri = vscode.Uri.parse(folder);
+                const entries = await vscode.workspace.fs.readDirectory(folderUri).then(undefined, () => [] as [string, vscode.FileType][]);
+                return entries
+                    // FileType is a bit set: a link to a file is File | SymbolicLink.
+                    .filter(([name, type]) => name.endsWith('.sipflow') && !name.startsWith('.') && (type & vscode.FileType.File) !== 0)
+                    .map(([name]) => vscode.Uri.joinPath(folderUri, name).toString())
+                    .sort();
+            },
+            async read(uri) {
+                const doc = open.get(uri);
+                if (doc) return doc.getText();
                 try {
-                    texts.set(key, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+                    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri)));
                 } catch {
-                    // unreadable: leave it out, as the language server does
+                    return undefined; // unreadable: leave it out, as the language server does
                 }
-            }
-        }
-        return texts;
+            },
+        });
     }
 }
 

@@ -9,6 +9,7 @@ import {
     type TransferModeKeyword,
 } from '../vendors/synthflow-facts.js';
 import { parseSipUri } from '../language/values/network.js';
+import { PULL_MARKER } from '../language/references/integration-scope.js';
 import type { LiveDixaQueue, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../providers/types.js';
 import type { PullSnapshot } from './snapshot.js';
 
@@ -128,7 +129,9 @@ function print(integration: string, sipDomain: string, organization: string, opt
     // The account guard expects the sip-domain's {company} unless the file names the organization.
     const organizationIsDefault = organization.toLowerCase() === dixaCompanyOf(sipDomain);
     const out: string[] = [
-        `// Pulled from Dixa and Synthflow by sipflow. Review it, then keep it in source control.`,
+        // The marker line makes the file stand alone (integration-scope.ts), so it never clashes with the file it came from.
+        `${PULL_MARKER} live state of integration ${integration}, read from Dixa and Synthflow.`,
+        `// Checked by itself wherever it is. To adopt it as your configuration, delete the line above.`,
         `integration ${integration} {`,
         '',
         '  dixa {',

@@ -234,11 +234,11 @@ describe('sipflow validate: files, directories and the workspace', () => {
         expect(together.diagnostics).toEqual([]);
         expect(together.status).toBe(0);
 
-        // Named alone, each file is still checked with the other files of its folder as context (as in the
-        // editor and in sipflow plan), and only the named file is reported.
+        // Named alone, each file is checked and reported with the other files of its integration in its
+        // folder (as sipflow plan loads them); the other integration's draft stays out of the report.
         const departmentsAlone = validateJson(['departments.sipflow'], dir);
         expect(departmentsAlone.diagnostics).toEqual([]);
-        expect(departmentsAlone.stderr).toBe('0 errors, 0 warnings in 1 file\n');
+        expect(departmentsAlone.stderr).toBe('0 errors, 0 warnings in 2 files\n');
         const queuesAlone = validateJson(['queues.sipflow'], dir);
         expect(queuesAlone.diagnostics).toEqual([]);
         expect(queuesAlone.status).toBe(0);
@@ -247,14 +247,15 @@ describe('sipflow validate: files, directories and the workspace', () => {
         const apart = project('cross-file-apart', { 'departments/departments.sipflow': departments, 'queues/queues.sipflow': queues });
         const alone = validateJson(['departments/departments.sipflow'], apart);
         expect(alone.status).toBe(1);
-        expect(alone.diagnostics.map(d => ({ file: d.file, code: d.code, range: d.range }))).toEqual([
+        const linkingErrors = [
             { file: path.join('departments', 'departments.sipflow'), code: 'linking-error', range: rangeOf(departments, 'sales_desk', 1) },
             { file: path.join('departments', 'departments.sipflow'), code: 'linking-error', range: rangeOf(departments, 'sales_desk', 2) },
-        ]);
-        // Named together, they are one integration again, wherever they live.
+        ];
+        expect(alone.diagnostics.map(d => ({ file: d.file, code: d.code, range: d.range }))).toEqual(linkingErrors);
+        // Named together they are still two integrations: an integration is the files of one folder.
         const both = validateJson(['departments', 'queues'], apart);
-        expect(both.diagnostics).toEqual([]);
-        expect(both.stderr).toBe('0 errors, 0 warnings in 2 files\n');
+        expect(both.status).toBe(1);
+        expect(both.diagnostics.filter(d => d.code === 'linking-error').map(d => ({ file: d.file, code: d.code, range: d.range }))).toEqual(linkingErrors);
 
         // Queues of another integration are not in scope.
         const otherIntegration = queues.replace('integration acme', 'integration globex');

@@ -19,7 +19,9 @@ export async function openFiles<K extends string>(files: Record<K, string>): Pro
     const docs = {} as Record<K, LangiumDocument<SipflowFile>>;
     const run = ++fileCounter;
     for (const name of Object.keys(files) as K[]) {
-        const uri = URI.parse(`file:///workspace/run${run}/${name}.sipflow`);
+        // In the root folder, where langium/test's helpers put the document under test: files of one
+        // integration are siblings only in one folder (src/language/references/integration-scope.ts).
+        const uri = URI.parse(`file:///run${run}-${name}.sipflow`);
         const document = factory.fromString<SipflowFile>(files[name], uri);
         langiumDocuments.addDocument(document);
         docs[name] = document;

@@ -16,7 +16,7 @@
 // (default /usr/bin/chromium), SIPFLOW_E2E_TIMEOUT_MS (default 600000), SIPFLOW_E2E_SUITE
 // (extensionTestsPath, default out/test/vscode/suite/index.cjs), SIPFLOW_E2E_FIXTURE.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ const entry = process.env.SIPFLOW_CODE_SERVER
 const chromiumPath = process.env.SIPFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const timeoutMs = Number(process.env.SIPFLOW_E2E_TIMEOUT_MS ?? 600_000);
 const suite = resolve(repo, process.env.SIPFLOW_E2E_SUITE ?? 'out/test/vscode/suite/index.cjs');
-const fixture = resolve(repo, process.env.SIPFLOW_E2E_FIXTURE ?? 'test/vscode/fixture');
+const fixtureSource = resolve(repo, process.env.SIPFLOW_E2E_FIXTURE ?? 'test/vscode/fixture');
 
 function fail(message: string): never {
     console.error(`run-code-server: ${message}`);
@@ -56,6 +56,10 @@ const userData = join(scratch, 'user-data');
 const extensionsDir = join(scratch, 'extensions');
 const reportFile = join(scratch, 'report.txt');
 for (const d of [home, userData, extensionsDir]) mkdirSync(d, { recursive: true });
+// A copy of the fixture workspace: a test that edits or saves a file (Apply saves) never changes the
+// repository, and the next run (the .vsix suite after this one) starts from the same files.
+const fixture = join(scratch, 'fixture');
+cpSync(fixtureSource, fixture, { recursive: true });
 writeFileSync(reportFile, '');
 // Quiet, deterministic workbench: no welcome page, no trust prompt, no telemetry, no update checks.
 mkdirSync(join(userData, 'User'), { recursive: true });

@@ -3,7 +3,7 @@
 //   node test/vscode/run-electron.ts          (VSCODE_VERSION=stable|insiders|1.95.0 to pick one)
 //
 // Machines without that download (this project's CI) use test/vscode/run-code-server.ts instead.
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,9 @@ import { runTests } from '@vscode/test-electron';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const userData = mkdtempSync(join(tmpdir(), 'sipflow-electron-'));
+// A copy of the fixture workspace, so that a test that edits or saves a file never changes the repository.
+const workspace = mkdtempSync(join(tmpdir(), 'sipflow-electron-fixture-'));
+cpSync(join(repo, 'test/vscode/fixture'), workspace, { recursive: true });
 
 try {
     await runTests({
@@ -18,7 +21,7 @@ try {
         extensionDevelopmentPath: repo,
         extensionTestsPath: join(repo, 'out/test/vscode/suite/index.cjs'),
         launchArgs: [
-            join(repo, 'test/vscode/fixture'),
+            workspace,
             '--disable-extensions',
             '--disable-workspace-trust',
             '--skip-welcome',

@@ -3,7 +3,7 @@ import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { compareReported, formatSummary, formatText, severityTotals, toReported, type ReportedDiagnostic } from '../diagnostic-report.js';
 import { formatGithub, formatJunit, formatSarif } from '../report-formats.js';
 import { INTERNAL_ERROR_CODE } from '../../language/diagnostic-codes.js';
-import { findSipflowFiles, folderContext, loadWorkspace, NotRegularFileError } from '../workspace.js';
+import { findSipflowFiles, folderContext, integrationOf, loadWorkspace, NotRegularFileError, type LoadedFile } from '../workspace.js';
 import { diagnosticAppliesTo, environmentsOf } from '../../model/index.js';
 import { addEnvironmentOption, type EnvironmentOptions } from './shared-options.js';
 
@@ -31,7 +31,7 @@ export function registerValidateCommand(program: Command): void {
     addEnvironmentOption(program
         .command('validate'))
         .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors or a usage error)')
-        .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked together with the other .sipflow files in its folder')
+        .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked and reported together with the other files of its integration in its folder')
         .addOption(new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0; github: workflow-command annotations; junit: JUnit XML)').choices(VALIDATE_FORMATS).default('text'))
         .addOption(new Option('--max-warnings <n>', 'also fail (exit 1) when there are more than N warnings').argParser(warningLimit))
         .action(async (paths: string[], options: ValidateOptions) => {
@@ -66,8 +66,17 @@ export async function validateCommand(paths: readonly string[], options: Validat
             throw new UsageError(message);
         }
     }
+    // A named file is reported with the other files of its integration (the scoping rule, as plan loads
+    // them): an error in any of them blocks plan FILE, so validate FILE must show it too.
+    const reported = new Map<string, LoadedFile>();
+    for (const entry of workspace.documents) {
+        for (const part of integrationOf(workspace, entry)) {
+            if (!reported.has(part.file.absolutePath)) reported.set(part.file.absolutePath, part);
+        }
+    }
+    files = [...reported.values()].map(entry => entry.file);
     const diagnostics: ReportedDiagnostic[] = [];
-    for (const { file, document } of workspace.documents) {
+    for (const { file, document } of reported.values()) {
         for (const diagnostic of document.diagnostics ?? []) {
             if (environment === undefined || diagnosticAppliesTo(diagnostic, environment)) diagnostics.push(toReported(file.displayPath, diagnostic));
         }

@@ -1,5 +1,5 @@
-import { AstUtils, type AstNode, type LangiumDocuments } from 'langium';
-import type { Department, Escalation, Integration, Queue, SipflowFile } from '../generated/ast.js';
+import { AstUtils, type AstNode } from 'langium';
+import type { Department, Escalation, Integration, Queue } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import { checkDid } from '../values/phone-number.js';
@@ -25,16 +25,15 @@ export interface IntegrationSettings {
 
 /**
  * The settings of the node's integration. An integration may be split over files (queues in one, the vendor
- * blocks in another): pass the workspace's documents to complete what the node's own file does not declare.
+ * blocks in another): pass `siblingsOf` (SipflowQueues.siblingsOf: the scoping rule) to complete what the
+ * node's own file does not declare.
  */
-export function integrationSettingsOf(node: AstNode, documents?: LangiumDocuments): IntegrationSettings {
+export function integrationSettingsOf(node: AstNode, siblingsOf?: (integration: Integration) => readonly Integration[]): IntegrationSettings {
     const integration = AstUtils.getContainerOfType(node, isIntegration);
     if (!integration) return {};
     let settings = settingsDeclaredIn(integration);
-    if (documents && (settings.region === undefined || settings.sipDomain === undefined)) {
-        for (const document of documents.all) {
-            const other = (document.parseResult?.value as SipflowFile | undefined)?.integration;
-            if (!other || other === integration || other.name !== integration.name) continue;
+    if (siblingsOf && (settings.region === undefined || settings.sipDomain === undefined)) {
+        for (const other of siblingsOf(integration)) {
             const declared = settingsDeclaredIn(other);
             settings = { region: settings.region ?? declared.region, sipDomain: settings.sipDomain ?? declared.sipDomain };
         }

@@ -1,5 +1,6 @@
-import { AstUtils, CstUtils, GrammarAST, GrammarUtils, type AstNode, type ConfigurationProvider, type CstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
-import { MultilineCommentHoverProvider, type LangiumServices } from 'langium/lsp';
+import { AstUtils, CstUtils, GrammarAST, GrammarUtils, type AstNode, type ConfigurationProvider, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
+import { MultilineCommentHoverProvider } from 'langium/lsp';
+import type { SipflowServices } from '../sipflow-module.js';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Department, Integration, Queue } from '../generated/ast.js';
 import { isAllowlist, isDepartment, isEnvironment, isIntegration, isQueue } from '../generated/ast.js';
@@ -25,13 +26,15 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
  * with, derived from the declarations, so that nobody has to assemble a SIP URI by hand.
  */
 export class SipflowHoverProvider extends MultilineCommentHoverProvider {
-    private readonly documents: LangiumDocuments;
     private readonly configuration: ConfigurationProvider;
+    /** The integration's other files, by the scoping rule (SipflowQueues). */
+    private readonly siblingsOf: (integration: Integration) => readonly Integration[];
 
-    constructor(services: LangiumServices) {
+    constructor(services: SipflowServices) {
         super(services);
-        this.documents = services.shared.workspace.LangiumDocuments;
         this.configuration = services.shared.workspace.ConfigurationProvider;
+        const queues = services.references.SipflowQueues;
+        this.siblingsOf = integration => queues.siblingsOf(integration);
     }
 
     /**
@@ -50,11 +53,7 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
     private async effective(node: AstNode): Promise<{ node: AstNode; environment?: string }> {
         const integration = AstUtils.getContainerOfType(node, isIntegration);
         if (!integration || !(isDepartment(node) || isQueue(node) || isIntegration(node))) return { node };
-        const siblings = this.documents.all
-            .map(document => (document.parseResult?.value as { integration?: Integration } | undefined)?.integration)
-            .filter((other): other is Integration => other !== undefined && other !== integration && other.name === integration.name)
-            .toArray();
-        const files = [integration, ...siblings];
+        const files = [integration, ...this.siblingsOf(integration)];
         const environment = await this.environmentFor(node, files);
         if (environment === undefined) return { node };
         const views = effectiveIntegrations(files, environment);
@@ -106,7 +105,7 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
     }
 
     protected departmentHover(department: Department): string {
-        const settings = integrationSettingsOf(department, this.documents);
+        const settings = integrationSettingsOf(department, this.siblingsOf);
         const lines = [`**department ${department.name}**${department.flow !== undefined ? ` · Dixa phone flow "${department.flow}"` : ''}`, ''];
         lines.push(`- Dixa's transfer step dials ${showDerived(departmentSipAddress(department, settings))}`);
         lines.push(`- with the UUI header \`${department.uui ?? DEFAULT_UUI_KEY}={caller's E.164 number}\``);
@@ -131,12 +130,12 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
 
     protected queueHover(queue: Queue): string {
         const title = `**queue ${queue.name}**${queue.displayName !== undefined ? ` · Dixa queue "${queue.displayName}"` : ''}${queue.kind === 'ring-group' ? ' (ring group)' : ''}`;
-        return `${title}\n\n- reached at ${showDerived(queueEscalationUri(queue, integrationSettingsOf(queue, this.documents)))}`;
+        return `${title}\n\n- reached at ${showDerived(queueEscalationUri(queue, integrationSettingsOf(queue, this.siblingsOf)))}`;
     }
 
     protected integrationHover(integration: Integration): string {
         const { queues, departments } = integrationParts(integration);
-        const { region, sipDomain } = integrationSettingsOf(integration, this.documents);
+        const { region, sipDomain } = integrationSettingsOf(integration, this.siblingsOf);
         return [
             `**integration ${integration.name}**`,
             '',
@@ -149,7 +148,7 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
     /** `allowlist synthflow`: the IPs it stands for in the declared region. */
     protected getAllowlistSynthflowHover(leaf: CstNode): string | undefined {
         if (!isAllowlist(leaf.astNode) || leaf.text !== 'synthflow' || !GrammarAST.isKeyword(leaf.grammarSource)) return undefined;
-        const region = integrationSettingsOf(leaf.astNode, this.documents).region;
+        const region = integrationSettingsOf(leaf.astNode, this.siblingsOf).region;
         if (region === undefined) return keywordDoc('synthflow', 'Allowlist');
         const ips = SYNTHFLOW_REGION_FACTS[region].signallingIps;
         return `**allowlist synthflow**: Dixa accepts INVITEs from Synthflow's ${region} signalling IPs ${ips.map(ip => `\`${ip}\``).join(', ')}.`;

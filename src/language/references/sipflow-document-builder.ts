@@ -1,5 +1,6 @@
-import { DefaultDocumentBuilder, URI, type LangiumDocument, type LangiumDocuments, type LangiumSharedCoreServices } from 'langium';
+import { DefaultDocumentBuilder, URI, type Cancellation, type LangiumDocument, type LangiumDocuments, type LangiumSharedCoreServices } from 'langium';
 import type { SipflowFile } from '../generated/ast.js';
+import { isView } from './integration-scope.js';
 
 /**
  * Files of one integration depend on each other in both directions: a department file links to a queue
@@ -12,6 +13,15 @@ export class SipflowDocumentBuilder extends DefaultDocumentBuilder {
     constructor(services: LangiumSharedCoreServices) {
         super(services);
         this.documents = services.workspace.LangiumDocuments;
+    }
+
+    /**
+     * Views (the live side of Compare with Live, a git diff side) report nothing: see integration-scope.ts.
+     * They go through validation like any document (so their build state is the usual one), then drop it.
+     */
+    protected override async validate(document: LangiumDocument, cancelToken: Cancellation.CancellationToken): Promise<void> {
+        await super.validate(document, cancelToken);
+        if (isView(document.uri)) document.diagnostics = [];
     }
 
     protected override shouldRelink(document: LangiumDocument, changedUris: Set<string>): boolean {

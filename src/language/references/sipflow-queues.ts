@@ -1,12 +1,14 @@
-import { AstUtils, WorkspaceCache, type LangiumDocuments } from 'langium';
+import { AstUtils, WorkspaceCache, type LangiumDocument, type LangiumDocuments } from 'langium';
 import type { Integration, Queue, SipflowFile } from '../generated/ast.js';
 import { isDepartment, isEnvironment, isIntegration } from '../generated/ast.js';
 import type { SipflowServices } from '../sipflow-module.js';
 import { integrationParts } from '../integration-parts.js';
+import { sameIntegrationScope, type ScopedDocument } from './integration-scope.js';
 
 /**
  * One integration across files: an integration may keep its queues in one `.sipflow` file and its
- * departments in another, as long as both files declare the same integration name. Everything here is
+ * departments in another, as long as both files declare the same integration name and are in one scope
+ * (integration-scope.ts: directly in one folder, neither a pulled file nor a view). Everything here is
  * computed once per workspace state (the caches clear on any change), so that validating a 10,000-line
  * file stays linear.
  */
@@ -33,14 +35,14 @@ export class SipflowQueues {
         for (const view of views) this.effectiveSiblings.set(view, sorted.filter(other => other !== view));
     }
 
-    /** The same integration declared in other files of the workspace, ordered by document URI. */
+    /** The same integration declared in other files of its scope (integration-scope.ts), ordered by document URI. */
     siblingsOf(integration: Integration): readonly Integration[] {
         const effective = this.effectiveSiblings.get(integration);
         if (effective) return effective;
         return this.siblingsCache.get(integration, () => {
-            const uri = uriOf(integration);
+            const own = scoped(AstUtils.getDocument(integration));
             return this.documents.all
-                .filter(document => document.uri.toString() !== uri)
+                .filter(document => sameIntegrationScope(own, scoped(document)))
                 .map(document => (document.parseResult.value as Partial<SipflowFile>).integration)
                 .filter((other): other is Integration => other !== undefined && other.name === integration.name)
                 .toArray()
@@ -77,6 +79,10 @@ export class SipflowQueues {
             return used;
         }).has(queue);
     }
+}
+
+function scoped(document: LangiumDocument): ScopedDocument {
+    return { uri: document.uri, text: document.textDocument.getText() };
 }
 
 export function uriOf(node: Integration): string {

@@ -6,7 +6,7 @@ import type { Checklist } from '../../../src/checklist/index.js';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
 import type { Plan } from '../../../src/plan/index.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
-import { diagnosticsOf, extensionApi, fixtureUri, openFixture, waitFor } from './helpers.js';
+import { codeOf, diagnosticsOf, extensionApi, fixtureUri, openFixture, waitFor } from './helpers.js';
 
 // Keys the test sandbox accepts (and rejects all others with 401). They must never reach the log.
 const DIXA_TOKEN = 'e2e-dixa-token-7f3a91c2d4';
@@ -119,6 +119,14 @@ describe('commands against a sandbox the test starts', function () {
         assert.equal(pulled.languageId, 'sipflow');
         assert.equal(pulled.isUntitled, true);
         assert.ok(pulled.getText().includes('+4535551234'), pulled.getText());
+        // It declares integration acme like the fixture, yet stands alone (pull's marker, an untitled
+        // buffer): no duplicates on either side (its own warnings, about what pull cannot read, may
+        // remain: they are true of the file it would become). Give the server a moment to publish.
+        assert.ok(pulled.getText().startsWith('// sipflow pull:'), pulled.getText());
+        await new Promise(r => setTimeout(r, 1500));
+        const errors = vscode.languages.getDiagnostics(pulled.uri).filter(d => d.severity === vscode.DiagnosticSeverity.Error);
+        assert.deepEqual(errors.map(d => `${codeOf(d)}: ${d.message}`), []);
+        assert.deepEqual(vscode.languages.getDiagnostics(fixtureUri('acme.sipflow')).map(d => `${codeOf(d)}: ${d.message}`), []);
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
@@ -129,6 +137,10 @@ describe('commands against a sandbox the test starts', function () {
         const input = tab.input as vscode.TabInputTextDiff;
         assert.equal(input.original.scheme, 'sipflow-view');
         assert.equal(input.modified.toString(), document.uri.toString());
+        // The live side adds nothing to Problems, and none of its own (a view stands alone).
+        await new Promise(r => setTimeout(r, 1500));
+        assert.deepEqual(vscode.languages.getDiagnostics(input.original).map(d => `${codeOf(d)}: ${d.message}`), []);
+        assert.deepEqual(vscode.languages.getDiagnostics(document.uri).map(d => `${codeOf(d)}: ${d.message}`), []);
         await vscode.window.tabGroups.close(tab);
     });
 
@@ -149,7 +161,10 @@ describe('commands against a sandbox the test starts', function () {
         await editor.edit(b => b.replace(new vscode.Range(document.positionAt(offset), document.positionAt(offset + '"Support DK"'.length)), '"Support DK live"'));
         await next;
         assert.ok(api.callFlowHtml()?.includes('Support DK live'), 'the diagram follows the edit');
+        // Revert this document (the Call Flow panel may be the active editor), so that no later test sees the edit.
+        await vscode.window.showTextDocument(document);
         await vscode.commands.executeCommand('workbench.action.files.revert');
+        assert.ok(!document.isDirty && !document.getText().includes('Support DK live'), 'the edit is reverted');
     });
 
     it('Apply refuses another organization\'s Dixa token before any write (the account guard)', async () => {
