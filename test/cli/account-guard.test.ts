@@ -2,7 +2,6 @@
 // starts. A file for one Dixa organization, with the token of another (the sandbox's organization
 // subdomain set through its admin API), is refused by plan, apply FILE, apply PLAN and verify --call:
 // exit 1, one line on stderr, and not one write request in the sandbox's log.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -10,39 +9,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { call } from '../support/http.js';
 import { REPO_ROOT } from '../support/spec-errata.js';
+import { runSipflow, sandboxVariables, type CliRun } from '../support/cli.js';
 
-const CLI_BIN = path.join(REPO_ROOT, 'bin/sipflow.cjs');
 const EXAMPLE = readFileSync(path.join(REPO_ROOT, 'examples/acme.sipflow'), 'utf8');
 
 let sandbox: Sandbox;
 /** A checkout (it has `.git`, so saved plans may point into it) with `acme.sipflow` in it. */
 let dir: string;
 
-interface Run {
-    readonly code: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
+type Run = CliRun;
 
-function sipflow(args: readonly string[]): Promise<Run> {
-    const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        NO_COLOR: '1',
-        DIXA_BASE_URL: sandbox.dixaBaseUrl,
-        DIXA_API_TOKEN: sandbox.dixaToken,
-        SYNTHFLOW_BASE_URL: sandbox.synthflowBaseUrl,
-        SYNTHFLOW_API_KEY: sandbox.synthflowKey,
-        SIPFLOW_LOCK_DIR: path.join(dir, '.locks'),
-    };
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', chunk => (stdout += chunk));
-        child.stderr.on('data', chunk => (stderr += chunk));
-        child.on('error', reject);
-        child.on('close', code => resolve({ code, stdout, stderr }));
-    });
+/** The bundled CLI in the test's folder, pointed at the test's sandbox. */
+function sipflow(args: readonly string[]): Promise<CliRun> {
+    return runSipflow(args, { cwd: dir, env: { ...sandboxVariables(sandbox), SIPFLOW_LOCK_DIR: path.join(dir, '.locks') } });
 }
 
 /** What the token reaches: the sandbox organization's subdomain, set as a test would on a real sandbox. */

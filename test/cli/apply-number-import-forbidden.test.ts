@@ -1,7 +1,6 @@
 // A 403 on number import (POST /custom-numbers: "provider import not enabled") is the Enterprise-plan
 // problem: `sipflow apply`, run as a user runs it against a sandbox this test starts with that fault,
 // says so in its result (the same message as any other command's one-line error) and exits 1.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,31 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { NUMBER_IMPORT_FORBIDDEN } from '../../src/vendors/synthflow-facts.js';
 import { REPO_ROOT } from '../support/spec-errata.js';
+import { runSipflow, sandboxVariables, type CliRun } from '../support/cli.js';
 
-const CLI_BIN = path.join(REPO_ROOT, 'bin/sipflow.cjs');
 
 let sandbox: Sandbox;
 let dir: string;
 
-function sipflow(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        NO_COLOR: '1',
-        DIXA_BASE_URL: sandbox.dixaBaseUrl,
-        DIXA_API_TOKEN: sandbox.dixaToken,
-        SYNTHFLOW_BASE_URL: sandbox.synthflowBaseUrl,
-        SYNTHFLOW_API_KEY: sandbox.synthflowKey,
-        SIPFLOW_LOCK_DIR: path.join(dir, 'locks'),
-    };
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', chunk => (stdout += chunk));
-        child.stderr.on('data', chunk => (stderr += chunk));
-        child.on('error', reject);
-        child.on('close', code => resolve({ code, stdout, stderr }));
-    });
+/** The bundled CLI in the test's folder, pointed at the test's sandbox. */
+function sipflow(args: readonly string[]): Promise<CliRun> {
+    return runSipflow(args, { cwd: dir, env: { ...sandboxVariables(sandbox), SIPFLOW_LOCK_DIR: path.join(dir, 'locks') } });
 }
 
 beforeAll(async () => {

@@ -1,7 +1,6 @@
 // `sipflow doctor`, run as a user runs it (the bundled CLI, no terminal) against a sandbox this test
 // starts: confirmed on the default sandbox, and contradicted for each assumption once the sandbox is made
 // to contradict it (an assumption switch, a fault, or the state), exit 1 then.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -12,38 +11,18 @@ import { PROBE_ACTION_PREFIX } from '../../src/doctor/probes.js';
 import { DEMO, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { demoDixaManual } from '../../src/sandbox/seed.js';
 import { REPO_ROOT } from '../support/spec-errata.js';
+import { runSipflow, sandboxVariables, type CliRun } from '../support/cli.js';
 
-const CLI_BIN = path.join(REPO_ROOT, 'bin/sipflow.cjs');
 const EXAMPLE = readFileSync(path.join(REPO_ROOT, 'examples/acme.sipflow'), 'utf8');
 
 let sandbox: Sandbox;
 let dir: string;
 
-interface Run {
-    readonly code: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
+type Run = CliRun;
 
-function sipflow(args: readonly string[]): Promise<Run> {
-    const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        NO_COLOR: '1',
-        DIXA_BASE_URL: sandbox.dixaBaseUrl,
-        DIXA_API_TOKEN: sandbox.dixaToken,
-        SYNTHFLOW_BASE_URL: sandbox.synthflowBaseUrl,
-        SYNTHFLOW_API_KEY: sandbox.synthflowKey,
-        SIPFLOW_LOCK_DIR: path.join(dir, 'locks'),
-    };
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', chunk => (stdout += chunk));
-        child.stderr.on('data', chunk => (stderr += chunk));
-        child.on('error', reject);
-        child.on('close', code => resolve({ code, stdout, stderr }));
-    });
+/** The bundled CLI in the test's folder, pointed at the test's sandbox. */
+function sipflow(args: readonly string[]): Promise<CliRun> {
+    return runSipflow(args, { cwd: dir, env: { ...sandboxVariables(sandbox), SIPFLOW_LOCK_DIR: path.join(dir, 'locks') } });
 }
 
 async function doctor(...extra: string[]): Promise<{ run: Run; report: DoctorReport }> {

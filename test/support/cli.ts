@@ -26,7 +26,7 @@ export function runSipflow(args: readonly string[], options: CliOptions = {}): P
         const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd ?? REPOSITORY_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
-        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
         child.stdout.on('data', chunk => (stdout += chunk));
         child.stderr.on('data', chunk => (stderr += chunk));
         child.on('error', error => {
@@ -38,4 +38,14 @@ export function runSipflow(args: readonly string[], options: CliOptions = {}): P
             resolve({ code, stdout, stderr });
         });
     });
+}
+
+/** The variables that point the CLI at a sandbox (its URLs and keys), as a user's CI would set them. */
+export function sandboxVariables(sandbox: { dixaBaseUrl: string; dixaToken: string; synthflowBaseUrl: string; synthflowKey: string }): NodeJS.ProcessEnv {
+    return {
+        DIXA_BASE_URL: sandbox.dixaBaseUrl,
+        DIXA_API_TOKEN: sandbox.dixaToken,
+        SYNTHFLOW_BASE_URL: sandbox.synthflowBaseUrl,
+        SYNTHFLOW_API_KEY: sandbox.synthflowKey,
+    };
 }
