@@ -5,6 +5,7 @@ import { EXAMPLE_TEXT } from './example.js';
 import { ExtensionLog } from './log.js';
 import { WorkspaceModel } from './workspace-model.js';
 import { registerEnvironmentCommand } from './environment-command.js';
+import { trackSipflowFileOpened } from './file-opened-context.js';
 
 /**
  * The extension in VS Code for the web (vscode.dev, github.dev): the language server runs in a web
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
         }));
     }
     registerEnvironmentCommand(context, log);
+    trackSipflowFileOpened(context);
     const callFlow = new CallFlowPanel(new WorkspaceModel(), log);
     context.subscriptions.push(
         callFlow,

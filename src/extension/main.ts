@@ -4,6 +4,7 @@ import { CallFlowPanel } from './call-flow.js';
 import { PlanCodeLens } from './codelens.js';
 import { Commands } from './commands.js';
 import { registerEnvironmentCommand } from './environment-command.js';
+import { trackSipflowFileOpened } from './file-opened-context.js';
 import { Connections } from './connection.js';
 import { Credentials } from './credentials.js';
 import { ExtensionLog } from './log.js';
@@ -73,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Sipflo
     );
     new Commands(log, model, connections, credentials, plans, views, callFlow).register(context);
     registerEnvironmentCommand(context, log);
+    trackSipflowFileOpened(context);
 
     await client.start();
     const activationMs = performance.now() - started;

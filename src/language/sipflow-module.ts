@@ -62,7 +62,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
     lsp: {
         CompletionProvider: services => new SipflowCompletionProvider(services),
         HoverProvider: services => new SipflowHoverProvider(services),
-        CodeActionProvider: () => new SipflowCodeActionProvider(),
+        CodeActionProvider: services => new SipflowCodeActionProvider(services),
         Formatter: () => new SipflowFormatter(),
         DocumentSymbolProvider: services => new SipflowDocumentSymbolProvider(services),
         FoldingRangeProvider: services => new SipflowFoldingRangeProvider(services),

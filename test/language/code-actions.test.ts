@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
+import { EmptyFileSystem, URI } from 'langium';
+import { CodeActionKind, type CodeAction, type SnippetTextEdit } from 'vscode-languageserver';
+import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE, exampleWith } from './helpers.js';
 import { applyEdits, editor, openFile } from './editor-helpers.js';
 
@@ -146,6 +148,36 @@ describe('quick fixes', () => {
         expect(await fixesFor(exampleWith('"acme.sip.dixa.com"', '"not a domain"'), 'sip-domain-invalid')).toEqual([]);
     });
 
+    it('e164-invalid: a DID that lacks only its + says so and gets the + added', async () => {
+        const input = exampleWith('did "+4570102222"', 'did "4570102222"');
+        const { doc, close } = await openFile(input);
+        const message = (doc.diagnostics ?? []).find(d => d.code === 'e164-invalid')?.message;
+        await close();
+        expect(message).toBe('"4570102222" is not a valid phone number: it lacks the leading + (E.164 numbers start with + and the country code). Write the DID in E.164: "+4570102222".');
+        expect(message).not.toContain('no country code');
+        await expectFix(input, 'e164-invalid', EXAMPLE);
+        const fixes = await fixesFor(input, 'e164-invalid');
+        expect(fixes.map(f => f.action.title)).toEqual(['Add the missing +: "+4570102222"']);
+    });
+
+    it('e164-invalid: no + fix when the digits with a + are no valid number either', async () => {
+        const input = exampleWith('did "+4570102222"', 'did "12345"');
+        expect(await fixesFor(input, 'e164-invalid')).toEqual([]);
+        const { doc, close } = await openFile(input);
+        const message = (doc.diagnostics ?? []).find(d => d.code === 'e164-invalid')?.message;
+        await close();
+        expect(message).toContain('it has no country code');
+    });
+
+    it('sip-domain-not-dixa: writes {company}.sip.dixa.com from the first label', async () => {
+        await expectFix(exampleWith('"acme.sip.dixa.com"', '"acme.dixa.com"'), 'sip-domain-not-dixa', EXAMPLE);
+        await expectFix(exampleWith('"acme.sip.dixa.com"', '"ACME.example.com"'), 'sip-domain-not-dixa', EXAMPLE);
+        const fixes = await fixesFor(exampleWith('"acme.sip.dixa.com"', '"acme.dixa.com"'), 'sip-domain-not-dixa');
+        expect(fixes.map(f => f.action.title)).toEqual(['Write the domain as "acme.sip.dixa.com"']);
+        // A first label that names a service, not the company: no guess.
+        expect(await fixesFor(exampleWith('"acme.sip.dixa.com"', '"sip.acme.com"'), 'sip-domain-not-dixa')).toEqual([]);
+    });
+
     it('offers nothing for diagnostics without a fix', async () => {
         expect(await fixesFor(exampleWith('    fallback sales_desk\n', ''), 'fallback-missing')).toEqual([]);
     });
@@ -193,5 +225,57 @@ describe('quick fixes', () => {
         } finally {
             await close();
         }
+    });
+});
+
+describe('"Declare queue" as a snippet, for a client that applies snippet edits', () => {
+    /** Separate services, initialized as VS Code's language client 10 initializes them. */
+    async function initializedServices(snippetEditSupport: boolean) {
+        const services = createSipflowServices(EmptyFileSystem);
+        await services.shared.lsp.LanguageServer.initialize({
+            processId: null,
+            rootUri: null,
+            capabilities: { workspace: { workspaceEdit: { documentChanges: true, snippetEditSupport } } },
+        });
+        return services;
+    }
+
+    async function declareQueueAction(snippetEditSupport: boolean): Promise<{ action: CodeAction; input: string; uri: string; version: number }> {
+        const services = await initializedServices(snippetEditSupport);
+        const input = exampleWith('fallback tier1', 'fallback overflow');
+        const uri = URI.parse('file:///snippets/acme.sipflow');
+        const document = services.shared.workspace.LangiumDocumentFactory.fromString(input, uri);
+        services.shared.workspace.LangiumDocuments.addDocument(document);
+        await services.shared.workspace.DocumentBuilder.build([document], { validation: true });
+        const diagnostics = (document.diagnostics ?? []).filter(d => d.code === 'linking-error');
+        expect(diagnostics).toHaveLength(1);
+        const actions = (await services.Sipflow.lsp.CodeActionProvider!.getCodeActions(document, {
+            textDocument: { uri: uri.toString() },
+            range: diagnostics[0].range,
+            context: { diagnostics, triggerKind: 1 },
+        })) as CodeAction[];
+        expect(actions).toHaveLength(1);
+        return { action: actions[0], input, uri: uri.toString(), version: document.textDocument.version };
+    }
+
+    it('inserts the queue with tab stops on the Dixa name and the DID', async () => {
+        const { action, input, uri, version } = await declareQueueAction(true);
+        expect(action.title).toBe('Declare queue overflow');
+        expect(action.isPreferred).toBe(true);
+        expect(action.edit?.changes).toBeUndefined();
+        const [change] = action.edit!.documentChanges as Array<{ textDocument: { uri: string; version: number }; edits: SnippetTextEdit[] }>;
+        expect(change.textDocument).toEqual({ uri, version });
+        expect(change.edits).toHaveLength(1);
+        const [edit] = change.edits;
+        expect(edit.snippet).toEqual({ kind: 'snippet', value: '  queue overflow {\n    name "${1}"\n    did "+${2}"\n  }\n\n' });
+        // At the same place as the plain edit: before the first department.
+        const line = input.split('\n').indexOf('  department support {');
+        expect(edit.range).toEqual({ start: { line, character: 0 }, end: { line, character: 0 } });
+    });
+
+    it('keeps the plain edit for a client that did not advertise snippet edits', async () => {
+        const { action } = await declareQueueAction(false);
+        expect(action.edit?.documentChanges).toBeUndefined();
+        expect(Object.values(action.edit!.changes!)[0][0].newText).toBe('  queue overflow {\n    name "…"\n    did "+…"\n  }\n\n');
     });
 });

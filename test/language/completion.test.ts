@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectCompletion } from 'langium/test';
-import { CompletionItemKind, type CompletionItem, type CompletionList } from 'vscode-languageserver';
+import { CompletionItemKind, CompletionTriggerKind, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver';
+import { insideStringOrComment } from '../../src/language/lsp/sipflow-completion-provider.js';
 import { EXAMPLE, exampleWith } from './helpers.js';
 import { editor, openFiles } from './editor-helpers.js';
 import { SYNTHFLOW_REGION_FACTS } from '../../src/vendors/synthflow-facts.js';
@@ -23,7 +24,7 @@ const markdown = (completion: CompletionItem) => (typeof completion.documentatio
 describe('completion: keywords in context', () => {
     it('offers the settings a department does not have yet, with their documentation', async () => {
         const text = 'integration a {\n  department d {\n    did "+4535551234"\n    <|>\n  }\n}';
-        await complete({ text, index: 0, expectedItems: ['flow', 'assistant', 'timeout', 'fallback', 'uui', 'header', 'escalate'], disposeAfterCheck: true });
+        await complete({ text, index: 0, expectedItems: ['flow', 'assistant', 'timeout', 'fallback', 'uui', 'header', 'escalate', 'escalate … { mode … }'], disposeAfterCheck: true });
         await completionAt(text, list => {
             expect(item(list, 'timeout').kind).toBe(CompletionItemKind.Keyword);
             expect(markdown(item(list, 'timeout'))).toContain('5s–300s');
@@ -97,7 +98,7 @@ describe('completion: values', () => {
             expect(labels(list)).toEqual(['global', 'us', 'eu']);
             const eu = item(list, 'eu');
             expect(eu.kind).toBe(CompletionItemKind.EnumMember);
-            expect(eu.detail).toBe(`${SYNTHFLOW_REGION_FACTS.eu.description} · ${SYNTHFLOW_REGION_FACTS.eu.sipHost}`);
+            expect(eu.detail).toBe(`value of region · ${SYNTHFLOW_REGION_FACTS.eu.description} · ${SYNTHFLOW_REGION_FACTS.eu.sipHost}`);
             expect(markdown(eu)).toContain('`sip.eu.synthflow.ai:32681`');
             expect(markdown(eu)).toContain('34.185.212.150');
         });
@@ -106,7 +107,7 @@ describe('completion: values', () => {
     it('offers the transfer modes, each with a doc', async () => {
         await completionAt(exampleWith('mode warm', 'mode <|>'), list => {
             expect(labels(list)).toEqual(['warm', 'warm-with-context', 'cold']);
-            expect(item(list, 'warm').detail).toBe('Synthflow warm_transfer (default)');
+            expect(item(list, 'warm').detail).toBe('value of mode · Synthflow warm_transfer (default)');
             expect(markdown(item(list, 'cold'))).toContain('SIP REFER');
             expect(markdown(item(list, 'warm-with-context'))).toContain('warm_transfer_with_context');
         });
@@ -219,5 +220,173 @@ describe('completion speed', () => {
         } finally {
             await close();
         }
+    });
+});
+
+/** Completion at `<|>` as a client asks for it: invoked (Ctrl+Space) or after a trigger character. */
+async function completeAs(textWithCursor: string, triggerCharacter?: string): Promise<CompletionList> {
+    const offset = textWithCursor.indexOf('<|>');
+    const { docs, close } = await openFiles({ main: textWithCursor.replace('<|>', '') });
+    try {
+        const document = docs.main;
+        const list = await editor.Sipflow.lsp.CompletionProvider!.getCompletion(document, {
+            textDocument: { uri: document.uri.toString() },
+            position: document.textDocument.positionAt(offset),
+            context: triggerCharacter === undefined ? { triggerKind: CompletionTriggerKind.Invoked } : { triggerKind: CompletionTriggerKind.TriggerCharacter, triggerCharacter },
+        });
+        return list!;
+    } finally {
+        await close();
+    }
+}
+
+const isSnippet = (completion: CompletionItem) => completion.kind === CompletionItemKind.Snippet || completion.insertTextFormat === InsertTextFormat.Snippet;
+const insertedText = (completion: CompletionItem) => (completion.textEdit as { newText: string } | undefined)?.newText ?? completion.insertText ?? completion.label;
+
+describe('completion: only what fits the position', () => {
+    const valuePositions: Array<[string, string, string, string[]]> = [
+        ['fallback ', 'fallback tier1', 'fallback <|>', ['tier1', 'sales_desk']],
+        ['escalate ', 'escalate sales_desk', 'escalate <|>', ['tier1', 'sales_desk']],
+        ['region ', 'region eu', 'region <|>', ['global', 'us', 'eu']],
+        ['mode ', 'mode warm', 'mode <|>', ['warm', 'warm-with-context', 'cold']],
+        ['kind ', 'kind ring-group', 'kind <|>', ['queue', 'ring-group']],
+        ['uui ', 'uui phone_number', 'uui <|>', ['phone_number']],
+    ];
+    for (const [name, search, replacement, expected] of valuePositions) {
+        it(`after "${name}": exactly the values, no snippet, invoked or on the space`, async () => {
+            for (const trigger of [undefined, ' ']) {
+                const list = await completeAs(exampleWith(search, replacement), trigger);
+                expect(labels(list)).toEqual(expected);
+                expect(list.items.filter(isSnippet).map(i => i.label)).toEqual([]);
+            }
+        });
+    }
+
+    it('after "trunk-auth ": ip, and credentials as a block with tab stops on both env names', async () => {
+        const list = await completeAs(exampleWith('trunk-auth ip', 'trunk-auth <|>'), ' ');
+        expect(labels(list)).toEqual(['ip', 'credentials']);
+        expect(isSnippet(item(list, 'ip'))).toBe(false);
+        expect(item(list, 'credentials').insertTextFormat).toBe(InsertTextFormat.Snippet);
+        expect(insertedText(item(list, 'credentials'))).toBe('credentials {\n\tusername env:${1:DIXA_SIP_USERNAME}\n\tpassword env:${2:DIXA_SIP_PASSWORD}\n}');
+    });
+
+    it('after the integration\'s closing brace: nothing', async () => {
+        expect(labels(await completeAs(`${EXAMPLE}<|>`))).toEqual([]);
+        expect(labels(await completeAs(`${EXAMPLE.trimEnd()}\n\n<|>`))).toEqual([]);
+    });
+
+    it('where a block may start: each block keyword once, inserting its skeleton with tab stops', async () => {
+        const list = await completeAs('integration a {\n  <|>\n}');
+        expect(labels(list)).toEqual(['dixa', 'synthflow', 'queue', 'department', 'environment']);
+        expect(list.items.every(i => i.insertTextFormat === InsertTextFormat.Snippet && i.kind === CompletionItemKind.Keyword)).toBe(true);
+        expect(insertedText(item(list, 'queue'))).toBe('queue ${1:name} {\n\tname "${2}"\n\tdid "+${3}"\n}');
+        expect(insertedText(item(list, 'department'))).toBe('department ${1:name} {\n\tdid "+${2}"\n\tassistant "${3}"\n\tfallback ${4:queue}\n\tescalate $4\n}');
+        expect(insertedText(item(await completeAs('<|>'), 'integration'))).toBe('integration ${1:name} {\n\t$0\n}');
+    });
+
+    it('inside an environment, blocks open empty: an override holds only what differs', async () => {
+        const list = await completeAs('integration a {\n  environment s {\n    <|>\n  }\n}');
+        expect(labels(list)).toEqual(['dixa', 'synthflow', 'queue', 'department']);
+        expect(insertedText(item(list, 'queue'))).toBe('queue ${1:name} {\n\t$0\n}');
+        expect(insertedText(item(list, 'dixa'))).toBe('dixa {\n\t$0\n}');
+    });
+
+    it('settings are plain keywords: no skeleton inside a block', async () => {
+        const list = await completeAs('integration a {\n  queue q {\n    <|>\n  }\n}');
+        expect(labels(list)).toEqual(['name', 'did', 'kind']);
+        expect(list.items.filter(isSnippet)).toEqual([]);
+    });
+
+    it('offers plain keywords to a client without snippet support', async () => {
+        const provider = editor.Sipflow.lsp.CompletionProvider as unknown as { clientCapabilities?: unknown };
+        provider.clientCapabilities = { completionItem: { snippetSupport: false } };
+        try {
+            const list = await completeAs('integration a {\n  department d {\n    <|>\n  }\n}');
+            expect(labels(list)).toEqual(['flow', 'did', 'assistant', 'timeout', 'fallback', 'uui', 'header', 'escalate']);
+            expect(labels(list)).not.toContain('escalate … { mode … }');
+            expect(list.items.filter(isSnippet)).toEqual([]);
+            expect(insertedText(item(await completeAs('integration a {\n  <|>\n}'), 'queue'))).toBe('queue');
+        } finally {
+            provider.clientCapabilities = undefined;
+        }
+    });
+});
+
+describe('completion: trigger characters', () => {
+    it('registers space and colon as trigger characters', () => {
+        expect(editor.Sipflow.lsp.CompletionProvider!.completionOptions?.triggerCharacters).toEqual([' ', ':']);
+    });
+
+    it('answers a space with an empty, complete list where the previous word takes no value (no popup)', async () => {
+        for (const [search, replacement] of [
+            ['timeout 30s', 'timeout <|>'],
+            ['did "+4535551234"', 'did <|>'],
+            ['queue tier1 {', 'queue <|>'],
+            ['    timeout 30s\n', '    timeout 30s\n    <|>\n'],
+        ]) {
+            const list = await completeAs(exampleWith(search, replacement), ' ');
+            expect(list, replacement).toEqual({ items: [], isIncomplete: false });
+        }
+    });
+
+    it('answers nothing inside strings and comments, even after a word that takes a value', async () => {
+        for (const [search, replacement] of [
+            ['say "One moment, I am putting you through to a colleague."', 'say "the fallback <|>"'],
+            ['when "The caller asks for a human, or the problem cannot be solved"', 'when "region <|>'],
+            ['// the Synthflow signalling IPs of the region below', '// the fallback <|>'],
+            ['    timeout 30s\n', '    timeout 30s\n    /* choose a\n       region <|> */\n'],
+        ]) {
+            const list = await completeAs(exampleWith(search, replacement), ' ');
+            expect(list, replacement).toEqual({ items: [], isIncomplete: false });
+        }
+    });
+
+    it('answers a colon after "password env:" with the env names, and nowhere else', async () => {
+        const list = await completeAs(exampleWith('trunk-auth ip', 'trunk-auth credentials {\n      password env:<|>\n    }'), ':');
+        expect(labels(list)).toEqual(['env:DIXA_SIP_PASSWORD', 'env:DIXA_SIP_USERNAME']);
+        const elsewhere = await completeAs(exampleWith('when "The caller asks for a human, or the problem cannot be solved"', 'when "note:<|>"'), ':');
+        expect(elsewhere).toEqual({ items: [], isIncomplete: false });
+    });
+
+    it('insideStringOrComment follows strings, line comments and block comments across lines', () => {
+        const at = (text: string) => insideStringOrComment(text.replace('|', ''), text.indexOf('|'));
+        expect(at('fallback |')).toBe(false);
+        expect(at('say "a \\" fallback |"')).toBe(true);
+        expect(at('say "done" fallback |')).toBe(false);
+        expect(at('x // y |')).toBe(true);
+        expect(at('/* a\nb\n c | */')).toBe(true);
+        expect(at('/* a\nb */ fallback |')).toBe(false);
+        expect(at('/* a */\nfallback |')).toBe(false);
+        expect(at('// a /* b\nfallback |')).toBe(false);
+        expect(at('say "/* not a comment"\nfallback |')).toBe(false);
+    });
+});
+
+describe('completion: every item says what it is', () => {
+    it('settings name their block, blocks say what they open, values name their setting; all carry the keyword docs', async () => {
+        const department = await completeAs('integration a {\n  department d {\n    <|>\n  }\n}');
+        for (const completion of department.items) {
+            expect(completion.detail, String(completion.label)).not.toBe('Keyword');
+            expect(markdown(completion), String(completion.label)).toBeTruthy();
+        }
+        expect(item(department, 'timeout').detail).toBe('setting of department');
+        expect(item(department, 'escalate').detail).toBe('setting of department');
+        const escalation = await completeAs('integration a { queue q { did "+4570101111" } department d { escalate q { <|> } } }');
+        expect(item(escalation, 'mode').detail).toBe('setting of escalate');
+        const members = await completeAs('integration a {\n  <|>\n}');
+        expect(item(members, 'queue').detail).toBe('block: a Dixa agent queue at a DID');
+        expect(markdown(item(members, 'queue'))).toContain('a Dixa agent queue reachable at a DID');
+        const kinds = await completeAs(exampleWith('kind ring-group', 'kind <|>'));
+        expect(item(kinds, 'ring-group').detail).toBe('value of kind · Dixa ring group');
+        const auth = await completeAs(exampleWith('trunk-auth ip', 'trunk-auth <|>'));
+        expect(item(auth, 'ip').detail).toBe('value of trunk-auth · Dixa trusts the source IP');
+        expect(markdown(item(auth, 'ip'))).toContain('source IP');
+    });
+
+    it('a queue offered for fallback shows its Dixa name and DID', async () => {
+        const list = await completeAs(exampleWith('fallback tier1', 'fallback <|>'));
+        expect(item(list, 'tier1').detail).toBe('queue · "Phone – Tier 1" · +4570101111');
+        expect(markdown(item(list, 'tier1'))).toContain('**fallback**');
+        expect(markdown(item(list, 'tier1'))).toContain('reached at `+4570101111`');
     });
 });

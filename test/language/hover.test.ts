@@ -107,7 +107,7 @@ describe('hover on a DID', () => {
     });
 
     it('says why a DID is not a number', async () => {
-        await expectHoverText('integration a {\n  queue q {\n    did "45<|>70101111"\n  }\n}', '**DID** `4570101111` is not a valid phone number: it has no country code (E.164 numbers start with + and the country code).');
+        await expectHoverText('integration a {\n  queue q {\n    did "45<|>70101111"\n  }\n}', '**DID** `4570101111` is not a valid phone number: it lacks the leading + (E.164 numbers start with + and the country code).');
     });
 
     it('shows nothing on other strings', async () => {

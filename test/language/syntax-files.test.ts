@@ -197,6 +197,22 @@ describe('language configuration', () => {
         expect(words('username env:DIXA_SIP_USERNAME timeout 30s')).toEqual(['username', 'env:DIXA_SIP_USERNAME', 'timeout', '30s']);
     });
 
+    it('makes no word of a fragment of an id, a number or an address (no "-3b", "0e" or "1738660423280x")', () => {
+        expect(words('assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"')).toEqual(['assistant', 'b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6']);
+        expect(words('assistant "0e36ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"')).toEqual(['assistant']);
+        expect(words('workspace "1738660423280x428309622607052800"')).toEqual(['workspace']);
+        expect(words('allowlist "34.89.186.33" timeout 1.5m timeout 500ms')).toEqual(['allowlist', 'timeout', '1.5m', 'timeout', '500ms']);
+        const fragments = (EXAMPLE.match(word) ?? []).filter(w => /^-|^\d+[a-z]/i.test(w) && !/^\d+(\.\d+)?(ms|s|m)$/.test(w));
+        expect(fragments).toEqual([]);
+    });
+
+    it('turns word-based suggestions off for the language (completion comes from the server only)', () => {
+        const manifest = json('package.json') as { contributes: { configurationDefaults: Record<string, Record<string, unknown>>; snippets?: unknown } };
+        expect(manifest.contributes.configurationDefaults['[sipflow]']['editor.wordBasedSuggestions']).toBe('off');
+        // Static snippets show by prefix everywhere; the server offers each block's skeleton where a block may start.
+        expect(manifest.contributes.snippets).toBeUndefined();
+    });
+
     it('indents after an opening brace and outdents a closing one', () => {
         const increase = new RegExp(configuration.indentationRules.increaseIndentPattern);
         const decrease = new RegExp(configuration.indentationRules.decreaseIndentPattern);

@@ -198,7 +198,7 @@ afterAll(async () => {
 describe('language server over stdio', () => {
     it('initializes with the editor features the issue asks for', () => {
         const capabilities = initializeResult.capabilities;
-        expect(capabilities.completionProvider).toBeTruthy();
+        expect(capabilities.completionProvider?.triggerCharacters).toEqual([' ', ':']);
         expect(capabilities.hoverProvider).toBeTruthy();
         expect(capabilities.codeActionProvider).toBeTruthy();
         expect(capabilities.documentFormattingProvider).toBeTruthy();

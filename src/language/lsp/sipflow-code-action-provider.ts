@@ -1,6 +1,6 @@
 import { AstUtils, CstUtils, GrammarAST, GrammarUtils, isCompositeCstNode, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
-import type { CodeActionProvider } from 'langium/lsp';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
+import type { CodeActionProvider, LangiumServices } from 'langium/lsp';
+import { CodeActionKind, type ClientCapabilities, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type Range, type SnippetTextEdit, type TextEdit } from 'vscode-languageserver';
 import type { SipflowFile } from '../generated/ast.js';
 import { isAllowlist, isDixaBlock } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
@@ -27,8 +27,25 @@ type QuickFix = (diagnostic: Diagnostic, document: LangiumDocument) => CodeActio
  * computed: the canonical DID, the SIP URI, the missing IPs…), so the fix and the message cannot disagree.
  */
 export class SipflowCodeActionProvider implements CodeActionProvider {
+    /**
+     * Whether the client applies LSP 3.18 snippet edits (`workspace.workspaceEdit.snippetEditSupport`; VS Code's
+     * language client 10 does, and turns them into a SnippetTextEdit with tab stops). That standard capability
+     * beats an extension command inserting a SnippetString: the server stays the one place that builds the edit,
+     * every client that advertises the capability gets the tab stops, and the others keep a plain edit.
+     */
+    private snippetEdits = false;
+
+    constructor(services?: LangiumServices) {
+        services?.shared.lsp.LanguageServer?.onInitialize(params => {
+            this.snippetEdits = supportsSnippetEdits(params.capabilities);
+        });
+    }
+
     private readonly fixes: Readonly<Record<string, QuickFix>> = {
         'e164-not-canonical': (d, doc) => this.replaceWithString(d, doc, 'Write the DID as'),
+        // Only with a replacement: the number is valid once the missing + is added.
+        'e164-invalid': (d, doc) => this.replaceWithString(d, doc, 'Add the missing +:'),
+        'sip-domain-not-dixa': (d, doc) => this.replaceWithString(d, doc, 'Write the domain as'),
         'allowlist-missing': (d, doc) => this.addAllowlistSynthflow(d, doc),
         'escalation-not-sip': (d, doc) => this.escalateBySip(d, doc),
         'escalation-wrong-domain': (d, doc) => this.replaceWithString(d, doc, 'Escalate to'),
@@ -115,7 +132,18 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
         if (name === undefined || !/^[_a-zA-Z]\w*$/.test(name)) return [];
         if (linking?.containerType !== undefined && !['Department', 'Escalation'].includes(linking.containerType)) return [];
         const declaration = declareQueue(document, name, '+…');
-        return declaration ? [quickFix(`Declare queue ${name}`, diagnostic, document, [declaration])] : [];
+        if (!declaration) return [];
+        if (!this.snippetEdits) return [quickFix(`Declare queue ${name}`, diagnostic, document, [declaration])];
+        // With tab stops on the Dixa name and the DID's digits (the plain edit's placeholders are a new error).
+        const snippet = declaration.newText.replace('name "…"', 'name "${1}"').replace('did "+…"', 'did "+${2}"');
+        const edit: SnippetTextEdit = { range: declaration.range, snippet: { kind: 'snippet', value: snippet } };
+        return [{
+            title: `Declare queue ${name}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            isPreferred: true,
+            edit: { documentChanges: [{ textDocument: { uri: document.textDocument.uri, version: document.textDocument.version }, edits: [edit] }] },
+        }];
     }
 
     /**
@@ -176,6 +204,10 @@ export function serverDiagnosticFinder(document: LangiumDocument): (echoed: Diag
         };
         return nearest(sameLine.filter(d => d.message === message)) ?? nearest(sameMessage) ?? nearest(sameLine);
     };
+}
+
+export function supportsSnippetEdits(capabilities: ClientCapabilities): boolean {
+    return capabilities.workspace?.workspaceEdit?.snippetEditSupport === true && capabilities.workspace.workspaceEdit.documentChanges === true;
 }
 
 function data(diagnostic: Diagnostic): SipflowDiagnosticData | undefined {

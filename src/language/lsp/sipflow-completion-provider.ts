@@ -1,14 +1,15 @@
-import { AstUtils, GrammarAST, GrammarUtils, TextDocument, isCompositeCstNode, URI, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
+import { AstUtils, GrammarAST, GrammarUtils, TextDocument, isCompositeCstNode, URI, type AstNodeDescription, type LangiumDocument, type LangiumDocuments, type MaybePromise, type ReferenceInfo } from 'langium';
 import {
     DefaultCompletionProvider,
     type CompletionAcceptor,
     type CompletionBacktrackingInformation,
     type CompletionContext,
+    type CompletionValueItem,
     type NextFeature,
 } from 'langium/lsp';
-import { CompletionItemKind, CompletionList, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position, type Range } from 'vscode-languageserver';
+import { CompletionItemKind, CompletionList, CompletionTriggerKind, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position, type Range } from 'vscode-languageserver';
 import type { SecretValue, SipflowFile } from '../generated/ast.js';
-import { isCredentialsTrunkAuth, isIntegration } from '../generated/ast.js';
+import { isCredentialsTrunkAuth, isIntegration, isQueue } from '../generated/ast.js';
 import { isEnvironmentOverride } from '../environments.js';
 import type { SipflowQueues } from '../references/sipflow-queues.js';
 import { integrationParts } from '../integration-parts.js';
@@ -23,6 +24,57 @@ export const DEFAULT_ENV_REFS = { username: `env:${SUGGESTED_TRUNK_ENV.username}
 
 /** Grammar rules whose keywords are values (an enum), not settings. */
 const VALUE_RULES = new Set(['Region', 'TransferMode', 'QueueKind']);
+
+/** The words after which a space asks for a value (a trigger character answers only there). */
+export const VALUE_TAKING_KEYWORDS: ReadonlySet<string> = new Set(['fallback', 'escalate', 'region', 'mode', 'kind', 'trunk-auth', 'uui', 'allowlist', 'username', 'password']);
+
+/** What a block keyword opens, for the completion item's detail. */
+const BLOCK_SUMMARIES: Readonly<Record<string, string>> = {
+    'Integration:integration': 'block: one Dixa ⇄ Synthflow integration',
+    'DixaBlock:dixa': 'block: the Dixa side',
+    'SynthflowBlock:synthflow': 'block: the Synthflow side',
+    'Queue:queue': 'block: a Dixa agent queue at a DID',
+    'Department:department': 'block: an inbound DID routed to an assistant',
+    'Environment:environment': 'block: the overrides of another environment',
+};
+
+/** The block a setting keyword belongs to, by the grammar rule it is written in. */
+const SETTING_BLOCKS: Readonly<Record<string, string>> = {
+    DixaBlock: 'dixa', Allowlist: 'dixa', SynthflowBlock: 'synthflow', CredentialsTrunkAuth: 'trunk-auth credentials',
+    Queue: 'queue', Department: 'department', Header: 'department', Escalation: 'escalate',
+};
+
+/** Value keywords outside the enum rules: `trunk-auth ip | credentials`, `allowlist synthflow`. */
+const OTHER_VALUE_DETAILS: Readonly<Record<string, string>> = {
+    'IpTrunkAuth:ip': 'value of trunk-auth · Dixa trusts the source IP',
+    'CredentialsTrunkAuth:credentials': 'value of trunk-auth · SIP username and password from env:',
+    'Allowlist:synthflow': 'value of allowlist · the region\'s signalling IPs',
+};
+
+/**
+ * The skeleton each block keyword inserts where a block may start (tab stops on what must be filled in; `\t` is
+ * re-indented by the client). Overrides in an environment hold only what differs, so they open empty.
+ */
+const BLOCK_SNIPPETS: Readonly<Record<string, string>> = {
+    'Integration:integration': 'integration ${1:name} {\n\t$0\n}',
+    'DixaBlock:dixa': 'dixa {\n\tsip-domain "${1:company}.sip.dixa.com"\n\tallowlist synthflow\n}',
+    'SynthflowBlock:synthflow': 'synthflow {\n\tregion ${1|eu,us|}\n\tworkspace "${2}"\n\ttrunk-auth ip\n}',
+    'Queue:queue': 'queue ${1:name} {\n\tname "${2}"\n\tdid "+${3}"\n}',
+    'Department:department': 'department ${1:name} {\n\tdid "+${2}"\n\tassistant "${3}"\n\tfallback ${4:queue}\n\tescalate $4\n}',
+    'Environment:environment': 'environment ${1:staging} {\n\t$0\n}',
+    'CredentialsTrunkAuth:credentials': `credentials {\n\tusername ${DEFAULT_ENV_REFS.username.replace('env:', 'env:${1:')}}\n\tpassword ${DEFAULT_ENV_REFS.password.replace('env:', 'env:${2:')}}\n}`,
+};
+
+const OVERRIDE_SNIPPETS: Readonly<Record<string, string>> = {
+    'DixaBlock:dixa': 'dixa {\n\t$0\n}',
+    'SynthflowBlock:synthflow': 'synthflow {\n\t$0\n}',
+    'Queue:queue': 'queue ${1:name} {\n\t$0\n}',
+    'Department:department': 'department ${1:name} {\n\t$0\n}',
+};
+
+/** `escalate` may stand alone (`escalate tier1`); the block form is offered besides it, under its own label. */
+const ESCALATION_BLOCK_LABEL = 'escalate … { mode … }';
+const ESCALATION_BLOCK_SNIPPET = 'escalate ${1:queue} {\n\tmode ${2|warm,warm-with-context|}\n\twhen "${3:The caller asks for a human}"\n\tsay "${4:One moment, I am putting you through to a colleague.}"\n}';
 
 /**
  * Completion: Langium's keyword and cross-reference completion, plus documentation for every keyword,
@@ -39,7 +91,15 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         this.sipflowQueues = services.references.SipflowQueues;
     }
 
+    /**
+     * A space asks for a value after `fallback`, `region`, `mode`…, a colon for the name after `env:`; everywhere
+     * else a trigger character is answered with an empty, complete list, so the client shows no popup.
+     */
+    override readonly completionOptions = { triggerCharacters: [' ', ':'] };
+
     override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+        const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
+        if (trigger !== undefined && !triggerAsksForValue(document.textDocument, params.position, trigger)) return CompletionList.create([], false);
         const result = await super.getCompletion(document, params, cancelToken);
         if (result && result.items.length > 0) return result;
         return this.completionForBareEnvPrefix(document, params.position) ?? result;
@@ -90,14 +150,55 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         if (!this.filterKeyword(context, keyword) || this.isSettingAlreadyWritten(context, keyword)) return;
         const rule = ruleOf(keyword);
         const doc = keywordDoc(keyword.value, rule);
-        const isValue = rule !== undefined && VALUE_RULES.has(rule);
+        const documentation = doc === undefined ? undefined : { kind: 'markdown' as const, value: doc };
+        const isValue = rule !== undefined && (VALUE_RULES.has(rule) || `${rule}:${keyword.value}` in OTHER_VALUE_DETAILS);
+        const snippet = this.blockSnippet(context, `${rule}:${keyword.value}`);
         acceptor(context, {
             label: keyword.value,
             kind: isValue ? CompletionItemKind.EnumMember : CompletionItemKind.Keyword,
             detail: this.keywordDetail(keyword.value, rule),
-            documentation: doc === undefined ? undefined : { kind: 'markdown', value: doc },
+            documentation,
             sortText: isValue ? '0' : '1',
+            ...(snippet === undefined ? {} : { insertText: snippet, insertTextFormat: InsertTextFormat.Snippet }),
         });
+        if (rule === 'Escalation' && keyword.value === 'escalate' && this.snippetsSupported()) {
+            acceptor(context, {
+                label: ESCALATION_BLOCK_LABEL,
+                filterText: 'escalate',
+                kind: CompletionItemKind.Snippet,
+                detail: 'setting of department · escalate with mode and messages',
+                documentation,
+                insertText: ESCALATION_BLOCK_SNIPPET,
+                insertTextFormat: InsertTextFormat.Snippet,
+                sortText: '2',
+            });
+        }
+    }
+
+    /** The skeleton a block keyword inserts (only where the grammar lets the block start: the keyword is offered there). */
+    protected blockSnippet(context: CompletionContext, ruleKeyword: string): string | undefined {
+        if (!this.snippetsSupported()) return undefined;
+        const inEnvironment = context.node !== undefined && (context.node.$type === 'Environment' || isEnvironmentOverride(context.node));
+        return inEnvironment ? OVERRIDE_SNIPPETS[ruleKeyword] : BLOCK_SNIPPETS[ruleKeyword];
+    }
+
+    /** Snippets, unless the client said it cannot take them (tests without an initialize handshake can). */
+    protected snippetsSupported(): boolean {
+        return this.clientCapabilities === undefined || this.clientCapabilities.completionItem?.snippetSupport === true;
+    }
+
+    /** A queue offered for `fallback` / `escalate`: its Dixa name and DID, as the hover shows them. */
+    protected override createReferenceCompletionItem(nodeDescription: AstNodeDescription, refInfo: ReferenceInfo, context: CompletionContext): CompletionValueItem {
+        const item = super.createReferenceCompletionItem(nodeDescription, refInfo, context);
+        const queue = nodeDescription.node;
+        if (!isQueue(queue)) return item;
+        const setting = refInfo.property === 'fallback' ? 'fallback' : 'escalate';
+        const facts = [queue.displayName && `"${queue.displayName}"`, queue.did].filter(Boolean).join(' · ');
+        return {
+            ...item,
+            detail: `queue${facts ? ` · ${facts}` : ''}`,
+            documentation: { kind: 'markdown', value: `${keywordDoc(setting) ?? ''}\n\n**queue ${queue.name}**${queue.displayName ? `: Dixa queue "${queue.displayName}"` : ''}${queue.did ? `, reached at \`${queue.did}\`` : ''}.` },
+        };
     }
 
     /**
@@ -115,12 +216,17 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         return !(written && written.offset <= context.offset && context.offset <= written.end);
     }
 
-    /** A one-line summary shown next to a value keyword in the completion list. */
+    /** A one-line summary shown next to a keyword in the completion list: a block, a setting of which block, a value of which setting. */
     protected keywordDetail(keyword: string, rule: string | undefined): string {
-        if (rule === 'Region' && isSynthflowRegion(keyword)) return `${SYNTHFLOW_REGION_FACTS[keyword].description} · ${SYNTHFLOW_REGION_FACTS[keyword].sipHost}`;
-        if (rule === 'TransferMode' && keyword in TRANSFER_MODES) return `Synthflow ${TRANSFER_MODES[keyword as TransferModeKeyword]}${keyword === 'warm' ? ' (default)' : ''}`;
-        if (rule === 'QueueKind' && (QUEUE_KINDS as readonly string[]).includes(keyword)) return keyword === 'queue' ? 'Dixa queue (default)' : 'Dixa ring group';
-        return 'Keyword';
+        if (rule === 'Region' && isSynthflowRegion(keyword)) return `value of region · ${SYNTHFLOW_REGION_FACTS[keyword].description} · ${SYNTHFLOW_REGION_FACTS[keyword].sipHost}`;
+        if (rule === 'TransferMode' && keyword in TRANSFER_MODES) return `value of mode · Synthflow ${TRANSFER_MODES[keyword as TransferModeKeyword]}${keyword === 'warm' ? ' (default)' : ''}`;
+        if (rule === 'QueueKind' && (QUEUE_KINDS as readonly string[]).includes(keyword)) return `value of kind · ${keyword === 'queue' ? 'Dixa queue (default)' : 'Dixa ring group'}`;
+        const ruleKeyword = `${rule}:${keyword}`;
+        const known = BLOCK_SUMMARIES[ruleKeyword] ?? OTHER_VALUE_DETAILS[ruleKeyword];
+        if (known !== undefined) return known;
+        const block = rule === undefined ? undefined : SETTING_BLOCKS[rule];
+        if (rule === 'Escalation' && keyword === 'escalate') return 'setting of department';
+        return block === undefined ? 'keyword' : `setting of ${block}`;
     }
 
     /** `env:` names for a trunk credential: the defaults, then those already used in the workspace. */
@@ -198,7 +304,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         acceptor(context, {
             label: DEFAULT_UUI_KEY,
             kind: CompletionItemKind.Value,
-            detail: 'UUI key the Dixa guide prescribes',
+            detail: 'value of uui · the key the Dixa guide prescribes',
             documentation: { kind: 'markdown', value: keywordDoc('uui') ?? '' },
             sortText: '0',
         });
@@ -258,6 +364,60 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
             previousTokenEnd: shift(local.previousTokenEnd),
         };
     }
+}
+
+/**
+ * Whether a trigger character typed at `position` asks for a value: a space after a word that takes one, a colon
+ * ending `env:` after `username` / `password`; never inside a string or a comment.
+ */
+export function triggerAsksForValue(textDocument: TextDocument, position: Position, trigger: string): boolean {
+    const text = textDocument.getText();
+    const offset = textDocument.offsetAt(position);
+    if (insideStringOrComment(text, offset)) return false;
+    const lineBefore = textDocument.getText({ start: { line: position.line, character: 0 }, end: position });
+    if (trigger === ':') return /\b(?:username|password)\s+env:$/.test(lineBefore);
+    if (trigger !== ' ') return true;
+    const word = /(?:^|[\s{}])([a-z][a-z-]*) $/.exec(lineBefore)?.[1];
+    return word !== undefined && VALUE_TAKING_KEYWORDS.has(word);
+}
+
+/**
+ * Whether `offset` is inside a string literal or a comment. Strings and `//` comments end with their line, so
+ * the line is scanned; a block comment may span lines, so the text before the line is searched for an open one.
+ */
+export function insideStringOrComment(text: string, offset: number): boolean {
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    let scanFrom = lineStart;
+    const lastOpen = lineStart > 0 ? text.lastIndexOf('/*', lineStart - 1) : -1;
+    if (lastOpen >= 0 && !scanLine(text, text.lastIndexOf('\n', lastOpen - 1) + 1, lastOpen)) {
+        const close = text.indexOf('*/', lastOpen + 2);
+        if (close < 0 || close + 2 > offset) return true;
+        if (close + 2 > lineStart) scanFrom = close + 2;
+    }
+    return scanLine(text, scanFrom, offset);
+}
+
+/** Scans `text` from `start` (outside any string or comment) to `offset`: is `offset` inside one? */
+function scanLine(text: string, start: number, offset: number): boolean {
+    let i = start;
+    while (i < offset) {
+        const char = text[i];
+        if (char === '"') {
+            i++;
+            while (i < offset && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+            if (i >= offset) return true;
+            i++;
+        } else if (char === '/' && text[i + 1] === '/') {
+            return true;
+        } else if (char === '/' && text[i + 1] === '*') {
+            const close = text.indexOf('*/', i + 2);
+            if (close < 0 || close + 2 > offset) return true;
+            i = close + 2;
+        } else {
+            i++;
+        }
+    }
+    return false;
 }
 
 /** The range of the `env:` reference at the completion point: from its start to its end, or empty at the cursor. */

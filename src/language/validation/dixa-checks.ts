@@ -27,11 +27,25 @@ export function checkSipDomain(block: DixaBlock, accept: ValidationAcceptor): vo
         return;
     }
     if (!domain.toLowerCase().endsWith(DIXA_SIP_DOMAIN_SUFFIX)) {
-        report(accept, 'sip-domain-not-dixa', `"${domain}" is not a Dixa SIP domain: Dixa SIP domains have the form "{company}${DIXA_SIP_DOMAIN_SUFFIX}".`, {
+        const suggestion = dixaSipDomainFor(domain);
+        report(accept, 'sip-domain-not-dixa', `"${domain}" is not a Dixa SIP domain: Dixa SIP domains have the form "{company}${DIXA_SIP_DOMAIN_SUFFIX}"${suggestion ? `, e.g. "${suggestion}"` : ''}.`, {
             node: block,
             property: 'sipDomain',
-        });
+        }, suggestion ? { replacement: suggestion } : {});
     }
+}
+
+/** First labels that name a service rather than the company (`sip.acme.com`, `www.acme.com`). */
+const SERVICE_LABELS = new Set(['sip', 'sips', 'www', 'voip', 'pbx']);
+
+/**
+ * The Dixa SIP domain a non-Dixa domain most likely means: its first label as the `{company}`
+ * (`acme.dixa.com`, `acme.example.com` → `acme.sip.dixa.com`); none when that label is no company name.
+ */
+export function dixaSipDomainFor(domain: string): string | undefined {
+    const company = domain.toLowerCase().split('.')[0];
+    if (!DNS_LABEL.test(company) || SERVICE_LABELS.has(company) || !domain.includes('.')) return undefined;
+    return `${company}${DIXA_SIP_DOMAIN_SUFFIX}`;
 }
 
 /** A DNS label: what a Dixa organization's subdomain (`{subdomain}.dixa.com`) must be. */

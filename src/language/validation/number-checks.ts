@@ -9,10 +9,11 @@ export function checkDidValue(node: Queue | Department, accept: ValidationAccept
     if (node.did === undefined) return;
     const check = checkDid(node.did);
     if (check.kind === 'invalid') {
-        report(accept, 'e164-invalid', `"${node.did}" is not a valid phone number: ${check.reason}. Write the DID in E.164, e.g. "+4535551234".`, {
+        const example = check.withPlus ?? '+4535551234';
+        report(accept, 'e164-invalid', `"${node.did}" is not a valid phone number: ${check.reason}. Write the DID in E.164${check.withPlus ? ':' : ', e.g.'} "${example}".`, {
             node,
             property: 'did',
-        });
+        }, check.withPlus ? { replacement: check.withPlus } : {});
     } else if (!check.canonical) {
         report(accept, 'e164-not-canonical', `Write the DID in canonical E.164 form: "${check.e164}" (no spaces, dashes or brackets).`, {
             node,

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 /** What libphonenumber-js says about a `did` string. */
 export type DidCheck =
     | { readonly kind: 'valid'; readonly e164: string; readonly canonical: boolean; readonly country?: string }
-    | { readonly kind: 'invalid'; readonly reason: string };
+    | { readonly kind: 'invalid'; readonly reason: string; readonly withPlus?: string };
 
 // The strict check (full metadata) costs tens of microseconds per number; validation runs on every
 // keystroke over every DID in the file, so results are cached per distinct string.
@@ -24,6 +24,9 @@ function computeDidCheck(text: string): DidCheck {
     const trimmed = text.trim();
     if (trimmed.length === 0) return { kind: 'invalid', reason: 'it is empty' };
     if (!trimmed.startsWith('+') && !trimmed.startsWith('00')) {
+        // Digits that form a valid number once a + is put in front lack only the +, not the country code.
+        const withPlus = /^[\d\s\-().\/]+$/.test(trimmed) ? parsePhoneNumberFromString(`+${trimmed}`) : undefined;
+        if (withPlus?.isValid()) return { kind: 'invalid', reason: 'it lacks the leading + (E.164 numbers start with + and the country code)', withPlus: withPlus.number };
         return { kind: 'invalid', reason: 'it has no country code (E.164 numbers start with + and the country code)' };
     }
     if (/[^\d+\s\-().\/]/.test(trimmed)) {

@@ -25,11 +25,14 @@ describe('extension', () => {
         assert.ok(manifest.contributes.commands.every(c => c.category === 'SIPflow'));
     });
 
-    it('contributes snippets and the "Get started with SIPflow" walkthrough', async () => {
+    it('offers block skeletons from the server only, and the "Get started with SIPflow" walkthrough', async () => {
         const document = await vscode.workspace.openTextDocument({ language: 'sipflow', content: '' });
         const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(0, 0));
-        const snippets = list.items.filter(i => i.kind === vscode.CompletionItemKind.Snippet).map(i => (typeof i.label === 'string' ? i.label : i.label.label));
-        for (const prefix of ['integration', 'department', 'queue']) assert.ok(snippets.includes(prefix), `snippet ${prefix} in ${snippets.join(', ')}`);
+        const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+        assert.deepEqual(list.items.map(label), ['integration'], 'one item per keyword: no static snippet besides it');
+        const integration = list.items[0];
+        assert.ok(integration.insertText instanceof vscode.SnippetString, 'integration inserts its skeleton');
+        assert.match(integration.insertText.value, /^integration \$\{1:name\} \{/);
         const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: Array<{ id: string; steps: unknown[] }> } };
         const walkthrough = manifest.contributes.walkthroughs.find(w => w.id === 'sipflow.getStarted');
         assert.ok(walkthrough && walkthrough.steps.length === 4);
