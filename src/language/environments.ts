@@ -88,6 +88,11 @@ export function baseOf<T extends AstNode>(node: T): T {
     return (origins.get(node)?.base as T | undefined) ?? node;
 }
 
+/** The environment's block laid over an effective node, if the environment overrides it. */
+export function overrideOf(node: AstNode): AstNode | undefined {
+    return origins.get(node)?.override;
+}
+
 /** Is this node part of an environment's effective view? */
 export function isEffectiveNode(node: AstNode): boolean {
     return origins.has(node);

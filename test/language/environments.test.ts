@@ -151,6 +151,16 @@ describe('environment validation: the effective configuration, with ranges on th
         expect(findings(document).filter(([, , message]) => !message.startsWith('In environment'))).toEqual([]);
     });
 
+    it('with only department overrides, still checks them against the other departments and queues', async () => {
+        const [document] = await load(withEnvironment('    department sales {\n      did "+4535551234"\n      assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"\n      escalate "sip:+4570101111@other.sip.dixa.com"\n    }'));
+        const codes = findings(document).map(([code, range, message]) => [code, range, message.slice(0, 23)]);
+        expect(codes).toEqual(expect.arrayContaining([
+            ['did-duplicate', '"+4535551234"', 'In environment staging:'],
+            ['assistant-shared', '"b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"', 'In environment staging:'],
+            ['escalation-wrong-domain', '"sip:+4570101111@other.sip.dixa.com"', 'In environment staging:'],
+        ]));
+    });
+
     it('an explicit allowlist is checked against the environment\'s region', async () => {
         const euList = SYNTHFLOW_REGION_FACTS.eu.signallingIps.map(ip => `"${ip}"`).join(', ');
         const base = EXAMPLE.replace('allowlist synthflow', `allowlist ${euList}`);

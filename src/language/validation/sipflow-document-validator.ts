@@ -2,7 +2,7 @@ import { AstUtils, Cancellation, DefaultDocumentValidator, DocumentValidator, in
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
 import { isDepartment, isIntegration, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
-import { effectiveIntegrations, environmentNamesOf, originOf } from '../environments.js';
+import { effectiveIntegrations, environmentNamesOf, originOf, overrideOf, overridesOf } from '../environments.js';
 import type { SipflowServices } from '../sipflow-module.js';
 
 /** Langium's own problem kinds, given the stable codes LANGUAGE.md and `sipflow validate` promise. */
@@ -96,6 +96,11 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         for (const environment of names) {
             await interruptAndCheck(cancelToken);
             const views = effectiveIntegrations(files, environment);
+            // Without a dixa, synthflow or queue override, what a department's checks depend on (sip-domain,
+            // region, queue DIDs) is the default's: only the departments it overrides can find anything new.
+            // Checks across blocks (duplicate DIDs, shared assistants) run on the integration node either way.
+            const overrides = overridesOf(files, environment);
+            const onlyOverridden = overrides.dixa.length === 0 && overrides.synthflow.length === 0 && overrides.queues.size === 0;
             queues.useEffectiveSiblings(views);
             const accept: ValidationAcceptor = <N extends AstNode>(severity: Parameters<ValidationAcceptor>[0], message: string, info: DiagnosticInfo<N>) => {
                 const origin = originOf(info.node, typeof info.property === 'string' ? info.property : undefined);
@@ -111,7 +116,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
                 }
             };
             for (const view of views) {
-                for (const node of effectiveNodesOf(view)) {
+                for (const node of effectiveNodesOf(view, onlyOverridden)) {
                     for (const check of registry.getChecks(node.$type, options.categories)) await check(node, accept, cancelToken);
                 }
             }
@@ -138,10 +143,14 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
     }
 }
 
-/** The nodes of an effective view the checks run on (its own properties only: see environments.ts). */
-function* effectiveNodesOf(view: Integration): Generator<AstNode> {
+/**
+ * The nodes of an effective view the checks run on (its own properties only: see environments.ts); with
+ * `onlyOverridden`, of its members only the departments the environment overrides.
+ */
+function* effectiveNodesOf(view: Integration, onlyOverridden: boolean): Generator<AstNode> {
     yield view;
     for (const member of view.members) {
+        if (onlyOverridden && !(isDepartment(member) && overrideOf(member) !== undefined)) continue;
         yield member;
         if (isSynthflowBlock(member) && member.trunkAuth) yield member.trunkAuth;
         if (isDepartment(member)) yield* member.escalations;
