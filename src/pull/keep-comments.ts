@@ -36,7 +36,7 @@ export function keepFileComments(fileText: string, pulledText: string): string {
 }
 
 interface CodeLine {
-    /** The line without its comment, whitespace collapsed: what is compared. */
+    /** The line without its comment, inner whitespace collapsed: what is compared. */
     readonly code: string;
     readonly text: string;
     /** The comment-only and blank lines just before it. */
@@ -58,7 +58,7 @@ function codeLinesOf(text: string): { lines: CodeLine[]; trailing: string[] } {
     return { lines, trailing: before };
 }
 
-/** The line up to a `//` comment outside a string, whitespace collapsed. */
+/** The line up to a `//` comment outside a string. */
 function codeOf(line: string): string {
     let inString = false;
     for (let i = 0; i < line.length; i++) {
@@ -69,8 +69,14 @@ function codeOf(line: string): string {
         } else if (char === '"') {
             inString = true;
         } else if (char === '/' && line[i + 1] === '/') {
-            return line.slice(0, i).trim().replace(/\s+/g, ' ');
+            return normalized(line.slice(0, i));
         }
     }
-    return line.trim().replace(/\s+/g, ' ');
+    return normalized(line);
+}
+
+/** Indentation kept (it tells which `}` closes what), the rest's whitespace collapsed; '' for a blank line. */
+function normalized(code: string): string {
+    const rest = code.trim();
+    return rest === '' ? '' : `${/^\s*/.exec(code)![0]}${rest.replace(/\s+/g, ' ')}`;
 }
