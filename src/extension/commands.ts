@@ -4,7 +4,10 @@ import { buildChecklist, checklistSummary, renderChecklistMarkdown, type Checkli
 import type { DesiredState } from '../model/index.js';
 import { acquireRunLock, describeHolder, RunLockHeldError, urlTarget, type HeldRunLock } from '../cli/run-lock.js';
 import { computePlan, renderPlanText, summaryLine, type Plan } from '../plan/index.js';
-import { readPullSnapshot, renderPulledConfiguration, type PulledConfiguration } from '../pull/index.js';
+import { readPullSnapshot, renderPulledConfiguration, type PulledConfiguration, type PullReference } from '../pull/index.js';
+
+/** What the file pulled against says (pull/render.ts), beyond the Synthflow scope. */
+interface PullHints { sipDomain?: string; integration?: string; reference?: PullReference }
 import { ProviderError } from '../providers/types.js';
 import { SYNTHFLOW_REGIONS, type SynthflowRegion } from '../vendors/synthflow-facts.js';
 import type { CallFlowPanel } from './call-flow.js';
@@ -260,13 +263,13 @@ export class Commands {
     async pull(options: PullCommandOptions = {}): Promise<vscode.TextDocument | undefined> {
         const active = vscode.window.activeTextEditor?.document;
         let scope: SynthflowScope | undefined;
-        let hints: { sipDomain?: string; integration?: string } = {};
+        let hints: PullHints = {};
         if (options.region && options.workspace) scope = { region: options.region, workspace: options.workspace };
         else if (active?.languageId === 'sipflow') {
             const result = await this.model.load(active);
             if (result.ok) {
                 scope = scopeOf(result.desired);
-                hints = { sipDomain: result.desired.dixa.sipDomain, integration: result.desired.integration };
+                hints = { sipDomain: result.desired.dixa.sipDomain, integration: result.desired.integration, reference: result.reference };
             }
         }
         scope ??= await this.askScope();
@@ -282,13 +285,15 @@ export class Commands {
     async compareWithLive(uri?: vscode.Uri): Promise<void> {
         const document = await this.document(uri);
         const desired = await this.desired(document, 'compare');
-        const pulled = await this.pullConfiguration(scopeOf(desired), { sipDomain: desired.dixa.sipDomain, integration: desired.integration });
+        const loaded = await this.model.load(document);
+        const reference = loaded.ok ? loaded.reference : undefined;
+        const pulled = await this.pullConfiguration(scopeOf(desired), { sipDomain: desired.dixa.sipDomain, integration: desired.integration, ...(reference ? { reference } : {}) });
         const live = this.views.uriFor('live', document.uri);
         this.views.set(live, pulled.text);
         await vscode.commands.executeCommand('vscode.diff', live, document.uri, `${fileName(document.uri)}: live ↔ file`);
     }
 
-    private async pullConfiguration(scope: SynthflowScope, hints: { sipDomain?: string; integration?: string }): Promise<PulledConfiguration> {
+    private async pullConfiguration(scope: SynthflowScope, hints: PullHints): Promise<PulledConfiguration> {
         return this.withProgress('SIPflow: pulling from Dixa and Synthflow', (progress, signal) =>
             this.withSession(scope, signal, async session => {
                 progress.report({ message: `reading ${session.endpoint.label}…` });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pullReferenceOf, type PullReference } from '../pull/index.js';
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
@@ -7,7 +8,7 @@ import { readSettings } from './settings.js';
 import { gatherIntegrationTexts } from './integration-texts.js';
 
 export type ModelResult =
-    | { readonly ok: true; readonly desired: DesiredState }
+    | { readonly ok: true; readonly desired: DesiredState; /** For pull and Compare with Live: the file's names, defaults and comments. */ readonly reference: PullReference }
     | { readonly ok: false; readonly message: string; readonly problems: readonly ModelProblem[] };
 
 /**
@@ -72,7 +73,8 @@ async function build(mainUri: string, texts: ReadonlyMap<string, string>, select
     }
     const environment = selected !== undefined && declared.includes(selected) ? selected : undefined;
     try {
-        return { ok: true, desired: buildDesiredState(main, others, { environment }) };
+        const desired = buildDesiredState(main, others, { environment });
+        return { ok: true, desired, reference: pullReferenceOf(main, desired) };
     } catch (e) {
         if (e instanceof DesiredStateError) return { ok: false, message: e.message, problems: e.problems };
         // No integration in the file (nothing to plan), or files of the integration left out.

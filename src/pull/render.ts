@@ -11,6 +11,9 @@ import {
 import { parseSipUri } from '../language/values/network.js';
 import { PULL_MARKER } from '../language/references/integration-scope.js';
 import type { LiveDixaQueue, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../providers/types.js';
+import type { DesiredDepartment, DesiredQueue } from '../model/index.js';
+import { keepFileComments, NOT_READABLE_MARKER } from './keep-comments.js';
+import type { PullReference, WrittenDepartment } from './reference.js';
 import type { PullSnapshot } from './snapshot.js';
 
 export interface PullOptions {
@@ -20,6 +23,12 @@ export interface PullOptions {
     readonly sipDomain?: string;
     /** The integration name; default: the one sipflow's ownership markers name, else the organization's subdomain. */
     readonly integration?: string;
+    /**
+     * The file pulled against (`pull --from FILE`, Compare with Live): its names, its way of writing
+     * defaults and its comments are kept where the live state agrees, and what no API returns is taken
+     * from it, marked "not readable".
+     */
+    readonly reference?: PullReference;
 }
 
 export interface PulledConfiguration {
@@ -35,12 +44,21 @@ interface PulledQueue {
     readonly key: string;
     readonly queue: LiveDixaQueue;
     readonly did: string;
+    /** False when no phone usage of the queue shows the DID (it is the file's). */
+    readonly didRead: boolean;
 }
 
 interface PulledEscalation {
     readonly target: { readonly queue: PulledQueue } | { readonly uri: string };
     readonly transfer: LiveTransferConfig;
+    /** Which settings the file writes for this escalation (same target), to write them the same way. */
+    readonly written?: { readonly mode: boolean; readonly when: boolean; readonly say: boolean };
 }
+
+/** Dixa has no API for a phone flow's steps: timeout, fallback, UUI and headers live there. */
+const FLOW_STEP_KEPT = `${NOT_READABLE_MARKER} Dixa has no API for flow steps (kept from the file)`;
+const FLOW_STEP_RECOMMENDED = `${NOT_READABLE_MARKER} Dixa has no API for flow steps (the recommended value)`;
+const QUEUE_DID_KEPT = `${NOT_READABLE_MARKER} no phone usage of the Dixa queue shows it (kept from the file)`;
 
 interface PulledDepartment {
     readonly key: string;
@@ -48,6 +66,10 @@ interface PulledDepartment {
     readonly assistant: LiveSynthflowAssistant;
     readonly flow?: string;
     readonly fallback?: PulledQueue;
+    /** True when the fallback is the file's, since no Dixa queue shows the number. */
+    readonly fallbackFromFile: boolean;
+    readonly reference?: DesiredDepartment;
+    readonly written?: WrittenDepartment;
     readonly escalations: readonly PulledEscalation[];
 }
 
@@ -68,20 +90,30 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
 
     const assistantsById = new Map(snapshot.assistants.map(assistant => [assistant.modelId, assistant]));
     const actionsById = new Map(snapshot.actions.map(action => [action.actionId, action]));
+    const reference = options.reference;
     const queueKeys = new UniqueKeys();
     const pulledQueues = new Map<string, PulledQueue>();
+    // The file's queues, read by name (Dixa's natural key) whether or not a DID usage leads to them, under the file's keys.
+    for (const wanted of reference?.desired.queues ?? []) {
+        const queue = snapshot.queues.find(q => q.name === wanted.name && !pulledQueues.has(q.id));
+        if (!queue) continue;
+        const usages = queue.usages.PstnPhone ?? [];
+        const liveDid = usages.includes(wanted.did) ? wanted.did : queueDid(queue, numbers);
+        pulledQueues.set(queue.id, { key: queueKeys.take(wanted.key), queue, did: liveDid ?? wanted.did, didRead: liveDid !== undefined });
+    }
     const sortedQueues = [...snapshot.queues].sort((a, b) => a.name.localeCompare(b.name));
     /** The Dixa queue calls to `did` land in (by its phone usages), declared once per queue. */
     const queueForDid = (did: string): PulledQueue | undefined => {
+        const known = [...pulledQueues.values()].find(q => (q.queue.usages.PstnPhone ?? []).includes(did));
+        if (known) return known;
         const queue = sortedQueues.find(q => (q.usages.PstnPhone ?? []).includes(did));
         if (!queue) return undefined;
-        let pulled = pulledQueues.get(queue.id);
-        if (!pulled) {
-            pulled = { key: queueKeys.take(identifier(queue.name, 'queue')), queue, did: queueDid(queue, numbers) ?? did };
-            pulledQueues.set(queue.id, pulled);
-        }
+        const pulled = { key: queueKeys.take(identifier(queue.name, 'queue')), queue, did: queueDid(queue, numbers) ?? did, didRead: true };
+        pulledQueues.set(queue.id, pulled);
         return pulled;
     };
+    /** The queue an escalation to `sip:{did}@…` reaches: the one declared with that DID, else by phone usages. */
+    const queueForEscalation = (did: string): PulledQueue | undefined => [...pulledQueues.values()].find(q => q.did === did) ?? queueForDid(did);
 
     const departmentKeys = new UniqueKeys();
     const departments: PulledDepartment[] = [];
@@ -95,28 +127,57 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
         }
         const flow = snapshot.phoneFlows.find(f => f.contactEndpointId === number.e164)?.name;
         const ownership = parseOwnership(number.friendlyName);
+        const referenceDepartment = reference?.desired.departments.find(d => d.did === number.e164);
         const key = departmentKeys.take(
-            integrationOfOwner(ownership?.integration) === integration ? ownership!.department : identifier(flow ?? number.friendlyName ?? `line ${number.slug.slice(-4)}`, 'department'),
+            referenceDepartment?.key
+                ?? (integrationOfOwner(ownership?.integration) === integration ? ownership!.department : identifier(flow ?? number.friendlyName ?? `line ${number.slug.slice(-4)}`, 'department')),
         );
+        const written = referenceDepartment ? reference?.written[referenceDepartment.key] : undefined;
         const escalations: PulledEscalation[] = [];
         for (const actionId of assistant.actionIds) {
             const transfer = actionsById.get(actionId)?.liveTransfer;
             if (!transfer) continue;
             const uri = parseSipUri(transfer.phone);
             if (!uri.ok || uri.uri.host !== sipDomain) continue;
-            const queue = queueForDid(uri.uri.user);
-            escalations.push({ target: queue && queue.did === uri.uri.user && transfer.phone === `sip:${queue.did}@${sipDomain}` ? { queue } : { uri: transfer.phone }, transfer });
+            const queue = queueForEscalation(uri.uri.user);
+            const referenceIndex = referenceDepartment?.escalations.findIndex(e => e.target === transfer.phone) ?? -1;
+            escalations.push({
+                target: queue && queue.did === uri.uri.user && transfer.phone === `sip:${queue.did}@${sipDomain}` ? { queue } : { uri: transfer.phone },
+                transfer,
+                ...(referenceIndex >= 0 && written?.escalations[referenceIndex] ? { written: written.escalations[referenceIndex] } : {}),
+            });
         }
-        const fallback = queueForDid(number.e164);
-        if (!fallback) notes.push(`department ${key}: no Dixa queue lists ${number.e164} among its phone usages, so no fallback could be inferred.`);
-        departments.push({ key, number, assistant, flow, fallback, escalations });
+        const inferredFallback = queueForDid(number.e164);
+        const fileFallback = referenceDepartment?.fallbackQueue ? [...pulledQueues.values()].find(q => q.key === referenceDepartment.fallbackQueue) : undefined;
+        const fallback = inferredFallback ?? fileFallback;
+        if (!inferredFallback) {
+            notes.push(`department ${key}: no Dixa queue lists ${number.e164} among its phone usages, so no fallback could be inferred${fileFallback ? `; ${fileFallback.key} is kept from the file` : ''}.`);
+        }
+        departments.push({
+            key, number, assistant, flow, fallback, fallbackFromFile: !inferredFallback && fallback !== undefined, escalations,
+            ...(referenceDepartment ? { reference: referenceDepartment } : {}),
+            ...(written ? { written } : {}),
+        });
     }
     if (departments.length === 0) notes.push(`No Synthflow number terminates on ${sipDomain}.`);
-    notes.push('Dixa flow steps cannot be read: timeouts are written as the recommended 30s; check them in the flow builder.');
+    notes.push(reference
+        ? 'Dixa flow steps cannot be read: timeouts, UUI and headers are kept from the file and marked "not readable"; check them in the flow builder.'
+        : 'Dixa flow steps cannot be read: timeouts are written as the recommended 30s and marked "not readable"; check them in the flow builder.');
 
-    const queues = [...pulledQueues.values()];
-    const text = print(integration, sipDomain, snapshot.organization.subdomain, options, queues, departments);
+    const queues = inFileOrder([...pulledQueues.values()], reference?.desired.queues ?? []);
+    const ordered = inFileOrder(departments, reference?.desired.departments ?? []);
+    const printed = print(integration, sipDomain, snapshot.organization.subdomain, options, queues, ordered);
+    const text = reference?.text !== undefined ? keepFileComments(reference.text, printed) : printed;
     return { text, integration, departments: departments.length, queues: queues.length, notes };
+}
+
+/** The file's objects first, in the file's order (stable, so the rest keep theirs). */
+function inFileOrder<T extends { readonly key: string }>(items: readonly T[], file: readonly (DesiredQueue | DesiredDepartment)[]): T[] {
+    const rank = (item: T) => {
+        const index = file.findIndex(f => f.key === item.key);
+        return index < 0 ? file.length : index;
+    };
+    return [...items].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The queue's own DID: the first phone usage that is not a department's number. */
@@ -146,16 +207,21 @@ function print(integration: string, sipDomain: string, organization: string, opt
         '    trunk-auth ip',
         '  }',
     ];
-    for (const { key, queue, did } of queues) {
-        out.push('', `  queue ${key} {`, `    name ${quote(queue.name)}`, `    did ${quote(did)}`);
+    for (const { key, queue, did, didRead } of queues) {
+        out.push('', `  queue ${key} {`, `    name ${quote(queue.name)}`, `    did ${quote(did)}${didRead ? '' : `  ${QUEUE_DID_KEPT}`}`);
         if (queue.offeringAlgorithm !== null && RING_GROUP_OFFER_ALGORITHMS.includes(queue.offeringAlgorithm)) out.push('    kind ring-group');
         out.push('  }');
     }
     for (const department of departments) {
         out.push('', `  department ${department.key} {`);
         if (department.flow) out.push(`    flow ${quote(department.flow)}`);
-        out.push(`    did ${quote(department.number.e164)}`, `    assistant ${quote(department.assistant.modelId)}`, '    timeout 30s');
-        if (department.fallback) out.push(`    fallback ${department.fallback.key}`);
+        out.push(`    did ${quote(department.number.e164)}`, `    assistant ${quote(department.assistant.modelId)}`);
+        const { reference, written } = department;
+        if (!reference) out.push(`    timeout 30s  ${FLOW_STEP_RECOMMENDED}`);
+        else if (written?.timeout !== undefined) out.push(`    timeout ${written.timeout}  ${FLOW_STEP_KEPT}`);
+        if (department.fallback) out.push(`    fallback ${department.fallback.key}${department.fallbackFromFile ? `  ${FLOW_STEP_KEPT}` : ''}`);
+        if (reference && written?.uui) out.push(`    uui ${reference.uui.key}  ${FLOW_STEP_KEPT}`);
+        for (const header of reference?.headers ?? []) out.push(`    header ${header.name} ${quote(header.value)}  ${FLOW_STEP_KEPT}`);
         for (const escalation of department.escalations) out.push(...printEscalation(escalation));
         out.push('  }');
     }
@@ -163,13 +229,14 @@ function print(integration: string, sipDomain: string, organization: string, opt
     return out.join('\n');
 }
 
-function printEscalation({ target, transfer }: PulledEscalation): string[] {
+function printEscalation({ target, transfer, written }: PulledEscalation): string[] {
     const head = `    escalate ${'queue' in target ? target.queue.key : quote(target.uri)}`;
     const settings: string[] = [];
     const mode = MODE_KEYWORDS[transfer.transferMode] ?? 'warm';
-    if (mode !== 'warm') settings.push(`mode ${mode}`);
-    if (transfer.instructions !== DEFAULT_ESCALATION_WHEN) settings.push(`when ${quote(transfer.instructions)}`);
-    if (transfer.initiatingMsg !== DEFAULT_ESCALATION_SAY) settings.push(`say ${quote(transfer.initiatingMsg)}`);
+    // Defaults are left implicit unless the file writes them out.
+    if (mode !== 'warm' || written?.mode) settings.push(`mode ${mode}`);
+    if (transfer.instructions !== DEFAULT_ESCALATION_WHEN || written?.when) settings.push(`when ${quote(transfer.instructions)}`);
+    if (transfer.initiatingMsg !== DEFAULT_ESCALATION_SAY || written?.say) settings.push(`say ${quote(transfer.initiatingMsg)}`);
     if (transfer.failedMsg !== undefined) settings.push(`failed ${quote(transfer.failedMsg)}`);
     if (settings.length === 0) return [head];
     return [`${head} {`, ...settings.map(s => `      ${s}`), '    }'];

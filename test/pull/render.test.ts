@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDesiredState } from '../../src/model/index.js';
-import { renderPulledConfiguration, identifier, type PullSnapshot } from '../../src/pull/index.js';
+import { keepFileComments, pullReferenceOf, renderPulledConfiguration, identifier, type PullSnapshot } from '../../src/pull/index.js';
 import { DEFAULT_ESCALATION_SAY, DEFAULT_ESCALATION_WHEN } from '../../src/vendors/synthflow-facts.js';
 import { EXAMPLE, validate } from '../language/helpers.js';
 
@@ -90,6 +90,8 @@ describe('pull', () => {
         expect(pulled.departments).toBe(1);
         expect(pulled.notes).toContain('+4535555678 terminates on acme.sip.dixa.com but is not attached to an assistant: left out.');
         expect(pulled.notes.some(n => n.includes('timeouts are written as the recommended 30s'))).toBe(true);
+        // Not a guess dressed as a reading: the timeout line says it was not read.
+        expect(pulled.text).toContain('    timeout 30s  // not readable: Dixa has no API for flow steps (the recommended value)\n');
     });
 
     it('makes names from free text', () => {
@@ -97,5 +99,52 @@ describe('pull', () => {
         expect(identifier('Kø Ærø', 'queue')).toBe('koe_aeroe');
         expect(identifier('1st line', 'queue')).toBe('queue_1st_line');
         expect(identifier('––', 'queue')).toBe('queue');
+    });
+
+    it('against the file: keeps its names, reads its queues by name, writes its defaults and comments, marks what it cannot read', async () => {
+        const { document } = await validate(EXAMPLE);
+        const reference = pullReferenceOf(document, buildDesiredState(document));
+        // Right after apply: Dixa shows no phone usage on the sales desk queue apply created (the DID is assigned by hand).
+        const justApplied = { ...APPLIED, queues: APPLIED.queues.map(q => (q.id === 'q2' ? { ...q, usages: {} } : q)) };
+        const pulled = renderPulledConfiguration(justApplied, { region: 'eu', workspace: '1738660423280x428309622607052800', reference });
+        expect(pulled.queues).toBe(2);
+        const { text } = pulled;
+        expect(text).toContain('  queue tier1 {\n    name "Phone – Tier 1"\n    did "+4570101111"\n  }\n');
+        expect(text).toContain('  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"  // not readable:');
+        expect(text).toContain('    fallback tier1\n    uui phone_number  // not readable: Dixa has no API for flow steps (kept from the file)\n    escalate tier1 {\n      mode warm\n');
+        expect(text).toContain('    fallback sales_desk  // not readable: Dixa has no API for flow steps (kept from the file)\n    escalate sales_desk\n');
+        expect(text).toContain('    trunk-auth ip                    // Dixa authenticates Synthflow by source IP\n');
+        expect(text.split('\n')[0]).toBe('// sipflow pull: live state of integration acme, read from Dixa and Synthflow.');
+        // Every line of the file is there, as written or marked; nothing else is added but the pull header.
+        const lines = text.split('\n');
+        for (const line of EXAMPLE.split('\n')) expect(lines.some(l => l === line || l.startsWith(`${line}  // not readable:`)), line).toBe(true);
+        expect(lines.filter(l => !EXAMPLE.split('\n').includes(l) && !l.includes('// not readable:'))).toEqual([
+            '// sipflow pull: live state of integration acme, read from Dixa and Synthflow.',
+            '// Checked by itself wherever it is. To adopt it as your configuration, delete the line above.',
+        ]);
+        const { diagnostics } = await validate(text);
+        expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
+    });
+
+    it('against the file: what live says differently is live, under the file\'s names, and the changed line loses its comment', async () => {
+        const { document } = await validate(EXAMPLE);
+        const reference = pullReferenceOf(document, buildDesiredState(document));
+        const cold: PullSnapshot = {
+            ...APPLIED,
+            actions: APPLIED.actions.map(a => (a.actionId === 'act-sales' && a.liveTransfer ? { ...a, liveTransfer: { ...a.liveTransfer, transferMode: 'cold_transfer' as const } } : a)),
+        };
+        const { text } = renderPulledConfiguration(cold, { region: 'eu', workspace: 'ws', reference });
+        expect(text).toContain('    escalate sales_desk {\n      mode cold\n    }\n');
+        expect(text).toContain('    workspace "ws"\n');
+        expect(text).not.toContain('1738660423280x428309622607052800');
+    });
+
+    it('puts the file\'s comments back only on lines that say the same', () => {
+        const file = '// head\na {\n  x 1   // one\n  // about y\n  y 2\n}\n';
+        const pulled = '// marker\na {\n  x 1\n  y 3\n  t 5  // not readable: why\n}\n';
+        expect(keepFileComments(file, pulled)).toBe('// marker\n// head\na {\n  x 1   // one\n  y 3\n  t 5  // not readable: why\n}\n');
+        // A `//` inside a string is not a comment.
+        expect(keepFileComments('u "sip://x"  // c\n', 'u "sip://x"\n')).toBe('u "sip://x"  // c\n');
+        expect(keepFileComments('u "sip://x"\n', 'u "sip://y"\n')).toBe('u "sip://y"\n');
     });
 });

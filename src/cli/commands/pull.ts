@@ -3,7 +3,7 @@ import { EmptyFileSystem, URI } from 'langium';
 import { Option, type Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createSipflowServices } from '../../language/sipflow-module.js';
-import { readPullSnapshot, renderPulledConfiguration, type PullOptions } from '../../pull/index.js';
+import { pullReferenceOf, readPullSnapshot, renderPulledConfiguration, type PullOptions } from '../../pull/index.js';
 import { DEMO } from '../../sandbox/index.js';
 import { isSynthflowRegion, SYNTHFLOW_REGION_FACTS, SYNTHFLOW_REGIONS, type SynthflowRegion } from '../../vendors/synthflow-facts.js';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
@@ -28,7 +28,7 @@ export function registerPullCommand(program: Command): void {
     addTargetOptions(program.command('pull').description('write a .sipflow file from the live Dixa and Synthflow accounts'))
         .addOption(new Option('-o, --out <file>', 'write to this file instead of standard output'))
         .addOption(new Option('--force', 'with --out: overwrite an existing file'))
-        .addOption(new Option('--from <file>', 'take region, workspace, SIP domain and integration name from this .sipflow file'))
+        .addOption(new Option('--from <file>', 'pull against this .sipflow file: its region, workspace, SIP domain, names, written defaults and comments'))
         .addOption(new Option('--region <region>', 'the Synthflow region (default: from SYNTHFLOW_BASE_URL)').choices([...SYNTHFLOW_REGIONS]))
         .addOption(new Option('--workspace <id>', 'the Synthflow workspace id (default: SYNTHFLOW_WORKSPACE)'))
         .addOption(new Option('--sip-domain <domain>', 'the Dixa SIP domain (default: {organization subdomain}.sip.dixa.com)'))
@@ -64,8 +64,10 @@ export async function pullCommand(options: PullCommandOptions): Promise<ExitCode
 
 async function resolvePullOptions(options: PullCommandOptions): Promise<PullOptions> {
     if (options.from !== undefined) {
-        const { desired } = await loadIntegration(options.from, process.stdout, stylesFor(process.stdout), { env: options.env });
+        const { desired, document } = await loadIntegration(options.from, process.stdout, stylesFor(process.stdout), { env: options.env });
         return {
+            // Names, written defaults and comments follow the file where the live state agrees with it.
+            reference: pullReferenceOf(document, desired),
             region: desired.synthflow.region,
             workspace: options.workspace ?? desired.synthflow.workspace,
             sipDomain: options.sipDomain ?? desired.dixa.sipDomain,
