@@ -3,7 +3,7 @@ import { applyPlan, checkAccount, PlanConflictError, readLiveState, renderApplyT
 import { buildChecklist, checklistSummary, renderChecklistMarkdown, type Checklist } from '../checklist/index.js';
 import type { DesiredState } from '../model/index.js';
 import { acquireRunLock, describeHolder, RunLockHeldError, urlTarget, type HeldRunLock } from '../cli/run-lock.js';
-import { computePlan, renderPlanText, summaryLine, type Plan } from '../plan/index.js';
+import { computePlan, manualWorkLine, renderPlanText, summaryLine, type ChecklistCounts, type Plan } from '../plan/index.js';
 import { readPullSnapshot, renderPulledConfiguration, type PulledConfiguration } from '../pull/index.js';
 import { ProviderError } from '../providers/types.js';
 import { SYNTHFLOW_REGIONS, type SynthflowRegion } from '../vendors/synthflow-facts.js';
@@ -111,7 +111,7 @@ export class Commands {
     private setPlanDocument(document: vscode.TextDocument, outcome: PlanOutcome, note?: string): vscode.Uri {
         const header = (note ? `# ${note}\n` : '')
             + `# sipflow plan — ${fileName(document.uri)} against ${outcome.endpoint.label}, ${new Date().toLocaleString()}\n`
-            + `# ${checklistSummary(outcome.checklist)} (SIPflow: Show Manual Checklist)\n\n`;
+            + `# ${manualWorkLine(outcome.plan.summary, checklistCounts(outcome.checklist))} (SIPflow: Show Manual Checklist)\n\n`;
         const uri = this.views.uriFor('plan', document.uri);
         this.views.set(uri, header + renderPlanText(outcome.plan, { color: false }));
         return uri;
@@ -181,12 +181,12 @@ export class Commands {
         }
         const s = plan.summary;
         if (options.confirm !== false) {
-            const counts = `create ${s.create} · update ${s.update + s.adopt} · attach ${s.attach} · manual ${s.manual}`;
+            const counts = `create ${s.create} · update ${s.update + s.adopt} · attach ${s.attach}`;
             const choice = await vscode.window.showWarningMessage(
                 `Apply ${desired.integration} to ${endpoint.label}?`,
                 {
                     modal: true,
-                    detail: `${counts}\n\nThe plan is open beside the file. Manual steps (Dixa UI) are not applied: they are in the checklist.`
+                    detail: `${counts}\n\n${manualWorkLine(s, checklistCounts(outcome.checklist))}.\n\nThe plan is open beside the file.`
                         + (endpoint.target === 'live' ? '\n\nThis changes your live Dixa and Synthflow accounts.' : ''),
                 },
                 'Apply',
@@ -509,6 +509,11 @@ const NOTIFICATION_MIN_VISIBLE_MS = 900;
 
 function delay(ms: number): Promise<void> {
     return ms > 0 ? new Promise(resolve => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+function checklistCounts(checklist: Checklist): ChecklistCounts {
+    const { verified, failed, unverifiable } = checklist.counts;
+    return { steps: checklist.items.length, verified, failed, unverifiable, notChecked: checklist.counts['not-checked'] };
 }
 
 function verbOf(result: ApplyResult): string {

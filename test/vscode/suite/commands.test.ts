@@ -55,6 +55,11 @@ describe('commands against a sandbox the test starts', function () {
         assert.ok(plan.summary.create > 0, `creates something: ${JSON.stringify(plan.summary)}`);
         const view = await waitFor('the plan document', () => vscode.workspace.textDocuments.find(d => d.uri.scheme === 'sipflow-view' && d.uri.path.startsWith('/plan/')));
         assert.ok(view.getText().includes('+4535551234'), 'the plan names the DID');
+        // Header and footer count the manual steps alike; the header says why the checklist counts more.
+        const manual = `${plan.summary.manual} manual step${plan.summary.manual === 1 ? '' : 's'}`;
+        assert.ok(plan.summary.manual > 0, JSON.stringify(plan.summary));
+        assert.match(view.getText(), new RegExp(`^# ${manual} in Dixa that apply cannot make .*the manual checklist checks the whole setup .* in \\d+ checks: `, 'm'));
+        assert.ok(view.getText().includes(`${manual} (sipflow checklist)`), view.getText());
         await vscode.window.showTextDocument(document);
         await waitFor('"changes pending" in the status bar', () => /\d+ changes? pending/.test(api.statusText()));
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
