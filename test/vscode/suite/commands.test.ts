@@ -55,6 +55,9 @@ describe('commands against a sandbox the test starts', function () {
         assert.ok(plan.summary.create > 0, `creates something: ${JSON.stringify(plan.summary)}`);
         const view = await waitFor('the plan document', () => vscode.workspace.textDocuments.find(d => d.uri.scheme === 'sipflow-view' && d.uri.path.startsWith('/plan/')));
         assert.ok(view.getText().includes('+4535551234'), 'the plan names the DID');
+        // Coloured by the sipflow-plan grammar, long lines wrapped.
+        assert.equal(view.languageId, 'sipflow-plan');
+        assert.equal(vscode.workspace.getConfiguration('editor', view).get('wordWrap'), 'on');
         // Header and footer count the manual steps alike; the header says why the checklist counts more.
         const manual = `${plan.summary.manual} manual step${plan.summary.manual === 1 ? '' : 's'}`;
         assert.ok(plan.summary.manual > 0, JSON.stringify(plan.summary));
