@@ -43,8 +43,10 @@ export class PlanCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
             }
             const range = new vscode.Range(symbol.range.start, symbol.range.start);
             lenses.push(new vscode.CodeLens(range, {
-                title: (outdated ? '(outdated) ' : '') + describe(items),
-                tooltip: items.filter(i => i.kind !== 'no-op').map(i => i.summary).join('\n') || 'Everything this declares matches the live accounts.',
+                title: lensTitle(items, outdated),
+                tooltip: outdated
+                    ? 'The file changed since the last plan: plan again to see what this would change.'
+                    : items.filter(i => i.kind !== 'no-op').map(i => i.summary).join('\n') || 'Everything this declares matches the live accounts.',
                 command: 'sipflow.plan',
                 arguments: [document.uri],
             }));
@@ -56,6 +58,14 @@ export class PlanCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
         this.subscription.dispose();
         this.changed.dispose();
     }
+}
+
+/**
+ * One state per lens: an edit since the plan makes the plan's statement unreliable, so an outdated
+ * lens says only that ("(outdated) ✓ in sync" read as two contradicting states).
+ */
+export function lensTitle(items: readonly PlanItem[], outdated: boolean): string {
+    return outdated ? '$(history) plan outdated — plan again' : describe(items);
 }
 
 /** "in sync", "will create 2 · will update 2 fields", "conflict", "1 manual step". */

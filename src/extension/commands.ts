@@ -3,7 +3,7 @@ import { applyPlan, checkAccount, PlanConflictError, readLiveState, renderApplyT
 import { buildChecklist, checklistSummary, renderChecklistMarkdown, type Checklist } from '../checklist/index.js';
 import type { DesiredState } from '../model/index.js';
 import { acquireRunLock, describeHolder, RunLockHeldError, urlTarget, type HeldRunLock } from '../cli/run-lock.js';
-import { computePlan, renderPlanText, summaryLine, type Plan } from '../plan/index.js';
+import { computePlan, manualWorkLine, renderPlanText, summaryLine, type ChecklistCounts, type Plan } from '../plan/index.js';
 import { readPullSnapshot, renderPulledConfiguration, type PulledConfiguration, type PullReference } from '../pull/index.js';
 
 /** What the file pulled against says (pull/render.ts), beyond the Synthflow scope. */
@@ -105,12 +105,19 @@ export class Commands {
     }
 
     private async showPlan(document: vscode.TextDocument, outcome: PlanOutcome): Promise<void> {
-        const header = `# sipflow plan — ${fileName(document.uri)} against ${outcome.endpoint.label}, ${new Date().toLocaleString()}\n`
-            + `# ${checklistSummary(outcome.checklist)} (SIPflow: Show Manual Checklist)\n\n`;
-        const uri = this.views.uriFor('plan', document.uri);
-        this.views.set(uri, header + renderPlanText(outcome.plan, { color: false }));
+        const uri = this.setPlanDocument(document, outcome);
         this.log.block('info', renderPlanText(outcome.plan, { color: false }));
         await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    }
+
+    /** Writes the plan view's text (refreshing an open view in place); `note` heads it, e.g. after an apply. */
+    private setPlanDocument(document: vscode.TextDocument, outcome: PlanOutcome, note?: string): vscode.Uri {
+        const header = (note ? `# ${note}\n` : '')
+            + `# sipflow plan — ${fileName(document.uri)} against ${outcome.endpoint.label}, ${new Date().toLocaleString()}\n`
+            + `# ${manualWorkLine(outcome.plan.summary, checklistCounts(outcome.checklist))} (SIPflow: Show Manual Checklist)\n\n`;
+        const uri = this.views.uriFor('plan', document.uri);
+        this.views.set(uri, header + renderPlanText(outcome.plan, { color: false }));
+        return uri;
     }
 
     // ─── Apply ─────────────────────────────────────────────────────────────────────────────────────
@@ -154,9 +161,14 @@ export class Commands {
     }
 
     private async applyHoldingLock(document: vscode.TextDocument, desired: DesiredState, options: ApplyCommandOptions): Promise<ApplyResult | undefined> {
+        const planning = Date.now();
         const outcome = await this.withProgress(`SIPflow: planning ${desired.integration}`, (progress, signal) => this.computePlan(document, desired, progress, signal));
         await this.showPlan(document, outcome);
         const { plan, endpoint } = outcome;
+        // VS Code keeps a progress notification on screen for at least NOTIFICATION_MIN_VISIBLE_MS even
+        // when its work is done sooner; a modal shown before then has "planning…" lingering behind it.
+        const confirming = options.confirm !== false && plan.summary.conflict === 0 && plan.hasChanges;
+        if (confirming) await delay(NOTIFICATION_MIN_VISIBLE_MS - (Date.now() - planning));
         if (plan.summary.conflict > 0) {
             const conflicts = plan.items.filter(i => i.kind === 'conflict').map(i => i.summary);
             this.log.error(`Apply refused: ${conflicts.length} conflict(s): ${conflicts.join('; ')}`);
@@ -172,12 +184,12 @@ export class Commands {
         }
         const s = plan.summary;
         if (options.confirm !== false) {
-            const counts = `create ${s.create} · update ${s.update + s.adopt} · attach ${s.attach} · manual ${s.manual}`;
+            const counts = `create ${s.create} · update ${s.update + s.adopt} · attach ${s.attach}`;
             const choice = await vscode.window.showWarningMessage(
                 `Apply ${desired.integration} to ${endpoint.label}?`,
                 {
                     modal: true,
-                    detail: `${counts}\n\nThe plan is open beside the file. Manual steps (Dixa UI) are not applied: they are in the checklist.`
+                    detail: `${counts}\n\n${manualWorkLine(s, checklistCounts(outcome.checklist))}.\n\nThe plan is open beside the file.`
                         + (endpoint.target === 'live' ? '\n\nThis changes your live Dixa and Synthflow accounts.' : ''),
                 },
                 'Apply',
@@ -218,11 +230,16 @@ export class Commands {
         } catch (e) {
             this.log.warn(`Could not re-read the live state after apply: ${this.message(e)}`);
         }
+        // The plan beside the file would otherwise still say "+ create" for what was just created.
+        const appliedAt = `${verbOf(result)} at ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+        const planUri = this.views.uriFor('plan', document.uri);
+        if (after) this.setPlanDocument(document, after, `${appliedAt} — re-planned from the live state: this is what is left`);
+        else this.views.set(planUri, `# ${appliedAt} — the live state could not be re-read (see the log); plan again to see what is left.\n`);
         const c = result.counts;
         const summary = `${c.succeeded} step${c.succeeded === 1 ? '' : 's'} done` + (c.failed ? `, ${c.failed} failed` : '') + (c.skipped ? `, ${c.skipped} not attempted` : '')
             + (c.cancelled ? `, ${c.cancelled} cancelled` : '') + (after ? `. ${checklistSummary(after.checklist)}.` : '.');
         const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-        const verb = result.status === 'cancelled' ? 'cancelled' : result.ok ? 'applied' : 'partly applied';
+        const verb = verbOf(result);
         void this.offer(show(`SIPflow: ${desired.integration} ${verb} to ${endpoint.label}: ${summary}`, 'Show Log', 'Open Checklist'), {
             'Show Log': () => this.log.show(),
             'Open Checklist': () => this.openChecklist(document.uri),
@@ -491,6 +508,22 @@ export class Commands {
 }
 
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+/** How long VS Code shows a progress notification at the least (its progress service's minimum), plus a margin. */
+const NOTIFICATION_MIN_VISIBLE_MS = 900;
+
+function delay(ms: number): Promise<void> {
+    return ms > 0 ? new Promise(resolve => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+function checklistCounts(checklist: Checklist): ChecklistCounts {
+    const { verified, failed, unverifiable } = checklist.counts;
+    return { steps: checklist.items.length, verified, failed, unverifiable, notChecked: checklist.counts['not-checked'] };
+}
+
+function verbOf(result: ApplyResult): string {
+    return result.status === 'cancelled' ? 'cancelled' : result.ok ? 'applied' : 'partly applied';
+}
 
 function fileName(uri: vscode.Uri): string {
     return uri.path.split('/').pop() || uri.toString();

@@ -9,7 +9,7 @@
  */
 export { computePlan, planIds, summarise, transferChanges } from './compute.js';
 export { EMPTY_LIVE_STATE, fingerprintLiveState, liveSectionFingerprints, normaliseLiveState, type LiveState } from './live-state.js';
-export { formatValue, renderPlanText, summaryLine, type PlanForText, type RenderOptions } from './render-text.js';
+export { formatValue, manualWorkLine, renderPlanText, summaryLine, type ChecklistCounts, type PlanForText, type RenderOptions } from './render-text.js';
 export { codeSpan, escapeMarkdown, renderPlanMarkdown, type MarkdownRenderOptions, type PlanForMarkdown } from './render-markdown.js';
 export { contentHashOf, parsePlanJson, PlanFormatError, renderPlanJson, savedPlanOf } from './render-json.js';
 export { dependencyProblem, OPERATION_FIELDS, savedPlanShapeProblem } from './plan-schema.js';

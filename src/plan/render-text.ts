@@ -169,3 +169,25 @@ export function summaryLine(summary: PlanSummary, s: Styles = styles(false)): st
     ].filter(Boolean);
     return `${s.bold(head)} · ${tail.join(' · ')}.`;
 }
+
+/** The checklist's counts, as `buildChecklist` makes them (structural: the plan does not depend on the checklist). */
+export interface ChecklistCounts {
+    readonly steps: number;
+    readonly verified: number;
+    readonly failed: number;
+    readonly unverifiable: number;
+    readonly notChecked: number;
+}
+
+/**
+ * The one line the editor's plan header and apply confirmation say about manual work. The plan's
+ * manual steps (its footer) are the Dixa UI changes this plan needs; the checklist checks the whole
+ * setup (those steps and the settings around them), so its count is larger: the line says both, and why.
+ */
+export function manualWorkLine(summary: Pick<PlanSummary, 'manual'>, checklist: ChecklistCounts): string {
+    const steps = summary.manual > 0 ? `${plural(summary.manual, 'manual step')} in Dixa that apply cannot make (listed at the end)` : 'No manual steps in Dixa';
+    const verdicts = [`${checklist.verified} verified`, `${checklist.failed} failed`, `${checklist.unverifiable} cannot be verified`];
+    if (checklist.notChecked > 0) verdicts.push(`${checklist.notChecked} not checked`);
+    const scope = summary.manual > 0 ? ' (these steps and the settings around them)' : '';
+    return `${steps}; the manual checklist checks the whole setup${scope} in ${plural(checklist.steps, 'check')}: ${verdicts.join(', ')}`;
+}

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../../src/model/index.js';
-import { computePlan, contentHashOf, dependencyProblem, OPERATION_FIELDS, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, type LiveState } from '../../src/plan/index.js';
+import { buildChecklist } from '../../src/checklist/index.js';
+import { computePlan, contentHashOf, dependencyProblem, manualWorkLine, OPERATION_FIELDS, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, summaryLine, type LiveState } from '../../src/plan/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 import { assistant, convergedLive, demoLive, IDS, number } from './fixtures.js';
 
@@ -181,5 +182,27 @@ describe('JSON rendering and saved plans', () => {
     it('has a schema entry for every operation type computePlan produces', () => {
         const types = new Set(computePlan(desired, demoLive()).items.flatMap(i => (i.operation ? [i.operation.type] : [])));
         for (const type of types) expect(Object.keys(OPERATION_FIELDS)).toContain(type);
+    });
+});
+
+describe('the manual-work line (the editor\'s plan header and apply confirmation)', () => {
+    it('uses the footer\'s count of manual steps and says why the checklist counts more', () => {
+        const plan = computePlan(desired, demoLive());
+        const checklist = buildChecklist(desired, {});
+        const counts = { steps: checklist.items.length, verified: checklist.counts.verified, failed: checklist.counts.failed, unverifiable: checklist.counts.unverifiable, notChecked: checklist.counts['not-checked'] };
+        const line = manualWorkLine(plan.summary, counts);
+        const stepsInLine = Number(/^(\d+) manual steps? in Dixa/.exec(line)?.[1]);
+        const stepsInFooter = Number(/(\d+) manual steps? \(sipflow checklist\)/.exec(summaryLine(plan.summary))?.[1]);
+        expect(stepsInLine).toBeGreaterThan(0);
+        expect(stepsInLine).toBe(stepsInFooter);
+        expect(checklist.items.length).toBeGreaterThan(stepsInLine);
+        expect(line).toContain(`checks the whole setup (these steps and the settings around them) in ${checklist.items.length} checks: `);
+        expect(line).toContain(`${counts.verified} verified, ${counts.failed} failed, ${counts.unverifiable} cannot be verified`);
+        expect(line).toContain(`${counts.notChecked} not checked`);
+    });
+
+    it('says plainly when there is no manual step, and leaves out an empty "not checked"', () => {
+        expect(manualWorkLine({ manual: 0 }, { steps: 1, verified: 1, failed: 0, unverifiable: 0, notChecked: 0 }))
+            .toBe('No manual steps in Dixa; the manual checklist checks the whole setup in 1 check: 1 verified, 0 failed, 0 cannot be verified');
     });
 });

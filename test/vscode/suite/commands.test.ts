@@ -55,6 +55,14 @@ describe('commands against a sandbox the test starts', function () {
         assert.ok(plan.summary.create > 0, `creates something: ${JSON.stringify(plan.summary)}`);
         const view = await waitFor('the plan document', () => vscode.workspace.textDocuments.find(d => d.uri.scheme === 'sipflow-view' && d.uri.path.startsWith('/plan/')));
         assert.ok(view.getText().includes('+4535551234'), 'the plan names the DID');
+        // Coloured by the sipflow-plan grammar, long lines wrapped.
+        assert.equal(view.languageId, 'sipflow-plan');
+        assert.equal(vscode.workspace.getConfiguration('editor', view).get('wordWrap'), 'on');
+        // Header and footer count the manual steps alike; the header says why the checklist counts more.
+        const manual = `${plan.summary.manual} manual step${plan.summary.manual === 1 ? '' : 's'}`;
+        assert.ok(plan.summary.manual > 0, JSON.stringify(plan.summary));
+        assert.match(view.getText(), new RegExp(`^# ${manual} in Dixa that apply cannot make .*the manual checklist checks the whole setup .* in \\d+ checks: `, 'm'));
+        assert.ok(view.getText().includes(`${manual} (sipflow checklist)`), view.getText());
         await vscode.window.showTextDocument(document);
         await waitFor('"changes pending" in the status bar', () => /\d+ changes? pending/.test(api.statusText()));
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
@@ -95,6 +103,14 @@ describe('commands against a sandbox the test starts', function () {
         assert.equal(transfers.length, 1, 'one transfer action to tier1');
         assert.ok(support.actions.includes(transfers[0]!.action_id), 'the transfer action is attached to the support assistant');
 
+        // The plan beside the file was refreshed from the live state: nothing applied is still "+ create".
+        const view = await waitFor('the plan document', () => vscode.workspace.textDocuments.find(d => d.uri.scheme === 'sipflow-view' && d.uri.path.startsWith('/plan/')));
+        await waitFor('the refreshed plan document', () => /^# applied at \d{1,2}[:.]\d{2}/.test(view.getText()));
+        assert.ok(!/^\s*\+ /m.test(view.getText()), `no create or attach left in the plan view:\n${view.getText()}`);
+        assert.ok(view.getText().includes('No changes'), view.getText());
+        await vscode.window.showTextDocument(document);
+        await waitFor('"in sync" in the status bar right after apply', () => api.statusText().includes('in sync'));
+
         const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', document.uri);
         assert.ok(plan);
         assert.equal(plan.hasChanges, false, JSON.stringify(plan.summary));
@@ -102,6 +118,33 @@ describe('commands against a sandbox the test starts', function () {
         await waitFor('"in sync" in the status bar', () => api.statusText().includes('in sync'));
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
         assert.ok(lenses.some(l => l.command?.title.includes('in sync')), 'a lens says in sync');
+    });
+
+    it('CodeLens shows one state per line: an edit after the plan makes it say only "outdated"', async () => {
+        const document = await openFixture('acme.sipflow');
+        const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', document.uri);
+        assert.ok(plan, 'a plan');
+        const stateTitles = async () => {
+            const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+            return lenses.map(l => l.command?.title ?? '').filter(t => !/\b(Plan|Apply|Call Flow)$/.test(t));
+        };
+        const states = (title: string) => ['in sync', 'will ', 'conflict', 'outdated'].filter(state => title.includes(state));
+        const fresh = await stateTitles();
+        assert.ok(fresh.length > 0, 'department and queue lenses');
+        for (const title of fresh) assert.equal(states(title).length, 1, `one state in "${title}"`);
+
+        const editor = await vscode.window.showTextDocument(document);
+        await editor.edit(b => b.insert(new vscode.Position(0, 0), '// an edit after the plan\n'));
+        try {
+            const edited = await waitFor('outdated lenses', async () => {
+                const titles = await stateTitles();
+                return titles.length > 0 && titles.every(t => t.includes('outdated')) ? titles : undefined;
+            });
+            for (const title of edited) assert.deepEqual(states(title), ['outdated'], `only "outdated" in "${title}"`);
+        } finally {
+            await vscode.window.showTextDocument(document);
+            await vscode.commands.executeCommand('workbench.action.files.revert');
+        }
     });
 
     it('Show Manual Checklist verifies what can be read', async () => {
