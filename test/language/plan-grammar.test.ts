@@ -7,7 +7,7 @@ import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textma
 import type { DesiredState } from '../../src/model/index.js';
 import { computePlan, renderPlanText, type LiveState } from '../../src/plan/index.js';
 import { desiredFrom, EXAMPLE } from '../model/helpers.js';
-import { assistant, convergedLive, demoLive, IDS, number } from '../plan/fixtures.js';
+import { conflictingLive, convergedLive, demoLive, IDS, number } from '../plan/fixtures.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const GRAMMAR_PATH = root('syntaxes/sipflow-plan.tmLanguage.json');
@@ -56,19 +56,7 @@ describe('the sipflow-plan grammar', () => {
             synthflow: { ...base.synthflow, numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]!] },
         };
         // A conflict (!) and an orphan (-): the DID belongs to an assistant the file does not name; an old transfer action.
-        const conflicting: LiveState = {
-            ...base,
-            synthflow: {
-                ...base.synthflow,
-                numbers: [number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk], isAvailable: false }), base.synthflow.numbers[1]!],
-                assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, phoneNumber: null } : a.modelId === IDS.sales ? { ...a, actionIds: [...a.actionIds, 'act-old'] } : a)),
-                otherAssistants: [assistant(IDS.uk, 'Acme UK support', { phoneNumber: '+4535551234' })],
-                actions: [...base.synthflow.actions, {
-                    actionId: 'act-old', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/sales escalate old',
-                    liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570109999@acme.sip.dixa.com', instructions: 'i', initiatingMsg: 'm' },
-                }],
-            },
-        };
+        const conflicting = conflictingLive();
         const all = [...fresh, ...lineScopes(renderPlanText(computePlan(desired, adopting))), ...lineScopes(renderPlanText(computePlan(desired, conflicting)))];
         const scopes = {
             '+': scopeOf(all, '+'),

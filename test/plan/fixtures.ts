@@ -106,3 +106,24 @@ export function convergedLive(): LiveState {
         },
     };
 }
+
+/**
+ * The converged live state with a conflict (the support DID held by an assistant the file does not name,
+ * UK support) and an orphan (an old transfer action on the sales assistant).
+ */
+export function conflictingLive(): LiveState {
+    const base = convergedLive();
+    return {
+        ...base,
+        synthflow: {
+            ...base.synthflow,
+            numbers: [number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk], isAvailable: false }), base.synthflow.numbers[1]!],
+            assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, phoneNumber: null } : a.modelId === IDS.sales ? { ...a, actionIds: [...a.actionIds, 'act-old'] } : a)),
+            otherAssistants: [assistant(IDS.uk, 'Acme UK support', { phoneNumber: '+4535551234' })],
+            actions: [...base.synthflow.actions, {
+                actionId: 'act-old', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/sales escalate old',
+                liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570109999@acme.sip.dixa.com', instructions: 'i', initiatingMsg: 'm' },
+            }],
+        },
+    };
+}

@@ -3,7 +3,7 @@ import type { DesiredState } from '../../src/model/index.js';
 import { buildChecklist } from '../../src/checklist/index.js';
 import { computePlan, contentHashOf, dependencyProblem, manualWorkLine, OPERATION_FIELDS, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, summaryLine, type LiveState } from '../../src/plan/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
-import { assistant, convergedLive, demoLive, IDS, number } from './fixtures.js';
+import { conflictingLive, convergedLive, demoLive, IDS, number } from './fixtures.js';
 
 let desired: DesiredState;
 beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
@@ -53,20 +53,7 @@ describe('text rendering', () => {
     });
 
     it('marks conflicts with ! and their remedy, and orphans with - (needs --prune)', () => {
-        const base = convergedLive();
-        const live: LiveState = {
-            ...base,
-            synthflow: {
-                ...base.synthflow,
-                numbers: [number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk], isAvailable: false }), base.synthflow.numbers[1]!],
-                assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, phoneNumber: null } : a.modelId === IDS.sales ? { ...a, actionIds: [...a.actionIds, 'act-old'] } : a)),
-                otherAssistants: [assistant(IDS.uk, 'Acme UK support', { phoneNumber: '+4535551234' })],
-                actions: [...base.synthflow.actions, {
-                    actionId: 'act-old', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/sales escalate old',
-                    liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570109999@acme.sip.dixa.com', instructions: 'i', initiatingMsg: 'm' },
-                }],
-            },
-        };
+        const live = conflictingLive();
         const all = lines(renderPlanText(computePlan(desired, live)));
         expect(all).toContain(`    ! +4535551234 is already the number of assistant "Acme UK support" (${IDS.uk}), an inbound assistant the file does not name`);
         expect(all).toContain('        A number serves one inbound assistant. Give that assistant another number in Synthflow (Agents → its phone number), or give department support another DID.');
