@@ -52,12 +52,18 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
 async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<typeof loadSavedPlan>> | undefined, options: ApplyCommandOptions, target: string): Promise<ExitCode> {
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const controller = new AbortController();
+    // The first Ctrl+C cancels (no new step starts); a second stops at once. Both are handled here rather
+    // than by the default action, so that exit handlers (the run lock's release) always run.
     const onSignal = () => {
-        process.stderr.write('\nsipflow: cancelling: no new step starts; waiting for the steps in flight…\n');
+        if (controller.signal.aborted) {
+            process.stderr.write('\nsipflow: stopping now: steps in flight may or may not have finished; run sipflow plan to see what is left.\n');
+            process.exit(ExitCode.Failure);
+        }
+        process.stderr.write('\nsipflow: cancelling: no new step starts; waiting for the steps in flight… (Ctrl+C again stops at once)\n');
         controller.abort();
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const session = await connect(desired.synthflow.workspace, desired.synthflow.apiBaseUrl, { ...options, signal: controller.signal, concurrency: options.concurrency });
     try {
         // The account guard, before any write: a saved plan is checked first, so that another organization's
