@@ -273,8 +273,21 @@ describe('the rules plan relies on are reported by validate', () => {
         ['two queues with one Dixa name', exampleWith('name "Phone – Sales"', 'name " Phone – Tier 1 "'), 'name-duplicate', '" Phone – Tier 1 "'],
         ['a queue escalated to twice by name', exampleWith('    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'), 'escalation-duplicate', 'sales_desk'],
         ['one SIP URI escalated to twice', exampleWith('    escalate sales_desk\n', '    escalate "sip:+4570109999@acme.sip.dixa.com"\n    escalate "sip:+4570109999@acme.sip.dixa.com" { mode cold }\n'), 'escalation-duplicate', '"sip:+4570109999@acme.sip.dixa.com"'],
+        // A name spelt like a setting keyword is a name, not the setting (found by the validate ⇔ plan property).
+        ['a department named did, without a did', exampleWith('department support {', 'department did {').replace('    did "+4535551234"\n', ''), 'required-missing', 'did'],
     ])('%s', async (_what, text, code, range) => {
         expect(await errorsOf(text)).toEqual([[code, range]]);
+    });
+
+    it('a department named fallback, without a fallback, is still warned about', async () => {
+        const { document, diagnostics } = await validate(exampleWith('department support {', 'department fallback {').replace('    fallback tier1\n', ''));
+        expect(diagnostics.filter(d => d.code === 'fallback-missing').map(d => rangeText(document, d))).toEqual(['fallback']);
+    });
+
+    it('a queue named mode, escalated to with a mode, is not a setting written twice', async () => {
+        const text = exampleWith('queue tier1 {', 'queue mode {').replace(/fallback tier1/g, 'fallback mode').replace('escalate tier1', 'escalate mode');
+        expect(text).toContain('escalate mode {\n      mode warm');
+        expect(await errorsOf(text)).toEqual([]);
     });
 
     it('the messages say what to write', async () => {
