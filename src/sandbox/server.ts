@@ -525,7 +525,7 @@ function loadState(path: string | undefined, seed: SeedName): SandboxState {
         try {
             parsed = JSON.parse(readFileSync(path, 'utf8'));
         } catch (error) {
-            throw new Error(`cannot read the sandbox state file ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new Error(`cannot read the sandbox state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
         }
         return checkState(parsed, path);
     }
