@@ -3,6 +3,7 @@ import { DIXA_SIP_DOMAIN_SUFFIX, dixaCompanyOf, RING_GROUP_OFFER_ALGORITHMS } fr
 import {
     DEFAULT_ESCALATION_SAY,
     DEFAULT_ESCALATION_WHEN,
+    DEFAULT_TRANSFER_MODE,
     SYNTHFLOW_REGION_FACTS,
     TRANSFER_MODES,
     type SynthflowRegion,
@@ -232,9 +233,9 @@ function print(integration: string, sipDomain: string, organization: string, opt
 function printEscalation({ target, transfer, written }: PulledEscalation): string[] {
     const head = `    escalate ${'queue' in target ? target.queue.key : quote(target.uri)}`;
     const settings: string[] = [];
-    const mode = MODE_KEYWORDS[transfer.transferMode] ?? 'warm';
+    const mode = MODE_KEYWORDS[transfer.transferMode] ?? DEFAULT_TRANSFER_MODE;
     // Defaults are left implicit unless the file writes them out.
-    if (mode !== 'warm' || written?.mode) settings.push(`mode ${mode}`);
+    if (mode !== DEFAULT_TRANSFER_MODE || written?.mode) settings.push(`mode ${mode}`);
     if (transfer.instructions !== DEFAULT_ESCALATION_WHEN || written?.when) settings.push(`when ${quote(transfer.instructions)}`);
     if (transfer.initiatingMsg !== DEFAULT_ESCALATION_SAY || written?.say) settings.push(`say ${quote(transfer.initiatingMsg)}`);
     if (transfer.failedMsg !== undefined) settings.push(`failed ${quote(transfer.failedMsg)}`);
