@@ -7,8 +7,6 @@ import { parseSipUri } from '../language/values/network.js';
 import { checkDid } from '../language/values/phone-number.js';
 import { dixaCompanyOf, dixaEscalationUri, QUEUE_KIND_OFFER_ALGORITHM, TRANSFER_TIMEOUT, type QueueKindKeyword } from '../vendors/dixa-facts.js';
 import {
-    DEFAULT_ESCALATION_SAY,
-    DEFAULT_ESCALATION_WHEN,
     DEFAULT_TRANSFER_MODE,
     DEFAULT_UUI_KEY,
     isSynthflowRegion,
@@ -17,9 +15,9 @@ import {
     SYNTHFLOW_SIP_PORT,
     type SynthflowRegion,
     synthflowSipAddress,
-    TRANSFER_MODES,
     type TransferModeKeyword,
 } from '../vendors/synthflow-facts.js';
+import { transferFromSettings } from '../vendors/transfer-fields.js';
 import { deepFreeze, sha256, sourceHashOf } from './hash.js';
 import { departmentMarker, escalationActionName, ownerKey, ownershipMarker } from './ownership.js';
 import { effectiveIntegrations, environmentNamesOf } from '../language/environments.js';
@@ -354,13 +352,7 @@ class Derivation {
             target,
             mode,
             actionName: escalationActionName(this.owner, department.name, queue?.key ?? target),
-            transfer: {
-                transferMode: TRANSFER_MODES[mode],
-                phone: target,
-                instructions: node.when ?? DEFAULT_ESCALATION_WHEN,
-                initiatingMsg: node.say ?? DEFAULT_ESCALATION_SAY,
-                ...(node.failed !== undefined ? { failedMsg: node.failed } : {}),
-            },
+            transfer: transferFromSettings(node, target),
         };
     }
 }

@@ -1,6 +1,7 @@
 /** Synthflow actions: `/actions[/{action_id}]`, attach and detach; LIVE_TRANSFER is the one sipflow writes. */
 import { boolParam, E164, isRecord, type Reply, type RequestContext, type Route } from './http.js';
 import type { SynthflowActionRecord, SynthflowAssistantRecord } from './state.js';
+import { TRANSFER_FIELDS } from '../vendors/transfer-fields.js';
 import { bad, notFound, objectBody, ok, page, paging, stringList } from './synthflow-common.js';
 
 export const actionRoutes: readonly Route[] = [
@@ -65,20 +66,31 @@ function typedConfig(body: Record<string, unknown>): { type: string; config: Rec
     return { type, config };
 }
 
+/** LIVE_TRANSFER's fields by kind: sipflow's (the transfer field table) and those of the spec sipflow does not write. `phone` is checked apart (or phone_book_id). */
+const LIVE_TRANSFER_REQUIRED = TRANSFER_FIELDS.filter(f => f.required && f.api !== 'phone').map(f => f.api);
+const LIVE_TRANSFER_STRINGS = [
+    ...TRANSFER_FIELDS.filter(f => f.type === 'string' && f.api !== 'phone' && f.api !== 'transfer_mode').map(f => f.api),
+    'goodbye_msg',
+    'message_to_transfer_target',
+    'digits',
+    'summarization_prompt',
+];
+const LIVE_TRANSFER_INTEGERS = [...TRANSFER_FIELDS.filter(f => f.type === 'integer').map(f => f.api), 'human_detection_timeout_seconds'];
+
 /** Required fields of LIVE_TRANSFER (LiveTransferCreateDirectPhoneConfig / …PhoneBookConfig). */
 function checkLiveTransfer(ctx: RequestContext, config: Record<string, unknown>): void {
     const hasPhone = config.phone !== undefined;
     const hasBook = config.phone_book_id !== undefined;
     if (hasPhone === hasBook) throw bad('LIVE_TRANSFER needs exactly one of phone or phone_book_id');
-    const missing = ['transfer_mode', 'instructions', 'initiating_msg'].filter(f => config[f] === undefined || config[f] === null || config[f] === '');
+    const missing = LIVE_TRANSFER_REQUIRED.filter(f => config[f] === undefined || config[f] === null || config[f] === '');
     if (hasPhone && (typeof config.phone !== 'string' || config.phone.trim() === '')) missing.push('phone');
     if (missing.length > 0) throw bad(`LIVE_TRANSFER is missing required field(s): ${missing.join(', ')}`);
     if (!(TRANSFER_MODES as readonly unknown[]).includes(config.transfer_mode)) throw bad(`transfer_mode must be one of ${TRANSFER_MODES.join(', ')}`);
     if (hasPhone && !ctx.assumptions.sipUriInTransferPhone && !E164.test(config.phone as string)) throw bad('LIVE_TRANSFER.phone must be a phone number in E.164 format');
-    for (const f of ['instructions', 'initiating_msg', 'failed_msg', 'goodbye_msg', 'message_to_transfer_target', 'digits', 'summarization_prompt']) {
+    for (const f of LIVE_TRANSFER_STRINGS) {
         if (config[f] !== undefined && typeof config[f] !== 'string') throw bad(`LIVE_TRANSFER.${f} must be a string`);
     }
-    for (const f of ['timeout', 'human_detection_timeout_seconds']) {
+    for (const f of LIVE_TRANSFER_INTEGERS) {
         if (config[f] !== undefined && (typeof config[f] !== 'number' || !Number.isInteger(config[f]) || (config[f] as number) <= 0)) {
             throw bad(`LIVE_TRANSFER.${f} must be a positive integer`);
         }
