@@ -70,8 +70,6 @@ export default tseslint.config(
             'src/providers/dixa/client.ts', // createDixaProvider 201
             'src/providers/http/client.ts', // 502 lines
             'src/providers/synthflow/client.ts', // 608 lines; createSynthflowProvider 348
-            'src/sandbox/server.ts', // 548 lines; startSandbox 308, its request handler 134
-            'src/sandbox/synthflow.ts', // 580 lines
         ],
         rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
     },

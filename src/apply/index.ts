@@ -4,7 +4,7 @@
  *   const live = await readLiveState(desired, providers);
  *   const plan = computePlan(desired, live);                          // src/plan
  *   const result = await applyPlan(plan, providers, { concurrency, signal, onProgress, prune, env });
- *   process.stdout.write(renderApplyText(result, { color }));
+ *   process.stdout.write(renderApplyText(result, { styles: stylesFor(process.stdout) }));
  *   process.exitCode = result.ok ? 0 : 1;
  *
  * Saved plans: `checkSavedPlan(parsePlanJson(text), { desired, sources }, providers)` recomputes the plan

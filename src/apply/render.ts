@@ -3,6 +3,7 @@
  * attempted and why, and what to do next.
  */
 import { isNumberImportForbidden, NUMBER_IMPORT_FORBIDDEN } from '../vendors/synthflow-facts.js';
+import { stylesOf, type StyleOptions } from '../text/styles.js';
 import type { ApplyResult, StepError, StepOutcome } from './types.js';
 
 /** A step's error as the user reads it: the vendor's message, and what it means where sipflow knows (the number import's 403). */
@@ -11,14 +12,10 @@ export function describeStepError(error: StepError): string {
     return error.message;
 }
 
-export interface ApplyRenderOptions {
-    readonly color?: boolean;
-}
+export type ApplyRenderOptions = StyleOptions;
 
 export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions = {}): string {
-    const color = options.color ?? false;
-    const paint = (code: number, close: number) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[${close}m` : s);
-    const green = paint(32, 39), red = paint(31, 39), yellow = paint(33, 39), dim = paint(2, 22), bold = paint(1, 22);
+    const { green, red, yellow, dim, bold } = stylesOf(options);
     const { counts } = result;
     const attempted = result.outcomes.length - counts.excluded;
     const lines: string[] = [];

@@ -1,6 +1,6 @@
 import type { DesiredDepartment, DesiredQueue, DesiredState } from '../model/types.js';
 import { compareOrganization } from '../apply/account-guard.js';
-import { formatDuration } from '../language/values/misc.js';
+import { formatDuration } from '../language/values/durations.js';
 import { synthflowHeaderVariable, SYNTHFLOW_CODECS, SYNTHFLOW_REGION_FACTS, SYNTHFLOW_REGISTRATION_WAIT, SYNTHFLOW_RTP_PORTS, SYNTHFLOW_SIP_PORT, SYNTHFLOW_SIP_TLS_PORT } from '../vendors/synthflow-facts.js';
 import type { Checklist, ChecklistItem, ChecklistStatus, DixaEvidence } from './types.js';
 

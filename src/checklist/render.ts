@@ -1,14 +1,6 @@
+import { PLAIN_STYLES, type Styles } from '../text/styles.js';
 import type { Checklist, ChecklistItem, ChecklistStatus } from './types.js';
 
-export interface TextStyles {
-    readonly bold: (text: string) => string;
-    readonly green: (text: string) => string;
-    readonly red: (text: string) => string;
-    readonly yellow: (text: string) => string;
-    readonly dim: (text: string) => string;
-}
-
-const PLAIN: TextStyles = { bold: t => t, green: t => t, red: t => t, yellow: t => t, dim: t => t };
 
 const MARK: Readonly<Record<ChecklistStatus, string>> = {
     verified: '✔ verified',
@@ -26,7 +18,7 @@ export function checklistSummary(checklist: Checklist): string {
 }
 
 /** Plain text for terminals: sections, one step each with its exact values indented beneath. */
-export function renderChecklistText(checklist: Checklist, styles: TextStyles = PLAIN): string {
+export function renderChecklistText(checklist: Checklist, styles: Styles = PLAIN_STYLES): string {
     const colour: Record<ChecklistStatus, (t: string) => string> = {
         verified: styles.green,
         failed: styles.red,

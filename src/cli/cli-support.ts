@@ -24,34 +24,12 @@ export class UsageError extends Error {
     override readonly name = 'UsageError';
 }
 
-/** ANSI styling that is a no-op unless the stream is a terminal and NO_COLOR is not set (https://no-color.org). */
-export interface Styles {
-    readonly bold: (text: string) => string;
-    readonly dim: (text: string) => string;
-    readonly red: (text: string) => string;
-    readonly green: (text: string) => string;
-    readonly yellow: (text: string) => string;
-    readonly blue: (text: string) => string;
-    readonly cyan: (text: string) => string;
-}
-
-export function stylesFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Styles {
-    const enabled = stream.isTTY === true && !env.NO_COLOR;
-    const style = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
-    return {
-        bold: style(1, 22),
-        dim: style(2, 22),
-        red: style(31, 39),
-        green: style(32, 39),
-        yellow: style(33, 39),
-        blue: style(34, 39),
-        cyan: style(36, 39),
-    };
-}
+/** Terminal styling lives in src/text/styles.ts (one implementation for every renderer); re-exported for the commands. */
+export { colorEnabled, stylesFor, type Styles } from '../text/styles.js';
 
 /**
- * `--no-color` on every command: sets NO_COLOR for the run, which every styled output honours (stylesFor
- * and the plan/apply renderers). Call after the commands are registered.
+ * `--no-color` on every command: sets NO_COLOR for the run, which every styled output honours (colorEnabled
+ * in src/text/styles.ts). Call after the commands are registered.
  */
 export function addNoColorOption(program: Command): void {
     for (const command of program.commands) command.option('--no-color', 'no ANSI colours, even on a terminal (as NO_COLOR=1)');

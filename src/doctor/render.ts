@@ -1,4 +1,4 @@
-import type { Styles } from '../cli/cli-support.js';
+import type { Styles } from '../text/styles.js';
 import type { DoctorReport, Verdict } from './probes.js';
 
 const MARK: Record<Verdict, string> = { confirmed: '✓', contradicted: '✗', unknown: '?' };

@@ -2,13 +2,12 @@ import { AstUtils, type AstNode, type LangiumDocument, type Reference } from 'la
 import type { Allowlist, Department, Escalation, Integration, Queue, SecretValue, SipflowFile, SynthflowBlock } from '../language/generated/ast.js';
 import { isIntegration, isCredentialsTrunkAuth, isSipflowFile } from '../language/generated/ast.js';
 import { integrationParts, type IntegrationParts } from '../language/integration-parts.js';
-import { parseDuration } from '../language/values/misc.js';
+import { parseDuration } from '../language/values/durations.js';
 import { parseSipUri } from '../language/values/network.js';
 import { checkDid } from '../language/values/phone-number.js';
 import { dixaCompanyOf, dixaEscalationUri, QUEUE_KIND_OFFER_ALGORITHM, TRANSFER_TIMEOUT, type QueueKindKeyword } from '../vendors/dixa-facts.js';
 import {
-    DEFAULT_ESCALATION_SAY,
-    DEFAULT_ESCALATION_WHEN,
+    DEFAULT_TRANSFER_MODE,
     DEFAULT_UUI_KEY,
     isSynthflowRegion,
     numberSlug,
@@ -16,9 +15,9 @@ import {
     SYNTHFLOW_SIP_PORT,
     type SynthflowRegion,
     synthflowSipAddress,
-    TRANSFER_MODES,
     type TransferModeKeyword,
 } from '../vendors/synthflow-facts.js';
+import { transferFromSettings } from '../vendors/transfer-fields.js';
 import { deepFreeze, sha256, sourceHashOf } from './hash.js';
 import { departmentMarker, escalationActionName, ownerKey, ownershipMarker } from './ownership.js';
 import { effectiveIntegrations, environmentNamesOf } from '../language/environments.js';
@@ -347,19 +346,13 @@ class Derivation {
             const user = parsed.ok ? checkDid(parsed.uri.user) : undefined;
             queue = user?.kind === 'valid' ? [...this.queueNodes.values()].find(q => q.did === user.e164) : undefined;
         }
-        const mode: TransferModeKeyword = node.mode ?? 'warm';
+        const mode: TransferModeKeyword = node.mode ?? DEFAULT_TRANSFER_MODE;
         return {
             queue: queue?.key ?? null,
             target,
             mode,
             actionName: escalationActionName(this.owner, department.name, queue?.key ?? target),
-            transfer: {
-                transferMode: TRANSFER_MODES[mode],
-                phone: target,
-                instructions: node.when ?? DEFAULT_ESCALATION_WHEN,
-                initiatingMsg: node.say ?? DEFAULT_ESCALATION_SAY,
-                ...(node.failed !== undefined ? { failedMsg: node.failed } : {}),
-            },
+            transfer: transferFromSettings(node, target),
         };
     }
 }

@@ -4,6 +4,7 @@
  * from them (the escalation SIP URI, the transfer SIP address), so that an overlay's effect is visible.
  * Pure: built from two desired states.
  */
+import { settingsFromTransfer, TRANSFER_SETTINGS } from '../vendors/transfer-fields.js';
 import type { DesiredDepartment, DesiredQueue, DesiredState } from './types.js';
 
 export interface SettingDifference {
@@ -61,10 +62,11 @@ function departmentSettings(department: DesiredDepartment, set: (key: string, va
     for (const escalation of department.escalations) {
         const target = `${at} escalate ${escalation.queue ?? escalation.target}`;
         set(`${target} target`, escalation.target);
-        set(`${target} mode`, escalation.mode);
-        set(`${target} when`, escalation.transfer.instructions);
-        set(`${target} say`, escalation.transfer.initiatingMsg);
-        if (escalation.transfer.failedMsg !== undefined) set(`${target} failed`, escalation.transfer.failedMsg);
+        const settings = settingsFromTransfer(escalation.transfer);
+        for (const { setting } of TRANSFER_SETTINGS) {
+            const value = setting.keyword === 'mode' ? escalation.mode : settings[setting.keyword];
+            if (value !== undefined) set(`${target} ${setting.keyword}`, value);
+        }
     }
 }
 

@@ -19,6 +19,7 @@ import type { DesiredDepartment, DesiredEscalation, DesiredQueue, DesiredState }
 import type { LiveSynthflowAction, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../providers/types.js';
 import { fingerprintLiveState, liveSectionFingerprints, type LiveState } from './live-state.js';
 import { isOnSipDomain, matchEscalation } from './transfer-identity.js';
+import { TRANSFER_FIELDS } from '../vendors/transfer-fields.js';
 import {
     PLAN_FORMAT,
     PLAN_FORMAT_VERSION,
@@ -786,19 +787,10 @@ function sameHost(live: string | null, wanted: string): boolean {
     return live.replace(/^sips?:/i, '').toLowerCase() === wanted.toLowerCase();
 }
 
-const TRANSFER_FIELDS: ReadonlyArray<[keyof LiveTransferConfig, string]> = [
-    ['transferMode', 'transfer_mode'],
-    ['phone', 'phone'],
-    ['instructions', 'instructions'],
-    ['initiatingMsg', 'initiating_msg'],
-    ['failedMsg', 'failed_msg'],
-    ['timeout', 'timeout'],
-];
-
 /** Field changes from `before` to `after`; fields the file leaves unset are not compared. */
 export function transferChanges(before: LiveTransferConfig | null, after: LiveTransferConfig): FieldChange[] {
     const changes: FieldChange[] = [];
-    for (const [key, field] of TRANSFER_FIELDS) {
+    for (const { key, api: field } of TRANSFER_FIELDS) {
         const wanted = after[key];
         if (wanted === undefined) continue;
         const current = before ? (before[key] ?? null) : null;

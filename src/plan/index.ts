@@ -2,7 +2,7 @@
  * src/plan — pure planning: desired state + live state → plan, and its renderings (text, JSON, Markdown).
  *
  *   const plan = computePlan(desired, live);       // live: see readLiveState in src/apply
- *   process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY }));
+ *   process.stdout.write(renderPlanText(plan, { styles: stylesFor(process.stdout) }));   // src/text/styles.ts
  *   await writeFile(out, renderPlanJson(plan, sources));   // a saved plan; parsePlanJson reads it back
  *
  * No I/O, no clock, no environment. JSON format: ./PLAN-FORMAT.md.

@@ -8,6 +8,8 @@
  * an operation type has no entry, or an entry's fields differ from the type's. Add a new operation there.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { TRANSFER_MODES } from '../vendors/synthflow-facts.js';
+import { TRANSFER_FIELDS, type TransferFieldKey } from '../vendors/transfer-fields.js';
 import { PLAN_FORMAT, PLAN_FORMAT_VERSION, type PlanItem, type PlanItemKind, type PlanOperation, type PlanResource, type PlanVendor } from './types.js';
 
 /** A JSON Schema fragment. */
@@ -29,16 +31,18 @@ const e164: Schema = { type: 'string', pattern: '^\\+[1-9][0-9]{1,14}$' };
 const envName: Schema = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
 const hash: Schema = { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' };
 
+/** Keyed by the transfer field table, so a field missing here fails the compiler; optional as the API has it. */
+const TRANSFER_FIELD_SCHEMAS: Readonly<Record<TransferFieldKey, Schema>> = {
+    transferMode: { enum: Object.values(TRANSFER_MODES) },
+    phone: nonEmptyText,
+    instructions: text,
+    initiatingMsg: text,
+    failedMsg: text,
+    timeout: { type: 'number', minimum: 0 },
+};
 const liveTransferConfig = record(
-    {
-        transferMode: { enum: ['warm_transfer', 'warm_transfer_with_context', 'cold_transfer'] },
-        phone: nonEmptyText,
-        instructions: text,
-        initiatingMsg: text,
-        failedMsg: text,
-        timeout: { type: 'number', minimum: 0 },
-    },
-    ['failedMsg', 'timeout'],
+    TRANSFER_FIELD_SCHEMAS,
+    TRANSFER_FIELDS.filter(field => !field.required).map(field => field.key),
 );
 const actionRef: Schema = { oneOf: [record({ actionId: nonEmptyText }), record({ createdBy: nonEmptyText })] };
 

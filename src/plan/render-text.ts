@@ -7,27 +7,12 @@
  *   = no change (summarised per group)   ! conflict   ☐ manual step (Dixa UI)
  */
 import type { DesiredState } from '../model/types.js';
+import { PLAIN_STYLES, stylesOf, type StyleOptions, type Styles } from '../text/styles.js';
 import type { FieldChange, FieldValue, Plan, PlanItem, PlanResource, PlanSummary, PlanVendor } from './types.js';
 
-export interface RenderOptions {
-    /** ANSI colours (a TTY). */
-    readonly color?: boolean;
+export interface RenderOptions extends StyleOptions {
     /** List every unchanged item instead of one summary line per group. */
     readonly verbose?: boolean;
-}
-
-interface Styles {
-    green(s: string): string;
-    yellow(s: string): string;
-    red(s: string): string;
-    cyan(s: string): string;
-    dim(s: string): string;
-    bold(s: string): string;
-}
-
-function styles(color: boolean): Styles {
-    const wrap = (open: number, close: number) => (s: string) => (color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
-    return { green: wrap(32, 39), yellow: wrap(33, 39), red: wrap(31, 39), cyan: wrap(36, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
 const VENDOR_TITLES: Record<PlanVendor, string> = { dixa: 'Dixa', synthflow: 'Synthflow' };
@@ -59,7 +44,7 @@ export function formatValue(value: FieldValue): string {
 export type PlanForText = Pick<Plan, 'integration' | 'items' | 'summary'> & { readonly environment?: string | null; readonly desired?: DesiredState };
 
 export function renderPlanText(plan: PlanForText, options: RenderOptions = {}): string {
-    const s = styles(options.color ?? false);
+    const s = stylesOf(options);
     const { desired } = plan;
     const lines: string[] = [];
     lines.push(s.bold(`Plan for integration ${plan.integration}${plan.environment ? `, environment ${plan.environment}` : ''}`)
@@ -153,7 +138,7 @@ function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 /** The one-line summary: `Plan: 3 to create, 1 to update, 4 to attach · 5 unchanged · 5 manual steps.` */
-export function summaryLine(summary: PlanSummary, s: Styles = styles(false)): string {
+export function summaryLine(summary: PlanSummary, s: Styles = PLAIN_STYLES): string {
     const changes = [
         summary.create > 0 ? `${summary.create} to create` : '',
         summary.update > 0 ? `${summary.update} to update` : '',

@@ -1,6 +1,7 @@
 import type { LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import type { DesiredState } from '../model/index.js';
+import { TRANSFER_SETTINGS, type TransferSettingKeyword } from '../vendors/transfer-fields.js';
 
 /**
  * The file `pull --from` (and Compare with Live) compares against: its desired state, which of the
@@ -15,12 +16,15 @@ export interface PullReference {
     readonly text?: string;
 }
 
+/** Which transfer settings an escalation writes out. */
+export type WrittenSettings = { readonly [K in TransferSettingKeyword]: boolean };
+
 export interface WrittenDepartment {
     /** `timeout` as written (`30s`), if written. */
     readonly timeout?: string;
     readonly uui: boolean;
     /** In the department's escalation order. */
-    readonly escalations: readonly { readonly mode: boolean; readonly when: boolean; readonly say: boolean }[];
+    readonly escalations: readonly WrittenSettings[];
 }
 
 /** The reference for the file a desired state was built from (its main document). */
@@ -31,7 +35,7 @@ export function pullReferenceOf(document: LangiumDocument<SipflowFile>, desired:
         written[member.name] = {
             ...(member.timeout !== undefined ? { timeout: member.timeout } : {}),
             uui: member.uui !== undefined,
-            escalations: member.escalations.map(e => ({ mode: e.mode !== undefined, when: e.when !== undefined, say: e.say !== undefined })),
+            escalations: member.escalations.map(e => Object.fromEntries(TRANSFER_SETTINGS.map(({ setting }) => [setting.keyword, e[setting.keyword] !== undefined])) as WrittenSettings),
         };
     }
     return { desired, written, text: document.textDocument.getText() };

@@ -1,19 +1,16 @@
 import { parseOwnership } from '../model/ownership.js';
 import { DIXA_SIP_DOMAIN_SUFFIX, dixaCompanyOf, RING_GROUP_OFFER_ALGORITHMS } from '../vendors/dixa-facts.js';
 import {
-    DEFAULT_ESCALATION_SAY,
-    DEFAULT_ESCALATION_WHEN,
     SYNTHFLOW_REGION_FACTS,
-    TRANSFER_MODES,
     type SynthflowRegion,
-    type TransferModeKeyword,
 } from '../vendors/synthflow-facts.js';
 import { parseSipUri } from '../language/values/network.js';
 import { PULL_MARKER } from '../language/references/integration-scope.js';
 import type { LiveDixaQueue, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../providers/types.js';
 import type { DesiredDepartment, DesiredQueue } from '../model/index.js';
 import { keepFileComments, NOT_READABLE_MARKER } from './keep-comments.js';
-import type { PullReference, WrittenDepartment } from './reference.js';
+import type { PullReference, WrittenDepartment, WrittenSettings } from './reference.js';
+import { settingsFromTransfer, TEXT_SYNTAX, TRANSFER_SETTINGS } from '../vendors/transfer-fields.js';
 import type { PullSnapshot } from './snapshot.js';
 
 export interface PullOptions {
@@ -52,7 +49,7 @@ interface PulledEscalation {
     readonly target: { readonly queue: PulledQueue } | { readonly uri: string };
     readonly transfer: LiveTransferConfig;
     /** Which settings the file writes for this escalation (same target), to write them the same way. */
-    readonly written?: { readonly mode: boolean; readonly when: boolean; readonly say: boolean };
+    readonly written?: WrittenSettings;
 }
 
 /** Dixa has no API for a phone flow's steps: timeout, fallback, UUI and headers live there. */
@@ -73,7 +70,6 @@ interface PulledDepartment {
     readonly escalations: readonly PulledEscalation[];
 }
 
-const MODE_KEYWORDS = Object.fromEntries(Object.entries(TRANSFER_MODES).map(([keyword, mode]) => [mode, keyword])) as Record<string, TransferModeKeyword>;
 
 /**
  * Turns a live snapshot into a formatted `.sipflow` file: numbers terminating on the Dixa SIP domain
@@ -233,12 +229,15 @@ function print(integration: string, sipDomain: string, organization: string, opt
 function printEscalation({ target, transfer, written }: PulledEscalation): string[] {
     const head = `    escalate ${'queue' in target ? target.queue.key : quote(target.uri)}`;
     const settings: string[] = [];
-    const mode = MODE_KEYWORDS[transfer.transferMode] ?? 'warm';
-    // Defaults are left implicit unless the file writes them out.
-    if (mode !== 'warm' || written?.mode) settings.push(`mode ${mode}`);
-    if (transfer.instructions !== DEFAULT_ESCALATION_WHEN || written?.when) settings.push(`when ${quote(transfer.instructions)}`);
-    if (transfer.initiatingMsg !== DEFAULT_ESCALATION_SAY || written?.say) settings.push(`say ${quote(transfer.initiatingMsg)}`);
-    if (transfer.failedMsg !== undefined) settings.push(`failed ${quote(transfer.failedMsg)}`);
+    const live = settingsFromTransfer(transfer);
+    for (const { required, setting } of TRANSFER_SETTINGS) {
+        // A required field in a form the file has no word for is written as the default.
+        const value = live[setting.keyword] ?? (required ? setting.default : undefined);
+        if (value === undefined) continue;
+        // Defaults are left implicit unless the file writes them out.
+        if (value === setting.default && !written?.[setting.keyword]) continue;
+        settings.push(`${setting.keyword} ${setting.syntax === TEXT_SYNTAX ? quote(value) : value}`);
+    }
     if (settings.length === 0) return [head];
     return [`${head} {`, ...settings.map(s => `      ${s}`), '    }'];
 }

@@ -39,3 +39,11 @@ export class TokenBuckets {
         this.buckets.clear();
     }
 }
+
+export interface DixaRateLimitOptions extends RateLimitOptions {
+    /** Send `Retry-After` (whole seconds) with the 429. Dixa does not document one: default false. */
+    readonly retryAfter?: boolean;
+}
+
+/** Dixa's documented per-token limit (DOCS-rules): 10 requests/s, burst 4. */
+export const DIXA_DEFAULT_RATE_LIMIT: DixaRateLimitOptions = { ratePerSecond: 10, burst: 4 };

@@ -1,35 +1,28 @@
 /**
  * The sandbox HTTP server: one loopback listener, Dixa under /v1, Synthflow under /v2 and an admin
- * surface under /_sandbox. Order of processing for a vendor request:
+ * surface under /_sandbox (admin.ts). A vendor request goes through the stages of stages.ts:
  * body → latency → fault rules → auth → Dixa rate limit → route → persist → reply (or lose it).
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_ASSUMPTIONS, resolveAssumptions, type SandboxAssumptions } from './assumptions.js';
-import { DIXA_MESSAGES, DIXA_PREFIX, dixaError, dixaRoutes } from './dixa.js';
-import { FaultInjector, parseFaultSpec, type FaultAction, type FaultConfig, type FaultRule, type FaultStatus } from './faults.js';
-import { ApiError, isRecord, Router, type Reply, type RequestContext, type Vendor } from './http.js';
-import { TokenBuckets, type RateLimitOptions } from './rate-limit.js';
-import { checkDixaManual } from './calls.js';
+import { handleAdmin, type AdminTarget } from './admin.js';
+import { resolveAssumptions, type SandboxAssumptions } from './assumptions.js';
+import { DIXA_MESSAGES, DIXA_PREFIX, dixaRoutes } from './dixa.js';
+import { FaultInjector, parseFaultSpec, type FaultConfig, type FaultRule, type FaultStatus } from './faults.js';
+import { Router, type Vendor } from './http.js';
+import { DIXA_DEFAULT_RATE_LIMIT, TokenBuckets, type DixaRateLimitOptions } from './rate-limit.js';
 import { demoDixaManual, seedState, SEED_NAMES, type SeedName } from './seed.js';
+import { deliver, runStages, send, type SandboxRuntime, type VendorRequest } from './stages.js';
 import { checkState, cloneState, emptyDixaManual, type SandboxState } from './state.js';
-import { SYNTHFLOW_PREFIX, synthflowError, synthflowRoutes } from './synthflow.js';
+import { checkSubdomain, loadState, writeStateFile } from './state-file.js';
+import { SYNTHFLOW_PREFIX, synthflowRoutes } from './synthflow.js';
+
+export { DIXA_DEFAULT_RATE_LIMIT, type DixaRateLimitOptions } from './rate-limit.js';
 
 export const ADMIN_PREFIX = '/_sandbox';
 export const DEFAULT_SANDBOX_KEY = 'sandbox';
-/** Dixa's documented per-token limit (DOCS-rules): 10 requests/s, burst 4. */
-export const DIXA_DEFAULT_RATE_LIMIT: DixaRateLimitOptions = { ratePerSecond: 10, burst: 4 };
 
 export type FaultsInput = string | readonly FaultRule[] | FaultConfig;
-
-export interface DixaRateLimitOptions extends RateLimitOptions {
-    /** Send `Retry-After` (whole seconds) with the 429. Dixa does not document one: default false. */
-    readonly retryAfter?: boolean;
-}
 
 export interface SandboxOptions {
     /** 0 (default) picks a free port. */
@@ -118,297 +111,20 @@ export function toFaultConfig(faults: FaultsInput): FaultConfig {
     return faults as FaultConfig;
 }
 
-const dixaRouter = new Router(dixaRoutes);
-const synthflowRouter = new Router(synthflowRoutes);
+const ROUTERS = { dixa: new Router(dixaRoutes), synthflow: new Router(synthflowRoutes) } as const;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-    const host = options.host ?? '127.0.0.1';
     const seed = options.seed ?? 'demo';
     if (!SEED_NAMES.includes(seed)) throw new Error(`unknown seed "${seed}" (use ${SEED_NAMES.join(' or ')})`);
-    const dixaToken = options.dixaToken ?? DEFAULT_SANDBOX_KEY;
-    const synthflowKey = options.synthflowKey ?? DEFAULT_SANDBOX_KEY;
-    const latencyMs = options.latencyMs ?? 0;
-    const maxLogged = options.maxLoggedRequests ?? 100_000;
-    const statePath = options.statePath;
-    let rateLimit: DixaRateLimitOptions | undefined;
-    let buckets: TokenBuckets | undefined;
-    const setDixaRateLimit = (limit: DixaRateLimitOptions | false) => {
-        if (limit !== false && !(limit.ratePerSecond > 0 && limit.burst >= 1)) throw new Error('the rate limit needs ratePerSecond > 0 and burst >= 1');
-        rateLimit = limit === false ? undefined : limit;
-        buckets = rateLimit ? new TokenBuckets(rateLimit) : undefined;
-    };
-    setDixaRateLimit(options.dixaRateLimit ?? DIXA_DEFAULT_RATE_LIMIT);
-    const faults = new FaultInjector(options.faults === undefined ? undefined : toFaultConfig(options.faults));
-
-    const withDixaManual = (loaded: SandboxState): SandboxState => {
-        if (options.dixaManual !== undefined) loaded.dixaManual = options.dixaManual === 'done' ? demoDixaManual() : emptyDixaManual();
-        if (options.dixaOrganization !== undefined) loaded.dixa.organization.subdomain = checkSubdomain(options.dixaOrganization);
-        return loaded;
-    };
-    let state = withDixaManual(loadState(statePath, seed));
-    const initialAssumptions = resolveAssumptions(options.assumptions ?? {});
-    let assumptions = initialAssumptions;
-    const requests: RequestLogEntry[] = [];
-    let seq = 0;
-
-    const persist = () => {
-        if (statePath) writeStateFile(statePath, state);
-    };
-    const reset = (to?: SeedName) => {
-        state = withDixaManual(seedState(to ?? seed));
-        assumptions = initialAssumptions;
-        faults.set({ rules: [] });
-        requests.length = 0;
-        buckets?.reset();
-        persist();
-    };
-    const replaceState = (next: SandboxState) => {
-        state = checkState(cloneState(next), 'the new state');
-        persist();
-    };
-
-    const log = (entry: Omit<RequestLogEntry, 'seq'>) => {
-        const full = { seq: ++seq, ...entry };
-        requests.push(full);
-        if (requests.length > maxLogged) requests.splice(0, requests.length - maxLogged);
-        options.onRequest?.(full);
-    };
-
-    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-        const started = performance.now();
-        const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-        const method = (req.method ?? 'GET').toUpperCase();
-        const vendor: RequestLogEntry['vendor'] = underPrefix(url.pathname, DIXA_PREFIX)
-            ? 'dixa'
-            : underPrefix(url.pathname, SYNTHFLOW_PREFIX)
-              ? 'synthflow'
-              : underPrefix(url.pathname, ADMIN_PREFIX)
-                ? 'admin'
-                : 'unknown';
-        let fault: string | undefined;
-        let mutated = false;
-        const finish = (status: number | null) =>
-            log({
-                vendor,
-                method,
-                path: url.pathname,
-                query: url.search.replace(/^\?/, ''),
-                status,
-                ...(fault !== undefined ? { fault } : {}),
-                mutated,
-                durationMs: Math.round(performance.now() - started),
-            });
-
-        const rawBody = await readBody(req);
-
-        if (vendor === 'admin' || vendor === 'unknown') {
-            const reply = vendor === 'admin' ? handleAdmin(method, url.pathname.slice(ADMIN_PREFIX.length), rawBody) : json404Unknown();
-            send(res, reply);
-            finish(reply.status);
-            return;
-        }
-
-        const prefix = vendor === 'dixa' ? DIXA_PREFIX : SYNTHFLOW_PREFIX;
-        const path = url.pathname.slice(prefix.length) || '/';
-        const errorReply = (status: number, message: string, category: string, headers?: Record<string, string>): Reply => {
-            const reply = vendor === 'dixa' ? dixaError(status, message) : synthflowError(status, message, category);
-            return headers ? { ...reply, headers } : reply;
-        };
-
-        if (latencyMs > 0) await sleep(latencyMs);
-
-        let action: FaultAction | undefined = faults.next(vendor, method, path);
-        if (action) fault = describeAction(action);
-        if (action?.kind === 'delay') {
-            await sleep(action.ms);
-            action = undefined;
-        }
-        if (action?.kind === 'reset') {
-            req.socket.destroy();
-            finish(null);
-            return;
-        }
-        if (action?.kind === 'timeout') {
-            if (action.ms !== undefined) setTimeout(() => req.socket.destroy(), action.ms).unref();
-            finish(null);
-            return;
-        }
-        if (action?.kind === 'status') {
-            const headers = action.retryAfter !== undefined ? { 'retry-after': String(action.retryAfter) } : undefined;
-            const reply = errorReply(action.status, injectedMessage(vendor, action.status), categoryFor(action.status), headers);
-            send(res, reply);
-            finish(reply.status);
-            return;
-        }
-
-        // Authentication.
-        const authorization = req.headers.authorization;
-        if (vendor === 'dixa' ? authorization !== dixaToken : !isBearer(authorization, synthflowKey)) {
-            const reply = errorReply(401, vendor === 'dixa' ? DIXA_MESSAGES.unauthorized : 'Invalid or missing API key', 'authentication_error');
-            send(res, reply);
-            finish(reply.status);
-            return;
-        }
-
-        // Dixa's per-token rate limit.
-        if (vendor === 'dixa' && buckets && !buckets.take(dixaToken)) {
-            const headers = rateLimit?.retryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(buckets.secondsUntilToken(dixaToken)))) } : undefined;
-            fault ??= 'rate-limit';
-            const reply = errorReply(429, DIXA_MESSAGES.rateLimited, 'rate_limit', headers);
-            send(res, reply);
-            finish(reply.status);
-            return;
-        }
-
-        let reply: Reply;
-        let parsed: unknown;
-        let bodyError = false;
-        if (rawBody.length > 0) {
-            try {
-                parsed = JSON.parse(rawBody);
-            } catch {
-                bodyError = true;
-            }
-        }
-        const router = vendor === 'dixa' ? dixaRouter : synthflowRouter;
-        const match = router.match(method, path);
-        if (match === undefined) {
-            reply = vendor === 'dixa' ? dixaError(404, DIXA_MESSAGES.notFound) : { status: 404, body: { detail: 'Not Found' } };
-        } else if (match === 'method-not-allowed') {
-            reply = vendor === 'dixa' ? dixaError(405, DIXA_MESSAGES.methodNotAllowed) : { status: 405, body: { detail: 'Method Not Allowed' } };
-        } else if (bodyError) {
-            reply = errorReply(400, vendor === 'dixa' ? DIXA_MESSAGES.decoding : 'The request body is not valid JSON', 'validation_error');
-        } else {
-            const ctx: RequestContext = {
-                method,
-                path,
-                params: match.params,
-                query: url.searchParams,
-                headers: req.headers,
-                body: parsed,
-                state,
-                assumptions,
-                mutated: false,
-                now: () => new Date(),
-                newId: () => randomUUID(),
-            };
-            try {
-                reply = match.route.handler(ctx);
-            } catch (error) {
-                if (!(error instanceof ApiError)) throw error;
-                reply = errorReply(error.status, error.message, error.category);
-            }
-            if (ctx.mutated) {
-                mutated = true;
-                persist();
-            }
-        }
-
-        if (action?.kind === 'lost') {
-            // The write is applied (and persisted); the client never hears about it.
-            req.socket.destroy();
-            finish(null);
-            return;
-        }
-        if (action?.kind === 'malformed') {
-            const text = JSON.stringify(reply.body ?? { data: [] });
-            res.writeHead(reply.body === undefined ? 200 : reply.status, { 'content-type': 'application/json' });
-            res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-            finish(reply.body === undefined ? 200 : reply.status);
-            return;
-        }
-        send(res, reply);
-        finish(reply.status);
-    };
-
-    const handleAdmin = (method: string, path: string, rawBody: string): Reply => {
-        let body: unknown;
-        try {
-            body = rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
-        } catch {
-            body = rawBody;
-        }
-        const route = `${method} ${path.replace(/\/+$/, '') || '/'}`;
-        try {
-            switch (route) {
-                case 'GET /health':
-                    return { status: 200, body: { ok: true } };
-                case 'GET /state':
-                    return { status: 200, body: cloneState(state) };
-                case 'PUT /state':
-                    replaceState(body as SandboxState);
-                    return { status: 200, body: cloneState(state) };
-                case 'GET /requests':
-                    return { status: 200, body: requests };
-                case 'DELETE /requests':
-                    requests.length = 0;
-                    return { status: 204 };
-                case 'GET /faults':
-                    return { status: 200, body: { rules: faults.status() } };
-                case 'POST /faults':
-                case 'PUT /faults': {
-                    const input: FaultsInput =
-                        typeof body === 'string'
-                            ? body
-                            : isRecord(body) && typeof body.spec === 'string'
-                              ? body.spec
-                              : isRecord(body) && Array.isArray(body.rules)
-                                ? { rules: body.rules as FaultRule[], ...(typeof body.seed === 'number' ? { seed: body.seed } : {}) }
-                                : '';
-                    faults.set(toFaultConfig(input));
-                    return { status: 200, body: { rules: faults.status() } };
-                }
-                case 'PUT /rate-limit':
-                    setDixaRateLimit(body === false ? false : (body as DixaRateLimitOptions));
-                    return { status: 200, body: { rateLimit: rateLimit ?? false } };
-                case 'GET /rate-limit':
-                    return { status: 200, body: { rateLimit: rateLimit ?? false } };
-                case 'GET /assumptions':
-                    return { status: 200, body: { assumptions, defaults: DEFAULT_ASSUMPTIONS } };
-                case 'PUT /assumptions':
-                    assumptions = resolveAssumptions(body);
-                    return { status: 200, body: { assumptions } };
-                case 'GET /organization':
-                    return { status: 200, body: state.dixa.organization };
-                case 'PUT /organization': {
-                    // Only the subdomain: what the account guard compares.
-                    const subdomain = isRecord(body) && typeof body.subdomain === 'string' ? body.subdomain : undefined;
-                    if (subdomain === undefined) return { status: 400, body: { error: 'PUT /_sandbox/organization needs {"subdomain": "…"}' } };
-                    state.dixa.organization.subdomain = checkSubdomain(subdomain);
-                    persist();
-                    return { status: 200, body: state.dixa.organization };
-                }
-                case 'GET /dixa-manual':
-                    return { status: 200, body: state.dixaManual };
-                case 'PUT /dixa-manual':
-                    state.dixaManual = checkDixaManual(body);
-                    persist();
-                    return { status: 200, body: state.dixaManual };
-                case 'DELETE /faults':
-                    faults.set({ rules: [] });
-                    return { status: 204 };
-                case 'POST /reset': {
-                    const to = isRecord(body) && typeof body.seed === 'string' ? body.seed : undefined;
-                    if (to !== undefined && !SEED_NAMES.includes(to as SeedName)) return { status: 400, body: { error: `unknown seed "${to}"` } };
-                    reset(to as SeedName | undefined);
-                    return { status: 200, body: { ok: true, seed: to ?? seed } };
-                }
-                default:
-                    return { status: 404, body: { error: `no admin route ${route}` } };
-            }
-        } catch (error) {
-            return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
-        }
-    };
-
+    const core = new SandboxCore(options, seed);
     const server: Server = createServer((req, res) => {
-        handle(req, res).catch(error => {
+        core.handle(req, res).catch(error => {
             // A bug in a handler: answer 500 in a neutral shape rather than hang.
             if (!res.headersSent) send(res, { status: 500, body: { message: DIXA_MESSAGES.serverError, detail: String(error) } });
         });
     });
     server.keepAliveTimeout = 5_000;
-
+    const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port ?? 0, host, () => {
@@ -426,24 +142,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         synthflowBaseUrl: `${url}${SYNTHFLOW_PREFIX}`,
         adminUrl: `${url}${ADMIN_PREFIX}`,
         port,
-        dixaToken,
-        synthflowKey,
+        dixaToken: core.runtime.dixaToken,
+        synthflowKey: core.runtime.synthflowKey,
         get state() {
-            return state;
+            return core.state;
         },
-        requests,
-        setFaults: (input: FaultsInput) => faults.set(toFaultConfig(input)),
+        requests: core.requests,
+        setFaults: (input: FaultsInput) => core.setFaults(input),
         get assumptions() {
-            return assumptions;
+            return core.assumptions;
         },
-        setAssumptions: (overrides: Partial<SandboxAssumptions>) => {
-            assumptions = resolveAssumptions(overrides);
-        },
-        clearFaults: () => faults.set({ rules: [] }),
-        setDixaRateLimit,
-        faultStatus: () => faults.status(),
-        reset,
-        replaceState,
+        setAssumptions: (overrides: Partial<SandboxAssumptions>) => core.setAssumptions(overrides),
+        clearFaults: () => core.setFaults({ rules: [] }),
+        setDixaRateLimit: (limit: DixaRateLimitOptions | false) => core.setDixaRateLimit(limit),
+        faultStatus: () => core.faultStatus(),
+        reset: (to?: SeedName) => core.reset(to),
+        replaceState: (next: SandboxState) => core.replaceState(next),
         close: () =>
             (closed ??= new Promise<void>(resolve => {
                 server.close(() => resolve());
@@ -453,61 +167,130 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
 }
 
+/** The running sandbox without its listener: state, faults, rate limit, log, and the request handler. */
+class SandboxCore implements AdminTarget {
+    state: SandboxState;
+    assumptions: SandboxAssumptions;
+    rateLimit: DixaRateLimitOptions | undefined;
+    readonly requests: RequestLogEntry[] = [];
+    readonly runtime: SandboxRuntime;
+    private buckets: TokenBuckets | undefined;
+    private readonly faults: FaultInjector;
+    private readonly initialAssumptions: SandboxAssumptions;
+    private seq = 0;
+
+    constructor(
+        private readonly options: SandboxOptions,
+        readonly seed: SeedName,
+    ) {
+        this.setDixaRateLimit(options.dixaRateLimit ?? DIXA_DEFAULT_RATE_LIMIT);
+        this.faults = new FaultInjector(options.faults === undefined ? undefined : toFaultConfig(options.faults));
+        this.state = this.withDixaManual(loadState(options.statePath, seed));
+        this.initialAssumptions = resolveAssumptions(options.assumptions ?? {});
+        this.assumptions = this.initialAssumptions;
+        this.runtime = {
+            latencyMs: options.latencyMs ?? 0,
+            faults: this.faults,
+            dixaToken: options.dixaToken ?? DEFAULT_SANDBOX_KEY,
+            synthflowKey: options.synthflowKey ?? DEFAULT_SANDBOX_KEY,
+            routers: ROUTERS,
+            rateLimit: () => (this.rateLimit && this.buckets ? { limit: this.rateLimit, buckets: this.buckets } : undefined),
+            state: () => this.state,
+            assumptions: () => this.assumptions,
+            persist: () => this.persist(),
+        };
+    }
+
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const started = performance.now();
+        const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+        const method = (req.method ?? 'GET').toUpperCase();
+        const vendor = vendorOf(url.pathname);
+        const rawBody = await readBody(req);
+        const log = (status: number | null, request?: VendorRequest) =>
+            this.log({
+                vendor,
+                method,
+                path: url.pathname,
+                query: url.search.replace(/^\?/, ''),
+                status,
+                ...(request?.fault !== undefined ? { fault: request.fault } : {}),
+                mutated: request?.mutated ?? false,
+                durationMs: Math.round(performance.now() - started),
+            });
+        if (vendor === 'admin' || vendor === 'unknown') {
+            const reply = vendor === 'admin' ? handleAdmin(this, method, url.pathname.slice(ADMIN_PREFIX.length), rawBody) : { status: 404, body: { detail: 'Not Found' } };
+            send(res, reply);
+            log(reply.status);
+            return;
+        }
+        const prefix = vendor === 'dixa' ? DIXA_PREFIX : SYNTHFLOW_PREFIX;
+        const request: VendorRequest = { req, vendor, method, path: url.pathname.slice(prefix.length) || '/', query: url.searchParams, rawBody, mutated: false };
+        const ending = await runStages(request, this.runtime);
+        log(deliver(req, res, ending), request);
+    }
+
+    setDixaRateLimit(limit: DixaRateLimitOptions | false): void {
+        if (limit !== false && !(limit.ratePerSecond > 0 && limit.burst >= 1)) throw new Error('the rate limit needs ratePerSecond > 0 and burst >= 1');
+        this.rateLimit = limit === false ? undefined : limit;
+        this.buckets = this.rateLimit ? new TokenBuckets(this.rateLimit) : undefined;
+    }
+
+    setFaults(input: FaultsInput): void {
+        this.faults.set(toFaultConfig(input));
+    }
+
+    faultStatus(): FaultStatus[] {
+        return this.faults.status();
+    }
+
+    setAssumptions(overrides: unknown): void {
+        this.assumptions = resolveAssumptions(overrides);
+    }
+
+    persist(): void {
+        if (this.options.statePath) writeStateFile(this.options.statePath, this.state);
+    }
+
+    reset(to?: SeedName): void {
+        this.state = this.withDixaManual(seedState(to ?? this.seed));
+        this.assumptions = this.initialAssumptions;
+        this.faults.set({ rules: [] });
+        this.requests.length = 0;
+        this.buckets?.reset();
+        this.persist();
+    }
+
+    replaceState(next: SandboxState): void {
+        this.state = checkState(cloneState(next), 'the new state');
+        this.persist();
+    }
+
+    private withDixaManual(loaded: SandboxState): SandboxState {
+        const { dixaManual, dixaOrganization } = this.options;
+        if (dixaManual !== undefined) loaded.dixaManual = dixaManual === 'done' ? demoDixaManual() : emptyDixaManual();
+        if (dixaOrganization !== undefined) loaded.dixa.organization.subdomain = checkSubdomain(dixaOrganization);
+        return loaded;
+    }
+
+    private log(entry: Omit<RequestLogEntry, 'seq'>): void {
+        const full = { seq: ++this.seq, ...entry };
+        this.requests.push(full);
+        const maxLogged = this.options.maxLoggedRequests ?? 100_000;
+        if (this.requests.length > maxLogged) this.requests.splice(0, this.requests.length - maxLogged);
+        this.options.onRequest?.(full);
+    }
+}
+
+function vendorOf(path: string): RequestLogEntry['vendor'] {
+    if (underPrefix(path, DIXA_PREFIX)) return 'dixa';
+    if (underPrefix(path, SYNTHFLOW_PREFIX)) return 'synthflow';
+    if (underPrefix(path, ADMIN_PREFIX)) return 'admin';
+    return 'unknown';
+}
+
 function underPrefix(path: string, prefix: string): boolean {
     return path === prefix || path.startsWith(`${prefix}/`);
-}
-
-function isBearer(header: string | undefined, key: string): boolean {
-    if (!header) return false;
-    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-    return m !== null && m[1] === key;
-}
-
-function describeAction(action: FaultAction): string {
-    switch (action.kind) {
-        case 'status':
-            return action.retryAfter !== undefined ? `${action.status}:${action.retryAfter}` : String(action.status);
-        case 'delay':
-            return `delay:${action.ms}`;
-        case 'timeout':
-            return action.ms !== undefined ? `timeout:${action.ms}` : 'timeout';
-        default:
-            return action.kind;
-    }
-}
-
-function injectedMessage(vendor: Vendor, status: number): string {
-    if (status === 429) return vendor === 'dixa' ? DIXA_MESSAGES.rateLimited : 'Too many requests';
-    if (status === 500) return vendor === 'dixa' ? DIXA_MESSAGES.serverError : 'Internal server error';
-    if (status === 502) return 'Bad gateway';
-    if (status === 503) return 'Service temporarily unavailable';
-    if (status === 504) return 'Gateway timeout';
-    if (status === 403) return vendor === 'synthflow' ? 'Importing phone numbers from this provider is not enabled for the workspace' : 'Forbidden';
-    return `Injected HTTP ${status}`;
-}
-
-function categoryFor(status: number): string {
-    if (status === 429) return 'rate_limit';
-    if (status >= 500) return 'server_error';
-    return { 400: 'validation_error', 401: 'authentication_error', 403: 'permission_denied', 404: 'not_found', 409: 'conflict' }[status] ?? 'client_error';
-}
-
-function json404Unknown(): Reply {
-    return { status: 404, body: { detail: 'Not Found' } };
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-    const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-    if (reply.body === undefined) {
-        res.writeHead(reply.status, headers);
-        res.end();
-        return;
-    }
-    const text = JSON.stringify(reply.body);
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(text));
-    res.writeHead(reply.status, headers);
-    res.end(text);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -517,32 +300,4 @@ function readBody(req: IncomingMessage): Promise<string> {
         req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         req.on('error', reject);
     });
-}
-
-function loadState(path: string | undefined, seed: SeedName): SandboxState {
-    if (path && existsSync(path)) {
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(readFileSync(path, 'utf8'));
-        } catch (error) {
-            throw new Error(`cannot read the sandbox state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        return checkState(parsed, path);
-    }
-    const state = seedState(seed);
-    if (path) writeStateFile(path, state);
-    return state;
-}
-
-function writeStateFile(path: string, state: SandboxState): void {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-    renameSync(tmp, path);
-}
-
-/** A Dixa organization's subdomain is a DNS label; anything else would not be a state Dixa can be in. */
-function checkSubdomain(subdomain: string): string {
-    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(subdomain)) throw new Error(`the Dixa organization subdomain must be a DNS label (letters, digits, inner dashes), got "${subdomain}"`);
-    return subdomain;
 }

@@ -81,6 +81,8 @@ export const TRANSFER_MODES = {
 } as const;
 export type TransferModeKeyword = keyof typeof TRANSFER_MODES;
 export type SynthflowTransferMode = (typeof TRANSFER_MODES)[TransferModeKeyword];
+/** The mode of an escalation that does not write one: warm (SIP INVITE), what Dixa is known to accept. */
+export const DEFAULT_TRANSFER_MODE: TransferModeKeyword = 'warm';
 
 /** Names of the inbound X-… headers Synthflow turns into variables (sip-x-headers-in-prompts); case-sensitive. */
 export const SYNTHFLOW_X_HEADER_NAME = /^X-[A-Za-z0-9\-_]+$/;

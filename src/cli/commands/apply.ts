@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { AccountMismatchError, applyPlan, checkAccount, checkSavedPlan, describeStepError, guardAccount, PlanConflictError, readLiveState, renderApplyText, SavedPlanMismatchError, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
-import { buildChecklist, readDixaEvidence, renderChecklistText, type TextStyles } from '../../checklist/index.js';
+import { buildChecklist, readDixaEvidence, renderChecklistText } from '../../checklist/index.js';
 import type { DesiredState } from '../../model/index.js';
 import { computePlan, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
-import { ExitCode, stylesFor } from '../cli-support.js';
+import { colorEnabled, ExitCode, stylesFor, type Styles } from '../cli-support.js';
 import { loadSavedPlan } from '../saved-plan-files.js';
 import { addRunLockOptions, withRunLock, type RunLockOptions } from './run-lock-options.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
@@ -50,7 +50,7 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
 
 /** apply, holding the run lock: plan against the live state, confirm, apply, checklist. */
 async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<typeof loadSavedPlan>> | undefined, options: ApplyCommandOptions, target: string): Promise<ExitCode> {
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const color = colorEnabled(process.stdout);
     const controller = new AbortController();
     // The first Ctrl+C cancels (no new step starts); a second stops at once. Both are handled here rather
     // than by the default action, so that exit handlers (the run lock's release) always run.
@@ -141,7 +141,7 @@ function progressLine(event: ApplyProgressEvent): string {
 }
 
 /** The checklist's one-line status, or the whole checklist when `styles` are given. */
-async function checklistAfterApply(desired: DesiredState, session: VendorSession, styles?: TextStyles): Promise<string> {
+async function checklistAfterApply(desired: DesiredState, session: VendorSession, styles?: Styles): Promise<string> {
     const evidence = await readDixaEvidence(session.dixa).catch(() => ({}));
     return styles ? renderChecklistText(buildChecklist(desired, evidence), styles) : checklistStatusLine(desired, evidence);
 }

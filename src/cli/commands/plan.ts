@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { computePlan, renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../plan/index.js';
 import { AccountMismatchError, checkAccount, readLiveState } from '../../apply/index.js';
-import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import { colorEnabled, ExitCode, stylesFor, UsageError } from '../cli-support.js';
 import { sourcesForPlanFile, sourcesRelativeTo } from '../saved-plan-files.js';
 import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from './run-lock-options.js';
 import { CommandError, connect, describeVendorError, loadIntegration } from '../vendor-session.js';
@@ -86,7 +86,7 @@ async function planOrThrow(file: string, options: PlanOptions): Promise<ExitCode
             process.stdout.write(renderPlanMarkdown(plan, { desired, assistantNames }));
         } else {
             process.stdout.write(`Planning integration ${desired.integration}${desired.environment ? ` (environment ${desired.environment})` : ''} against ${session.target}.\n\n`);
-            process.stdout.write(`${renderPlanText(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, verbose: options.verbose === true })}\n`);
+            process.stdout.write(`${renderPlanText(plan, { color: colorEnabled(process.stdout), verbose: options.verbose === true })}\n`);
             process.stdout.write(`\n${checklistStatusLine(desired, live.dixa)}\n`);
         }
         if (options.out !== undefined) {

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { onExit } from 'signal-exit';
-import { parseDuration } from '../../language/values/misc.js';
+import { parseDuration } from '../../language/values/durations.js';
 import type { DesiredState } from '../../model/index.js';
 import { DIXA_API_BASE_URL } from '../../vendors/dixa-facts.js';
 import {

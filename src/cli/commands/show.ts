@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { DesiredState } from '../../model/index.js';
 import { renderPlanMarkdown, renderPlanText, type SavedPlan } from '../../plan/index.js';
-import { ExitCode, stylesFor } from '../cli-support.js';
+import { colorEnabled, ExitCode, stylesFor } from '../cli-support.js';
 import { loadSavedPlanSources, readSavedPlanFile } from '../saved-plan-files.js';
 import { outputFormatOf, PLAN_OUTPUT_FORMATS, type PlanOutputFormat } from './plan.js';
 
@@ -38,7 +38,7 @@ export async function showCommand(planFile: string, options: ShowOptions): Promi
     if (format === 'markdown') {
         process.stdout.write(renderPlanMarkdown(saved, { desired }));
     } else {
-        process.stdout.write(renderPlanText({ ...saved, desired }, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+        process.stdout.write(renderPlanText({ ...saved, desired }, { color: colorEnabled(process.stdout) }));
         if (desired === undefined) process.stdout.write('\n(The plan\'s .sipflow files have changed or cannot be read: sipflow apply would refuse this plan.)\n');
     }
     return ExitCode.Ok;

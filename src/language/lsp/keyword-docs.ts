@@ -1,7 +1,5 @@
 import { DIXA_SIP_DOMAIN_SUFFIX, QUEUE_KINDS, TRANSFER_TIMEOUT, type QueueKindKeyword } from '../../vendors/dixa-facts.js';
 import {
-    DEFAULT_ESCALATION_SAY,
-    DEFAULT_ESCALATION_WHEN,
     DEFAULT_UUI_KEY,
     SYNTHFLOW_REGION_FACTS,
     SYNTHFLOW_REGIONS,
@@ -10,6 +8,7 @@ import {
     type SynthflowRegion,
     type TransferModeKeyword,
 } from '../../vendors/synthflow-facts.js';
+import { TRANSFER_SETTINGS, transferSettingDoc } from '../../vendors/transfer-fields.js';
 
 /** Markdown for one region: what `region X` means for hosts and allowlisted IPs. */
 export function regionDoc(region: SynthflowRegion): string {
@@ -79,11 +78,9 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     uui: `**uui** \`${DEFAULT_UUI_KEY}\`: the key of the UUI header Dixa sends to Synthflow (default \`${DEFAULT_UUI_KEY}\`); its value is the caller's E.164 number: \`${DEFAULT_UUI_KEY}={caller}\`.`,
     header: '**header** `X-Name "value"` (optional, repeatable): an X- header Dixa\'s transfer step should send to Synthflow, e.g. `header X-Caller "{caller}"`. Synthflow reads every inbound `X-…` header as the variable `{X-Name}` (prompts, actions, transfer headers). Names: `X-` then letters, digits, `-` or `_` (case-sensitive); values on one line. Dixa has no API for flow steps: `sipflow checklist` lists it to set by hand.',
     escalate: '**escalate** `QUEUE | "sip:…" [{ … }]`: the assistant\'s live transfer back to Dixa (Synthflow `LIVE_TRANSFER`), to `sip:{queue did}@{sip-domain}` or an explicit SIP URI on the Dixa domain.',
-    mode: '**mode** `warm | warm-with-context | cold`: how Synthflow transfers the call (default `warm`).',
+    // mode, when, say, failed: from the transfer field table.
+    ...Object.fromEntries(TRANSFER_SETTINGS.map(({ setting }) => [setting.keyword, transferSettingDoc(setting)])),
     ...Object.fromEntries((Object.keys(TRANSFER_MODES) as TransferModeKeyword[]).map(mode => [mode, transferModeDoc(mode)])),
-    when: `**when** \`"…"\`: when the assistant should transfer, as an instruction to the model. Default: "${DEFAULT_ESCALATION_WHEN}".`,
-    say: `**say** \`"…"\`: what the assistant says before transferring. Default: "${DEFAULT_ESCALATION_SAY}".`,
-    failed: '**failed** `"…"`: what the assistant says if the transfer fails.',
 };
 
 /** The documentation of a keyword written in the given grammar rule, if there is any. */

@@ -15,7 +15,7 @@ import type { SipflowQueues } from '../references/sipflow-queues.js';
 import { integrationParts } from '../integration-parts.js';
 import type { SipflowServices } from '../sipflow-module.js';
 import { QUEUE_KINDS } from '../../vendors/dixa-facts.js';
-import { DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, TRANSFER_MODES, isSynthflowRegion, type TransferModeKeyword } from '../../vendors/synthflow-facts.js';
+import { DEFAULT_TRANSFER_MODE, DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, TRANSFER_MODES, isSynthflowRegion, type TransferModeKeyword } from '../../vendors/synthflow-facts.js';
 import { keywordDoc } from './keyword-docs.js';
 import { SUGGESTED_TRUNK_ENV } from '../validation/synthflow-checks.js';
 
@@ -219,7 +219,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
     /** A one-line summary shown next to a keyword in the completion list: a block, a setting of which block, a value of which setting. */
     protected keywordDetail(keyword: string, rule: string | undefined): string {
         if (rule === 'Region' && isSynthflowRegion(keyword)) return `value of region · ${SYNTHFLOW_REGION_FACTS[keyword].description} · ${SYNTHFLOW_REGION_FACTS[keyword].sipHost}`;
-        if (rule === 'TransferMode' && keyword in TRANSFER_MODES) return `value of mode · Synthflow ${TRANSFER_MODES[keyword as TransferModeKeyword]}${keyword === 'warm' ? ' (default)' : ''}`;
+        if (rule === 'TransferMode' && keyword in TRANSFER_MODES) return `value of mode · Synthflow ${TRANSFER_MODES[keyword as TransferModeKeyword]}${keyword === DEFAULT_TRANSFER_MODE ? ' (default)' : ''}`;
         if (rule === 'QueueKind' && (QUEUE_KINDS as readonly string[]).includes(keyword)) return `value of kind · ${keyword === 'queue' ? 'Dixa queue (default)' : 'Dixa ring group'}`;
         const ruleKeyword = `${rule}:${keyword}`;
         const known = BLOCK_SUMMARIES[ruleKeyword] ?? OTHER_VALUE_DETAILS[ruleKeyword];

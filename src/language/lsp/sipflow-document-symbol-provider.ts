@@ -1,6 +1,7 @@
 import { GrammarUtils, type AstNode, type CstNode, type LangiumDocument } from 'langium';
 import { DefaultDocumentSymbolProvider } from 'langium/lsp';
 import type { DocumentSymbol } from 'vscode-languageserver';
+import { DEFAULT_TRANSFER_MODE } from '../../vendors/synthflow-facts.js';
 import { isDepartment, isDixaBlock, isEscalation, isQueue, isSynthflowBlock } from '../generated/ast.js';
 
 /**
@@ -14,7 +15,7 @@ export class SipflowDocumentSymbolProvider extends DefaultDocumentSymbolProvider
         if (isEscalation(node)) {
             const target = node.queue !== undefined ? GrammarUtils.findNodeForProperty(node.$cstNode, 'queue') : GrammarUtils.findNodeForProperty(node.$cstNode, 'uri');
             const label = node.queue?.$refText ?? node.uri ?? '';
-            return this.symbol(node, `escalate ${label}`, target, `mode ${node.mode ?? 'warm'}`);
+            return this.symbol(node, `escalate ${label}`, target, `mode ${node.mode ?? DEFAULT_TRANSFER_MODE}`);
         }
         return super.getSymbol(document, node);
     }

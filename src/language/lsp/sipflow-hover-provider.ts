@@ -8,7 +8,7 @@ import { effectiveIntegrations, environmentNamesOf, isEnvironmentOverride } from
 import { integrationParts } from '../integration-parts.js';
 import { checkDid } from '../values/phone-number.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
-import { DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, numberSlug } from '../../vendors/synthflow-facts.js';
+import { DEFAULT_TRANSFER_MODE, DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, numberSlug } from '../../vendors/synthflow-facts.js';
 import {
     canonicalDid,
     departmentSipAddress,
@@ -123,7 +123,7 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
         if (did.ok) lines.push(`- Synthflow number \`${numberSlug(did.value)}\`${department.assistant !== undefined ? ` attached to assistant \`${department.assistant}\`` : ''}`);
         for (const escalation of department.escalations) {
             const target = escalation.queue !== undefined ? `queue \`${escalation.queue.$refText}\`` : 'SIP URI';
-            lines.push(`- escalation to ${target} (${escalation.mode ?? 'warm'}) dials ${showDerived(escalationUri(escalation, settings))}`);
+            lines.push(`- escalation to ${target} (${escalation.mode ?? DEFAULT_TRANSFER_MODE}) dials ${showDerived(escalationUri(escalation, settings))}`);
         }
         return lines.join('\n');
     }

@@ -3,7 +3,7 @@ import type { Integration } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import { uriOf } from '../references/sipflow-queues.js';
 import { checkDid } from '../values/phone-number.js';
-import { isUuid } from '../values/misc.js';
+import { isUuid } from '../values/uuids.js';
 import { originOf } from '../environments.js';
 import { reportSharedAssistant } from './department-checks.js';
 import { dixaQueueName } from './queue-checks.js';

@@ -3,7 +3,8 @@ import type { Department, Integration } from '../generated/ast.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
 import { DEFAULT_UUI_KEY, FORBIDDEN_HEADER_VALUE_CHARS, SYNTHFLOW_X_HEADER_NAME } from '../../vendors/synthflow-facts.js';
 import { integrationParts } from '../integration-parts.js';
-import { isUuid, parseDuration } from '../values/misc.js';
+import { parseDuration } from '../values/durations.js';
+import { isUuid } from '../values/uuids.js';
 import { settingWritten } from './own-keywords.js';
 import { report } from './report.js';
 

@@ -1,4 +1,4 @@
-/** Durations and identifiers as the language writes them. */
+/** Durations as the language writes them: `30s`, `1m`, `500ms`. */
 
 export type DurationCheck = { readonly ok: true; readonly seconds: number } | { readonly ok: false; readonly reason: string };
 
@@ -20,10 +20,4 @@ export function formatDuration(seconds: number): string {
     if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
     if (seconds >= 60 && Number.isInteger(seconds / 60)) return `${seconds / 60}m`;
     return `${seconds}s`;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(text: string): boolean {
-    return UUID.test(text);
 }
