@@ -11,6 +11,7 @@ const nodeEntries = {
     server: 'src/server/main.ts',
     extension: 'src/extension/main.ts',
     bench: 'bench/main.ts',
+    peer: 'bench/peer.ts',
     soak: 'scripts/soak.ts',
     demo: 'scripts/demo.ts',
 };
