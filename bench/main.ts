@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: how fast the language is on generated integrations of 10, 1,000 and 10,000
- * departments, against the targets in issue 2, and against the same configuration as YAML + JSON Schema.
- * Each size runs in its own process (cold timings and peak RSS per size). Prints a table and writes
- * out/bench.json.
+ * departments, against the targets in issue 2, and against the honest peer (issue 11): the same
+ * configuration as YAML, parsed by js-yaml (and `yaml`), checked by ajv and the same cross-reference,
+ * uniqueness and E.164 checks (bench/peer-checks.ts), in process and as whole processes
+ * (bench/whole-process.ts). Each size runs in its own process (cold timings and peak RSS per size). Prints
+ * tables and writes out/bench.json. `npm run bench -- 10 1000` runs those sizes only; `--rounds N` sets
+ * the whole-process rounds; `--no-whole-process` skips them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureSize, type SizeResult } from './measure.js';
 import { measureVendors, type VendorBenchResult } from './vendors.js';
+import { measureWholeProcess, type StartupResult, type WholeProcessResult } from './whole-process.js';
 
 const SIZES = [10, 1_000, 10_000];
 /** Plan and apply against the sandbox (issue 3): departments, latency per request, steps/requests in flight. */
@@ -76,9 +80,12 @@ function report(results: readonly SizeResult[]): string {
         ['peak RSS, cold build', ...results.map(r => `${r.memory.coldBuildPeakRssMb} MB`)],
         ['heap retained by the workspace', ...results.map(r => `${r.memory.retainedHeapMb} MB`)],
         ['peak RSS, whole run', ...results.map(r => `${r.memory.runPeakRssMb} MB`)],
-        ['YAML+JSON Schema cold', ...results.map(r => ms(r.yaml.coldMs))],
-        ['YAML+JSON Schema warm (parse / schema)', ...results.map(r => `${ms(r.yaml.warmMs)} (${ms(r.yaml.parseMs)} / ${ms(r.yaml.schemaMs)})`)],
-        ['sipflow time ÷ YAML time (warm)', ...results.map(r => `${(r.warm.totalMs / r.yaml.warmMs).toFixed(1)}×`)],
+        ['peer js-yaml+ajv+checks cold', ...results.map(r => ms(r.peers['js-yaml'].coldMs))],
+        ['peer js-yaml warm (parse / checks)', ...results.map(r => `${ms(r.peers['js-yaml'].warmMs)} (${ms(r.peers['js-yaml'].parseMs)} / ${ms(r.peers['js-yaml'].checkMs)})`)],
+        ['peer yaml+ajv+checks cold', ...results.map(r => ms(r.peers.yaml.coldMs))],
+        ['peer yaml warm (parse / checks)', ...results.map(r => `${ms(r.peers.yaml.warmMs)} (${ms(r.peers.yaml.parseMs)} / ${ms(r.peers.yaml.checkMs)})`)],
+        ['in process: sipflow ÷ js-yaml peer (cold / warm)', ...results.map(r => `${(r.cold.totalMs / r.peers['js-yaml'].coldMs).toFixed(1)}× / ${(r.warm.totalMs / r.peers['js-yaml'].warmMs).toFixed(1)}×`)],
+        ['in process: sipflow ÷ yaml peer (cold / warm)', ...results.map(r => `${(r.cold.totalMs / r.peers.yaml.coldMs).toFixed(1)}× / ${(r.warm.totalMs / r.peers.yaml.warmMs).toFixed(1)}×`)],
     ];
     const at = (departments: number) => results.find(r => r.departments === departments);
     const tenK = at(10_000);
@@ -94,6 +101,35 @@ function report(results: readonly SizeResult[]): string {
         `completion, any size and position: worst p90 ${ms(worstCompletion)} ${verdict(worstCompletion, TARGETS.completionMs)} (slowest single request ${ms(slowestCompletion)})`,
     ].filter(Boolean);
     return `${table(rows)}\n\nTargets:\n${targets.map(t => `  ${t}`).join('\n')}`;
+}
+
+function wholeProcessReport(startup: StartupResult, results: readonly WholeProcessResult[]): string {
+    const figures = (f: WholeProcessResult['sipflow']) => `${ms(f.wallMs)} (cpu ${ms(f.cpuMs)})`;
+    const rows: string[][] = [
+        ['', ...results.map(r => `${r.departments.toLocaleString('en')} depts`)],
+        ['rounds (after 1 warm-up)', ...results.map(r => String(r.rounds))],
+        ['sipflow validate: wall (cpu)', ...results.map(r => figures(r.sipflow))],
+        ['js-yaml peer: wall (cpu)', ...results.map(r => figures(r.jsYaml))],
+        ['yaml peer: wall (cpu)', ...results.map(r => (r.yaml ? figures(r.yaml) : 'skipped (quadratic)'))],
+        ['sipflow ÷ js-yaml: wall (cpu)', ...results.map(r => `${r.ratios.wallVsJsYaml.toFixed(2)}× (${r.ratios.cpuVsJsYaml.toFixed(2)}×)`)],
+        ['sipflow ÷ yaml: wall (cpu)', ...results.map(r => (r.ratios.wallVsYaml !== undefined && r.ratios.cpuVsYaml !== undefined ? `${r.ratios.wallVsYaml.toFixed(2)}× (${r.ratios.cpuVsYaml.toFixed(2)}×)` : '–'))],
+        ['peak RSS: sipflow / js-yaml / yaml', ...results.map(r => `${r.sipflow.peakRssMb} / ${r.jsYaml.peakRssMb} / ${r.yaml?.peakRssMb ?? '–'} MB`)],
+    ];
+    const targets = results.filter(r => r.target !== undefined).map(r => {
+        const met = r.ratios.wallVsJsYaml <= (r.target ?? 0);
+        return `whole-process validate ÷ js-yaml peer, ${r.departments.toLocaleString('en')} departments: ${r.ratios.wallVsJsYaml.toFixed(2)}× ${met ? '✓ ≤' : '✗ >'} ${r.target}×`;
+    });
+    const tenK = results.find(r => r.departments === 10_000);
+    if (tenK) targets.push(`peak RSS validating 10,000 departments: ${tenK.sipflow.peakRssMb} MB ${tenK.sipflow.peakRssMb <= 250 ? '✓ ≤' : '✗ >'} 250 MB`);
+    return [
+        'Whole processes (node bin/sipflow.cjs validate FILE.sipflow vs node out/peer.cjs validate FILE.yaml; medians, ratios per round)',
+        '',
+        table(rows),
+        '',
+        `start-up: sipflow --version ${figures(startup.version)}, node -e "" ${figures(startup.node)}, ${startup.rounds} rounds; peak RSS ${startup.version.peakRssMb} / ${startup.node.peakRssMb} MB`,
+        '',
+        `Targets:\n${targets.map(t => `  ${t}`).join('\n')}`,
+    ].join('\n');
 }
 
 function vendorReport(results: readonly VendorBenchResult[]): string {
@@ -119,7 +155,7 @@ async function main(): Promise<void> {
     const workerIndex = process.argv.indexOf('--worker');
     if (workerIndex >= 0) return worker(Number(process.argv[workerIndex + 1]));
 
-    const sizes = process.argv.slice(2).map(Number).filter(n => n > 0);
+    const sizes = process.argv.slice(2).filter((arg, i, args) => args[i - 1] !== '--rounds').map(Number).filter(n => n > 0);
     const results: SizeResult[] = [];
     for (const departments of sizes.length > 0 ? sizes : SIZES) {
         process.stderr.write(`bench: ${departments} departments…\n`);
@@ -128,6 +164,14 @@ async function main(): Promise<void> {
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`;
     console.log(`sipflow benchmark (${machine})\n`);
     console.log(report(results));
+    const roundsIndex = process.argv.indexOf('--rounds');
+    const rounds = roundsIndex >= 0 ? Number(process.argv[roundsIndex + 1]) : undefined;
+    let wholeProcess: ReturnType<typeof measureWholeProcess> | undefined;
+    if (!process.argv.includes('--no-whole-process')) {
+        const measured = results.map(r => r.departments);
+        wholeProcess = measureWholeProcess(measured, departments => rounds ?? (departments >= 10_000 ? 3 : departments >= 1_000 ? 5 : 9), line => process.stderr.write(`${line}\n`));
+        console.log(`\n${wholeProcessReport(wholeProcess.startup, wholeProcess.sizes)}`);
+    }
     const vendors: VendorBenchResult[] = [];
     if (sizes.length === 0 || process.argv.includes('--vendors')) {
         for (const departments of VENDOR_SIZES) {
@@ -138,7 +182,7 @@ async function main(): Promise<void> {
     }
     const outFile = path.resolve('out/bench.json');
     mkdirSync(path.dirname(outFile), { recursive: true });
-    writeFileSync(outFile, `${JSON.stringify({ machine, date: new Date().toISOString(), targets: TARGETS, results, vendors }, null, 2)}\n`);
+    writeFileSync(outFile, `${JSON.stringify({ machine, date: new Date().toISOString(), targets: TARGETS, results, wholeProcess, vendors }, null, 2)}\n`);
     console.log(`\nwrote ${path.relative(process.cwd(), outFile)}`);
 }
 

@@ -9,7 +9,8 @@ import { loadSavedPlan } from '../saved-plan-files.js';
 import { addRunLockOptions, withRunLock, type RunLockOptions } from './run-lock-options.js';
 import { CommandError, connect, loadIntegration, type VendorSession } from '../vendor-session.js';
 import { SIPFLOW_EXTENSION } from '../workspace.js';
-import { addTargetOptions, checklistStatusLine, positiveInteger, type TargetOptions } from './shared-options.js';
+import { checklistStatusLine } from './checklist-status.js';
+import { addTargetOptions, positiveInteger, type TargetOptions } from './shared-options.js';
 
 interface ApplyCommandOptions extends TargetOptions, RunLockOptions {
     readonly yes?: boolean;

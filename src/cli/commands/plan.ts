@@ -6,7 +6,8 @@ import { colorEnabled, ExitCode, stylesFor, UsageError } from '../cli-support.js
 import { sourcesForPlanFile, sourcesRelativeTo } from '../saved-plan-files.js';
 import { addRunLockOptions, waitUntilNoApplyRuns, type RunLockOptions } from './run-lock-options.js';
 import { CommandError, connect, describeVendorError, loadIntegration } from '../vendor-session.js';
-import { addTargetOptions, checklistStatusLine, type TargetOptions } from './shared-options.js';
+import { checklistStatusLine } from './checklist-status.js';
+import { addTargetOptions, type TargetOptions } from './shared-options.js';
 
 export type PlanOutputFormat = 'text' | 'json' | 'markdown';
 export const PLAN_OUTPUT_FORMATS: readonly PlanOutputFormat[] = ['text', 'json', 'markdown'];

@@ -1,6 +1,4 @@
 import { Option, type Command } from 'commander';
-import { buildChecklist, checklistSummary, type DixaEvidence } from '../../checklist/index.js';
-import type { DesiredState } from '../../model/index.js';
 
 /** `--env NAME`: build an environment's configuration (`environment NAME { … }`) instead of the default. */
 export function addEnvironmentOption(command: Command): Command {
@@ -30,13 +28,6 @@ function requestTimeout(value: string): number {
     const seconds = Number(value);
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) throw new Error('--request-timeout must be a number of seconds from 1 to 600');
     return seconds;
-}
-
-/** The one-line status of the manual checklist that plan and apply end with. */
-export function checklistStatusLine(desired: DesiredState, evidence: DixaEvidence): string {
-    const checklist = buildChecklist(desired, evidence);
-    const failed = checklist.counts.failed;
-    return `${checklistSummary(checklist)}${failed > 0 || checklist.counts.unverifiable > 0 ? ' (run sipflow checklist for the steps)' : ''}`;
 }
 
 /** Parses a positive integer option. */
