@@ -5,6 +5,7 @@ import { DocumentState, EmptyFileSystem, TextDocument, URI, type LangiumDocument
 import { parse as parseYaml } from 'yaml';
 import type { CompletionList, Position } from 'vscode-languageserver-types';
 import { createSipflowServices } from '../src/language/sipflow-module.js';
+import { measureEditPath, type EditPathResult } from './edit-path.js';
 import { generateIntegration, toSipflow, toSipflowFiles, toYaml, YAML_CONFIG_SCHEMA, type BenchIntegration } from './generate.js';
 
 export interface BuildTiming {
@@ -38,6 +39,8 @@ export interface SizeResult {
      * departments file. Edits are skipped (undefined) when the cold build alone takes over 5 s.
      */
     readonly split: { readonly cold: BuildTiming; readonly edit?: { readonly medianMs: number; readonly p90Ms: number; readonly maxMs: number; readonly samples: number } };
+    /** The edit path over a real LSP connection (bench/edit-path.ts). */
+    readonly lsp: EditPathResult;
     readonly yaml: { readonly coldMs: number; readonly warmMs: number; readonly parseMs: number; readonly schemaMs: number; readonly errors: number };
     readonly memory: {
         /** Peak RSS of the process up to the end of the first (cold) build: generation + one workspace. */
@@ -153,6 +156,7 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         completion.push({ position: label, medianMs: round(median(times)), p90Ms: round(percentile(times, 0.9)), maxMs: round(Math.max(...times)), items });
     }
 
+    const lsp = await measureEditPath(text, departments);
     const split = await measureSplit(integration);
     const yaml = measureYaml(toYaml(integration));
 
@@ -167,6 +171,7 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         edit: editStats(editTimes),
         completion,
         split,
+        lsp,
         yaml,
         memory: { coldBuildPeakRssMb, retainedHeapMb, runPeakRssMb: peakRssMb() },
     };
