@@ -114,8 +114,11 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
                 await this.checkSubtree(member, options, accept, cancelToken);
                 continue;
             }
-            // queue-unused depends on every department's references: part of the queue's key.
-            const key = isQueue(member) ? `${this.sipflowServices.references.SipflowQueues.isQueueUsed(member) ? 'used' : 'unused'}\0${text}` : text;
+            // queue-unused depends on every department's references: part of the queue's key. A concatenation,
+            // not the CST text itself (a slice of the whole document's): V8 flattens it into a string of its
+            // own when it is hashed, so a key kept across edits does not keep an old version of the file alive.
+            const kind = isQueue(member) ? (this.sipflowServices.references.SipflowQueues.isQueueUsed(member) ? 'used queue' : 'unused queue') : 'department';
+            const key = `${kind}\0${text}`;
             const start = member.$cstNode!.range.start;
             const cached = cache.blocks.get(key);
             seen.add(key);
@@ -245,7 +248,7 @@ interface CachedBlock {
 
 interface BlockCache {
     readonly contextKey: string;
-    /** Block text (for a queue, prefixed with whether it is used) → its last diagnostics. */
+    /** Block kind (for a queue, whether it is used) and text → its last diagnostics. */
     readonly blocks: Map<string, CachedBlock>;
 }
 
