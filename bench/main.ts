@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureSize, type SizeResult } from './measure.js';
+import { editPathRows, editPathTargets } from './edit-path.js';
 import { measureVendors, type VendorBenchResult } from './vendors.js';
 import { measureWholeProcess, type StartupResult, type WholeProcessResult } from './whole-process.js';
 
@@ -75,6 +76,7 @@ function report(results: readonly SizeResult[]): string {
         ['edit → diagnostics (median / p90 / max)', ...results.map(r => `${ms(r.edit.medianMs)} / ${ms(r.edit.p90Ms)} / ${ms(r.edit.maxMs)}`)],
         ...results[0].completion.map((c, i) => [`completion: ${c.position}`, ...results.map(r => `${ms(r.completion[i].medianMs)} (${r.completion[i].items})`)]),
         ['completion, worst p90 / max', ...results.map(r => `${ms(Math.max(...r.completion.map(c => c.p90Ms)))} / ${ms(Math.max(...r.completion.map(c => c.maxMs)))}`)],
+        ...editPathRows(results),
         ['split in 2 files: cold build (link)', ...results.map(r => `${ms(r.split.cold.totalMs)} (${ms(r.split.cold.linkMs)})`)],
         ['split in 2 files: edit median / p90', ...results.map(r => (r.split.edit ? `${ms(r.split.edit.medianMs)} / ${ms(r.split.edit.p90Ms)}` : 'skipped (build > 5 s)'))],
         ['peak RSS, cold build', ...results.map(r => `${r.memory.coldBuildPeakRssMb} MB`)],
@@ -99,6 +101,7 @@ function report(results: readonly SizeResult[]): string {
         oneK?.split.edit && `  … split in two files: median ${ms(oneK.split.edit.medianMs)}, p90 ${ms(oneK.split.edit.p90Ms)} ${verdict(oneK.split.edit.p90Ms, TARGETS.edit1kMs)}`,
         tenK && `  10,000 departments split in two files: cold ${ms(tenK.split.cold.totalMs)} ${verdict(tenK.split.cold.totalMs, TARGETS.fullValidation10kMs)}`,
         `completion, any size and position: worst p90 ${ms(worstCompletion)} ${verdict(worstCompletion, TARGETS.completionMs)} (slowest single request ${ms(slowestCompletion)})`,
+        ...editPathTargets(results),
     ].filter(Boolean);
     return `${table(rows)}\n\nTargets:\n${targets.map(t => `  ${t}`).join('\n')}`;
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { DocumentState, EmptyFileSystem, TextDocument, URI, type LangiumDocument } from 'langium';
 import type { CompletionList, Position } from 'vscode-languageserver-types';
 import { createSipflowServices } from '../src/language/sipflow-module.js';
+import { measureEditPath, type EditPathResult } from './edit-path.js';
 import { generateIntegration, toSipflow, toSipflowFiles, toYaml, type BenchIntegration } from './generate.js';
 import { checkPeerConfiguration, parsePeerYaml, type PeerParser } from './peer-checks.js';
 
@@ -49,6 +50,8 @@ export interface SizeResult {
     readonly split: { readonly cold: BuildTiming; readonly edit?: { readonly medianMs: number; readonly p90Ms: number; readonly maxMs: number; readonly samples: number } };
     /** The peer in process (bench/peer-checks.ts): js-yaml or `yaml`, then ajv and the same checks. */
     readonly peers: Readonly<Record<PeerParser, PeerTiming>>;
+    /** The edit path over a real LSP connection (bench/edit-path.ts). */
+    readonly lsp: EditPathResult;
     readonly memory: {
         /** Peak RSS of the process up to the end of the first (cold) build: generation + one workspace. */
         readonly coldBuildPeakRssMb: number;
@@ -163,6 +166,7 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         completion.push({ position: label, medianMs: round(median(times)), p90Ms: round(percentile(times, 0.9)), maxMs: round(Math.max(...times)), items });
     }
 
+    const lsp = await measureEditPath(text, departments);
     const split = await measureSplit(integration);
     const yamlSource = toYaml(integration);
     // yaml's duplicate-key check is quadratic in a map's keys (~150 s for 10,000 departments): one run only there.
@@ -180,6 +184,7 @@ export async function measureSize(departments: number): Promise<SizeResult> {
         completion,
         split,
         peers,
+        lsp,
         memory: { coldBuildPeakRssMb, retainedHeapMb, runPeakRssMb: peakRssMb() },
     };
 }

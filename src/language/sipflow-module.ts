@@ -14,7 +14,6 @@ import {
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
 import { ExportsOnlyIndexManager } from './references/exports-only-index-manager.js';
-import { SipflowDocumentBuilder } from './references/sipflow-document-builder.js';
 import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
 import { SipflowReferences } from './references/sipflow-references.js';
@@ -33,7 +32,7 @@ import { SipflowHoverProvider } from './lsp/sipflow-hover-provider.js';
 import { SipflowNodeKindProvider } from './lsp/sipflow-node-kind-provider.js';
 import { SipflowRenameProvider } from './lsp/sipflow-rename-provider.js';
 import { SipflowSemanticTokenProvider } from './lsp/sipflow-semantic-token-provider.js';
-import { SipflowConfigurationProvider, SipflowDocumentUpdateHandler, SipflowLanguageServer, withoutByteOrderMarks } from './lsp/sipflow-language-server.js';
+import { RequestAwareDocumentBuilder, SipflowConfigurationProvider, SipflowDocumentUpdateHandler, SipflowLanguageServer, withoutByteOrderMarks } from './lsp/sipflow-language-server.js';
 
 /** Services the language adds to Langium's. */
 export interface SipflowAddedServices {
@@ -74,7 +73,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
 
 export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     workspace: {
-        DocumentBuilder: services => new SipflowDocumentBuilder(services),
+        DocumentBuilder: services => new RequestAwareDocumentBuilder(services),
         WorkspaceManager: services => new SipflowWorkspaceManager(services),
         ConfigurationProvider: services => new SipflowConfigurationProvider(services),
     },

@@ -1,5 +1,7 @@
 import {
     DefaultConfigurationProvider,
+    type Cancellation,
+    type DocumentState,
     UriUtils,
     URI,
     type ConfigurationInitializedParams,
@@ -15,6 +17,7 @@ import {
     type TextDocumentChangeEvent,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { SipflowDocumentBuilder } from '../references/sipflow-document-builder.js';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 /** What the server calls itself in the initialize result (editors show it in their LSP info views). */
@@ -52,11 +55,21 @@ export class SipflowConfigurationProvider extends DefaultConfigurationProvider {
 }
 
 /**
+ * Within this long of the previous content change, a change is part of a burst (typing): its build waits
+ * until the changes pause this long, so that a burst is built once, on its latest text. A change after a
+ * pause is built at once. Langium's workspace lock already cancels a superseded build at its next
+ * interruption point, but not inside the parse, which is not interruptible.
+ */
+export const BURST_QUIET_MS = 60;
+
+/**
  * Watches only `.sipflow` files (Langium watches every file of the workspace), and finds the other files of an
  * integration when there is no workspace folder to scan: the first time a file outside every workspace folder
  * is opened, the `.sipflow` files next to it are loaded too (as `sipflow validate` reads a file's folder), so
  * queues declared in a sibling resolve. Only file watching is registered dynamically, and only where the client
- * offers it (Langium checks that).
+ * offers it (Langium checks that). Coalesces a burst of content changes (BURST_QUIET_MS), and lets a request
+ * wait until the latest change's build has reset the documents it changed (changesApplied), so that no
+ * request reads an AST older than the text it was sent for.
  */
 export class SipflowDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
     private readonly fileSystem: FileSystemProvider;
@@ -64,11 +77,24 @@ export class SipflowDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
     private readonly scannedFolders = new Set<string>();
     /** Content changes in arrival order: a change waits for the folder scan of an earlier one. */
     private pending: Promise<void> = Promise.resolve();
+    /** Changed documents (and folders to scan) not handed to a build yet. */
+    private readonly unbuilt = new Map<string, URI>();
+    private readonly foldersToScan: URI[] = [];
+    private burstTimer: ReturnType<typeof setTimeout> | undefined;
+    private lastChangeAt = Number.NEGATIVE_INFINITY;
+    /** Settles once the build of the latest handed-over changes has reset their documents. */
+    private applied: Promise<void> = Promise.resolve();
+    /** Settles `applied` of the update that is running, when it announces its changes. */
+    private announceApplied: (() => void) | undefined;
 
     constructor(services: LangiumSharedServices) {
         super(services);
         this.fileSystem = services.workspace.FileSystemProvider;
         this.documents = services.workspace.LangiumDocuments;
+        // Langium's update resets the changed documents, then notifies onUpdate listeners.
+        this.documentBuilder.onUpdate(() => this.settleApplied());
+        const builder = this.documentBuilder as Partial<RequestAwareDocumentBuilder>;
+        if ('beforeRequest' in builder) builder.beforeRequest = () => this.changesApplied();
     }
 
     protected override getWatchers(): FileSystemWatcher[] {
@@ -77,10 +103,62 @@ export class SipflowDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
 
     override didChangeContent(change: TextDocumentChangeEvent<TextDocument>): void {
         const uri = URI.parse(change.document.uri);
+        this.unbuilt.set(uri.toString(), uri);
         const folder = this.folderToScan(uri);
+        if (folder) this.foldersToScan.push(folder);
+        const now = performance.now();
+        const inBurst = now - this.lastChangeAt < BURST_QUIET_MS;
+        this.lastChangeAt = now;
+        clearTimeout(this.burstTimer);
+        this.burstTimer = undefined;
+        if (inBurst) this.burstTimer = setTimeout(() => this.buildChanges(), BURST_QUIET_MS);
+        else this.buildChanges();
+    }
+
+    /**
+     * Settles when every content change received so far is in the documents' state: the build that
+     * handles it has reset them (to be rebuilt), so waiting for a document state means the new text's.
+     * A change still waiting for its burst to end is built now: a request wants the latest text.
+     */
+    changesApplied(): Promise<void> {
+        this.buildChanges();
+        return this.applied;
+    }
+
+    /** Hands the changes received so far to one build (Langium's workspace lock cancels the running one). */
+    private buildChanges(): void {
+        clearTimeout(this.burstTimer);
+        this.burstTimer = undefined;
+        if (this.unbuilt.size === 0) return;
+        const changed = [...this.unbuilt.values()];
+        const folders = this.foldersToScan.splice(0);
+        this.unbuilt.clear();
+        let settle!: () => void;
+        this.applied = new Promise<void>(resolve => (settle = resolve));
         this.pending = this.pending
-            .then(async () => this.fireDocumentUpdate([uri, ...(folder ? await this.unloadedSiblings(folder) : [])], []))
-            .catch(error => console.error(`sipflow: could not update ${uri.toString()}:`, error));
+            .then(async () => {
+                const siblings = (await Promise.all(folders.map(folder => this.unloadedSiblings(folder)))).flat();
+                await this.workspaceManager.ready;
+                void this.workspaceLock.write(async token => {
+                    this.settleApplied();
+                    this.announceApplied = settle;
+                    try {
+                        await this.documentBuilder.update([...changed, ...siblings], [], token);
+                    } finally {
+                        this.settleApplied();
+                    }
+                });
+            })
+            .catch(error => {
+                settle();
+                console.error(`sipflow: could not update ${changed.map(uri => uri.toString()).join(', ')}:`, error);
+            });
+    }
+
+    private settleApplied(): void {
+        const announce = this.announceApplied;
+        this.announceApplied = undefined;
+        announce?.();
     }
 
     /** The folder of `uri` if it is on disk, not scanned yet and outside every workspace folder (those are scanned at start-up). */
@@ -100,6 +178,23 @@ export class SipflowDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
             .filter(entry => entry.isFile && !UriUtils.basename(entry.uri).startsWith('.') && this.serviceRegistry.hasServices(entry.uri))
             .map(entry => entry.uri)
             .filter(sibling => !this.documents.hasDocument(sibling));
+    }
+}
+
+/**
+ * The document builder of a language server: before a request waits for a document state, it waits until
+ * the latest content changes are in the documents' state (SipflowDocumentUpdateHandler.changesApplied),
+ * so that a request sent right after a change is answered from the new text, never from the AST of the old.
+ */
+export class RequestAwareDocumentBuilder extends SipflowDocumentBuilder {
+    /** Set by the update handler of a language server; undefined without one (the CLI). */
+    beforeRequest: (() => Promise<void>) | undefined = undefined;
+
+    override waitUntil(state: DocumentState, cancelToken?: Cancellation.CancellationToken): Promise<void>;
+    override waitUntil(state: DocumentState, uri?: URI, cancelToken?: Cancellation.CancellationToken): Promise<URI>;
+    override async waitUntil(state: DocumentState, uriOrToken?: URI | Cancellation.CancellationToken, cancelToken?: Cancellation.CancellationToken): Promise<URI | void> {
+        await this.beforeRequest?.();
+        return super.waitUntil(state, uriOrToken as URI, cancelToken);
     }
 }
 

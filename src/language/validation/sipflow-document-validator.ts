@@ -1,7 +1,7 @@
 import { AstUtils, Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled, type AstNode, type DiagnosticInfo, type LangiumDocument, type ValidationAcceptor, type ValidationOptions } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
-import { isDepartment, isIntegration, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
+import { isDepartment, isIntegration, isQueue, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
 import { effectiveIntegrations, environmentNamesOf, originOf, overrideOf, overridesOf } from '../environments.js';
 import type { SipflowServices } from '../sipflow-module.js';
 
@@ -34,6 +34,11 @@ export function hiddenProblemsOf(diagnostic: Diagnostic): HiddenProblems | undef
  * clean file), and caps the diagnostics of one file at MAX_DIAGNOSTICS_PER_FILE.
  */
 export class SipflowDocumentValidator extends DefaultDocumentValidator {
+    /** Per document, the last diagnostics of each department and queue block (see validateByBlock). */
+    private readonly blockCaches = new WeakMap<LangiumDocument, BlockCache>();
+    /** How many blocks the last validations checked and reused (for tests and the benchmark). */
+    readonly blockStats = { checked: 0, reused: 0 };
+
     constructor(private readonly sipflowServices: SipflowServices) {
         super(sipflowServices);
     }
@@ -53,7 +58,8 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             this.processLinkingErrors(document, diagnostics, options);
         }
         try {
-            const checked = await this.validateAst(parseResult.value, options, cancelToken);
+            const cacheable = parseResult.lexerErrors.length === 0 && parseResult.parserErrors.length === 0 && !this.profiler?.isActive('validating');
+            const checked = cacheable ? await this.validateByBlock(document, options, cancelToken) : await this.validateAst(parseResult.value, options, cancelToken);
             for (const diagnostic of checked) diagnostics.push(diagnostic);
         } catch (error) {
             if (isOperationCancelled(error)) throw error;
@@ -74,6 +80,96 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         }
         this.explainUnresolvedQueues(document, diagnostics);
         return capDiagnostics(diagnostics, document);
+    }
+
+    /**
+     * validateAst, in the same order (before-checks, the file and integration nodes, each member's subtree,
+     * after-checks), reusing the diagnostics of a department or queue block whose text, and everything
+     * outside departments it can depend on (contextKeyOf), are unchanged since the last validation of this
+     * document. A reused block's diagnostics were computed at some position: they are reused as they are
+     * when the block starts where it did, or when there are none (no range to be wrong). Checks across
+     * blocks (the integration node's) always run. Only for a file without lexer or parser errors: error
+     * recovery may let a block's AST depend on more than its own text.
+     */
+    private async validateByBlock(document: LangiumDocument, options: ValidationOptions, cancelToken: Cancellation.CancellationToken): Promise<Diagnostic[]> {
+        const root = document.parseResult.value;
+        const integration = (root as { integration?: unknown }).integration;
+        if (!isIntegration(integration)) return this.validateAst(root, options, cancelToken);
+        const contextKey = this.contextKeyOf(integration, options);
+        let cache = this.blockCaches.get(document);
+        if (cache?.contextKey !== contextKey) {
+            cache = { contextKey, blocks: new Map() };
+            this.blockCaches.set(document, cache);
+        }
+        const items: Diagnostic[] = [];
+        const accept: ValidationAcceptor = (severity, message, info) => void items.push(this.toDiagnostic(severity, message, info));
+        await this.validateAstBefore(root, options, accept, cancelToken);
+        await this.checkNode(root, options, accept, cancelToken);
+        await this.checkNode(integration, options, accept, cancelToken);
+        const seen = new Set<string>();
+        for (const member of integration.members) {
+            await interruptAndCheck(cancelToken);
+            const text = member.$cstNode?.text;
+            if (text === undefined || !(isDepartment(member) || isQueue(member))) {
+                await this.checkSubtree(member, options, accept, cancelToken);
+                continue;
+            }
+            // queue-unused depends on every department's references: part of the queue's key. A concatenation,
+            // not the CST text itself (a slice of the whole document's): V8 flattens it into a string of its
+            // own when it is hashed, so a key kept across edits does not keep an old version of the file alive.
+            const kind = isQueue(member) ? (this.sipflowServices.references.SipflowQueues.isQueueUsed(member) ? 'used queue' : 'unused queue') : 'department';
+            const key = `${kind}\0${text}`;
+            const start = member.$cstNode!.range.start;
+            const cached = cache.blocks.get(key);
+            seen.add(key);
+            if (cached && (cached.diagnostics.length === 0 || (cached.line === start.line && cached.character === start.character))) {
+                this.blockStats.reused++;
+                for (const diagnostic of cached.diagnostics) items.push(diagnostic);
+                continue;
+            }
+            const own: Diagnostic[] = [];
+            await this.checkSubtree(member, options, (severity, message, info) => void own.push(this.toDiagnostic(severity, message, info)), cancelToken);
+            this.blockStats.checked++;
+            cache.blocks.set(key, { line: start.line, character: start.character, diagnostics: own });
+            for (const diagnostic of own) items.push(diagnostic);
+        }
+        // Forget blocks that are gone, so that the cache holds one file's blocks, not every version's.
+        for (const key of cache.blocks.keys()) if (!seen.has(key)) cache.blocks.delete(key);
+        await this.validateAstAfter(root, options, accept, cancelToken);
+        return items;
+    }
+
+    /**
+     * What a department's or queue's checks may read outside the block itself: the integration's name, its
+     * other members (dixa, synthflow, queues, environments: sip-domain, region, queue names and DIDs) and
+     * the other files of the integration (their queues, blocks and departments). Conservative: any change
+     * there re-checks every block. Departments do not read each other; the checks across them are on the
+     * integration node, which always runs.
+     */
+    private contextKeyOf(integration: Integration, options: ValidationOptions): string {
+        const parts: string[] = [options.categories?.join(',') ?? '*', integration.name ?? ''];
+        for (const member of integration.members) {
+            if (!isDepartment(member)) parts.push(member.$cstNode?.text ?? '');
+        }
+        for (const sibling of this.sipflowServices.references.SipflowQueues.siblingsOf(integration)) {
+            const siblingDocument = AstUtils.getDocument(sibling);
+            parts.push(siblingDocument.uri.toString(), siblingDocument.textDocument.getText());
+        }
+        return parts.join('\0');
+    }
+
+    private async checkNode(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): Promise<void> {
+        if (!this.validateSingleNodeOptions(node, options).validateNode) return;
+        for (const check of this.validationRegistry.getChecks(node.$type, options.categories)) await check(node, accept, cancelToken);
+    }
+
+    private async checkSubtree(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): Promise<void> {
+        const nodes = AstUtils.streamAst(node).iterator();
+        for (const current of nodes) {
+            await interruptAndCheck(cancelToken);
+            await this.checkNode(current, options, accept, cancelToken);
+            if (!this.validateSingleNodeOptions(current, options).validateChildren) nodes.prune();
+        }
     }
 
     /**
@@ -141,6 +237,19 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             diagnostic.message = `No queue named ${data.refText}: declare "queue ${data.refText} { name "…" did "+…" }"${suggestion}.`;
         }
     }
+}
+
+/** The diagnostics of one department or queue block, and where the block started when they were computed. */
+interface CachedBlock {
+    readonly line: number;
+    readonly character: number;
+    readonly diagnostics: readonly Diagnostic[];
+}
+
+interface BlockCache {
+    readonly contextKey: string;
+    /** Block kind (for a queue, whether it is used) and text → its last diagnostics. */
+    readonly blocks: Map<string, CachedBlock>;
 }
 
 /**
