@@ -4,12 +4,23 @@ import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
 import { buildDesiredState, DesiredStateError, environmentsOf, ModelInputError, type DesiredState, type ModelProblem } from '../model/index.js';
+import { declarationsOf, type Declarations } from '../graph/index.js';
 import { readSettings } from './settings.js';
 import { gatherIntegrationTexts } from './integration-texts.js';
 
 export type ModelResult =
-    | { readonly ok: true; readonly desired: DesiredState; /** For pull and Compare with Live: the file's names, defaults and comments. */ readonly reference: PullReference }
+    | {
+        readonly ok: true;
+        readonly desired: DesiredState;
+        /** For pull and Compare with Live: the file's names, defaults and comments. */
+        readonly reference: PullReference;
+        /** Where departments and queues are declared, for Call Flow's reveal. */
+        readonly declarations: Declarations;
+    }
     | { readonly ok: false; readonly message: string; readonly problems: readonly ModelProblem[] };
+
+/** A model result and the URIs of the integration's files it was built from (Call Flow lists their Problems). */
+export type LoadedModel = ModelResult & { readonly files: readonly string[] };
 
 /**
  * Builds the desired state of the integration a `.sipflow` document declares, with the other files of
@@ -19,15 +30,15 @@ export type ModelResult =
  * (src/language, src/model); this only gathers the texts. The last result is cached by content.
  */
 export class WorkspaceModel {
-    private cache: { key: string; result: ModelResult } | undefined;
+    private cache: { key: string; result: LoadedModel } | undefined;
 
     /** The selected environment (setting sipflow.environment) when the file declares any; else the default. */
-    async load(main: vscode.TextDocument): Promise<ModelResult> {
+    async load(main: vscode.TextDocument): Promise<LoadedModel> {
         const texts = await this.gather(main);
         const environment = readSettings().environment;
         const key = `${environment ?? ''}\u0002${[...texts].map(([uri, text]) => `${uri}\u0000${text}`).join('\u0001')}`;
         if (this.cache?.key === key) return this.cache.result;
-        const result = await build(main.uri.toString(), texts, environment);
+        const result = { ...(await build(main.uri.toString(), texts, environment)), files: [...texts.keys()] };
         this.cache = { key, result };
         return result;
     }
@@ -74,7 +85,7 @@ async function build(mainUri: string, texts: ReadonlyMap<string, string>, select
     const environment = selected !== undefined && declared.includes(selected) ? selected : undefined;
     try {
         const desired = buildDesiredState(main, others, { environment });
-        return { ok: true, desired, reference: pullReferenceOf(main, desired) };
+        return { ok: true, desired, reference: pullReferenceOf(main, desired), declarations: declarationsOf([main, ...others]) };
     } catch (e) {
         if (e instanceof DesiredStateError) return { ok: false, message: e.message, problems: e.problems };
         // No integration in the file (nothing to plan), or files of the integration left out.
