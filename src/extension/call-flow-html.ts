@@ -39,9 +39,8 @@ svg .arrow.escalate { fill: var(--vscode-charts-orange, #d18616); }
 [data-target] { cursor: pointer; }
 [data-target]:hover rect { stroke-width: 2.4; }
 [data-target]:hover text { text-decoration: underline; }
-[data-target]:focus { outline: none; }
-[data-target]:focus-visible { outline: 2px solid var(--vscode-focusBorder, #007fd4); outline-offset: 2px; }
-[data-target]:focus-visible rect { stroke: var(--vscode-focusBorder, #007fd4); stroke-width: 2.4; }
+[data-target]:focus { outline: 2px solid var(--vscode-focusBorder, #007fd4); outline-offset: 2px; }
+[data-target]:focus rect { stroke: var(--vscode-focusBorder, #007fd4); stroke-width: 2.4; }
 .legend { display: flex; flex-wrap: wrap; gap: .3em 1.5em; color: var(--vscode-descriptionForeground); }
 table.details { border-collapse: collapse; margin-top: 1em; width: 100%; }
 table.details th, table.details td { text-align: left; vertical-align: top; padding: 4px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, #444); overflow-wrap: anywhere; }

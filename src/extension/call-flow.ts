@@ -51,6 +51,8 @@ export class CallFlowPanel implements vscode.Disposable {
     }
 
     async show(document: vscode.TextDocument): Promise<void> {
+        // Another file's last valid diagram is not this one's.
+        if (this.document?.uri.toString() !== document.uri.toString()) this.lastGood = undefined;
         this.document = document;
         if (!this.panel) {
             this.panel = vscode.window.createWebviewPanel('sipflow.callFlow', 'SIPflow Call Flow', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {

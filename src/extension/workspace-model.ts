@@ -38,7 +38,7 @@ export class WorkspaceModel {
         const environment = readSettings().environment;
         const key = `${environment ?? ''}\u0002${[...texts].map(([uri, text]) => `${uri}\u0000${text}`).join('\u0001')}`;
         if (this.cache?.key === key) return this.cache.result;
-        const result = { ...(await build(main.uri.toString(), texts, environment)), files: [...texts.keys()] };
+        const result = await build(main.uri.toString(), texts, environment);
         this.cache = { key, result };
         return result;
     }
@@ -69,27 +69,31 @@ export class WorkspaceModel {
     }
 }
 
-async function build(mainUri: string, texts: ReadonlyMap<string, string>, selected: string | undefined): Promise<ModelResult> {
+async function build(mainUri: string, texts: ReadonlyMap<string, string>, selected: string | undefined): Promise<LoadedModel> {
     const services = createSipflowServices(EmptyFileSystem);
     const documents = services.shared.workspace.LangiumDocuments;
     const docs = [...texts].map(([uri, text]) => documents.createDocument(URI.parse(uri), text) as LangiumDocument<SipflowFile>);
     await services.shared.workspace.DocumentBuilder.build(docs, { validation: true });
     const main = docs.find(d => d.uri.toString() === URI.parse(mainUri).toString())!;
     const others = docs.filter(d => d !== main);
+    // The files that declare main's integration (the folder's others are gathered too).
+    const name = main.parseResult.value.integration?.name;
+    const own = [main, ...others.filter(d => name !== undefined && d.parseResult.value.integration?.name === name)];
+    const files = own.map(d => d.uri.toString());
     const declared = environmentsOf(main, others);
     // The selection applies to files that declare environments; one it does not name is refused, never
     // silently replaced by the default (a plan for the wrong accounts).
     if (selected !== undefined && declared.length > 0 && !declared.includes(selected)) {
-        return { ok: false, message: `The file declares no environment ${selected} (its environments: ${declared.join(', ')}): select one with "SIPflow: Select Environment".`, problems: [] };
+        return { files, ok: false, message: `The file declares no environment ${selected} (its environments: ${declared.join(', ')}): select one with "SIPflow: Select Environment".`, problems: [] };
     }
     const environment = selected !== undefined && declared.includes(selected) ? selected : undefined;
     try {
         const desired = buildDesiredState(main, others, { environment });
-        return { ok: true, desired, reference: pullReferenceOf(main, desired), declarations: declarationsOf([main, ...others]) };
+        return { files, ok: true, desired, reference: pullReferenceOf(main, desired), declarations: declarationsOf(own) };
     } catch (e) {
-        if (e instanceof DesiredStateError) return { ok: false, message: e.message, problems: e.problems };
+        if (e instanceof DesiredStateError) return { files, ok: false, message: e.message, problems: e.problems };
         // No integration in the file (nothing to plan), or files of the integration left out.
-        if (e instanceof ModelInputError) return { ok: false, message: e.message, problems: [] };
+        if (e instanceof ModelInputError) return { files, ok: false, message: e.message, problems: [] };
         throw e;
     }
 }
