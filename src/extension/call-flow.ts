@@ -1,47 +1,26 @@
 import * as vscode from 'vscode';
-import { callFlowGraph } from '../graph/index.js';
-import { escapeXml, renderCallFlowSvg, renderCallFlowTable } from './call-flow-svg.js';
+import { callFlowGraph, revealTargets, type SourceLocation } from '../graph/index.js';
+import { formatProblems, renderCallFlowDiagram, renderCallFlowPage, type CallFlowPageContent, type ProblemLine } from './call-flow-html.js';
 import type { ExtensionLog } from './log.js';
-import type { WorkspaceModel } from './workspace-model.js';
-
-const STYLE = `
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 8px 16px; }
-h1 { font-size: 1.2em; font-weight: 600; }
-.problems { color: var(--vscode-errorForeground); white-space: pre-wrap; font-family: var(--vscode-editor-font-family); }
-.stale { color: var(--vscode-descriptionForeground); }
-svg.callflow { max-width: 100%; height: auto; }
-svg .column { fill: var(--vscode-descriptionForeground); font-size: 13px; font-weight: 600; }
-svg .node rect { fill: var(--vscode-editorWidget-background, #252526); stroke: var(--vscode-editorWidget-border, #888); stroke-width: 1.2; }
-svg .node.did rect { stroke: var(--vscode-charts-blue, #3794ff); }
-svg .node.flow rect { stroke: var(--vscode-charts-purple, #b180d7); }
-svg .node.assistant rect { stroke: var(--vscode-charts-green, #89d185); }
-svg .node.queue rect, svg .node.uri rect { stroke: var(--vscode-charts-orange, #d18616); }
-svg .node .label { fill: var(--vscode-foreground); font-size: 13px; font-weight: 600; }
-svg .node .detail { fill: var(--vscode-descriptionForeground); font-size: 11px; }
-svg .edge path { fill: none; stroke: var(--vscode-foreground); stroke-width: 1.4; opacity: .8; }
-svg .edge.fallback path { stroke-dasharray: 6 4; stroke: var(--vscode-charts-red, #f14c4c); }
-svg .edge.escalate path { stroke: var(--vscode-charts-orange, #d18616); }
-svg .edge text { fill: var(--vscode-descriptionForeground); font-size: 10.5px; }
-svg .arrow { fill: var(--vscode-foreground); }
-svg .arrow.fallback { fill: var(--vscode-charts-red, #f14c4c); }
-svg .arrow.escalate { fill: var(--vscode-charts-orange, #d18616); }
-.legend span { margin-right: 1.5em; }
-table.details { border-collapse: collapse; margin-top: 1em; font-size: 12px; }
-table.details th, table.details td { text-align: left; vertical-align: top; padding: 4px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, #444); }
-table.details code { font-family: var(--vscode-editor-font-family); }
-`;
+import type { PlanStore } from './plan-store.js';
+import type { LoadedModel, WorkspaceModel } from './workspace-model.js';
 
 /**
  * "SIPflow: Show Call Flow": a webview with the diagram of the active file's integration, rebuilt as
- * you type (debounced). No script runs in it and it loads nothing: the CSP allows only the inline
- * style carrying this render's nonce.
+ * you type (debounced), with the assistants' names once a plan, apply or checklist has read them. It
+ * loads nothing; the CSP allows only this render's nonce'd style and script, and the script can only
+ * post the key of a node the page was given: the panel maps it to the declaration and reveals it.
  */
 export class CallFlowPanel implements vscode.Disposable {
     private panel: vscode.WebviewPanel | undefined;
     private document: vscode.TextDocument | undefined;
     private timer: ReturnType<typeof setTimeout> | undefined;
     private readonly disposables: vscode.Disposable[] = [];
-    private lastGoodSvg: string | undefined;
+    private lastGood: { html: string; style: string } | undefined;
+    /** What each node's key reveals, for the current render. */
+    private targets = new Map<string, SourceLocation>();
+    /** The integration's files, when the last render listed their errors. */
+    private erroredFiles: ReadonlySet<string> | undefined;
     /** The last HTML set (for the test API). */
     html: string | undefined;
     /** Resolves after the next render (for tests). */
@@ -50,6 +29,7 @@ export class CallFlowPanel implements vscode.Disposable {
     constructor(
         private readonly model: WorkspaceModel,
         private readonly log: ExtensionLog,
+        private readonly plans?: PlanStore,
     ) {
         this.disposables.push(
             vscode.workspace.onDidChangeTextDocument(e => {
@@ -58,22 +38,33 @@ export class CallFlowPanel implements vscode.Disposable {
             vscode.window.onDidChangeActiveTextEditor(editor => {
                 if (this.panel && editor?.document.languageId === 'sipflow' && editor.document !== this.document) {
                     this.document = editor.document;
-                    this.lastGoodSvg = undefined;
+                    this.lastGood = undefined;
                     this.schedule(0);
                 }
             }),
+            // The error list follows Problems: the language server publishes after the model is built.
+            vscode.languages.onDidChangeDiagnostics(e => {
+                if (this.panel && this.erroredFiles && e.uris.some(uri => this.erroredFiles!.has(uri.toString()))) this.schedule(100);
+            }),
         );
+        if (plans) this.disposables.push(plans.onDidChange(() => { if (this.panel) this.schedule(0); }));
     }
 
     async show(document: vscode.TextDocument): Promise<void> {
+        // Another file's last valid diagram is not this one's.
+        if (this.document?.uri.toString() !== document.uri.toString()) this.lastGood = undefined;
         this.document = document;
         if (!this.panel) {
             this.panel = vscode.window.createWebviewPanel('sipflow.callFlow', 'SIPflow Call Flow', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-                enableScripts: false,
+                enableScripts: true,
                 enableCommandUris: false,
                 localResourceRoots: [],
             });
             this.panel.onDidDispose(() => { this.panel = undefined; }, undefined, this.disposables);
+            this.panel.webview.onDidReceiveMessage((message: unknown) => {
+                const target = (message as { type?: unknown; target?: unknown } | null)?.target;
+                if ((message as { type?: unknown } | null)?.type === 'reveal' && typeof target === 'string') void this.reveal(target);
+            }, undefined, this.disposables);
         } else {
             this.panel.reveal(undefined, true);
         }
@@ -85,6 +76,41 @@ export class CallFlowPanel implements vscode.Disposable {
         return new Promise(resolve => this.renderWaiters.push(resolve));
     }
 
+    /** The keys a click can reveal and where they lead (for tests). */
+    revealTargets(): ReadonlyMap<string, SourceLocation> {
+        return this.targets;
+    }
+
+    /**
+     * Opens the declaration of a node (by its key) in the editor column its file is in (else the first
+     * column other than this panel's), with the declaration's name selected. false for an unknown key.
+     */
+    async reveal(key: string): Promise<boolean> {
+        const location = this.targets.get(key);
+        if (!location) return false;
+        try {
+            const uri = vscode.Uri.parse(location.uri);
+            const document = await vscode.workspace.openTextDocument(uri);
+            const { start, end } = location.range;
+            const range = new vscode.Range(start.line, start.character, end.line, end.character);
+            const editor = await vscode.window.showTextDocument(document, { viewColumn: this.columnOf(uri), selection: range, preview: false });
+            editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+            return true;
+        } catch (e) {
+            this.log.error(`Call flow: cannot reveal ${key}: ${e instanceof Error ? e.message : String(e)}`);
+            return false;
+        }
+    }
+
+    private columnOf(uri: vscode.Uri): vscode.ViewColumn {
+        const key = uri.toString();
+        const visible = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === key)?.viewColumn;
+        if (visible !== undefined) return visible;
+        const group = vscode.window.tabGroups.all.find(g => g.tabs.some(t => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+        if (group) return group.viewColumn;
+        return this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    }
+
     private schedule(delay = 300): void {
         if (this.timer) clearTimeout(this.timer);
         this.timer = setTimeout(() => void this.render(), delay);
@@ -94,30 +120,57 @@ export class CallFlowPanel implements vscode.Disposable {
         const panel = this.panel;
         const document = this.document;
         if (!panel || !document) return;
-        let body: string;
+        const fileName = document.uri.path.split('/').pop() ?? '';
+        let content: CallFlowPageContent;
         try {
             const result = await this.model.load(document);
-            const name = document.uri.path.split('/').pop() ?? '';
             if (result.ok) {
-                this.lastGoodSvg = renderCallFlowSvg(callFlowGraph(result.desired)) + renderCallFlowTable(result.desired);
+                const read = this.plans?.assistantNames(result.desired.integration);
+                const graph = callFlowGraph(result.desired, { assistantNames: read?.names });
+                this.targets = revealTargets(graph, result.declarations);
+                this.erroredFiles = undefined;
+                this.lastGood = renderCallFlowDiagram({ desired: result.desired, graph, targets: this.targets, assistantNames: read?.names });
                 panel.title = `Call Flow: ${result.desired.integration}`;
-                body = `<h1>Integration ${escapeXml(result.desired.integration)} <small class="stale">${escapeXml(name)}</small></h1>${this.lastGoodSvg}${LEGEND}`;
+                const named = read ? result.desired.departments.filter(d => read.names.get(d.assistantId)?.trim()).length : 0;
+                content = {
+                    kind: 'diagram',
+                    integration: result.desired.integration,
+                    fileName,
+                    diagram: this.lastGood,
+                    namesNote: read && named > 0
+                        ? `Assistant names as read by the ${read.by} at ${read.at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`
+                        : null,
+                };
             } else {
-                body = `<h1>${escapeXml(name)}</h1><p class="problems">${escapeXml(result.message)}</p>`
-                    + (this.lastGoodSvg ? `<p class="stale">The last valid version of the file:</p>${this.lastGoodSvg}${LEGEND}` : '');
+                this.erroredFiles = new Set(result.files);
+                content = { kind: 'errors', fileName, problems: this.problemsOf(result), message: result.message, lastGood: this.lastGood };
             }
         } catch (e) {
             this.log.error(`Call flow: ${e instanceof Error ? e.message : String(e)}`);
-            body = `<p class="problems">${escapeXml(e instanceof Error ? e.message : String(e))}</p>`;
+            content = { kind: 'errors', fileName, problems: [], message: e instanceof Error ? e.message : String(e), lastGood: undefined };
         }
         const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
-        const csp = `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; font-src 'none'; script-src 'none'; connect-src 'none'; frame-src 'none'; form-action 'none'`;
-        this.html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">`
-            + `<meta name="viewport" content="width=device-width, initial-scale=1"><style nonce="${nonce}">${STYLE}</style><title>SIPflow call flow</title></head><body>${body}</body></html>`;
+        this.html = renderCallFlowPage(content, nonce);
         panel.webview.html = this.html;
         const waiters = this.renderWaiters;
         this.renderWaiters = [];
         for (const w of waiters) w();
+    }
+
+    /**
+     * The errors Problems shows for the integration's files (the language server's diagnostics); the
+     * model's own list until the server has published.
+     */
+    private problemsOf(result: LoadedModel & { ok: false }): string[] {
+        const files = new Set(result.files);
+        const relative = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
+        const published: ProblemLine[] = vscode.languages.getDiagnostics()
+            .filter(([uri]) => files.has(uri.toString()))
+            .flatMap(([uri, diagnostics]) => diagnostics
+                .filter(d => d.severity === vscode.DiagnosticSeverity.Error)
+                .map(d => ({ path: relative(uri.toString()), line: d.range.start.line + 1, column: d.range.start.character + 1, message: d.message })));
+        if (published.length > 0) return formatProblems(published);
+        return formatProblems(result.problems.map(p => ({ path: p.uri ? relative(p.uri) : '', line: p.line ?? 1, column: p.column ?? 1, message: p.message })));
     }
 
     dispose(): void {
@@ -126,5 +179,3 @@ export class CallFlowPanel implements vscode.Disposable {
         for (const d of this.disposables) d.dispose();
     }
 }
-
-const LEGEND = '<p class="legend"><span>— inbound / SIP transfer</span><span>— escalation (Synthflow live transfer)</span><span>- - - timeout → fallback queue</span></p>';

@@ -94,6 +94,7 @@ export class Commands {
             const live = await readLiveState(desired, session.providers);
             // The account guard: Plan and Apply (which applies this plan) refuse another organization's token.
             checkAccount(desired, live.dixa.organization, fileName(document.uri));
+            this.plans.rememberAssistants(desired.integration, live.synthflow.assistants, 'plan');
             const plan = computePlan(desired, live);
             // The checklist is verified against what the plan already read from Dixa: no second read.
             const checklist = buildChecklist(desired, live.dixa);
@@ -256,6 +257,7 @@ export class Commands {
             this.withSession(scopeOf(desired), signal, async session => {
                 progress.report({ message: `reading Dixa (${session.endpoint.label})…` });
                 const live = await readLiveState(desired, session.providers);
+                this.plans.rememberAssistants(desired.integration, live.synthflow.assistants, 'checklist');
                 return buildChecklist(desired, live.dixa);
             }));
         this.views.set(this.views.uriFor('checklist', document.uri), renderChecklistMarkdown(checklist));

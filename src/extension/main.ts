@@ -25,6 +25,8 @@ export interface SipflowExtensionApi {
     callFlowHtml(): string | undefined;
     /** Resolves after the call-flow view next renders. */
     nextCallFlowRender(): Promise<void>;
+    /** The call-flow view's node keys (its `data-target`s) and the declarations they reveal. */
+    callFlowTargets(): ReadonlyMap<string, { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>;
     /** Whether each API credential is in SecretStorage (never the values). */
     storedCredentials(): Promise<{ dixa: boolean; synthflow: boolean }>;
     /** The in-process sandbox's URL, once started. */
@@ -61,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Sipflo
     const connections = new Connections(credentials, log);
     const plans = new PlanStore();
     const views = new ViewDocuments();
-    const callFlow = new CallFlowPanel(model, log);
+    const callFlow = new CallFlowPanel(model, log, plans);
     const statusBar = new StatusBar(plans);
     const codeLens = new PlanCodeLens(plans);
     context.subscriptions.push(
@@ -85,6 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Sipflo
         statusText: () => statusBar.text,
         callFlowHtml: () => callFlow.html,
         nextCallFlowRender: () => callFlow.nextRender(),
+        callFlowTargets: () => callFlow.revealTargets(),
         storedCredentials: async () => {
             const keys = await credentials.get();
             return { dixa: keys.dixa !== undefined, synthflow: keys.synthflow !== undefined };

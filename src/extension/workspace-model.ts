@@ -4,12 +4,23 @@ import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
 import { buildDesiredState, DesiredStateError, environmentsOf, ModelInputError, type DesiredState, type ModelProblem } from '../model/index.js';
+import { declarationsOf, type Declarations } from '../graph/index.js';
 import { readSettings } from './settings.js';
 import { gatherIntegrationTexts } from './integration-texts.js';
 
 export type ModelResult =
-    | { readonly ok: true; readonly desired: DesiredState; /** For pull and Compare with Live: the file's names, defaults and comments. */ readonly reference: PullReference }
+    | {
+        readonly ok: true;
+        readonly desired: DesiredState;
+        /** For pull and Compare with Live: the file's names, defaults and comments. */
+        readonly reference: PullReference;
+        /** Where departments and queues are declared, for Call Flow's reveal. */
+        readonly declarations: Declarations;
+    }
     | { readonly ok: false; readonly message: string; readonly problems: readonly ModelProblem[] };
+
+/** A model result and the URIs of the integration's files it was built from (Call Flow lists their Problems). */
+export type LoadedModel = ModelResult & { readonly files: readonly string[] };
 
 /**
  * Builds the desired state of the integration a `.sipflow` document declares, with the other files of
@@ -19,10 +30,10 @@ export type ModelResult =
  * (src/language, src/model); this only gathers the texts. The last result is cached by content.
  */
 export class WorkspaceModel {
-    private cache: { key: string; result: ModelResult } | undefined;
+    private cache: { key: string; result: LoadedModel } | undefined;
 
     /** The selected environment (setting sipflow.environment) when the file declares any; else the default. */
-    async load(main: vscode.TextDocument): Promise<ModelResult> {
+    async load(main: vscode.TextDocument): Promise<LoadedModel> {
         const texts = await this.gather(main);
         const environment = readSettings().environment;
         const key = `${environment ?? ''}\u0002${[...texts].map(([uri, text]) => `${uri}\u0000${text}`).join('\u0001')}`;
@@ -58,27 +69,31 @@ export class WorkspaceModel {
     }
 }
 
-async function build(mainUri: string, texts: ReadonlyMap<string, string>, selected: string | undefined): Promise<ModelResult> {
+async function build(mainUri: string, texts: ReadonlyMap<string, string>, selected: string | undefined): Promise<LoadedModel> {
     const services = createSipflowServices(EmptyFileSystem);
     const documents = services.shared.workspace.LangiumDocuments;
     const docs = [...texts].map(([uri, text]) => documents.createDocument(URI.parse(uri), text) as LangiumDocument<SipflowFile>);
     await services.shared.workspace.DocumentBuilder.build(docs, { validation: true });
     const main = docs.find(d => d.uri.toString() === URI.parse(mainUri).toString())!;
     const others = docs.filter(d => d !== main);
+    // The files that declare main's integration (the folder's others are gathered too).
+    const name = main.parseResult.value.integration?.name;
+    const own = [main, ...others.filter(d => name !== undefined && d.parseResult.value.integration?.name === name)];
+    const files = own.map(d => d.uri.toString());
     const declared = environmentsOf(main, others);
     // The selection applies to files that declare environments; one it does not name is refused, never
     // silently replaced by the default (a plan for the wrong accounts).
     if (selected !== undefined && declared.length > 0 && !declared.includes(selected)) {
-        return { ok: false, message: `The file declares no environment ${selected} (its environments: ${declared.join(', ')}): select one with "SIPflow: Select Environment".`, problems: [] };
+        return { files, ok: false, message: `The file declares no environment ${selected} (its environments: ${declared.join(', ')}): select one with "SIPflow: Select Environment".`, problems: [] };
     }
     const environment = selected !== undefined && declared.includes(selected) ? selected : undefined;
     try {
         const desired = buildDesiredState(main, others, { environment });
-        return { ok: true, desired, reference: pullReferenceOf(main, desired) };
+        return { files, ok: true, desired, reference: pullReferenceOf(main, desired), declarations: declarationsOf(own) };
     } catch (e) {
-        if (e instanceof DesiredStateError) return { ok: false, message: e.message, problems: e.problems };
+        if (e instanceof DesiredStateError) return { files, ok: false, message: e.message, problems: e.problems };
         // No integration in the file (nothing to plan), or files of the integration left out.
-        if (e instanceof ModelInputError) return { ok: false, message: e.message, problems: [] };
+        if (e instanceof ModelInputError) return { files, ok: false, message: e.message, problems: [] };
         throw e;
     }
 }

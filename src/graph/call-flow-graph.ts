@@ -46,7 +46,7 @@ export interface CallFlowGraph {
 }
 
 export interface CallFlowGraphOptions {
-    /** Synthflow assistant names by `model_id`, when they were read (the file only has the id). */
+    /** Synthflow assistant names by `model_id`, when they were read (the file only has the id, which stays the node's detail). */
     readonly assistantNames?: ReadonlyMap<string, string>;
 }
 
@@ -75,7 +75,8 @@ export function callFlowGraph(desired: DesiredState, options: CallFlowGraphOptio
         const flow = `flow:${d.key}`;
         const assistant = `assistant:${d.key}`;
         const department = d.key;
-        const assistantName = options.assistantNames?.get(d.assistantId);
+        // A blank name (Synthflow allows one) says less than the id.
+        const assistantName = options.assistantNames?.get(d.assistantId)?.trim() || undefined;
         nodes.push({ id: did, kind: 'did', label: d.did, detail: `department ${d.key}`, department, queue: null, column: 0, row });
         nodes.push({ id: flow, kind: 'flow', label: d.flow ? `“${d.flow}”` : 'Dixa phone flow', detail: `Dixa flow · timeout ${d.timeoutSeconds}s`, department, queue: null, column: 1, row });
         nodes.push({

@@ -19,3 +19,4 @@ export {
 export { subgraphOf, touchedBy, type CallFlowSelection, type TouchingItem } from './highlight.js';
 export { escapeMermaid, renderCallFlowMermaid, type MermaidOptions } from './render-mermaid.js';
 export { quoteDot, renderCallFlowDot, type DotOptions } from './render-dot.js';
+export { declarationsOf, revealTargets, type Declarations, type DepartmentDeclaration, type SourceLocation } from './declarations.js';

@@ -12,16 +12,24 @@
 // extensionTestsPath, forwards the extension host's output (the mocha report) to stdout, waits for
 // `window.codeAutomationExit(code)`, tears everything down and exits with the suite's code.
 //
+// The DOM probe channel: the suite runs in the extension host and cannot reach the workbench's DOM,
+// so this launcher serves a loopback HTTP endpoint (its URL in SIPFLOW_E2E_DOM, which code-server's
+// extension host inherits) that runs suite/dom.ts's requests in the page through playwright.
+//
 // Environment: SIPFLOW_CODE_SERVER (path of code-server's out/node/entry.js), SIPFLOW_CHROMIUM
 // (default /usr/bin/chromium), SIPFLOW_E2E_TIMEOUT_MS (default 600000), SIPFLOW_E2E_SUITE
-// (extensionTestsPath, default out/test/vscode/suite/index.cjs), SIPFLOW_E2E_FIXTURE.
+// (extensionTestsPath, default out/test/vscode/suite/index.cjs), SIPFLOW_E2E_FIXTURE,
+// SIPFLOW_E2E_SCREENSHOTS (the folder dom.screenshot() writes to, default out/e2e-screenshots).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { DomRequest, DomResponse, DomTarget } from './suite/dom-protocol.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -39,6 +47,7 @@ const chromiumPath = process.env.SIPFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const timeoutMs = Number(process.env.SIPFLOW_E2E_TIMEOUT_MS ?? 600_000);
 const suite = resolve(repo, process.env.SIPFLOW_E2E_SUITE ?? 'out/test/vscode/suite/index.cjs');
 const fixtureSource = resolve(repo, process.env.SIPFLOW_E2E_FIXTURE ?? 'test/vscode/fixture');
+const screenshotsDir = resolve(repo, process.env.SIPFLOW_E2E_SCREENSHOTS ?? 'out/e2e-screenshots');
 
 function fail(message: string): never {
     console.error(`run-code-server: ${message}`);
@@ -75,6 +84,7 @@ writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
 
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
+let domServer: Server | undefined;
 let finished = false;
 
 /** Streams the suite's report file (written by the extension host) to stdout; returns the summary once seen. */
@@ -97,6 +107,8 @@ const pump = setInterval(pumpReport, 200);
 pump.unref();
 
 async function cleanup(): Promise<void> {
+    domServer?.closeAllConnections();
+    domServer?.close();
     await browser?.close().catch(() => undefined);
     if (server && server.exitCode === null && server.pid) {
         try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
@@ -129,6 +141,101 @@ process.on('SIGTERM', () => void finish(143, 'terminated'));
 
 const verbose = !!process.env.SIPFLOW_E2E_VERBOSE;
 
+// ─── The DOM probe channel ───────────────────────────────────────────────────────────────────────
+
+let resolvePage: (page: Page) => void = () => undefined;
+const pageReady = new Promise<Page>(r => { resolvePage = r; });
+
+function locate(page: Page, target: DomTarget) {
+    if (typeof target === 'string') return page.locator(target).filter({ visible: true }).first();
+    const scope = target.within ? page.locator(target.within).filter({ visible: true }).first() : page;
+    return scope.getByRole(target.role, { name: target.name, exact: target.exact ?? true }).filter({ visible: true }).first();
+}
+
+/** `(fn)(arg)` as one expression: evaluated through the debugger protocol, so the workbench's CSP (no eval) does not apply. */
+function callExpression(fnSource: string, arg: unknown): string {
+    return `(${fnSource})(${arg === undefined ? '' : JSON.stringify(arg)})`;
+}
+
+/** The webview frames (VS Code nests the content in an inner frame) whose title or text contains `filter`. */
+async function webviewFrames(page: Page, filter: string): Promise<Frame[]> {
+    const found: Frame[] = [];
+    for (const frame of page.frames()) {
+        if (frame === page.mainFrame()) continue;
+        const seen = await frame.evaluate('({ title: document.title, text: document.body ? document.body.innerText : "" })')
+            .catch(() => undefined) as { title: string; text: string } | undefined;
+        if (seen && (seen.title.includes(filter) || seen.text.includes(filter))) found.push(frame);
+    }
+    return found;
+}
+
+async function runDomRequest(request: DomRequest): Promise<unknown> {
+    const page = await pageReady;
+    switch (request.op) {
+        case 'count': {
+            let located = page.locator(request.selector).filter({ visible: true });
+            if (request.hasText !== undefined) located = located.filter({ hasText: request.hasText });
+            return located.count();
+        }
+        case 'texts': {
+            let located = page.locator(request.selector).filter({ visible: true });
+            if (request.hasText !== undefined) located = located.filter({ hasText: request.hasText });
+            return located.allInnerTexts();
+        }
+        case 'click':
+            await locate(page, request.target).click({ timeout: request.timeoutMs ?? 10_000 });
+            return true;
+        case 'evaluate':
+            return page.evaluate(callExpression(request.fnSource, request.arg));
+        case 'inWebview': {
+            const frames = await webviewFrames(page, request.filter);
+            // VS Code's outer host frame holds no content text; the last match is the innermost (the content).
+            const frame = frames.at(-1);
+            if (!frame) throw new Error(`no webview frame whose title or text contains "${request.filter}" (${page.frames().length - 1} frames open)`);
+            return frame.evaluate(callExpression(request.fnSource, request.arg));
+        }
+        case 'screenshot': {
+            const file = join(screenshotsDir, `${request.name.replace(/[^\w.-]+/g, '-')}.png`);
+            mkdirSync(screenshotsDir, { recursive: true });
+            await page.screenshot({ path: file });
+            return file;
+        }
+        default:
+            throw new Error(`unknown DOM request ${JSON.stringify(request)}`);
+    }
+}
+
+/** Serves DomRequests on a loopback port and resolves with the URL the suite posts to. */
+function startDomServer(): Promise<string> {
+    domServer = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+            const reply = (body: DomResponse) => {
+                res.writeHead(200, { 'content-type': 'application/json' });
+                res.end(JSON.stringify(body ?? null));
+            };
+            let request: DomRequest;
+            try {
+                request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as DomRequest;
+            } catch {
+                reply({ ok: false, error: 'the DOM request is not JSON' });
+                return;
+            }
+            runDomRequest(request).then(
+                value => reply({ ok: true, value: value ?? null }),
+                (e: unknown) => reply({ ok: false, error: e instanceof Error ? e.message.split('\n').slice(0, 4).join(' | ') : String(e) }),
+            );
+        });
+    });
+    return new Promise((resolveUrl, reject) => {
+        domServer!.once('error', reject);
+        domServer!.listen(0, '127.0.0.1', () => resolveUrl(`http://127.0.0.1:${(domServer!.address() as AddressInfo).port}/`));
+    });
+}
+
+let domUrl = '';
+
 function serverEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
         ...process.env,
@@ -138,6 +245,7 @@ function serverEnv(): NodeJS.ProcessEnv {
         EXTENSIONS_GALLERY: '{}',
         SIPFLOW_E2E: '1',
         SIPFLOW_E2E_REPORT: reportFile,
+        ...(domUrl ? { SIPFLOW_E2E_DOM: domUrl } : {}),
         ...(grep ? { SIPFLOW_E2E_GREP: grep } : {}),
     };
     delete env.VSCODE_IPC_HOOK_CLI;
@@ -207,6 +315,8 @@ timer.unref();
 
 try {
     if (vsix) await installVsix(vsix);
+    domUrl = await startDomServer();
+    console.log(`run-code-server: DOM probe channel ${domUrl}, screenshots in ${screenshotsDir}`);
     const base = await startServer();
     const authority = new URL(base).host;
     // VS Code runs extension tests only with a development path: for a .vsix it is the installed copy.
@@ -225,6 +335,7 @@ try {
             '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    resolvePage(page);
     const exitCode = new Promise<number>(resolveExit => {
         void page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
             // The workbench's and the extension host's logs; the mocha report arrives through the report file.
@@ -233,7 +344,8 @@ try {
         void page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     });
     page.on('pageerror', e => process.stderr.write(`[page error] ${e.message}\n`));
-    await page.goto(url);
+    // Under load the workbench can take longer than playwright's 30 s to fire "load"; the suite's exit (or the overall timeout) is what we wait for.
+    await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
     const code = await exitCode;
     if (screenshot) {
         await page.screenshot({ path: screenshot }).catch((e: unknown) => console.error(`run-code-server: no screenshot: ${String(e)}`));
