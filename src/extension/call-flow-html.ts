@@ -141,7 +141,7 @@ export type CallFlowPageContent =
 
 export function renderCallFlowPage(content: CallFlowPageContent, nonce: string): string {
     let body: string;
-    let extraStyle = '';
+    let extraStyle: string;
     if (content.kind === 'diagram') {
         body = `<h1>Integration ${escapeXml(content.integration)} <small>${escapeXml(content.fileName)}</small></h1>`
             + (content.namesNote ? `<p class="names">${escapeXml(content.namesNote)}</p>` : '')
