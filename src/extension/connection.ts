@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Providers } from '../apply/index.js';
+import { SipflowError } from '../errors.js';
 import type { DesiredState } from '../model/index.js';
 import { createDixaProvider } from '../providers/dixa/index.js';
 import { createSynthflowProvider } from '../providers/synthflow/index.js';
@@ -29,10 +30,9 @@ export function scopeOf(desired: DesiredState): SynthflowScope {
     return { region: desired.synthflow.region, workspace: desired.synthflow.workspace };
 }
 
-export class MissingCredentialsError extends Error {
+export class MissingCredentialsError extends SipflowError {
     constructor(readonly missing: readonly string[]) {
-        super(`No ${missing.join(' and no ')} is set. Run "SIPflow: Set API Credentials" (they are kept in VS Code's secret storage), or "SIPflow: Use Sandbox".`);
-        this.name = 'MissingCredentialsError';
+        super('missing-credentials', `No ${missing.join(' and no ')} is set. Run "SIPflow: Set API Credentials" (they are kept in VS Code's secret storage), or "SIPflow: Use Sandbox".`);
     }
 }
 

@@ -192,7 +192,7 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
     const label = SYNTHFLOW_PROFILE.label;
     const workspace = options.workspace;
     if (!workspace || workspace.trim() === '') {
-        throw new ProviderError('synthflow', 'configure', `${label} workspace id is empty`, undefined, 'failed', 'client');
+        throw new ProviderError({ vendor: 'synthflow', operation: 'configure', message: `${label} workspace id is empty` });
     }
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? SYNTHFLOW_PAGE_SIZE));
 
@@ -371,13 +371,13 @@ export function createSynthflowProvider(options: SynthflowClientOptions, tuning:
     /** The assistant as it is now, or a precondition failure naming it. */
     async function requireAssistant(modelId: string, operation: string): Promise<LiveSynthflowAssistant> {
         const assistant = await getAssistant(modelId);
-        if (!assistant) throw http.error(operation, `${label} assistant ${modelId} does not exist`, 404, 'failed', 'not-found');
+        if (!assistant) throw http.error(operation, `${label} assistant ${modelId} does not exist`, { status: 404, kind: 'not-found' });
         return assistant;
     }
 
     /** A read-back that contradicts a write the API accepted: the change cannot be confirmed. */
     function unconfirmed(operation: string, message: string): ProviderError {
-        return http.error(operation, `${label} ${operation} was accepted, but reading it back ${message}`, undefined, 'unknown', 'invalid-response');
+        return http.error(operation, `${label} ${operation} was accepted, but reading it back ${message}`, { outcome: 'unknown', kind: 'invalid-response' });
     }
 
     const client: SynthflowClient = {
