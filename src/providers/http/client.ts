@@ -208,7 +208,10 @@ export class HttpClient {
         for (let attempt = 0; ; attempt++) {
             this.throwIfCancelled(operation, false, request.method);
             const remaining = deadline - performance.now();
-            const result = await this.attempt<T>(request, operation, url, idempotent, id, attempt, Math.max(1, Math.min(this.timeoutMs, remaining)));
+            // Whole milliseconds: AbortSignal.timeout refuses a fraction (ERR_OUT_OF_RANGE), and the time
+            // left before the deadline almost always is one.
+            const attemptTimeoutMs = Math.max(1, Math.ceil(Math.min(this.timeoutMs, remaining)));
+            const result = await this.attempt<T>(request, operation, url, idempotent, id, attempt, attemptTimeoutMs);
             if ('data' in result) return result;
             const failure = result;
             const delay = backoffDelay(attempt, this.retryBaseDelayMs, failure.retryAfterMs, this.random);
