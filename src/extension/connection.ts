@@ -36,8 +36,8 @@ export class MissingCredentialsError extends SipflowError {
     }
 }
 
-/** An open pair of vendor clients; close() frees their connections. */
-export interface VendorSession {
+/** An open pair of vendor clients; close() frees their connections. Not the CLI's VendorSession, which also holds a sandbox. */
+export interface VendorConnection {
     readonly endpoint: Endpoint;
     readonly providers: Providers;
     close(): void;
@@ -81,7 +81,7 @@ export class Connections implements vscode.Disposable {
         };
     }
 
-    async open(scope: SynthflowScope, signal?: AbortSignal): Promise<VendorSession> {
+    async open(scope: SynthflowScope, signal?: AbortSignal): Promise<VendorConnection> {
         const endpoint = await this.endpoint(scope);
         const concurrency = readSettings().applyConcurrency;
         const log = (line: string) => this.log.debug(line);
