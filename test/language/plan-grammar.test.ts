@@ -97,7 +97,7 @@ describe('the sipflow-plan grammar', () => {
             integration: 'acme', status: 'partial', ok: false,
             outcomes: [step('a', 'succeeded', 'create queue "Phone – Tier 1"'), step('b', 'failed', 'create queue "Phone – Sales"'), step('c', 'skipped', 'update flow "Sales DK"')],
             counts: { succeeded: 1, failed: 1, skipped: 1, cancelled: 0, excluded: 0 },
-            verification: { status: 'skipped' },
+            verification: { status: 'skipped', residue: [], error: null },
         } as ApplyResult;
         const lines = lineScopes(renderApplyText(result));
         const scopeAfter = (mark: string) => scopeOf(lines, mark);

@@ -25,11 +25,11 @@ function computeDidCheck(text: string): DidCheck {
     if (trimmed.length === 0) return { kind: 'invalid', reason: 'it is empty' };
     if (!trimmed.startsWith('+') && !trimmed.startsWith('00')) {
         // Digits that form a valid number once a + is put in front lack only the +, not the country code.
-        const withPlus = /^[\d\s\-().\/]+$/.test(trimmed) ? parsePhoneNumberFromString(`+${trimmed}`) : undefined;
+        const withPlus = /^[\d\s\-()./]+$/.test(trimmed) ? parsePhoneNumberFromString(`+${trimmed}`) : undefined;
         if (withPlus?.isValid()) return { kind: 'invalid', reason: 'it lacks the leading + (E.164 numbers start with + and the country code)', withPlus: withPlus.number };
         return { kind: 'invalid', reason: 'it has no country code (E.164 numbers start with + and the country code)' };
     }
-    if (/[^\d+\s\-().\/]/.test(trimmed)) {
+    if (/[^\d+\s\-()./]/.test(trimmed)) {
         return { kind: 'invalid', reason: 'it contains characters that are not digits' };
     }
     const international = trimmed.startsWith('00') ? `+${trimmed.slice(2)}` : trimmed;
@@ -50,5 +50,5 @@ export function canonicalDidOrSelf(text: string): string {
 
 /** Does this string look like a telephone number rather than a SIP URI? */
 export function looksLikePhoneNumber(text: string): boolean {
-    return /^\s*(tel:)?\+?[\d\s\-().\/]{5,}\s*$/.test(text);
+    return /^\s*(tel:)?\+?[\d\s\-()./]{5,}\s*$/.test(text);
 }
