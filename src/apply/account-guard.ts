@@ -11,6 +11,7 @@
  * - Synthflow: no read names the workspace a key belongs to (see the assumption synthflow-key-workspace
  *   in docs/assumptions.md), so the guard cannot compare it; doctor reports what can be read.
  */
+import { SipflowError } from '../errors.js';
 import type { DesiredDixaOrganization, DesiredState } from '../model/index.js';
 import type { DixaOrganization, DixaProvider } from '../providers/types.js';
 
@@ -38,8 +39,10 @@ export function describeExpectedOrganization(desired: Pick<DesiredState, 'dixa'>
 }
 
 /** Refused by the account guard: the token reaches another organization than the file is for. */
-export class AccountMismatchError extends Error {
-    override readonly name = 'AccountMismatchError';
+export class AccountMismatchError extends SipflowError {
+    constructor(message: string) {
+        super('account-mismatch', message);
+    }
 }
 
 /**

@@ -17,19 +17,15 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { computePlan } from '../plan/compute.js';
-import type { Plan, PlanItem, PlanOperation } from '../plan/types.js';
+import type { Plan, PlanItem } from '../plan/types.js';
 import { ProviderError } from '../providers/types.js';
 import { PlanConflictError, StepPreconditionError } from './errors.js';
 import { readLiveState, type Providers } from './live.js';
 import { KeyedLocks } from './locks.js';
+import { runOperation } from './operations.js';
 import type { ApplyOptions, ApplyResult, ApplyStatus, ApplyVerification, StepError, StepOutcome, StepStatus } from './types.js';
 
 const DEFAULT_CONCURRENCY = 4;
-
-interface Done {
-    readonly message: string;
-    readonly createdId?: string;
-}
 
 export async function applyPlan(plan: Plan, providers: Providers, options: ApplyOptions = {}): Promise<ApplyResult> {
     const conflicts = plan.items.filter(i => i.kind === 'conflict');
@@ -50,18 +46,7 @@ export async function applyPlan(plan: Plan, providers: Providers, options: Apply
     const total = steps.length;
 
     const finish = (step: PlanItem, status: StepStatus, fields: Partial<StepOutcome> = {}): StepOutcome => {
-        const outcome: StepOutcome = {
-            id: step.id,
-            vendor: step.vendor,
-            resource: step.resource,
-            kind: step.kind,
-            summary: step.summary,
-            status,
-            message: fields.message ?? null,
-            error: fields.error ?? null,
-            blockedBy: fields.blockedBy ?? null,
-            createdId: fields.createdId ?? null,
-        };
+        const outcome = outcomeOf(step, status, fields);
         completed++;
         const type = status === 'succeeded' ? 'step-succeeded' : status === 'failed' ? 'step-failed' : 'step-skipped';
         options.onProgress?.({ type, step, outcome, completed, total });
@@ -113,9 +98,29 @@ export async function applyPlan(plan: Plan, providers: Providers, options: Apply
     };
 
     const outcomes = await Promise.all(steps.map(run));
+    return resultOf(plan, providers, options, outcomes);
+}
+
+function outcomeOf(step: PlanItem, status: StepStatus, fields: Partial<StepOutcome>): StepOutcome {
+    return {
+        id: step.id,
+        vendor: step.vendor,
+        resource: step.resource,
+        kind: step.kind,
+        summary: step.summary,
+        status,
+        message: fields.message ?? null,
+        error: fields.error ?? null,
+        blockedBy: fields.blockedBy ?? null,
+        createdId: fields.createdId ?? null,
+    };
+}
+
+/** The run's status from its steps' outcomes, and (when every step succeeded) the verifying re-plan. */
+async function resultOf(plan: Plan, providers: Providers, options: ApplyOptions, outcomes: StepOutcome[]): Promise<ApplyResult> {
     const counts: Record<StepStatus, number> = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, excluded: 0 };
     for (const outcome of outcomes) counts[outcome.status]++;
-    const stepsStatus = overallStatus(counts, steps.length, signal?.aborted ?? false);
+    const stepsStatus = overallStatus(counts, outcomes.length, options.signal?.aborted ?? false);
     const verification = stepsStatus === 'succeeded' && options.verify !== false
         ? await verify(plan, providers, options.prune === true)
         : { status: 'skipped' as const, residue: [], error: null };
@@ -153,114 +158,4 @@ function toStepError(error: unknown): StepError {
     }
     // A bug of ours, not the vendor's: say so, and do not claim nothing happened.
     return { vendor: null, operation: null, message: `internal error: ${error instanceof Error ? error.message : String(error)}`, status: null, outcome: 'unknown', kind: 'internal' };
-}
-
-interface RunContext {
-    readonly providers: Providers;
-    readonly env: Readonly<Record<string, string | undefined>>;
-    readonly locks: KeyedLocks;
-    readonly created: ReadonlyMap<string, string>;
-}
-
-function credential(env: RunContext['env'], name: string | null, what: string, e164: string): string | undefined {
-    if (name === null) return undefined;
-    const value = env[name];
-    if (value === undefined || value === '') {
-        throw new StepPreconditionError(`environment variable ${name} is not set (the trunk ${what} for ${e164}): set it and run apply again`);
-    }
-    return value;
-}
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
-async function runOperation(operation: PlanOperation, ctx: RunContext): Promise<Done> {
-    const { synthflow, dixa } = ctx.providers;
-    switch (operation.type) {
-        case 'dixa.createQueue': {
-            const queue = await dixa.createQueue({ name: operation.name, ...(operation.offerAlgorithm ? { offerAlgorithm: operation.offerAlgorithm } : {}) });
-            return { message: `created queue "${queue.name}" (${queue.id})`, createdId: queue.id };
-        }
-        case 'synthflow.importNumber': {
-            const trunkUsername = credential(ctx.env, operation.trunkUsernameEnv, 'username', operation.e164);
-            const trunkPassword = credential(ctx.env, operation.trunkPasswordEnv, 'password', operation.e164);
-            await synthflow.importNumber({
-                e164: operation.e164,
-                friendlyName: operation.friendlyName,
-                terminationUri: operation.terminationUri,
-                ...(trunkUsername !== undefined ? { trunkUsername } : {}),
-                ...(trunkPassword !== undefined ? { trunkPassword } : {}),
-            });
-            return { message: `imported ${operation.e164} as "${operation.friendlyName}"` };
-        }
-        case 'synthflow.updateNumber': {
-            await synthflow.updateNumber(operation.e164, {
-                ...(operation.friendlyName !== null ? { friendlyName: operation.friendlyName } : {}),
-                ...(operation.terminationUri !== null ? { terminationUri: operation.terminationUri } : {}),
-            });
-            const fields = [operation.friendlyName !== null ? 'friendly_name' : '', operation.terminationUri !== null ? 'termination_uri' : ''].filter(Boolean);
-            return { message: `updated ${operation.e164} (${fields.join(', ')})` };
-        }
-        case 'synthflow.setInboundNumber': {
-            const release = await ctx.locks.acquire([operation.modelId]);
-            try {
-                await synthflow.setInboundNumber(operation.modelId, operation.e164);
-                return { message: `${operation.e164} is now the number of ${operation.modelId} (read back)` };
-            } finally {
-                release();
-            }
-        }
-        case 'synthflow.createTransfer': {
-            // Two creates to one target in flight at once could each adopt the other's action after an
-            // unknown outcome: one at a time per target.
-            const release = await ctx.locks.acquire([`transfer ${operation.config.phone}`]);
-            try {
-                const actionId = await synthflow.createLiveTransfer(operation.config, operation.name);
-                return { message: `created LIVE_TRANSFER ${actionId} to ${operation.config.phone}`, createdId: actionId };
-            } finally {
-                release();
-            }
-        }
-        case 'synthflow.updateTransfer': {
-            await synthflow.updateLiveTransfer(operation.actionId, operation.config);
-            return { message: `updated LIVE_TRANSFER ${operation.actionId}` };
-        }
-        case 'synthflow.attachActions': {
-            const ids = operation.add.map(ref => {
-                if ('actionId' in ref) return ref.actionId;
-                const id = ctx.created.get(ref.createdBy);
-                if (!id) throw new StepPreconditionError(`the action ${ref.createdBy} should have created is unknown`);
-                return id;
-            });
-            const release = await ctx.locks.acquire([operation.modelId]);
-            try {
-                const change = await synthflow.attachActions(operation.modelId, ids);
-                if (change.changed.length === 0) return { message: 'already attached (read back)' };
-                const kept = change.after.length - change.changed.length;
-                return {
-                    message: `attached ${change.changed.join(', ')}${kept > 0 ? `, keeping its ${plural(kept, 'other action')}` : ''} (read back)`
-                        + (change.restored.length > 0 ? `; the API had dropped ${plural(change.restored.length, 'action')} already there, attached again` : ''),
-                };
-            } finally {
-                release();
-            }
-        }
-        case 'synthflow.detachActions': {
-            const release = await ctx.locks.acquire([operation.modelId]);
-            try {
-                const change = await synthflow.detachActions(operation.modelId, operation.remove);
-                if (change.changed.length === 0) return { message: 'already detached (read back)' };
-                return { message: `detached ${change.changed.join(', ')}, keeping ${plural(change.after.length, 'other action')} (read back; the action itself is kept)` };
-            } finally {
-                release();
-            }
-        }
-        case 'synthflow.deleteAction': {
-            const action = await synthflow.getAction(operation.actionId, { includeAssistants: true });
-            if (!action) return { message: 'already gone' };
-            const on = action.assistants ?? [];
-            if (on.length > 0) return { message: `kept: it is attached to ${on.join(', ')}` };
-            await synthflow.deleteAction(operation.actionId);
-            return { message: `deleted ${operation.actionId}` };
-        }
-    }
 }

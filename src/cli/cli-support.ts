@@ -1,5 +1,6 @@
 /** What every CLI command shares: exit codes, the errors that map to them, and terminal styling. */
 import type { Command } from 'commander';
+import { SipflowError } from '../errors.js';
 
 /**
  * Exit codes of every `sipflow` command (documented in README.md), Terraform's contract: any error is 1
@@ -20,8 +21,10 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  * A problem with how the command was invoked or with its inputs (not with their contents).
  * main.ts prints its message on one line and exits with ExitCode.Failure.
  */
-export class UsageError extends Error {
-    override readonly name = 'UsageError';
+export class UsageError extends SipflowError {
+    constructor(message: string) {
+        super('usage', message);
+    }
 }
 
 /** Terminal styling lives in src/text/styles.ts (one implementation for every renderer); re-exported for the commands. */

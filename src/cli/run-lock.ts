@@ -23,6 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SipflowError } from '../errors.js';
 
 /** What identifies the state a run changes: one integration in one pair of accounts. */
 export interface RunLockKey {
@@ -65,13 +66,14 @@ export interface LockRequest extends LockEvents {
 }
 
 /** The lock directory or file cannot be used, or the wait was cancelled. One line, no secret. */
-export class RunLockError extends Error {
-    override readonly name = 'RunLockError';
+export class RunLockError extends SipflowError {
+    constructor(message: string) {
+        super('run-lock', message);
+    }
 }
 
 /** The lock is held by another run (or its file cannot be read) and the timeout has passed. */
-export class RunLockHeldError extends Error {
-    override readonly name = 'RunLockHeldError';
+export class RunLockHeldError extends SipflowError {
     constructor(
         readonly key: RunLockKey,
         readonly lockPath: string,
@@ -79,6 +81,7 @@ export class RunLockHeldError extends Error {
         readonly holder: LockHolder | undefined,
     ) {
         super(
+            'run-lock-held',
             holder
                 ? `integration ${key.integration} is locked by ${describeHolder(holder)}; nothing was sent. Wait for that run, retry with --lock-timeout 5m, or, if it is not running, delete ${lockPath}`
                 : `integration ${key.integration} is locked: ${lockPath} exists but is not a sipflow lock record; nothing was sent. If no sipflow run is active, delete it`,

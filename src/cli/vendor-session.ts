@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { LangiumDocument } from 'langium';
+import { SipflowError } from '../errors.js';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { buildDesiredState, DesiredStateError, diagnosticAppliesTo, environmentsOf, ModelInputError, UnknownEnvironmentError, type DesiredState } from '../model/index.js';
 import { createDixaProvider, type DixaClient } from '../providers/dixa/index.js';
@@ -19,12 +20,10 @@ import { formatText, toReported, compareReported, type ReportedDiagnostic } from
 import { UsageError, type Styles } from './cli-support.js';
 
 /** A failure the CLI reports as one line with exit code 1: configuration, credentials, vendors. */
-export class CommandError extends Error {
-    override readonly name = 'CommandError';
-
+export class CommandError extends SipflowError {
     /** The diagnostics behind the failure, when it is errors in the file (for `plan --json`). */
     constructor(message: string, readonly diagnostics: readonly ReportedDiagnostic[] = []) {
-        super(message);
+        super('command', message);
     }
 }
 

@@ -2,6 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AstUtils, URI, type LangiumDocument } from 'langium';
+import { SipflowError } from '../errors.js';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { RegularFileSystem } from '../language/references/regular-file-system.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
@@ -20,8 +21,10 @@ export interface SourceFile {
  * A named `.sipflow` path that is a FIFO, socket or device: opening it could block forever (a FIFO
  * waits for a writer), so it is refused before it is opened. Reported on one line, exit 1.
  */
-export class NotRegularFileError extends Error {
-    override readonly name = 'NotRegularFileError';
+export class NotRegularFileError extends SipflowError {
+    constructor(message: string) {
+        super('not-regular-file', message);
+    }
 }
 
 /** What kind of non-regular file `info` is, for messages; undefined for a regular file or directory. */

@@ -12,7 +12,7 @@ import { ProviderError } from '../providers/types.js';
 import { SYNTHFLOW_REGIONS, type SynthflowRegion } from '../vendors/synthflow-facts.js';
 import type { CallFlowPanel } from './call-flow.js';
 import { EXAMPLE_TEXT } from './example.js';
-import { MissingCredentialsError, scopeOf, type Connections, type Endpoint, type SynthflowScope, type VendorSession } from './connection.js';
+import { MissingCredentialsError, scopeOf, type Connections, type Endpoint, type SynthflowScope, type VendorConnection } from './connection.js';
 import type { Credentials } from './credentials.js';
 import type { ExtensionLog } from './log.js';
 import type { PlanStore } from './plan-store.js';
@@ -455,7 +455,7 @@ export class Commands {
         throw new Stopped();
     }
 
-    private async withSession<T>(scope: SynthflowScope, signal: AbortSignal, fn: (session: VendorSession) => Promise<T>): Promise<T> {
+    private async withSession<T>(scope: SynthflowScope, signal: AbortSignal, fn: (session: VendorConnection) => Promise<T>): Promise<T> {
         const session = await this.connections.open(scope, signal);
         try {
             return await fn(session);

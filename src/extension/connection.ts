@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Providers } from '../apply/index.js';
+import { SipflowError } from '../errors.js';
 import type { DesiredState } from '../model/index.js';
 import { createDixaProvider } from '../providers/dixa/index.js';
 import { createSynthflowProvider } from '../providers/synthflow/index.js';
@@ -29,15 +30,14 @@ export function scopeOf(desired: DesiredState): SynthflowScope {
     return { region: desired.synthflow.region, workspace: desired.synthflow.workspace };
 }
 
-export class MissingCredentialsError extends Error {
+export class MissingCredentialsError extends SipflowError {
     constructor(readonly missing: readonly string[]) {
-        super(`No ${missing.join(' and no ')} is set. Run "SIPflow: Set API Credentials" (they are kept in VS Code's secret storage), or "SIPflow: Use Sandbox".`);
-        this.name = 'MissingCredentialsError';
+        super('missing-credentials', `No ${missing.join(' and no ')} is set. Run "SIPflow: Set API Credentials" (they are kept in VS Code's secret storage), or "SIPflow: Use Sandbox".`);
     }
 }
 
-/** An open pair of vendor clients; close() frees their connections. */
-export interface VendorSession {
+/** An open pair of vendor clients; close() frees their connections. Not the CLI's VendorSession, which also holds a sandbox. */
+export interface VendorConnection {
     readonly endpoint: Endpoint;
     readonly providers: Providers;
     close(): void;
@@ -81,7 +81,7 @@ export class Connections implements vscode.Disposable {
         };
     }
 
-    async open(scope: SynthflowScope, signal?: AbortSignal): Promise<VendorSession> {
+    async open(scope: SynthflowScope, signal?: AbortSignal): Promise<VendorConnection> {
         const endpoint = await this.endpoint(scope);
         const concurrency = readSettings().applyConcurrency;
         const log = (line: string) => this.log.debug(line);

@@ -1,4 +1,5 @@
 import { AstUtils, type AstNode, type LangiumDocument, type Reference } from 'langium';
+import { SipflowError } from '../errors.js';
 import type { Allowlist, Department, Escalation, Integration, Queue, SecretValue, SipflowFile, SynthflowBlock } from '../language/generated/ast.js';
 import { isIntegration, isCredentialsTrunkAuth, isSipflowFile } from '../language/generated/ast.js';
 import { integrationParts, type IntegrationParts } from '../language/integration-parts.js';
@@ -48,15 +49,14 @@ export interface ModelProblem {
 }
 
 /** Thrown by `buildDesiredState` when the files have error diagnostics: lists every one of them. */
-export class DesiredStateError extends Error {
+export class DesiredStateError extends SipflowError {
     constructor(
         readonly integration: string | undefined,
         readonly problems: readonly ModelProblem[],
     ) {
         const name = integration ? `integration ${integration}` : 'the file';
         const lines = problems.map(p => `  ${p.uri ? `${p.uri}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} ` : ''}[${p.code}] ${p.message}`);
-        super(`Cannot plan ${name}: ${problems.length} error${problems.length === 1 ? '' : 's'} to fix first.\n${lines.join('\n')}`);
-        this.name = 'DesiredStateError';
+        super('desired-state', `Cannot plan ${name}: ${problems.length} error${problems.length === 1 ? '' : 's'} to fix first.\n${lines.join('\n')}`);
     }
 }
 
@@ -65,8 +65,10 @@ export class DesiredStateError extends Error {
  * without an integration (nothing to build), a document that was not validated, files of one
  * integration left out (a reference into them), or a value validation should have refused (a bug).
  */
-export class ModelInputError extends Error {
-    override readonly name = 'ModelInputError';
+export class ModelInputError extends SipflowError {
+    constructor(message: string) {
+        super('model-input', message);
+    }
 }
 
 /** The UUI header value Dixa sends: the key and the caller's E.164 number. */
@@ -87,14 +89,13 @@ export interface BuildOptions {
 }
 
 /** `--env staging` names an environment the integration's files do not declare. */
-export class UnknownEnvironmentError extends Error {
-    override readonly name = 'UnknownEnvironmentError';
+export class UnknownEnvironmentError extends SipflowError {
     constructor(
         readonly integration: string,
         readonly environment: string,
         readonly known: readonly string[],
     ) {
-        super(`integration ${integration} has no environment ${environment}: ${known.length > 0 ? `its environments are ${known.join(', ')}` : 'it declares none (environment NAME { … })'}`);
+        super('unknown-environment', `integration ${integration} has no environment ${environment}: ${known.length > 0 ? `its environments are ${known.join(', ')}` : 'it declares none (environment NAME { … })'}`);
     }
 }
 

@@ -3,6 +3,7 @@
  * Format: ./PLAN-FORMAT.md. Never holds a secret value (credentials are `env:` names), nor a host, key
  * or desired state: apply rebuilds those from the source files.
  */
+import { SipflowError } from '../errors.js';
 import { canonicalJson, deepFreeze, sha256 } from '../model/hash.js';
 import { dependencyProblem, savedPlanShapeProblem } from './plan-schema.js';
 import { PLAN_FORMAT, PLAN_FORMAT_VERSION, type Plan, type SavedPlan, type SavedPlanSource } from './types.js';
@@ -37,10 +38,9 @@ export function renderPlanJson(plan: Plan, sources: readonly SavedPlanSource[]):
 }
 
 /** A saved plan that cannot be used: not JSON, not a sipflow plan, another format version, malformed or edited. */
-export class PlanFormatError extends Error {
+export class PlanFormatError extends SipflowError {
     constructor(message: string) {
-        super(message);
-        this.name = 'PlanFormatError';
+        super('plan-format', message);
     }
 }
 

@@ -3,6 +3,7 @@
  * checklist, pull). Vendor-neutral where it can be: the clients translate HTTP shapes into these types,
  * so nothing outside src/providers knows about envelopes, paging, slugs or retries.
  */
+import { SipflowError } from '../errors.js';
 import type { SynthflowTransferMode } from '../vendors/synthflow-facts.js';
 
 // ─── Synthflow ──────────────────────────────────────────────────────────────────────────────────────
@@ -189,28 +190,47 @@ export interface DixaProvider {
 
 export type Vendor = 'dixa' | 'synthflow';
 
+/** What a ProviderError says; the fields are kept on the error as they are given. */
+export interface ProviderErrorOptions {
+    readonly vendor: Vendor;
+    /** e.g. `POST /custom-numbers` */
+    readonly operation: string;
+    readonly message: string;
+    /** HTTP status, or undefined for transport failures. */
+    readonly status?: number | undefined;
+    /** `failed` (the default): nothing was changed. `unknown`: a write may or may not have happened. */
+    readonly outcome?: ProviderErrorOutcome;
+    /** Default `client`. */
+    readonly kind?: ProviderErrorKind;
+}
+
+export type ProviderErrorOutcome = 'failed' | 'unknown';
+
 /**
  * Every failure a provider reports. Messages name the operation and carry the vendor's own message,
  * never a credential, header or request body.
  */
-export class ProviderError extends Error {
-    constructor(
-        readonly vendor: Vendor,
-        /** e.g. `POST /custom-numbers` */
-        readonly operation: string,
-        message: string,
-        /** HTTP status, or undefined for transport failures. */
-        readonly status?: number,
-        /** `failed`: nothing was changed. `unknown`: a write may or may not have happened. */
-        readonly outcome: 'failed' | 'unknown' = 'failed',
-        /** `auth` (401), `forbidden` (403), `not-found`, `rate-limit`, `server`, `network`, `timeout`, `invalid-response`, `client`, `cancelled` (the caller's AbortSignal) */
-        readonly kind: ProviderErrorKind = 'client',
-    ) {
-        super(message);
-        this.name = 'ProviderError';
+export class ProviderError extends SipflowError {
+    readonly vendor: Vendor;
+    readonly operation: string;
+    readonly status: number | undefined;
+    readonly outcome: ProviderErrorOutcome;
+    readonly kind: ProviderErrorKind;
+
+    constructor(options: ProviderErrorOptions) {
+        super('provider', options.message);
+        this.vendor = options.vendor;
+        this.operation = options.operation;
+        this.status = options.status;
+        this.outcome = options.outcome ?? 'failed';
+        this.kind = options.kind ?? 'client';
     }
 }
 
+/**
+ * `auth` (401), `forbidden` (403), `not-found`, `rate-limit`, `server`, `network`, `timeout`,
+ * `invalid-response`, `client`, `cancelled` (the caller's AbortSignal).
+ */
 export type ProviderErrorKind =
     | 'auth'
     | 'forbidden'

@@ -26,6 +26,7 @@
  * Rules are tried in order; the first that fires wins. Everything is deterministic for a given spec
  * and request sequence.
  */
+import { SipflowError } from '../errors.js';
 import type { Vendor } from './http.js';
 import { splitPath } from './http.js';
 
@@ -58,8 +59,10 @@ export interface FaultConfig {
     readonly seed?: number;
 }
 
-export class FaultSpecError extends Error {
-    override readonly name = 'FaultSpecError';
+export class FaultSpecError extends SipflowError {
+    constructor(message: string) {
+        super('fault-spec', message);
+    }
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', '*'];

@@ -1,4 +1,5 @@
 /** The sandbox's tiny HTTP vocabulary: routes, request contexts, replies and API errors. */
+import { SipflowError } from '../errors.js';
 import type { SandboxAssumptions } from './assumptions.js';
 import type { SandboxState } from './state.js';
 
@@ -39,15 +40,14 @@ export interface Route {
 }
 
 /** A vendor-level failure (400/404/409…) that the vendor module renders in its own error shape. */
-export class ApiError extends Error {
+export class ApiError extends SipflowError {
     constructor(
         readonly status: number,
         message: string,
         /** Synthflow `detail.category`; ignored by Dixa. */
         readonly category = 'validation_error',
     ) {
-        super(message);
-        this.name = 'ApiError';
+        super('api', message);
     }
 }
 

@@ -3,6 +3,7 @@
  * caller's number, and (with escalation) that the assistant's LIVE_TRANSFER reaches the queue. The test
  * caller is a Synthflow outbound agent; the evidence is the inbound assistant's call list.
  */
+import { SipflowError } from '../errors.js';
 import type { DesiredDepartment, DesiredState } from '../model/types.js';
 import type { LiveSynthflowAssistant } from '../providers/types.js';
 import type { LiveCall, SynthflowClient } from '../providers/synthflow/client.js';
@@ -17,8 +18,10 @@ export interface TestCaller {
     readonly how: string;
 }
 
-export class VerifyError extends Error {
-    override readonly name = 'VerifyError';
+export class VerifyError extends SipflowError {
+    constructor(message: string) {
+        super('verify', message);
+    }
 }
 
 /**

@@ -113,8 +113,8 @@ describe('secrets', () => {
         expect(t.logs.length).toBeGreaterThan(30);
         for (const error of errors) {
             const e = error as ProviderError;
-            // Only the documented fields: no config, request, response or cause from axios.
-            const allowed = ['name', 'vendor', 'operation', 'status', 'outcome', 'kind'];
+            // Only the documented fields (the error model's code among them): no config, request, response or cause from axios.
+            const allowed = ['name', 'code', 'vendor', 'operation', 'status', 'outcome', 'kind'];
             expect(Object.keys(e).filter((k) => !allowed.includes(k))).toEqual([]);
             expect(e.cause).toBeUndefined();
             captured.push(String(e), e.message, e.stack ?? '', inspect(e, { depth: 8, showHidden: true }), JSON.stringify(e));

@@ -53,6 +53,20 @@ describe('Retry-After as an HTTP date', () => {
     });
 });
 
+describe('attempt timeouts', () => {
+    it('a timeout or deadline in fractional milliseconds: the request is sent, not refused as an out-of-range timer', async () => {
+        // AbortSignal.timeout takes whole milliseconds only; the time left before a deadline rarely is one.
+        const server = await serve(() => ({ status: 200, body: ORG }));
+        const dixa = createDixaProvider({ baseUrl: `${server.url}/v1`, apiKey: KEY, timeoutMs: 5_000.5, deadlineMs: 2_500.25 });
+        try {
+            expect((await dixa.getOrganization()).subdomain).toBe('acme');
+        } finally {
+            dixa.close();
+        }
+        expect(server.requests).toHaveLength(1);
+    });
+});
+
 describe('vendor text quoted in errors', () => {
     it('is redacted before it is cut: a key echoed across the 500-character cut leaves no fragment', async () => {
         // The key starts 8 characters before the cut, so cutting first would keep "test-api" unredacted.

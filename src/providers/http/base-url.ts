@@ -4,11 +4,11 @@
  * single request (and so before an API key could travel in clear text).
  */
 import { isIPv4 } from 'node:net';
+import { SipflowError } from '../../errors.js';
 
-export class BaseUrlError extends Error {
+export class BaseUrlError extends SipflowError {
     constructor(message: string) {
-        super(message);
-        this.name = 'BaseUrlError';
+        super('base-url', message);
     }
 }
 

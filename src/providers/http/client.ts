@@ -19,13 +19,16 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse, type RawAxiosRequestHeaders } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { ProviderError, type ProviderErrorKind, type ProviderOptions, type ProviderStats, type Vendor } from '../types.js';
-import { backoffDelay, MAX_RETRY_AFTER_MS, parseRetryAfter, sleep } from './backoff.js';
+import { ProviderError, type ProviderOptions, type ProviderStats, type Vendor } from '../types.js';
+import { backoffDelay, MAX_RETRY_AFTER_MS, sleep } from './backoff.js';
 import { BaseUrlError, checkBaseUrl, isLoopbackHost } from './base-url.js';
+import { interpretResponse, transportFailure, type AttemptFailure, type AttemptInfo, type Classifier, type ErrorFields, type HttpMethod, type HttpResult } from './outcome.js';
 import { Redactor } from './redact.js';
+import { resolveServerUrl } from './server-url.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { ErrorFields, HttpMethod, HttpResult } from './outcome.js';
+export { resolveServerUrl } from './server-url.js';
 
 /** One attempt's deadline, from the moment it is sent. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -70,27 +73,10 @@ export interface HttpRequest {
     readonly accept?: readonly number[];
 }
 
-export interface HttpResult<T = unknown> {
-    readonly status: number;
-    /** Parsed JSON body; undefined when the body is empty. */
-    readonly data: T;
-}
-
 /** Internal knobs for tests. */
 export interface HttpClientTuning {
     readonly random?: () => number;
 }
-
-interface AttemptFailure {
-    readonly error: ProviderError;
-    readonly retryable: boolean;
-    readonly retryAfterMs?: number;
-}
-
-/** Transport error codes meaning the connection was never established: nothing reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
-/** Not sent, but retrying will not help. */
-const PERMANENT_NOT_SENT_CODES = new Set(['ENOTFOUND']);
 
 export function newStats(): ProviderStats {
     return { requests: 0, retries: 0, byOperation: new Map() };
@@ -113,6 +99,8 @@ export class HttpClient {
     private readonly random: () => number;
     private readonly agents: { http: http.Agent; https: https.Agent };
     private sequence = 0;
+    /** The outcome classifier's view of this client: its label, its redacting error factory, the vendor's message. */
+    private readonly classifier: Classifier;
 
     constructor(
         readonly profile: VendorProfile,
@@ -124,10 +112,10 @@ export class HttpClient {
             this.baseUrl = checkBaseUrl(options.baseUrl, `${profile.label} base URL`);
         } catch (e) {
             const message = e instanceof BaseUrlError ? e.message : `${profile.label} base URL is invalid`;
-            throw new ProviderError(profile.vendor, 'configure', this.redactor.redact(message), undefined, 'failed', 'client');
+            throw new ProviderError({ vendor: profile.vendor, operation: 'configure', message: this.redactor.redact(message) });
         }
         if (!options.apiKey || options.apiKey.trim() === '') {
-            throw new ProviderError(profile.vendor, 'configure', `${profile.label} API key is empty`, undefined, 'failed', 'auth');
+            throw new ProviderError({ vendor: profile.vendor, operation: 'configure', message: `${profile.label} API key is empty`, kind: 'auth' });
         }
         this.authorization = profile.authorization(options.apiKey);
         this.redactor.add(this.authorization);
@@ -163,6 +151,11 @@ export class HttpClient {
             // Deadlines come from AbortSignal.timeout (a whole-attempt deadline, not a socket idle timer).
             timeout: 0,
         });
+        this.classifier = {
+            label: profile.label,
+            error: (operation, message, fields) => this.error(operation, message, fields),
+            vendorMessage: body => this.vendorMessage(body),
+        };
     }
 
     /** Registers another write-only value to redact. */
@@ -174,9 +167,9 @@ export class HttpClient {
         return this.redactor.redact(text);
     }
 
-    /** A ProviderError for this vendor with a redacted message. */
-    error(operation: string, message: string, status?: number, outcome: 'failed' | 'unknown' = 'failed', kind: ProviderErrorKind = 'client'): ProviderError {
-        return new ProviderError(this.profile.vendor, operation, this.redactor.redact(message), status, outcome, kind);
+    /** A ProviderError for this vendor with a redacted message (outcome `failed` and kind `client` unless given). */
+    error(operation: string, message: string, fields: ErrorFields = {}): ProviderError {
+        return new ProviderError({ vendor: this.profile.vendor, operation, message: this.redactor.redact(message), ...fields });
     }
 
     /**
@@ -187,9 +180,7 @@ export class HttpClient {
         return this.error(
             operation,
             `${this.profile.label} ${operation} returned an unexpected response: ${what}${write ? '; the change may or may not have been made' : ''}`,
-            undefined,
-            write ? 'unknown' : 'failed',
-            'invalid-response',
+            { outcome: write ? 'unknown' : 'failed', kind: 'invalid-response' },
         );
     }
 
@@ -217,7 +208,10 @@ export class HttpClient {
         for (let attempt = 0; ; attempt++) {
             this.throwIfCancelled(operation, false, request.method);
             const remaining = deadline - performance.now();
-            const result = await this.attempt<T>(request, operation, url, idempotent, id, attempt, Math.max(1, Math.min(this.timeoutMs, remaining)));
+            // Whole milliseconds: AbortSignal.timeout refuses a fraction (ERR_OUT_OF_RANGE), and the time
+            // left before the deadline almost always is one.
+            const attemptTimeoutMs = Math.max(1, Math.ceil(Math.min(this.timeoutMs, remaining)));
+            const result = await this.attempt<T>(request, operation, url, idempotent, id, attempt, attemptTimeoutMs);
             if ('data' in result) return result;
             const failure = result;
             const delay = backoffDelay(attempt, this.retryBaseDelayMs, failure.retryAfterMs, this.random);
@@ -227,22 +221,14 @@ export class HttpClient {
                 throw failure.error;
             }
             if (failure.retryAfterMs !== undefined && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
-                throw this.error(
-                    operation,
-                    `${failure.error.message} (the server asked to retry after ${Math.ceil(failure.retryAfterMs / 1000)} s; not waiting that long)`,
-                    failure.error.status,
-                    failure.error.outcome,
-                    failure.error.kind,
-                );
+                throw this.error(operation, `${failure.error.message} (the server asked to retry after ${Math.ceil(failure.retryAfterMs / 1000)} s; not waiting that long)`, fieldsOf(failure.error));
             }
             if (performance.now() + delay >= deadline) {
                 this.log(`#${id} ✗ ${operation}: ${failure.error.kind} (outcome ${failure.error.outcome}); the request's ${this.deadlineMs} ms deadline leaves no time for another attempt`);
                 throw this.error(
                     operation,
                     `${failure.error.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''}: the request's ${Math.round(this.deadlineMs / 1000)} s deadline was reached)`,
-                    failure.error.status,
-                    failure.error.outcome,
-                    failure.error.kind,
+                    fieldsOf(failure.error),
                 );
             }
             if (failure.error.kind === 'rate-limit') this.bucket?.pause(delay);
@@ -269,7 +255,7 @@ export class HttpClient {
             try {
                 return this.resolveServerUrl(request.url);
             } catch {
-                throw this.error(operation, `${this.profile.label} returned an unusable paging link`, undefined, 'failed', 'invalid-response');
+                throw this.error(operation, `${this.profile.label} returned an unusable paging link`, { kind: 'invalid-response' });
             }
         }
         const path = request.template.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -293,7 +279,6 @@ export class HttpClient {
         attempt: number,
         attemptTimeoutMs: number,
     ): Promise<HttpResult<T> | AttemptFailure> {
-        const write = request.method !== 'GET';
         let sent = false;
         let started = 0;
         // The per-attempt deadline starts when the request is sent, not while it waits for a slot or token.
@@ -326,111 +311,20 @@ export class HttpClient {
             // Read only the error code; the axios error itself (config.headers!) never escapes.
             const code = typeof (e as { code?: unknown })?.code === 'string' ? ((e as { code: string }).code) : undefined;
             const timedOut = timeoutSignal?.aborted === true || code === 'ETIMEDOUT' || code === 'ECONNABORTED' || isTimeoutAbort(e);
-            if (!sent) throw this.error(operation, `${this.profile.label} ${operation} could not be started`, undefined, 'failed', 'network');
-            if (timedOut) {
-                return {
-                    error: this.error(
-                        operation,
-                        `${this.profile.label} ${operation} timed out after ${Math.round(attemptTimeoutMs)} ms`,
-                        undefined,
-                        write ? 'unknown' : 'failed',
-                        'timeout',
-                    ),
-                    retryable: idempotent,
-                };
-            }
-            if (code !== undefined && NOT_SENT_CODES.has(code)) {
-                return {
-                    error: this.error(operation, `${this.profile.label} ${operation}: cannot reach ${this.baseUrl.host} (${code})`, undefined, 'failed', 'network'),
-                    retryable: !PERMANENT_NOT_SENT_CODES.has(code),
-                };
-            }
-            const what = code === 'ECONNRESET' || code === 'EPIPE' ? 'the connection was reset' : `the connection failed${code ? ` (${code})` : ''}`;
-            return {
-                error: this.error(
-                    operation,
-                    `${this.profile.label} ${operation}: ${what} before a response arrived${write && !idempotent ? '; the change may or may not have been made' : ''}`,
-                    undefined,
-                    write ? 'unknown' : 'failed',
-                    'network',
-                ),
-                retryable: idempotent,
-            };
+            if (!sent) throw this.error(operation, `${this.profile.label} ${operation} could not be started`, { kind: 'network' });
+            return transportFailure(this.classifier, this.attemptInfo(request, operation, idempotent), { timedOut, code, timeoutMs: attemptTimeoutMs, host: this.baseUrl.host });
         }
         const ms = Math.round(performance.now() - started);
         this.log(`#${id} ← ${operation} ${response.status} ${ms} ms`);
-        return this.interpret<T>(request, operation, response, idempotent);
+        return interpretResponse<T>(this.classifier, this.attemptInfo(request, operation, idempotent), {
+            status: response.status,
+            text: typeof response.data === 'string' ? response.data : '',
+            retryAfter: response.headers['retry-after'] as string | undefined,
+        });
     }
 
-    private interpret<T>(request: HttpRequest, operation: string, response: AxiosResponse<string>, idempotent: boolean): HttpResult<T> | AttemptFailure {
-        const write = request.method !== 'GET';
-        const status = response.status;
-        const text = typeof response.data === 'string' ? response.data : '';
-        const label = this.profile.label;
-        const accepted = request.accept?.includes(status) ?? false;
-        if ((status >= 200 && status < 300) || accepted) {
-            if (text.trim() === '') return { status, data: undefined as T };
-            try {
-                return { status, data: JSON.parse(text) as T };
-            } catch {
-                return {
-                    error: this.error(
-                        operation,
-                        `${label} ${operation} returned a malformed JSON response (HTTP ${status})${write && !idempotent ? '; the change may or may not have been made' : ''}`,
-                        status,
-                        write ? 'unknown' : 'failed',
-                        'invalid-response',
-                    ),
-                    // A cut-off body is a transport fault like a reset: what may be repeated is repeated.
-                    retryable: idempotent,
-                };
-            }
-        }
-        let body: unknown;
-        try {
-            body = text.trim() === '' ? undefined : JSON.parse(text);
-        } catch {
-            body = undefined;
-        }
-        const vendorMessage = this.vendorMessage(body);
-        const suffix = vendorMessage ? `: ${vendorMessage}` : '';
-        const retryAfterMs = parseRetryAfter(response.headers['retry-after'] as string | undefined);
-        if (status === 429) {
-            return {
-                error: this.error(operation, `${label} ${operation} was rate-limited (429)${suffix}`, status, 'failed', 'rate-limit'),
-                retryable: true,
-                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-            };
-        }
-        if (status >= 500 || status === 408) {
-            const unknown = write ? '; the change may or may not have been made' : '';
-            return {
-                error: this.error(
-                    operation,
-                    `${label} ${operation} failed with HTTP ${status}${suffix}${unknown}`,
-                    status,
-                    write ? 'unknown' : 'failed',
-                    status === 408 ? 'timeout' : 'server',
-                ),
-                retryable: idempotent,
-                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-            };
-        }
-        let kind: ProviderErrorKind = 'client';
-        let what = `failed with HTTP ${status}`;
-        if (status === 401) {
-            kind = 'auth';
-            what = `was refused: ${label} rejected the API key (401 Unauthorized)`;
-        } else if (status === 403) {
-            kind = 'forbidden';
-            what = `was refused: the API key is not allowed to do this (403 Forbidden)`;
-        } else if (status === 404) {
-            kind = 'not-found';
-            what = 'failed: not found (404)';
-        } else if (status >= 300 && status < 400) {
-            what = `was answered with an unexpected redirect (HTTP ${status}); check the base URL`;
-        }
-        return { error: this.error(operation, `${label} ${operation} ${what}${suffix}`, status, 'failed', kind), retryable: false };
+    private attemptInfo(request: HttpRequest, operation: string, idempotent: boolean): AttemptInfo {
+        return { operation, method: request.method, idempotent, accept: request.accept };
     }
 
     private vendorMessage(body: unknown): string | undefined {
@@ -454,18 +348,20 @@ export class HttpClient {
 
     private cancelledError(operation: string, inFlight: boolean, method: HttpMethod): ProviderError {
         const unknown = inFlight && method !== 'GET';
-        return this.error(
-            operation,
-            `${this.profile.label} ${operation} was cancelled${unknown ? ' while in flight; the change may or may not have been made' : ''}`,
-            undefined,
-            unknown ? 'unknown' : 'failed',
-            'cancelled',
-        );
+        return this.error(operation, `${this.profile.label} ${operation} was cancelled${unknown ? ' while in flight; the change may or may not have been made' : ''}`, {
+            outcome: unknown ? 'unknown' : 'failed',
+            kind: 'cancelled',
+        });
     }
 
     private throwIfCancelled(operation: string, inFlight: boolean, method: HttpMethod): void {
         if (this.signal?.aborted) throw this.cancelledError(operation, inFlight, method);
     }
+}
+
+/** The fields a re-worded copy of an error keeps. */
+function fieldsOf(error: ProviderError): ErrorFields {
+    return { status: error.status, outcome: error.outcome, kind: error.kind };
 }
 
 function positive(value: number | undefined, fallback: number): number {
@@ -475,28 +371,4 @@ function positive(value: number | undefined, fallback: number): number {
 function isTimeoutAbort(e: unknown): boolean {
     const cause = (e as { cause?: { name?: unknown } } | undefined)?.cause;
     return cause?.name === 'TimeoutError';
-}
-
-/**
- * Resolves a link the server handed out (Dixa `meta.next`: root-relative `/v1/agents?pageKey=…` or
- * absolute) against our own base URL. Only the path and query are taken from the link: requests
- * always go to the configured origin, so a link naming another host can never receive the key, and
- * a base URL behind a path prefix (a proxy) keeps working. If the link's path lacks the base's
- * leading path segments (e.g. base `/proxy/v1`, link `/v1/agents`), they are restored.
- */
-export function resolveServerUrl(base: URL, link: string): string {
-    const target = new URL(link, base.origin + '/');
-    let path = target.pathname;
-    const basePath = base.pathname.replace(/\/+$/, '');
-    if (basePath !== '' && !(path === basePath || path.startsWith(basePath + '/'))) {
-        const segments = basePath.split('/').filter(Boolean);
-        for (let i = 1; i < segments.length; i++) {
-            const suffix = '/' + segments.slice(i).join('/');
-            if (path === suffix || path.startsWith(suffix + '/')) {
-                path = '/' + segments.slice(0, i).join('/') + path;
-                break;
-            }
-        }
-    }
-    return base.origin + path + target.search;
 }

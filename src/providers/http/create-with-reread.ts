@@ -40,16 +40,18 @@ export async function createWithReread<T>(http: HttpClient, spec: CreateWithRere
             const found = await spec.reread();
             if (typeof found === 'object' && 'found' in found) return found.found;
             if (typeof found === 'object') {
-                throw http.error(e.operation, `${e.message}; re-reading ${spec.what} found ${found.ambiguous}, so none was adopted (run again once it is sorted out)`, e.status, 'unknown', e.kind);
+                throw http.error(e.operation, `${e.message}; re-reading ${spec.what} found ${found.ambiguous}, so none was adopted (run again once it is sorted out)`, {
+                    status: e.status,
+                    outcome: 'unknown',
+                    kind: e.kind,
+                });
             }
             if (attempt >= 2 || !unknown) throw e;
             if (e.kind === 'timeout' && !spec.serverRejectsDuplicates) {
                 throw http.error(
                     e.operation,
                     `${e.message}; ${spec.what} not found on re-reading, but the request may still be in progress, so it was not sent again (run again to re-check)`,
-                    e.status,
-                    'unknown',
-                    'timeout',
+                    { status: e.status, outcome: 'unknown', kind: 'timeout' },
                 );
             }
             // Absent after a reset, 5xx, lost or unreadable answer: the create did not land; send it once more.
