@@ -143,6 +143,42 @@ const verbose = !!process.env.SIPFLOW_E2E_VERBOSE;
 
 // ─── The DOM probe channel ───────────────────────────────────────────────────────────────────────
 
+/**
+ * While extension tests run, VS Code refuses modal dialogs (DialogService.skipDialogs: `prompt` throws,
+ * so a modal showWarningMessage rejects) and, under the smoke-test driver, never shows notification
+ * toasts (NotificationsToasts.addToast). To test the apply modal and the progress notification's Cancel,
+ * the launcher patches the workbench bundle as it is served so both consult `globalThis.__sipflowShowUi`,
+ * which dom.showWorkbenchUi() sets. Minified text of code-server 4.139.1; a patch that no longer finds
+ * its text makes showWorkbenchUi fail (not silently test the hidden UI).
+ */
+const WORKBENCH_PATCHES = [
+    {
+        what: 'modal dialogs (DialogService.skipDialogs)',
+        find: 'this.environmentService.isExtensionDevelopment&&!!this.environmentService.extensionTestsLocationURI}async confirm',
+        replace: '!globalThis.__sipflowShowUi&&this.environmentService.isExtensionDevelopment&&!!this.environmentService.extensionTestsLocationURI}async confirm',
+    },
+    {
+        what: 'notification toasts (NotificationsToasts.addToast)',
+        find: '!this.environmentService.enableSmokeTestDriver&&e.priority!==2',
+        replace: '(!this.environmentService.enableSmokeTestDriver||globalThis.__sipflowShowUi)&&e.priority!==2',
+    },
+] as const;
+/** The patches that found nothing to patch (undefined until the bundle was served). */
+let unpatched: string[] | undefined;
+
+async function patchWorkbench(page: Page): Promise<void> {
+    await page.route('**/out/vs/code/browser/workbench/workbench.js', async route => {
+        const response = await route.fetch();
+        let body = await response.text();
+        unpatched = [];
+        for (const patch of WORKBENCH_PATCHES) {
+            if (!body.includes(patch.find)) unpatched.push(patch.what);
+            body = body.split(patch.find).join(patch.replace);
+        }
+        await route.fulfill({ response, body });
+    });
+}
+
 let resolvePage: (page: Page) => void = () => undefined;
 const pageReady = new Promise<Page>(r => { resolvePage = r; });
 
@@ -194,6 +230,11 @@ async function runDomRequest(request: DomRequest): Promise<unknown> {
             if (!frame) throw new Error(`no webview frame whose title or text contains "${request.filter}" (${page.frames().length - 1} frames open)`);
             return frame.evaluate(callExpression(request.fnSource, request.arg));
         }
+        case 'showUi':
+            if (unpatched === undefined) throw new Error('the workbench bundle was not served through the launcher');
+            if (unpatched.length > 0) throw new Error(`cannot show ${unpatched.join(' and ')}: this code-server's workbench.js no longer has the text the launcher patches`);
+            await page.evaluate(`globalThis.__sipflowShowUi = ${request.enabled === true}`);
+            return true;
         case 'screenshot': {
             const file = join(screenshotsDir, `${request.name.replace(/[^\w.-]+/g, '-')}.png`);
             mkdirSync(screenshotsDir, { recursive: true });
@@ -335,6 +376,7 @@ try {
             '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await patchWorkbench(page);
     resolvePage(page);
     const exitCode = new Promise<number>(resolveExit => {
         void page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
