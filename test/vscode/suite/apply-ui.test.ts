@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ApplyResult } from '../../../src/apply/index.js';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
+import { ViewDocuments } from '../../../src/extension/views.js';
 import type { Plan } from '../../../src/plan/index.js';
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../../src/sandbox/index.js';
 import { dom } from './dom.js';
@@ -116,7 +117,8 @@ describe('apply through the workbench: the modal, the progress notification, com
             report(`      cancel: ${result.counts.succeeded} of ${result.outcomes.length} steps done, ${result.counts.cancelled} cancelled; ${writes.length} writes sent, the last began ${Math.max(...began)} ms from the cancel`);
             assert.ok(writes.length < result.outcomes.length, `fewer writes (${writes.length}) than steps (${result.outcomes.length})`);
             assert.ok(api.logLines().some(l => /cancelled by the user/.test(l)), 'the log says it was cancelled');
-            const resultView = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'sipflow-view', path: '/result/acme.sipflow apply result.txt', query: document.uri.toString() }));
+            // The same name the extension gives its result view (a fresh ViewDocuments only names it).
+            const resultView = await vscode.workspace.openTextDocument(new ViewDocuments().uriFor('result', document.uri));
             assert.match(resultView.getText(), /cancel/i, 'the result view says cancelled');
         } finally {
             sandbox.clearFaults();
