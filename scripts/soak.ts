@@ -182,6 +182,7 @@ async function race(context: FixtureContext, trial: number, mode: RaceMode, lock
 
 // ─── Main ───────────────────────────────────────────────────────────────────────────────────────────
 
+// eslint-disable-next-line max-lines-per-function -- the soak's script, read top to bottom: schedules, races, the table
 async function main(): Promise<number> {
     const options = readOptions(process.argv.slice(2));
     const tuning: ProviderTuning = { timeoutMs: options.timeoutMs, retryBaseDelayMs: 1 };

@@ -168,7 +168,7 @@ export async function loadWorkspace(
     files: readonly SourceFile[],
     options: { validation: boolean; context?: readonly SourceFile[] },
 ): Promise<LoadedWorkspace> {
-    const services = createSipflowServices(RegularFileSystem);
+    const services = createSipflowServices({ ...RegularFileSystem, forCli: true });
     const langiumDocuments = services.shared.workspace.LangiumDocuments;
     const load = async (file: SourceFile) => {
         // Checked again right before reading: the file may have been replaced since it was found.

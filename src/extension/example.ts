@@ -1,4 +1,4 @@
-/** The canonical example (LANGUAGE.md), for "Get started". */
+/** The canonical example (docs/language.md, examples/acme.sipflow), for "Get started". */
 export const EXAMPLE_TEXT = `// Acme routes its Danish support and sales lines through Synthflow AI agents,
 // which escalate to Dixa agent queues over SIP.
 integration acme {

@@ -1,6 +1,6 @@
 /**
- * Every diagnostic the language reports: its stable code and severity. LANGUAGE.md is the contract
- * for the first block; the second block covers structural problems LANGUAGE.md leaves implicit.
+ * Every diagnostic the language reports: its stable code and severity. docs/language.md documents each
+ * (test/docs/language-reference.test.ts fails on one it lacks); the second block holds the structural problems.
  */
 export const DIAGNOSTICS = {
     'e164-invalid': 'error',

@@ -13,6 +13,7 @@ import {
     type PartialLangiumServices,
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
+import { ExportsOnlyIndexManager } from './references/exports-only-index-manager.js';
 import { SipflowDocumentBuilder } from './references/sipflow-document-builder.js';
 import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
@@ -84,19 +85,37 @@ export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<Lang
     },
 };
 
+/** Shared services of a one-shot build (the CLI): no reference index (ExportsOnlyIndexManager). */
+const OneShotSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
+    workspace: {
+        IndexManager: services => new ExportsOnlyIndexManager(services),
+    },
+};
+
+export interface SipflowServicesContext extends DefaultSharedModuleContext {
+    /**
+     * A one-shot build, read once and thrown away (the CLI): skips what only an editor uses, the
+     * reference index behind find references, rename and incremental relinking. Never for a language
+     * server or anything that calls DocumentBuilder.update.
+     */
+    readonly forCli?: boolean;
+}
+
 /**
  * Creates the shared and language services. `context.fileSystemProvider` decides where workspace files
  * come from: NodeFileSystem for the server and CLI, EmptyFileSystem for tests and the browser.
  */
-export function createSipflowServices(context: DefaultSharedModuleContext, overrides?: DeepPartial<SipflowServices>): {
+export function createSipflowServices(context: SipflowServicesContext, overrides?: DeepPartial<SipflowServices>): {
     shared: LangiumSharedServices;
     Sipflow: SipflowServices;
 } {
-    const fromDisk = context.fileSystemProvider;
+    const { forCli, ...moduleContext } = context;
+    const fromDisk = moduleContext.fileSystemProvider;
     const shared = inject(
-        createDefaultSharedModule({ ...context, fileSystemProvider: services => withoutByteOrderMarks(fromDisk(services)) }),
+        createDefaultSharedModule({ ...moduleContext, fileSystemProvider: services => withoutByteOrderMarks(fromDisk(services)) }),
         SipflowGeneratedSharedModule,
         SipflowSharedModule,
+        forCli ? OneShotSharedModule : {},
     );
     const Sipflow = inject(
         createDefaultModule({ shared }),

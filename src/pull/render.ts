@@ -80,6 +80,7 @@ const MODE_KEYWORDS = Object.fromEntries(Object.entries(TRANSFER_MODES).map(([ke
  * become departments (with their inbound assistant and its transfer actions back to Dixa), and the Dixa
  * queues those reach become queues. Pure, so that the result can be tested without HTTP.
  */
+// eslint-disable-next-line max-lines-per-function -- one pass over shared lookups (queue keys, matched queues, assistants by id); split, it would thread them all through helpers
 export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullOptions): PulledConfiguration {
     const notes: string[] = [];
     const sipDomain = (options.sipDomain ?? `${snapshot.organization.subdomain}${DIXA_SIP_DOMAIN_SUFFIX}`).toLowerCase();

@@ -118,6 +118,7 @@ function queue(id: string, name: string, extra: Partial<DixaQueueRecord>): DixaQ
 
 const AGENT_NAMES = ['Anna Jensen', 'Bo Nielsen', 'Clara Hansen', 'Dennis Pedersen', 'Emma Larsen', 'Frederik Sørensen', 'Gitte Rasmussen', 'Henrik Admin'];
 
+// eslint-disable-next-line max-lines-per-function -- seed data, one statement per demo object: splitting it hides the demo
 function demoState(): SandboxState {
     const state = emptyState();
     const d = DEMO.dixa;

@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as oniguruma from 'vscode-oniguruma';
 import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textmate';
 import type { DesiredState } from '../../src/model/index.js';
+import { renderApplyText } from '../../src/apply/render.js';
+import type { ApplyResult, StepOutcome } from '../../src/apply/types.js';
 import { computePlan, renderPlanText, type LiveState } from '../../src/plan/index.js';
 import { desiredFrom, EXAMPLE } from '../model/helpers.js';
 import { conflictingLive, convergedLive, demoLive, IDS, number } from '../plan/fixtures.js';
@@ -82,5 +84,28 @@ describe('the sipflow-plan grammar', () => {
         expect(change).toContainEqual(['30', 'markup.deleted.before.sipflow-plan']);
         expect(change).toContainEqual(['45', 'markup.inserted.after.sipflow-plan']);
         expect(grammar.tokenizeLine(lines[0]!, INITIAL).tokens[0]!.scopes.at(-1)).toBe('comment.line.number-sign.sipflow-plan');
+    });
+
+    it('colours an apply result\'s done, failed and not-attempted steps, and its head, apart', () => {
+        const step = (id: string, status: StepOutcome['status'], summary: string): StepOutcome => ({
+            id, vendor: 'dixa', resource: 'queue', kind: 'create', summary, status,
+            message: status === 'succeeded' ? 'created' : status === 'skipped' ? 'not attempted: its queue failed' : null,
+            error: status === 'failed' ? { vendor: 'dixa', operation: 'POST /v1/queues', message: 'HTTP 500', status: 500, outcome: 'failed', kind: 'server' } : null,
+            blockedBy: null, createdId: null,
+        });
+        const result: ApplyResult = {
+            integration: 'acme', status: 'partial', ok: false,
+            outcomes: [step('a', 'succeeded', 'create queue "Phone – Tier 1"'), step('b', 'failed', 'create queue "Phone – Sales"'), step('c', 'skipped', 'update flow "Sales DK"')],
+            counts: { succeeded: 1, failed: 1, skipped: 1, cancelled: 0, excluded: 0 },
+            verification: { status: 'skipped', residue: [], error: null },
+        } as ApplyResult;
+        const lines = lineScopes(renderApplyText(result));
+        const scopeAfter = (mark: string) => scopeOf(lines, mark);
+        expect(scopeAfter('✓')).toMatch(/^markup\.inserted\./);
+        expect(scopeAfter('✗')).toMatch(/^invalid\./);
+        expect(scopeAfter('·')).toMatch(/^markup\.changed\./);
+        const head = lines.find(l => l.line.startsWith('Apply incomplete'));
+        expect(head?.scopes.at(-1)).toMatch(/^invalid\.illegal\.summary/);
+        expect(lines.find(l => l.line === 'Failed')?.scopes.at(-1)).toBe('markup.heading.sipflow-plan');
     });
 });

@@ -1,4 +1,4 @@
-import { AstUtils, DefaultScopeComputation, DefaultScopeProvider, MapScope, WorkspaceCache, type AstNodeDescription, type LangiumDocument, type ReferenceInfo, type Scope } from 'langium';
+import { AstUtils, DefaultScopeComputation, DefaultScopeProvider, MapScope, MultiMap, WorkspaceCache, type AstNode, type AstNodeDescription, type LangiumDocument, type LocalSymbols, type ReferenceInfo, type Scope } from 'langium';
 import type { Integration, SipflowFile } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import type { SipflowServices } from '../sipflow-module.js';
@@ -13,6 +13,25 @@ export class SipflowScopeComputation extends DefaultScopeComputation {
         return integrationParts(integration).queues
             .filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
             .map(queue => this.descriptions.createDescription(queue, queue.name, document));
+    }
+
+    /**
+     * Only queues can be referenced, and only from their integration, so the local symbol table holds the
+     * integration's queues and nothing else. Langium's default walks the whole AST and describes every
+     * named node (10,000 departments, their escalations…), awaiting a cancellation check per node.
+     * (Queue references are resolved by SipflowScopeProvider's own map; this table serves Langium's
+     * default scope, should anything ask it.)
+     */
+    override async collectLocalSymbols(document: LangiumDocument): Promise<LocalSymbols> {
+        const symbols = new MultiMap<AstNode, AstNodeDescription>();
+        const integration = (document.parseResult.value as SipflowFile).integration;
+        if (!integration) return symbols;
+        for (const queue of integrationParts(integration).queues) {
+            if (typeof queue.name === 'string' && queue.name.length > 0) {
+                symbols.add(integration, this.descriptions.createDescription(queue, queue.name, document));
+            }
+        }
+        return symbols;
     }
 }
 

@@ -1,18 +1,47 @@
-import { AstUtils, CstUtils, GrammarAST, GrammarUtils, isLeafCstNode, type AstNode, type LeafCstNode } from 'langium';
+import { GrammarAST, GrammarUtils, isCompositeCstNode, isLeafCstNode, type AstNode, type CstNode, type LeafCstNode } from 'langium';
+
+/** Own keywords per node, computed once per parse (a new parse makes new nodes, so the entries go with them). */
+const ownKeywordsCache = new WeakMap<AstNode, readonly LeafCstNode[]>();
+/** Is this grammar element a call of a rule that builds nodes (not Name, HeaderName…)? Grammar elements live as long as the grammar. */
+const nodeRuleCallCache = new WeakMap<object, boolean>();
 
 /**
  * The keyword tokens that belong to this node itself (not to nested blocks), in source order.
- * A keyword spelt inside a value (a department named `did`, a queue named `mode`) comes from a
- * datatype rule such as Name and is not a setting keyword.
+ * Only the node's own CST children are read: a nested block (an escalation, a header) is a composite
+ * child of its own AST node, and a keyword spelt inside a value (a department named `did`, a queue
+ * named `mode`, `escalate mode`) sits inside the composite child of a datatype rule such as Name or of
+ * a cross-reference; neither is descended into. Computed once per node, shared by the duplicate-setting and missing-setting checks.
  */
-export function* ownKeywords(node: AstNode): Generator<LeafCstNode> {
-    if (!node.$cstNode) return;
-    for (const leaf of CstUtils.streamCst(node.$cstNode)) {
-        if (!isLeafCstNode(leaf) || leaf.hidden || leaf.astNode !== node || !GrammarAST.isKeyword(leaf.grammarSource)) continue;
-        const rule = AstUtils.getContainerOfType(leaf.grammarSource, GrammarAST.isParserRule);
-        if (rule && GrammarUtils.isDataTypeRule(rule)) continue;
-        yield leaf;
+export function ownKeywords(node: AstNode): readonly LeafCstNode[] {
+    const cached = ownKeywordsCache.get(node);
+    if (cached) return cached;
+    const keywords: LeafCstNode[] = [];
+    if (node.$cstNode) collectOwnKeywords(node.$cstNode, node, keywords);
+    ownKeywordsCache.set(node, keywords);
+    return keywords;
+}
+
+function collectOwnKeywords(cst: CstNode, node: AstNode, into: LeafCstNode[]): void {
+    if (!isCompositeCstNode(cst)) return;
+    for (const child of cst.content) {
+        if (isLeafCstNode(child)) {
+            if (!child.hidden && GrammarAST.isKeyword(child.grammarSource)) into.push(child);
+        } else if (child.astNode === node && isNodeRuleCall(child.grammarSource)) {
+            // An unassigned rule call that builds no node of its own (TrunkAuth → CredentialsTrunkAuth).
+            collectOwnKeywords(child, node, into);
+        }
     }
+}
+
+function isNodeRuleCall(element: GrammarAST.AbstractElement | undefined): boolean {
+    if (!element) return false;
+    let result = nodeRuleCallCache.get(element);
+    if (result === undefined) {
+        const rule = GrammarAST.isRuleCall(element) ? element.rule.ref : undefined;
+        result = rule !== undefined && GrammarAST.isParserRule(rule) && !GrammarUtils.isDataTypeRule(rule);
+        nodeRuleCallCache.set(element, result);
+    }
+    return result;
 }
 
 /**
@@ -20,10 +49,10 @@ export function* ownKeywords(node: AstNode): Generator<LeafCstNode> {
  * reported the problem; a "missing setting" diagnostic on top would only add noise.
  */
 export function settingWritten(node: AstNode, keyword: string): boolean {
-    let first = true;
-    for (const leaf of ownKeywords(node)) {
-        if (!first && leaf.text === keyword) return true;
-        first = false;
+    const keywords = ownKeywords(node);
+    // The first keyword is the block's own (`queue`, `department`…), which may share a setting's spelling.
+    for (let i = 1; i < keywords.length; i++) {
+        if (keywords[i].text === keyword) return true;
     }
     return false;
 }

@@ -5,7 +5,7 @@ import { isDepartment, isIntegration, isSynthflowBlock, type Integration, type Q
 import { effectiveIntegrations, environmentNamesOf, originOf, overrideOf, overridesOf } from '../environments.js';
 import type { SipflowServices } from '../sipflow-module.js';
 
-/** Langium's own problem kinds, given the stable codes LANGUAGE.md and `sipflow validate` promise. */
+/** Langium's own problem kinds, given the stable codes docs/language.md and `sipflow validate` promise. */
 const BUILT_IN_CODES: Readonly<Record<string, string>> = {
     [DocumentValidator.LexingError]: 'parse-error',
     [DocumentValidator.ParsingError]: 'parse-error',

@@ -18,14 +18,11 @@ const SINGLE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 export function checkRepeatedSettings(node: AstNode, accept: ValidationAcceptor): void {
     const settings = SINGLE_SETTINGS[node.$type];
     if (!settings) return;
+    const keywords = ownKeywords(node);
     const seen = new Set<string>();
-    let first = true;
-    for (const leaf of ownKeywords(node)) {
-        // The first keyword is the block's own (`queue`, `department`…), which may share a setting's spelling.
-        if (first) {
-            first = false;
-            continue;
-        }
+    // The first keyword is the block's own (`queue`, `department`…), which may share a setting's spelling.
+    for (let i = 1; i < keywords.length; i++) {
+        const leaf = keywords[i];
         const keyword = leaf.text;
         if (!settings.includes(keyword)) continue;
         if (seen.has(keyword)) {

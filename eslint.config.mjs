@@ -1,0 +1,83 @@
+// ESLint for the TypeScript (flat config; `npm run lint`). Formatting is Prettier's (.prettierrc.json);
+// the rules here are about correctness and the house limits, not layout. The syntactic typescript-eslint
+// rules only: the type-aware ones would type-check the whole project a second time (tsc already does).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+    {
+        ignores: ['node_modules/**', 'out/**', 'src/language/generated/**', '.vscode-test/**', '.vscode-test-web/**', 'coverage/**', 'tmp/**'],
+    },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        files: ['**/*.ts', '**/*.mjs', '**/*.cjs'],
+        languageOptions: {
+            ecmaVersion: 2023,
+            sourceType: 'module',
+            globals: { ...globals.node },
+        },
+        linterOptions: { reportUnusedDisableDirectives: 'error' },
+        rules: {
+            // The house limits (issue 12): no hand-written file over 500 lines, no function over ~80 without
+            // a reason given at the site (`// eslint-disable-next-line max-lines-per-function -- why`).
+            'max-lines': ['error', { max: 500, skipBlankLines: false, skipComments: false }],
+            'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
+            // `_name` marks a parameter kept for its position (a callback's signature); tsc's
+            // noUnusedLocals already reports unused locals, this adds imports used only in a type position.
+            '@typescript-eslint/no-unused-vars': [
+                'error',
+                { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+            ],
+            // Non-null assertions are used where an invariant the type system cannot see holds (validated
+            // models); each is a reviewed choice, not an accident.
+            '@typescript-eslint/no-non-null-assertion': 'off',
+            // Vendor payloads and test doubles are `any` at a few deliberate seams (decoders check them).
+            '@typescript-eslint/no-explicit-any': 'off',
+            // Control characters in regular expressions are intended: they validate SIP and header text.
+            'no-control-regex': 'off',
+            // TODO(issue 12, owner): one finding, the sandbox's state-file read (loadState), which the refactor-rest
+            // branch moves to src/sandbox/state-file.ts: after merging it, add `{ cause: error }` there and delete this line.
+            'preserve-caught-error': 'off',
+        },
+    },
+    {
+        // The launcher and the VS Code test bundles are CommonJS.
+        files: ['**/*.cjs'],
+        languageOptions: { sourceType: 'commonjs' },
+        rules: { '@typescript-eslint/no-require-imports': 'off' },
+    },
+    {
+        // A vitest suite is one long describe() callback by nature; the file limit still holds.
+        files: ['test/**/*.ts'],
+        languageOptions: { globals: { ...globals.node, ...globals.mocha } },
+        rules: {
+            'max-lines-per-function': 'off',
+            // Tests match rendered layouts, whose indentation is literal spaces: /  department x/ reads as the output does.
+            'no-regex-spaces': 'off',
+        },
+    },
+    {
+        // TODO(issue 12, owner): the files being split by the refactor branches (refactor-core: plan and providers;
+        // refactor-rest: the sandbox's request stages; e2e-dom: extension/commands/). Each entry is a file
+        // that today has a file over 500 lines or a function over 80; delete an entry once its split has
+        // landed (then the limits hold there too), and the block when it is empty.
+        files: [
+            'src/apply/apply.ts', // applyPlan 84, runOperation 89
+            'src/extension/commands.ts', // 530 lines; applyHoldingLock 82
+            'src/plan/compute.ts', // 815 lines; PlanContext.numbers 100
+            'src/providers/dixa/client.ts', // createDixaProvider 201
+            'src/providers/http/client.ts', // 502 lines
+            'src/providers/synthflow/client.ts', // 608 lines; createSynthflowProvider 348
+            'src/sandbox/server.ts', // 548 lines; startSandbox 308, its request handler 134
+            'src/sandbox/synthflow.ts', // 580 lines
+        ],
+        rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
+    },
+    {
+        // Code that runs in the browser (the web extension, its worker, the call-flow webview script).
+        files: ['src/extension/browser*.ts', 'src/extension/browser-shims/**', 'src/server/browser.ts', 'test/web/**'],
+        languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    },
+);
