@@ -166,8 +166,8 @@ export class Commands {
         const outcome = await this.withProgress(`SIPflow: planning ${desired.integration}`, (progress, signal) => this.computePlan(document, desired, progress, signal));
         await this.showPlan(document, outcome);
         const { plan, endpoint } = outcome;
-        // VS Code keeps a progress notification on screen for at least NOTIFICATION_MIN_VISIBLE_MS even
-        // when its work is done sooner; a modal shown before then has "planning…" lingering behind it.
+        // VS Code keeps a progress notification open for 800 ms at the least (NOTIFICATION_MIN_VISIBLE_MS)
+        // even when its work is done sooner; a modal shown before then has "planning…" lingering behind it.
         const confirming = options.confirm !== false && plan.summary.conflict === 0 && plan.hasChanges;
         if (confirming) await delay(NOTIFICATION_MIN_VISIBLE_MS - (Date.now() - planning));
         if (plan.summary.conflict > 0) {
@@ -511,7 +511,15 @@ export class Commands {
 
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
-/** How long VS Code shows a progress notification at the least (its progress service's minimum), plus a margin. */
+/**
+ * How long VS Code keeps a progress notification open at the least, plus a margin for the extension
+ * host ⇄ workbench round trip. The rule, in ProgressService.withNotificationProgress
+ * (src/vs/workbench/services/progress/browser/progressService.ts; in code-server 4.139.1's
+ * out/vs/code/browser/workbench/workbench.js): `typeof options.delay === 'number' && options.delay > 0
+ * ? await task.promise : await Promise.all([timeout(800), task.promise])`, then `notification.close()`.
+ * An extension's withProgress passes no `delay`, so the toast closes 800 ms after it opened at the
+ * earliest, however soon its work ends; test/vscode/suite/apply-ui.test.ts checks the modal has none behind it.
+ */
 const NOTIFICATION_MIN_VISIBLE_MS = 900;
 
 function delay(ms: number): Promise<void> {

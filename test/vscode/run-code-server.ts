@@ -17,7 +17,7 @@
 // extension host inherits) that runs suite/dom.ts's requests in the page through playwright.
 //
 // Environment: SIPFLOW_CODE_SERVER (path of code-server's out/node/entry.js), SIPFLOW_CHROMIUM
-// (default /usr/bin/chromium), SIPFLOW_E2E_TIMEOUT_MS (default 600000), SIPFLOW_E2E_SUITE
+// (default /usr/bin/chromium), SIPFLOW_E2E_TIMEOUT_MS (default 1200000), SIPFLOW_E2E_SUITE
 // (extensionTestsPath, default out/test/vscode/suite/index.cjs), SIPFLOW_E2E_FIXTURE,
 // SIPFLOW_E2E_SCREENSHOTS (the folder dom.screenshot() writes to, default out/e2e-screenshots).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -44,7 +44,8 @@ const vsix = vsixIndex >= 0 ? resolve(args[vsixIndex + 1] ?? '') : undefined;
 const entry = process.env.SIPFLOW_CODE_SERVER
     ?? join(process.env.SIPFLOW_CODE_SERVER_HOME ?? join(homedir(), '.cache/sipflow/code-server'), 'node_modules/code-server/out/node/entry.js');
 const chromiumPath = process.env.SIPFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const timeoutMs = Number(process.env.SIPFLOW_E2E_TIMEOUT_MS ?? 600_000);
+// 20 min: the whole suite took over 10 min on 2 cores shared with eight other builds.
+const timeoutMs = Number(process.env.SIPFLOW_E2E_TIMEOUT_MS ?? 1_200_000);
 const suite = resolve(repo, process.env.SIPFLOW_E2E_SUITE ?? 'out/test/vscode/suite/index.cjs');
 const fixtureSource = resolve(repo, process.env.SIPFLOW_E2E_FIXTURE ?? 'test/vscode/fixture');
 const screenshotsDir = resolve(repo, process.env.SIPFLOW_E2E_SCREENSHOTS ?? 'out/e2e-screenshots');
@@ -143,6 +144,42 @@ const verbose = !!process.env.SIPFLOW_E2E_VERBOSE;
 
 // ─── The DOM probe channel ───────────────────────────────────────────────────────────────────────
 
+/**
+ * While extension tests run, VS Code refuses modal dialogs (DialogService.skipDialogs: `prompt` throws,
+ * so a modal showWarningMessage rejects) and, under the smoke-test driver, never shows notification
+ * toasts (NotificationsToasts.addToast). To test the apply modal and the progress notification's Cancel,
+ * the launcher patches the workbench bundle as it is served so both consult `globalThis.__sipflowShowUi`,
+ * which dom.showWorkbenchUi() sets. Minified text of code-server 4.139.1; a patch that no longer finds
+ * its text makes showWorkbenchUi fail (not silently test the hidden UI).
+ */
+const WORKBENCH_PATCHES = [
+    {
+        what: 'modal dialogs (DialogService.skipDialogs)',
+        find: 'this.environmentService.isExtensionDevelopment&&!!this.environmentService.extensionTestsLocationURI}async confirm',
+        replace: '!globalThis.__sipflowShowUi&&this.environmentService.isExtensionDevelopment&&!!this.environmentService.extensionTestsLocationURI}async confirm',
+    },
+    {
+        what: 'notification toasts (NotificationsToasts.addToast)',
+        find: '!this.environmentService.enableSmokeTestDriver&&e.priority!==2',
+        replace: '(!this.environmentService.enableSmokeTestDriver||globalThis.__sipflowShowUi)&&e.priority!==2',
+    },
+] as const;
+/** The patches that found nothing to patch (undefined until the bundle was served). */
+let unpatched: string[] | undefined;
+
+async function patchWorkbench(page: Page): Promise<void> {
+    await page.route('**/out/vs/code/browser/workbench/workbench.js', async route => {
+        const response = await route.fetch();
+        let body = await response.text();
+        unpatched = [];
+        for (const patch of WORKBENCH_PATCHES) {
+            if (!body.includes(patch.find)) unpatched.push(patch.what);
+            body = body.split(patch.find).join(patch.replace);
+        }
+        await route.fulfill({ response, body });
+    });
+}
+
 let resolvePage: (page: Page) => void = () => undefined;
 const pageReady = new Promise<Page>(r => { resolvePage = r; });
 
@@ -194,6 +231,11 @@ async function runDomRequest(request: DomRequest): Promise<unknown> {
             if (!frame) throw new Error(`no webview frame whose title or text contains "${request.filter}" (${page.frames().length - 1} frames open)`);
             return frame.evaluate(callExpression(request.fnSource, request.arg));
         }
+        case 'showUi':
+            if (unpatched === undefined) throw new Error('the workbench bundle was not served through the launcher');
+            if (unpatched.length > 0) throw new Error(`cannot show ${unpatched.join(' and ')}: this code-server's workbench.js no longer has the text the launcher patches`);
+            await page.evaluate(`globalThis.__sipflowShowUi = ${request.enabled === true}`);
+            return true;
         case 'screenshot': {
             const file = join(screenshotsDir, `${request.name.replace(/[^\w.-]+/g, '-')}.png`);
             mkdirSync(screenshotsDir, { recursive: true });
@@ -335,6 +377,7 @@ try {
             '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await patchWorkbench(page);
     resolvePage(page);
     const exitCode = new Promise<number>(resolveExit => {
         void page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {

@@ -19,6 +19,7 @@ export type DomRequest =
     | { readonly op: 'click'; readonly target: DomTarget; readonly timeoutMs?: number }
     | { readonly op: 'evaluate'; readonly fnSource: string; readonly arg?: unknown }
     | { readonly op: 'inWebview'; readonly filter: string; readonly fnSource: string; readonly arg?: unknown }
+    | { readonly op: 'showUi'; readonly enabled: boolean }
     | { readonly op: 'screenshot'; readonly name: string };
 
 export type DomResponse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };

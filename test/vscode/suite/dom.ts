@@ -30,6 +30,14 @@ export const dom = {
     inWebview<T, A = undefined>(filter: string, fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> {
         return call<T>({ op: 'inWebview', filter, fnSource: fn.toString(), arg });
     },
+    /**
+     * Shows (true) or hides again (false, VS Code's default under test) the modal dialogs and notification
+     * toasts that VS Code suppresses while extension tests run: a modal showWarningMessage is otherwise
+     * refused (it rejects) and no toast appears. Turn it off after: a stray dialog would block the suite.
+     */
+    async showWorkbenchUi(enabled: boolean): Promise<void> {
+        await call({ op: 'showUi', enabled });
+    },
     /** Saves a screenshot of the workbench as NAME.png in the folder the launcher printed; resolves with its path. */
     screenshot(name: string): Promise<string> {
         return call<string>({ op: 'screenshot', name });
