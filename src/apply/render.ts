@@ -33,7 +33,13 @@ export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions
         `      ${o.error ? describeStepError(o.error) : 'failed'}`,
         ...(o.error?.outcome === 'unknown' ? [yellow('      The outcome is unknown: the change may have been made. The next plan shows whether it was.')] : []),
     ]);
-    section('Not attempted', of('skipped', 'cancelled'), o => [
+    // A step cancelled while its request was in flight was attempted: the vendor may have made the change.
+    const interrupted = result.outcomes.filter(o => o.status === 'cancelled' && o.error !== null);
+    section('Interrupted by the cancel (may have been made: the next plan shows whether it was)', interrupted, o => [
+        yellow(`  · ${o.summary}`),
+        dim(`      ${o.message ?? ''} (${describeStepError(o.error!)})`),
+    ]);
+    section('Not attempted', result.outcomes.filter(o => o.status === 'skipped' || (o.status === 'cancelled' && o.error === null)), o => [
         yellow(`  · ${o.summary}`),
         dim(`      ${o.message ?? ''}${o.error ? ` (${describeStepError(o.error)})` : ''}`),
     ]);
@@ -57,7 +63,9 @@ export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions
                     ? red(`Apply not confirmed: all ${attempted} steps reported success, but a fresh read still shows ${verification.residue.length} thing${verification.residue.length === 1 ? '' : 's'} to do (above).`)
                     : red(`Apply not confirmed: all ${attempted} steps reported success, but the accounts could not be read again to confirm it (${verification.error ?? 'unknown error'}).`);
             case 'cancelled':
-                return yellow(`Apply cancelled: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ${counts.skipped + counts.cancelled} not attempted.`);
+                return yellow(`Apply cancelled: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, `
+                    + (interrupted.length > 0 ? `${interrupted.length} interrupted (may have been made), ` : '')
+                    + `${counts.skipped + counts.cancelled - interrupted.length} not attempted.`);
             default:
                 return red(`Apply ${result.status === 'failed' ? 'failed' : 'incomplete'}: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ${counts.skipped + counts.cancelled} not attempted.`);
         }

@@ -237,11 +237,15 @@ export class Commands {
         if (after) this.setPlanDocument(document, after, `${appliedAt} — re-planned from the live state: this is what is left`);
         else this.views.set(planUri, `# ${appliedAt} — the live state could not be re-read (see the log); plan again to see what is left.\n`);
         const c = result.counts;
+        // A step cancelled with its request in flight may have been made; one cancelled before it started was not.
+        const interrupted = result.outcomes.filter(o => o.status === 'cancelled' && o.error !== null).length;
         const summary = `${c.succeeded} step${c.succeeded === 1 ? '' : 's'} done` + (c.failed ? `, ${c.failed} failed` : '') + (c.skipped ? `, ${c.skipped} not attempted` : '')
-            + (c.cancelled ? `, ${c.cancelled} cancelled` : '') + (after ? `. ${checklistSummary(after.checklist)}.` : '.');
+            + (interrupted ? `, ${interrupted} interrupted (may have been made)` : '') + (c.cancelled - interrupted ? `, ${c.cancelled - interrupted} not started` : '')
+            + (after ? `. ${checklistSummary(after.checklist)}.` : '.');
         const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-        const verb = verbOf(result);
-        void this.offer(show(`SIPflow: ${desired.integration} ${verb} to ${endpoint.label}: ${summary}`, 'Show Log', 'Open Checklist'), {
+        const what = result.status === 'cancelled' ? `applying ${desired.integration} to ${endpoint.label} was cancelled` : `${desired.integration} ${verbOf(result)} to ${endpoint.label}`;
+        void this.offer(show(`SIPflow: ${what}: ${summary}`, 'Show Result', 'Show Log', 'Open Checklist'), {
+            'Show Result': () => vscode.window.showTextDocument(this.views.uriFor('result', document.uri), { preview: true, viewColumn: vscode.ViewColumn.Beside }),
             'Show Log': () => this.log.show(),
             'Open Checklist': () => this.openChecklist(document.uri),
         });

@@ -143,6 +143,25 @@ describe('partial failure', () => {
 });
 
 describe('cancellation', () => {
+    it('reports a step cancelled while its request was in flight as interrupted (it may have been made), not as not attempted', async () => {
+        const controller = new AbortController();
+        h = await harness(desired, { latencyMs: 400, via: 'direct' }, { signal: controller.signal });
+        const plan = await h.plan(desired);
+        const result = await applyPlan(plan, h.providers, {
+            signal: controller.signal,
+            concurrency: 1,
+            onProgress: e => { if (e.type === 'step-started') setTimeout(() => controller.abort(), 100); },
+        });
+        expect(result.status).toBe('cancelled');
+        const interrupted = result.outcomes.filter(o => o.status === 'cancelled' && o.error !== null);
+        expect(interrupted.length).toBeGreaterThan(0);
+        const text = renderApplyText(result);
+        expect(text).toContain('Interrupted by the cancel (may have been made: the next plan shows whether it was)');
+        expect(text).toMatch(new RegExp(`Apply cancelled: \\d+ of 9 steps done, 0 failed, ${interrupted.length} interrupted \\(may have been made\\), \\d+ not attempted\\.`));
+        const notAttempted = text.slice(text.indexOf('Not attempted'));
+        for (const o of interrupted) expect(notAttempted).not.toContain(o.summary);
+    });
+
     it('stops scheduling, lets in-flight steps finish, reports, and the next plan shows the rest', async () => {
         h = await harness(desired, { latencyMs: 30, via: 'direct' });
         const plan = await h.plan(desired);
