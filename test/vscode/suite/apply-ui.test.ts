@@ -4,9 +4,9 @@ import type { ApplyResult } from '../../../src/apply/index.js';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
 import { ViewDocuments } from '../../../src/extension/views.js';
 import type { Plan } from '../../../src/plan/index.js';
-import { startSandbox, type RequestLogEntry, type Sandbox } from '../../../src/sandbox/index.js';
+import type { RequestLogEntry, Sandbox } from '../../../src/sandbox/index.js';
 import { dom } from './dom.js';
-import { codeOf, extensionApi, openFixture, report, waitFor } from './helpers.js';
+import { codeOf, extensionApi, openFixture, report, sandboxAsLive, waitFor } from './helpers.js';
 import { unmarkedDifferences } from './line-diff.js';
 
 // Keys this file's sandbox accepts; commands.test.ts sets its own afterwards.
@@ -50,13 +50,9 @@ describe('apply through the workbench: the modal, the progress notification, com
 
     before(async () => {
         api = await extensionApi();
-        sandbox = await startSandbox({
-            port: 0, seed: 'demo', dixaToken: DIXA_TOKEN, synthflowKey: SYNTHFLOW_KEY, dixaRateLimit: false,
+        sandbox = await sandboxAsLive({ dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY }, {
             onRequest: entry => timed.push({ ...entry, startedAt: Date.now() - entry.durationMs }),
         });
-        await config().update('dixa.baseUrl', sandbox.dixaBaseUrl, vscode.ConfigurationTarget.Global);
-        await config().update('synthflow.baseUrl', sandbox.synthflowBaseUrl, vscode.ConfigurationTarget.Global);
-        await vscode.commands.executeCommand('sipflow.useLive');
         await vscode.commands.executeCommand('sipflow.setCredentials', { dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY });
         await dom.showWorkbenchUi(true);
     });

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
 import { dom } from './dom.js';
-import { extensionApi, openFixture, report, waitFor } from './helpers.js';
+import { extensionApi, openFixture, report, sandboxAsLive, waitFor } from './helpers.js';
 
 const DIXA_TOKEN = 'e2e-callflow-dixa-token-41c7';
 const SYNTHFLOW_KEY = 'e2e-callflow-synthflow-key-93ab';
@@ -62,10 +62,7 @@ describe('Call Flow beside the editor', function () {
 
     before(async () => {
         api = await extensionApi();
-        sandbox = await startSandbox({ port: 0, seed: 'demo', dixaToken: DIXA_TOKEN, synthflowKey: SYNTHFLOW_KEY, dixaRateLimit: false });
-        await config().update('dixa.baseUrl', sandbox.dixaBaseUrl, vscode.ConfigurationTarget.Global);
-        await config().update('synthflow.baseUrl', sandbox.synthflowBaseUrl, vscode.ConfigurationTarget.Global);
-        await vscode.commands.executeCommand('sipflow.useLive');
+        sandbox = await sandboxAsLive({ dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY });
         await vscode.commands.executeCommand('sipflow.setCredentials', { dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY });
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
         file = await openFixture('acme.sipflow');

@@ -5,8 +5,8 @@ import type { ApplyResult } from '../../../src/apply/index.js';
 import type { Checklist } from '../../../src/checklist/index.js';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
 import type { Plan } from '../../../src/plan/index.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
-import { codeOf, diagnosticsOf, extensionApi, fixtureUri, openFixture, waitFor } from './helpers.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
+import { codeOf, diagnosticsOf, extensionApi, fixtureUri, openFixture, sandboxAsLive, waitFor } from './helpers.js';
 
 // Keys the test sandbox accepts (and rejects all others with 401). They must never reach the log.
 const DIXA_TOKEN = 'e2e-dixa-token-7f3a91c2d4';
@@ -23,10 +23,7 @@ describe('commands against a sandbox the test starts', function () {
 
     before(async () => {
         api = await extensionApi();
-        sandbox = await startSandbox({ port: 0, seed: 'demo', dixaToken: DIXA_TOKEN, synthflowKey: SYNTHFLOW_KEY, dixaRateLimit: false });
-        await config().update('dixa.baseUrl', sandbox.dixaBaseUrl, vscode.ConfigurationTarget.Global);
-        await config().update('synthflow.baseUrl', sandbox.synthflowBaseUrl, vscode.ConfigurationTarget.Global);
-        await vscode.commands.executeCommand('sipflow.useLive');
+        sandbox = await sandboxAsLive({ dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY });
         assert.equal(config().get('target'), 'live');
     });
 

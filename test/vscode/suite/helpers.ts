@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/index.js';
 
 export const EXTENSION_ID = 'sipflow.sipflow';
 
@@ -64,4 +65,17 @@ export function report(line: string): void {
     console.log(line);
     const file = process.env.SIPFLOW_E2E_REPORT;
     if (file) appendFileSync(file, `${line}\n`);
+}
+
+/**
+ * Starts the demo sandbox with these credentials and points the extension's live target at it
+ * (the settings are global: a suite's after() clears them). Storing the credentials is left to the caller.
+ */
+export async function sandboxAsLive(credentials: { dixa: string; synthflow: string }, options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
+    const sandbox = await startSandbox({ port: 0, seed: 'demo', dixaToken: credentials.dixa, synthflowKey: credentials.synthflow, dixaRateLimit: false, ...options });
+    const config = vscode.workspace.getConfiguration('sipflow');
+    await config.update('dixa.baseUrl', sandbox.dixaBaseUrl, vscode.ConfigurationTarget.Global);
+    await config.update('synthflow.baseUrl', sandbox.synthflowBaseUrl, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('sipflow.useLive');
+    return sandbox;
 }
