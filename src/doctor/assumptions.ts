@@ -21,12 +21,12 @@ export const ASSUMPTIONS: readonly Assumption[] = [
         id: 'dixa-subdomain-is-company',
         statement: 'Dixa `organization.subdomain` is the `{company}` of `{company}.sip.dixa.com`: the account guard expects it unless the file sets `organization "…"`',
         source: 'dixa-api.md: the spec has no SIP-domain field; the equality is a hint',
-        probe: '`subdomain`: GET /organization, compared as the account guard compares (the file\'s `organization`, else its `sip-domain`\'s company)',
+        probe: "`subdomain`: GET /organization, compared as the account guard compares (the file's `organization`, else its `sip-domain`'s company)",
         contradictInSandbox: 'state: `dixa.organization.subdomain` set to another name (PUT /_sandbox/organization, `sipflow sandbox --dixa-organization`)',
     },
     {
         id: 'synthflow-key-workspace',
-        statement: 'the `SYNTHFLOW_API_KEY` belongs to the file\'s `workspace` (the account guard cannot check it)',
+        statement: "the `SYNTHFLOW_API_KEY` belongs to the file's `workspace` (the account guard cannot check it)",
         source: 'synthflow-api.md §12: no endpoint reads the key\'s own workspace; the spec documents "Access denied to workspace" (403) only on GET /logs, and no foreign-workspace answer for the lists sipflow reads',
         probe: '`synthflow-workspace`: GET /numbers?workspace=… — numbers listed = confirmed, none = unknown, refused = contradicted',
         contradictInSandbox: 'fault `synthflow:GET:/numbers=403`',
@@ -47,9 +47,9 @@ export const ASSUMPTIONS: readonly Assumption[] = [
     },
     {
         id: 'live-transfer-name-kept',
-        statement: 'a `name` inside the LIVE_TRANSFER create body becomes the action\'s `name`',
+        statement: "a `name` inside the LIVE_TRANSFER create body becomes the action's `name`",
         source: 'the create schema has no `name`; reads return one',
-        probe: '`names`: the `sipflow:` prefix on actions that target the file\'s SIP domain; with --write-probes, the probe action\'s name',
+        probe: "`names`: the `sipflow:` prefix on actions that target the file's SIP domain; with --write-probes, the probe action's name",
         contradictInSandbox: 'assumption `liveTransferNameKept: false`',
     },
     {
@@ -68,16 +68,16 @@ export const ASSUMPTIONS: readonly Assumption[] = [
     },
     {
         id: 'attach-adds',
-        statement: '`POST /actions/attach` adds to the assistant\'s action list rather than replacing it',
+        statement: "`POST /actions/attach` adds to the assistant's action list rather than replacing it",
         source: 'the spec does not say; sipflow attaches only new ids, reads back and restores what was dropped',
-        probe: '`attach`: with --write-probes, the probe action attached to one of the file\'s assistants that has actions, the list read back (then detached, the list restored); read-only: unknown',
+        probe: "`attach`: with --write-probes, the probe action attached to one of the file's assistants that has actions, the list read back (then detached, the list restored); read-only: unknown",
         contradictInSandbox: 'assumption `attachReplaces: true`',
     },
     {
         id: 'outbound-pool-not-inbound',
         statement: 'the outbound pool (`attached_phone_numbers`) does not route inbound calls',
         source: 'the spec says "outbound agent"; number-pooling docs disagree',
-        probe: '`outbound-pool`: with --write-probes, a test call (POST /calls) from the only outbound agent to an inbound agent\'s pool number, then GET /calls of that agent; read-only: unknown, listing the file\'s assistants that have a pool',
+        probe: "`outbound-pool`: with --write-probes, a test call (POST /calls) from the only outbound agent to an inbound agent's pool number, then GET /calls of that agent; read-only: unknown, listing the file's assistants that have a pool",
         contradictInSandbox: 'assumption `outboundPoolRoutesInbound: true` (with a pool number on an inbound agent)',
     },
     {
@@ -89,9 +89,9 @@ export const ASSUMPTIONS: readonly Assumption[] = [
     },
     {
         id: 'call-transfer-shows-target',
-        statement: 'a call\'s `executed_actions` (GET /calls) shows a LIVE_TRANSFER it ran with its `phone` target (and `outcome`), which `verify --call --escalate` reads',
+        statement: "a call's `executed_actions` (GET /calls) shows a LIVE_TRANSFER it ran with its `phone` target (and `outcome`), which `verify --call --escalate` reads",
         source: 'synthflow-api.md §7: the spec declares `executed_actions` an open object',
-        probe: '`call-actions`: the recent calls of the file\'s assistants (GET /calls), their executed LIVE_TRANSFERs',
+        probe: "`call-actions`: the recent calls of the file's assistants (GET /calls), their executed LIVE_TRANSFERs",
         contradictInSandbox: 'assumption `callTransferShowsTarget: false` (after a call that escalated)',
     },
 ];

@@ -1,72 +1,20 @@
 /**
  * `sipflow doctor`'s probes: live reads (and, opt-in, one create-and-delete) that settle the assumptions
- * sipflow could not check offline (./assumptions.ts). Each probe says confirmed, contradicted or unknown,
+ * sipflow could not check offline (./assumptions.ts); the opt-in write probes are in ./write-probes.ts. Each probe says confirmed, contradicted or unknown,
  * with what it read. Probes never throw: a vendor failure makes the probe's answer unknown (or, for the
  * reachability checks, contradicted), with the vendor's message (providers never put secrets in one).
  */
-import type { DesiredState } from '../model/index.js';
-import type { DixaProvider, DixaOrganization, LiveSynthflowAction, LiveSynthflowAssistant, LiveTransferConfig } from '../providers/types.js';
-import { ProviderError } from '../providers/types.js';
+import type { DixaOrganization, LiveSynthflowAction } from '../providers/types.js';
 import type { SynthflowClient } from '../providers/synthflow/index.js';
 import { SYNTHFLOW_PAGE_SIZE } from '../providers/synthflow/index.js';
-import { TRANSFER_MODES } from '../vendors/synthflow-facts.js';
 import { compareOrganization } from '../apply/account-guard.js';
-import { chooseCaller, VerifyError } from '../verify/call.js';
+import type { DesiredState } from '../model/index.js';
+import type { DoctorInput, DoctorReport, Finding, Verdict } from './finding.js';
+import { failure, finding, plural } from './finding.js';
+import { ATTACH_TITLE, combine, poolCallProbe, writeProbe } from './write-probes.js';
 
-export type Verdict = 'confirmed' | 'contradicted' | 'unknown';
-
-export interface Finding {
-    /** The probe's name, e.g. `page-size` or `assistant:support`. */
-    readonly probe: string;
-    /** The assumption id it settles (./assumptions.ts); absent for the reachability checks. */
-    readonly assumption?: string;
-    readonly title: string;
-    readonly verdict: Verdict;
-    /** What was read (or written), in one or two sentences. */
-    readonly read: string;
-}
-
-export interface DoctorReport {
-    readonly integration: string;
-    readonly writeProbes: boolean;
-    readonly findings: readonly Finding[];
-    /** Things that went wrong outside any assumption (e.g. the probe action could not be deleted). */
-    readonly problems: readonly string[];
-    readonly counts: Readonly<Record<Verdict, number>>;
-}
-
-export interface DoctorInput {
-    readonly desired: DesiredState;
-    readonly dixa: Pick<DixaProvider, 'getOrganization' | 'listQueues'>;
-    readonly synthflow: SynthflowClient;
-    /**
-     * Create one LIVE_TRANSFER with a `sip:` target, attach it for a moment to one of the file's assistants
-     * that has actions (restoring the list), delete it; and place one test call to an inbound agent's pool number.
-     */
-    readonly writeProbes: boolean;
-    readonly now?: () => Date;
-    /** How long the pool probe waits for its test call to end (default 60 s). */
-    readonly callTimeoutMs?: number;
-    readonly sleep?: (ms: number) => Promise<void>;
-}
-
-/** The name the write probe gives its action: recognisably sipflow's, never one integration's. */
-export const PROBE_ACTION_PREFIX = 'sipflow:doctor-probe';
-
-function failure(error: unknown): string {
-    if (error instanceof ProviderError) return error.message;
-    throw error;
-}
-
-function statusOf(error: unknown): number | undefined {
-    return error instanceof ProviderError ? error.status : undefined;
-}
-
-function finding(probe: string, title: string, verdict: Verdict, read: string, assumption?: string): Finding {
-    return { probe, title, verdict, read, ...(assumption ? { assumption } : {}) };
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export type { DoctorInput, DoctorReport, Finding, Verdict } from './finding.js';
+export { PROBE_ACTION_PREFIX } from './finding.js';
 
 export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     const { desired, synthflow } = input;
@@ -77,7 +25,14 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     let organization: DixaOrganization | undefined;
     try {
         organization = await input.dixa.getOrganization();
-        findings.push(finding('dixa-organization', 'the Dixa token reaches an organization', 'confirmed', `GET /organization: "${organization.name}" (${organization.id}), subdomain "${organization.subdomain}".`));
+        findings.push(
+            finding(
+                'dixa-organization',
+                'the Dixa token reaches an organization',
+                'confirmed',
+                `GET /organization: "${organization.name}" (${organization.id}), subdomain "${organization.subdomain}".`,
+            ),
+        );
     } catch (error) {
         findings.push(finding('dixa-organization', 'the Dixa token reaches an organization', 'contradicted', `GET /organization failed: ${failure(error)}`));
     }
@@ -100,11 +55,18 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     findings.push(combine(namesFinding(desired, actions, actionsError), write?.names));
     findings.push(await pageSizeFinding(synthflow));
     findings.push(await numberImportFinding(synthflow));
-    findings.push(write?.attach ?? finding('attach', ATTACH_TITLE, 'unknown',
-        input.writeProbes
-            ? 'Not probed: the probe action could not be created.'
-            : 'Not probed read-only (--write-probes attaches the probe action to an assistant for a moment). sipflow attaches only new ids and reads the list back, restoring anything the API dropped, so either answer is safe.',
-        'attach-adds'));
+    findings.push(
+        write?.attach ??
+            finding(
+                'attach',
+                ATTACH_TITLE,
+                'unknown',
+                input.writeProbes
+                    ? 'Not probed: the probe action could not be created.'
+                    : 'Not probed read-only (--write-probes attaches the probe action to an assistant for a moment). sipflow attaches only new ids and reads the list back, restoring anything the API dropped, so either answer is safe.',
+                'attach-adds',
+            ),
+    );
     findings.push(combine(await outboundPoolFinding(input), input.writeProbes ? await poolCallProbe(input) : undefined));
     findings.push(await queueOrderFinding(input));
     findings.push(await callActionsFinding(input, actions));
@@ -123,7 +85,13 @@ async function probeWorkspace({ desired, synthflow }: DoctorInput): Promise<Find
         const total = page.totalRecords ?? page.items;
         if (total > 0) return finding('synthflow-workspace', title, 'confirmed', `GET /numbers?workspace=… answers with ${plural(total, 'number')}.`, id);
         // The API has no workspace lookup (synthflow-api.md §12): an id it does not know may list nothing too.
-        return finding('synthflow-workspace', title, 'unknown', 'GET /numbers?workspace=… answers, with no numbers: an unknown workspace id could answer the same (no API reads a workspace); compare the id with the dashboard.', id);
+        return finding(
+            'synthflow-workspace',
+            title,
+            'unknown',
+            'GET /numbers?workspace=… answers, with no numbers: an unknown workspace id could answer the same (no API reads a workspace); compare the id with the dashboard.',
+            id,
+        );
     } catch (error) {
         return finding('synthflow-workspace', title, 'contradicted', `GET /numbers?workspace=… failed: ${failure(error)}`, id);
     }
@@ -146,15 +114,18 @@ async function probeAssistant(synthflow: SynthflowClient, key: string, modelId: 
 function subdomainFinding(desired: DesiredState, organization: DixaOrganization | undefined): Finding {
     const id = 'dixa-subdomain-is-company';
     const expected = desired.dixa.organization;
-    const title = expected?.from === 'file'
-        ? `the Dixa token reaches organization "${expected.subdomain}", as the file's organization says`
-        : 'Dixa organization.subdomain is the sip-domain\'s {company}';
+    const title =
+        expected?.from === 'file'
+            ? `the Dixa token reaches organization "${expected.subdomain}", as the file's organization says`
+            : "Dixa organization.subdomain is the sip-domain's {company}";
     if (!organization) return finding('subdomain', title, 'unknown', 'The organization could not be read.', id);
     const verdict = compareOrganization(expected, organization);
-    if (verdict === 'unknown') return finding('subdomain', title, 'unknown', `sip-domain "${desired.dixa.sipDomain}" is not of the form {company}.sip.dixa.com and the file has no organization.`, id);
-    const read = expected!.from === 'file'
-        ? `subdomain "${organization.subdomain}", the file's organization "${expected!.subdomain}" (the sip-domain default is not used).`
-        : `subdomain "${organization.subdomain}", sip-domain "${desired.dixa.sipDomain}".`;
+    if (verdict === 'unknown')
+        return finding('subdomain', title, 'unknown', `sip-domain "${desired.dixa.sipDomain}" is not of the form {company}.sip.dixa.com and the file has no organization.`, id);
+    const read =
+        expected!.from === 'file'
+            ? `subdomain "${organization.subdomain}", the file's organization "${expected!.subdomain}" (the sip-domain default is not used).`
+            : `subdomain "${organization.subdomain}", sip-domain "${desired.dixa.sipDomain}".`;
     const advice = verdict === 'mismatch' ? ' plan and apply refuse this token for this file (the account guard).' : '';
     return finding('subdomain', title, verdict === 'match' ? 'confirmed' : 'contradicted', `${read}${advice}`, id);
 }
@@ -168,9 +139,18 @@ function readBackFinding(actions: LiveSynthflowAction[] | undefined, error: stri
     const transfers = liveTransfers(actions);
     if (transfers.length === 0) return finding('read-back', title, 'unknown', 'The workspace has no LIVE_TRANSFER action to read (--write-probes creates one).', id);
     const unreadable = transfers.filter(a => !a.liveTransfer);
-    if (unreadable.length === 0) return finding('read-back', title, 'confirmed', `All ${plural(transfers.length, 'LIVE_TRANSFER action')} show parameters_hard_coded with phone.`, id);
-    return finding('read-back', title, 'contradicted',
-        `${unreadable.length} of ${plural(transfers.length, 'LIVE_TRANSFER action')} show no configuration (${unreadable.slice(0, 3).map(a => a.actionId).join(', ')}${unreadable.length > 3 ? ', …' : ''}).`, id);
+    if (unreadable.length === 0)
+        return finding('read-back', title, 'confirmed', `All ${plural(transfers.length, 'LIVE_TRANSFER action')} show parameters_hard_coded with phone.`, id);
+    return finding(
+        'read-back',
+        title,
+        'contradicted',
+        `${unreadable.length} of ${plural(transfers.length, 'LIVE_TRANSFER action')} show no configuration (${unreadable
+            .slice(0, 3)
+            .map(a => a.actionId)
+            .join(', ')}${unreadable.length > 3 ? ', …' : ''}).`,
+        id,
+    );
 }
 
 function sipTargetFinding(actions: LiveSynthflowAction[] | undefined, error: string | undefined): Finding {
@@ -179,7 +159,8 @@ function sipTargetFinding(actions: LiveSynthflowAction[] | undefined, error: str
     if (!actions) return finding('sip-target', title, 'unknown', error ?? '', id);
     const readable = liveTransfers(actions).filter(a => a.liveTransfer);
     const sip = readable.filter(a => /^sips?:/i.test(a.liveTransfer!.phone));
-    if (sip.length > 0) return finding('sip-target', title, 'confirmed', `${plural(sip.length, 'existing LIVE_TRANSFER')} target a SIP URI (e.g. ${sip[0]!.liveTransfer!.phone}).`, id);
+    if (sip.length > 0)
+        return finding('sip-target', title, 'confirmed', `${plural(sip.length, 'existing LIVE_TRANSFER')} target a SIP URI (e.g. ${sip[0]!.liveTransfer!.phone}).`, id);
     // Reading can only confirm: no sip: target yet proves nothing.
     return finding('sip-target', title, 'unknown', `None of ${plural(readable.length, 'readable LIVE_TRANSFER action')} targets a sip: URI (--write-probes creates one).`, id);
 }
@@ -194,8 +175,13 @@ function namesFinding(desired: DesiredState, actions: LiveSynthflowAction[] | un
     const domain = `@${desired.dixa.sipDomain.toLowerCase()}`;
     const toDixa = liveTransfers(actions).filter(a => a.liveTransfer && a.liveTransfer.phone.toLowerCase().includes(domain));
     if (toDixa.length > 0) {
-        return finding('names', title, 'contradicted',
-            `${plural(toDixa.length, 'LIVE_TRANSFER')} to ${desired.dixa.sipDomain} but none named sipflow:… (e.g. "${toDixa[0]!.name ?? '(no name)'}"): the API drops the name, or they were made outside sipflow.`, id);
+        return finding(
+            'names',
+            title,
+            'contradicted',
+            `${plural(toDixa.length, 'LIVE_TRANSFER')} to ${desired.dixa.sipDomain} but none named sipflow:… (e.g. "${toDixa[0]!.name ?? '(no name)'}"): the API drops the name, or they were made outside sipflow.`,
+            id,
+        );
     }
     return finding('names', title, 'unknown', 'No action carries the sipflow: prefix and none targets the Dixa SIP domain (apply, or --write-probes, makes one).', id);
 }
@@ -243,7 +229,7 @@ async function outboundPoolFinding({ desired, synthflow }: DoctorInput): Promise
             // Reported by the assistant probe already.
         }
     }
-    const seen = pools.length > 0 ? ` The file's assistants with a pool: ${pools.join('; ')}.` : ' None of the file\'s assistants has a pool.';
+    const seen = pools.length > 0 ? ` The file's assistants with a pool: ${pools.join('; ')}.` : " None of the file's assistants has a pool.";
     return finding('outbound-pool', title, 'unknown', `Unknown by reading: no API shows call routing (--write-probes places a test call to a pool number).${seen}`, id);
 }
 
@@ -255,7 +241,8 @@ async function queueOrderFinding({ dixa }: DoctorInput): Promise<Finding> {
         const first = (await dixa.listQueues()).map(q => q.id);
         const second = (await dixa.listQueues()).map(q => q.id);
         const read = `GET /queues twice: ${plural(first.length, 'queue')}, then ${second.length}.`;
-        if (first.length !== second.length || new Set([...first, ...second]).size !== first.length) return finding('queue-order', title, 'unknown', `${read} The list changed between the reads; run doctor again.`, id);
+        if (first.length !== second.length || new Set([...first, ...second]).size !== first.length)
+            return finding('queue-order', title, 'unknown', `${read} The list changed between the reads; run doctor again.`, id);
         if (first.length < 2) return finding('queue-order', title, 'unknown', `${read} Too few queues for an order.`, id);
         if (first.every((queueId, i) => queueId === second[i])) return finding('queue-order', title, 'confirmed', `${read} Same order both times.`, id);
         return finding('queue-order', title, 'contradicted', `${read} The order differs (first ${first[0]}, then ${second[0]}): of twin queues, runs may choose differently.`, id);
@@ -271,7 +258,7 @@ async function queueOrderFinding({ dixa }: DoctorInput): Promise<Finding> {
  */
 async function callActionsFinding({ desired, synthflow }: DoctorInput, actions: LiveSynthflowAction[] | undefined): Promise<Finding> {
     const id = 'call-transfer-shows-target';
-    const title = 'a call\'s executed_actions show a LIVE_TRANSFER\'s target';
+    const title = "a call's executed_actions show a LIVE_TRANSFER's target";
     const transferIds = new Set(liveTransfers(actions ?? []).map(a => a.actionId));
     let calls = 0;
     const withTarget: string[] = [];
@@ -292,191 +279,14 @@ async function callActionsFinding({ desired, synthflow }: DoctorInput, actions: 
         return finding('call-actions', title, 'unknown', `GET /calls failed: ${failure(error)}`, id);
     }
     const read = `GET /calls of the file's assistants: ${plural(calls, 'recent call')}, ${plural(withTarget.length + withoutTarget.length, 'executed LIVE_TRANSFER')}.`;
-    if (withoutTarget.length > 0) return finding('call-actions', title, 'contradicted', `${read} ${withoutTarget.length} show no phone (call ${withoutTarget[0]}): verify --escalate cannot tell where they went.`, id);
+    if (withoutTarget.length > 0)
+        return finding(
+            'call-actions',
+            title,
+            'contradicted',
+            `${read} ${withoutTarget.length} show no phone (call ${withoutTarget[0]}): verify --escalate cannot tell where they went.`,
+            id,
+        );
     if (withTarget.length > 0) return finding('call-actions', title, 'confirmed', `${read} Each shows its phone.`, id);
     return finding('call-actions', title, 'unknown', `${read} None to read (sipflow verify --call --escalate makes one).`, id);
-}
-
-const ATTACH_TITLE = '/actions/attach adds to the list';
-const WRITE_PROBE_TAG = ' (--write-probes)';
-/** Call statuses after which nothing more happens on the call. The spec lists none: a status not here (and no end reason) keeps the probe waiting, then unknown. */
-const FINISHED_CALL_STATUSES = new Set(['completed', 'failed', 'busy', 'no-answer', 'no_answer', 'canceled', 'cancelled', 'hangup', 'voicemail', 'error']);
-
-/**
- * A test call from the workspace's only outbound agent to a number in an inbound agent's outbound pool
- * (the file's assistants first): an inbound call on that agent contradicts the assumption; the test call
- * ending with none confirms it. Undefined (the read stands) when no inbound agent has a pool number.
- */
-async function poolCallProbe({ desired, synthflow, callTimeoutMs = 60_000, sleep = defaultSleep }: DoctorInput): Promise<Finding | undefined> {
-    const id = 'outbound-pool-not-inbound';
-    const unknown = (read: string) => finding('outbound-pool', '', 'unknown', `${read}${WRITE_PROBE_TAG}`, id);
-    let assistants: LiveSynthflowAssistant[];
-    try {
-        assistants = await synthflow.listAssistants();
-    } catch (error) {
-        return unknown(`Listing the assistants for a test call failed: ${failure(error)}`);
-    }
-    const fileIds = new Set(desired.departments.map(d => d.assistantId));
-    const owners = assistants
-        .filter(a => a.type === 'inbound' && a.poolNumbers.some(n => n !== a.phoneNumber))
-        .sort((a, b) => Number(fileIds.has(b.modelId)) - Number(fileIds.has(a.modelId)));
-    if (owners.length === 0) return undefined;
-    let caller;
-    try {
-        caller = chooseCaller(assistants, {});
-    } catch (error) {
-        if (error instanceof VerifyError) return unknown(`No test call placed: ${error.message}.`);
-        throw error;
-    }
-    const callerNumbers = new Set(assistants.find(a => a.modelId === caller.modelId)?.poolNumbers ?? []);
-    const owner = owners.find(a => a.poolNumbers.some(n => n !== a.phoneNumber && !callerNumbers.has(n)));
-    if (!owner) return unknown('No test call placed: the only pool numbers of inbound agents are the test caller\'s own.');
-    const target = owner.poolNumbers.find(n => n !== owner.phoneNumber && !callerNumbers.has(n))!;
-    const what = `A test call from ${caller.from} to ${target}, in the pool of "${owner.name}" (${owner.modelId}),`;
-    try {
-        // Calls from shortly before, so that an earlier call to the number is never taken for this one.
-        const since = Date.now() - 60_000;
-        const earlier = new Set((await synthflow.listCalls(owner.modelId, { fromMs: since })).map(c => c.callId));
-        const callId = await synthflow.startCall({ modelId: caller.modelId, phone: target, name: 'sipflow doctor: outbound pool probe', fromPhoneNumber: caller.from });
-        const deadline = Date.now() + callTimeoutMs;
-        for (;;) {
-            const arrived = (await synthflow.listCalls(owner.modelId, { fromMs: since })).find(c => !earlier.has(c.callId) && c.phoneNumberTo === target);
-            if (arrived) return finding('outbound-pool', '', 'contradicted', `${what} arrived on that agent (call ${arrived.callId}): its pool routes inbound calls.${WRITE_PROBE_TAG}`, id);
-            const placed = (await synthflow.listCalls(caller.modelId, { fromMs: since })).find(c => c.callId === callId);
-            if (placed && (placed.endCallReason !== null || FINISHED_CALL_STATUSES.has(placed.status ?? ''))) {
-                return finding('outbound-pool', '', 'confirmed', `${what} ended (${placed.status ?? 'no status'}${placed.endCallReason ? `, ${placed.endCallReason}` : ''}) and never reached that agent.${WRITE_PROBE_TAG}`, id);
-            }
-            if (Date.now() >= deadline) return unknown(`${what} had not ended after ${Math.round(callTimeoutMs / 1000)} s, and had not reached that agent.`);
-            await sleep(Math.min(2000, Math.max(0, deadline - Date.now())));
-        }
-    } catch (error) {
-        return unknown(`${what} failed: ${failure(error)}`);
-    }
-}
-
-const defaultSleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
-
-/**
- * Attaches the probe action to one of the file's assistants that already has actions and reads the list
- * back: the old actions still there confirms that attach adds; gone, that it replaces (the client attaches
- * them again at once). Then detaches the probe action and checks the list is as before, restoring it if not.
- */
-async function attachProbe({ desired, synthflow }: DoctorInput, probeActionId: string, problems: string[]): Promise<Finding> {
-    const id = 'attach-adds';
-    const result = (verdict: Verdict, read: string) => finding('attach', ATTACH_TITLE, verdict, `${read}${WRITE_PROBE_TAG}`, id);
-    let chosen: LiveSynthflowAssistant | undefined;
-    try {
-        for (const department of desired.departments) {
-            const assistant = await synthflow.getAssistant(department.assistantId);
-            if (assistant && assistant.actionIds.length > 0 && !assistant.actionIds.includes(probeActionId)) {
-                chosen = assistant;
-                break;
-            }
-        }
-    } catch (error) {
-        return result('unknown', `Reading the file's assistants failed: ${failure(error)}`);
-    }
-    if (!chosen) return result('unknown', 'None of the file\'s assistants has an action attached, so an attach could not show whether it keeps them (apply first).');
-    const assistant = chosen;
-    const before = assistant.actionIds;
-    const label = `"${assistant.name}" (${assistant.modelId})`;
-    try {
-        const change = await synthflow.attachActions(assistant.modelId, [probeActionId]);
-        if (change.restored.length > 0) {
-            return result('contradicted', `Attaching the probe action to ${label} dropped its ${plural(before.length, 'action')} (${change.restored.join(', ')}): the API replaced the list. sipflow attached them again.`);
-        }
-        return result('confirmed', `Attaching the probe action to ${label} kept its ${plural(before.length, 'action')} (${before.join(', ')}).`);
-    } catch (error) {
-        return result('unknown', `Attaching the probe action to ${label} failed: ${failure(error)}`);
-    } finally {
-        await restoreActions(synthflow, assistant.modelId, label, before, probeActionId, problems);
-    }
-}
-
-/** Detaches the probe action and puts back any action the assistant had before; what cannot be restored is a problem. */
-async function restoreActions(synthflow: SynthflowClient, modelId: string, label: string, before: readonly string[], probeActionId: string, problems: string[]): Promise<void> {
-    try {
-        await synthflow.detachActions(modelId, [probeActionId]);
-        const after = await synthflow.getAssistant(modelId);
-        const lost = before.filter(actionId => !after?.actionIds.includes(actionId));
-        if (lost.length > 0) await synthflow.attachActions(modelId, lost);
-    } catch (error) {
-        problems.push(`Could not restore the actions of assistant ${label} after the attach probe: ${failure(error)}. It should have exactly ${before.join(', ')}; check it in the Synthflow dashboard.`);
-    }
-}
-
-interface WriteProbeResult {
-    readonly sipTarget: Finding;
-    readonly attach?: Finding;
-    readonly names?: Finding;
-    readonly readBack?: Finding;
-}
-
-/** Creates one unattached LIVE_TRANSFER with a `sip:` target, reads it back, and always deletes it. */
-async function writeProbe(input: DoctorInput, problems: string[]): Promise<WriteProbeResult> {
-    const { desired, synthflow, now = () => new Date() } = input;
-    const user = desired.queues[0]?.did ?? 'sipflow-doctor';
-    const config: LiveTransferConfig = {
-        transferMode: TRANSFER_MODES.warm,
-        phone: `sip:${user}@${desired.dixa.sipDomain}`,
-        instructions: 'sipflow doctor probe: never attached, deleted at once.',
-        initiatingMsg: 'One moment.',
-    };
-    const name = `${PROBE_ACTION_PREFIX} ${now().toISOString()}`;
-    const tag = ' (--write-probes)';
-    let actionId: string | undefined;
-    try {
-        actionId = await synthflow.createLiveTransfer(config, name);
-    } catch (error) {
-        const message = failure(error);
-        const status = statusOf(error);
-        const refused = status !== undefined && status >= 400 && status < 500;
-        // An unknown outcome (timeout, lost answer) may still have created it: find it by its name and delete it.
-        if (!refused) await deleteByName(synthflow, name, problems);
-        return {
-            sipTarget: finding('sip-target', '', refused ? 'contradicted' : 'unknown', `Creating a LIVE_TRANSFER to ${config.phone} failed: ${message}${tag}`, 'sip-uri-in-transfer-phone'),
-        };
-    }
-    let attach: Finding | undefined;
-    try {
-        attach = await attachProbe(input, actionId, problems);
-        const read = await synthflow.getAction(actionId);
-        if (!read) {
-            const gone = `The probe action ${actionId} was created but could not be read back.${tag}`;
-            return { sipTarget: finding('sip-target', '', 'unknown', gone, 'sip-uri-in-transfer-phone'), attach };
-        }
-        const phone = read.liveTransfer?.phone;
-        return {
-            sipTarget: finding('sip-target', '', phone === undefined || phone === config.phone ? 'confirmed' : 'contradicted',
-                `A LIVE_TRANSFER to ${config.phone} was accepted${phone !== undefined && phone !== config.phone ? `, but reads back as ${phone}` : ''}.${tag}`, 'sip-uri-in-transfer-phone'),
-            names: finding('names', '', read.name === name ? 'confirmed' : 'contradicted', `The probe action was named "${name}" and reads back as "${read.name ?? '(no name)'}".${tag}`, 'live-transfer-name-kept'),
-            readBack: finding('read-back', '', read.liveTransfer ? 'confirmed' : 'contradicted',
-                read.liveTransfer ? `The probe action reads back with phone ${read.liveTransfer.phone}.${tag}` : `The probe action reads back without its configuration.${tag}`, 'live-transfer-read-back'),
-            attach,
-        };
-    } catch (error) {
-        return { sipTarget: finding('sip-target', '', 'unknown', `Reading the probe action back failed: ${failure(error)}${tag}`, 'sip-uri-in-transfer-phone'), ...(attach ? { attach } : {}) };
-    } finally {
-        try {
-            await synthflow.deleteAction(actionId);
-            if (await synthflow.getAction(actionId)) problems.push(`The probe action ${actionId} ("${name}") is still there after DELETE: delete it in the Synthflow dashboard.`);
-        } catch (error) {
-            problems.push(`Could not delete the probe action ${actionId} ("${name}"): ${failure(error)}. Delete it in the Synthflow dashboard.`);
-        }
-    }
-}
-
-async function deleteByName(synthflow: SynthflowClient, name: string, problems: string[]): Promise<void> {
-    try {
-        for (const action of (await synthflow.listActions()).filter(a => a.name === name)) await synthflow.deleteAction(action.actionId);
-    } catch (error) {
-        problems.push(`Could not check whether the probe action "${name}" was created: ${failure(error)}. Look for it in the Synthflow dashboard.`);
-    }
-}
-
-/** A write probe's answer, where there is one, settles what reading could not; both are shown. */
-function combine(read: Finding, written: Finding | undefined): Finding {
-    if (!written) return read;
-    const verdict = written.verdict === 'unknown' ? read.verdict : written.verdict;
-    return { ...read, verdict, read: `${read.read} ${written.read}` };
 }

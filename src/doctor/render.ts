@@ -13,6 +13,8 @@ export function renderDoctorText(report: DoctorReport, styles: Styles): string {
     }
     for (const problem of report.problems) lines.push(styles.red(`! ${problem}`));
     const { confirmed, contradicted, unknown } = report.counts;
-    lines.push(`${confirmed} confirmed, ${contradicted} contradicted, ${unknown} unknown${report.problems.length > 0 ? `, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}` : ''}`);
+    lines.push(
+        `${confirmed} confirmed, ${contradicted} contradicted, ${unknown} unknown${report.problems.length > 0 ? `, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}` : ''}`,
+    );
     return lines.join('\n');
 }

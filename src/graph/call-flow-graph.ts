@@ -63,9 +63,20 @@ export function callFlowGraph(desired: DesiredState, options: CallFlowGraphOptio
             id = `q${queueNode.size}`;
             queueNode.set(key, id);
             const q = queue ? queueName.get(queue) : undefined;
-            nodes.push(q
-                ? { id, kind: 'queue', label: q.name, detail: `${q.kind === 'ring-group' ? 'ring group' : 'queue'} ${q.key} · ${q.did}`, department: null, queue: q.key, column: 3, row: queueRow++ }
-                : { id, kind: 'uri', label: uri, detail: 'SIP URI', department: null, queue: null, column: 3, row: queueRow++ });
+            nodes.push(
+                q
+                    ? {
+                          id,
+                          kind: 'queue',
+                          label: q.name,
+                          detail: `${q.kind === 'ring-group' ? 'ring group' : 'queue'} ${q.key} · ${q.did}`,
+                          department: null,
+                          queue: q.key,
+                          column: 3,
+                          row: queueRow++,
+                      }
+                    : { id, kind: 'uri', label: uri, detail: 'SIP URI', department: null, queue: null, column: 3, row: queueRow++ },
+            );
         }
         return id;
     };
@@ -77,20 +88,17 @@ export function callFlowGraph(desired: DesiredState, options: CallFlowGraphOptio
         const department = d.key;
         // A blank name (Synthflow allows one) says less than the id.
         const assistantName = options.assistantNames?.get(d.assistantId)?.trim() || undefined;
-        nodes.push({ id: did, kind: 'did', label: d.did, detail: `department ${d.key}`, department, queue: null, column: 0, row });
-        nodes.push({ id: flow, kind: 'flow', label: d.flow ? `“${d.flow}”` : 'Dixa phone flow', detail: `Dixa flow · timeout ${d.timeoutSeconds}s`, department, queue: null, column: 1, row });
-        nodes.push({
-            id: assistant,
-            kind: 'assistant',
-            label: assistantName !== undefined ? assistantName : `assistant ${d.assistantId.slice(0, 8)}…`,
-            detail: d.assistantId,
-            department,
-            queue: null,
-            column: 2,
-            row,
-        });
+        nodes.push(...departmentNodes(d, row, assistantName));
         edges.push({ from: did, to: flow, kind: 'inbound', label: 'inbound call', detail: `A call to ${d.did} enters Dixa's phone flow`, department, target: null });
-        edges.push({ from: flow, to: assistant, kind: 'transfer', label: 'SIP transfer', detail: `Dixa dials ${d.transferSipAddress} with UUI ${d.uui.header}`, department, target: null });
+        edges.push({
+            from: flow,
+            to: assistant,
+            kind: 'transfer',
+            label: 'SIP transfer',
+            detail: `Dixa dials ${d.transferSipAddress} with UUI ${d.uui.header}`,
+            department,
+            target: null,
+        });
         for (const e of d.escalations) {
             edges.push({
                 from: assistant,
@@ -118,4 +126,32 @@ export function callFlowGraph(desired: DesiredState, options: CallFlowGraphOptio
     // Declared queues nobody reaches still belong in the picture.
     for (const q of desired.queues) targetNode(q.key, q.escalationUri);
     return { integration: desired.integration, nodes, edges, rows: Math.max(desired.departments.length, queueRow, 1) };
+}
+
+/** A department's row: its DID, its Dixa flow and its assistant (by name when one was read). */
+function departmentNodes(d: DesiredState['departments'][number], row: number, assistantName: string | undefined): CallFlowNode[] {
+    const department = d.key;
+    return [
+        { id: `did:${department}`, kind: 'did', label: d.did, detail: `department ${department}`, department, queue: null, column: 0, row },
+        {
+            id: `flow:${department}`,
+            kind: 'flow',
+            label: d.flow ? `“${d.flow}”` : 'Dixa phone flow',
+            detail: `Dixa flow · timeout ${d.timeoutSeconds}s`,
+            department,
+            queue: null,
+            column: 1,
+            row,
+        },
+        {
+            id: `assistant:${department}`,
+            kind: 'assistant',
+            label: assistantName !== undefined ? assistantName : `assistant ${d.assistantId.slice(0, 8)}…`,
+            detail: d.assistantId,
+            department,
+            queue: null,
+            column: 2,
+            row,
+        },
+    ];
 }

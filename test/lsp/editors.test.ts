@@ -1,7 +1,6 @@
 // `sipflow lsp` as Neovim, Helix and Emacs eglot start it: the installed CLI (bin/sipflow.cjs, built by
 // `npm test`) spawned over stdio, initialized with the capabilities each editor sends, and driven as it
 // drives a server. The commands spawned are the ones the README's "Other editors" snippets configure.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -10,16 +9,15 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
     CodeActionRequest,
     CompletionRequest,
-    ConfigurationRequest,
     DidOpenTextDocumentNotification,
     ExitNotification,
     InitializedNotification,
+    ConfigurationRequest,
     InitializeRequest,
-    PublishDiagnosticsNotification,
     RegistrationRequest,
+    PublishDiagnosticsNotification,
     SemanticTokensRequest,
     ShutdownRequest,
-    WorkDoneProgressCreateRequest,
     type ClientCapabilities,
     type CodeAction,
     type CompletionItem,
@@ -28,11 +26,9 @@ import {
     type InitializeParams,
     type InitializeResult,
     type InsertReplaceEdit,
-    type ProtocolConnection,
-    type Registration,
     type TextEdit,
 } from 'vscode-languageserver-protocol';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { startLspProcess, type LspProcess } from '../support/lsp-stdio.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -170,7 +166,11 @@ const EDITORS: Readonly<Record<'neovim' | 'helix' | 'eglot', EditorProfile>> = {
                 textDocument: {
                     ...COMMON_TEXT_DOCUMENT,
                     synchronization: { dynamicRegistration: false, willSave: true, willSaveWaitUntil: true, didSave: true },
-                    completion: { dynamicRegistration: false, completionItem: { snippetSupport: true, deprecatedSupport: true, tagSupport: { valueSet: [1] } }, contextSupport: true },
+                    completion: {
+                        dynamicRegistration: false,
+                        completionItem: { snippetSupport: true, deprecatedSupport: true, tagSupport: { valueSet: [1] } },
+                        contextSupport: true,
+                    },
                 },
             },
         }),
@@ -179,43 +179,53 @@ const EDITORS: Readonly<Record<'neovim' | 'helix' | 'eglot', EditorProfile>> = {
 
 /** One editor's session with `sipflow lsp`: what it received, and helpers to drive it. */
 class EditorSession {
-    readonly registrations: Registration[] = [];
-    readonly serverRequests: string[] = [];
     private readonly diagnostics = new Map<string, Diagnostic[]>();
     private waiters: Array<{ uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }> = [];
-    stderr = '';
     initializeResult!: InitializeResult;
 
-    private constructor(
-        readonly process: ChildProcessWithoutNullStreams,
-        readonly connection: ProtocolConnection,
-        readonly exited: Promise<number | null>,
-    ) {
-        process.stderr.on('data', chunk => { this.stderr += String(chunk); });
-        connection.onNotification(PublishDiagnosticsNotification.type, params => {
-            this.diagnostics.set(params.uri, params.diagnostics);
-            this.waiters = this.waiters.filter(waiter => {
-                if (waiter.uri !== params.uri || !waiter.accept(params.diagnostics)) return true;
-                waiter.resolve(params.diagnostics);
-                return false;
-            });
+    private constructor(private readonly server: LspProcess) {}
+
+    get process() {
+        return this.server.process;
+    }
+    get connection() {
+        return this.server.connection;
+    }
+    get exited() {
+        return this.server.exited;
+    }
+    get stderr() {
+        return this.server.stderr();
+    }
+    get serverRequests() {
+        return this.server.serverRequests;
+    }
+    get registrations() {
+        return this.server.registrations;
+    }
+
+    private record(uri: string, diagnostics: Diagnostic[]): void {
+        this.diagnostics.set(uri, diagnostics);
+        this.waiters = this.waiters.filter(waiter => {
+            if (waiter.uri !== uri || !waiter.accept(diagnostics)) return true;
+            waiter.resolve(diagnostics);
+            return false;
         });
-        connection.onRequest(ConfigurationRequest.type, params => { this.serverRequests.push(ConfigurationRequest.method); return params.items.map(() => null); });
-        connection.onRequest(RegistrationRequest.type, params => { this.serverRequests.push(RegistrationRequest.method); this.registrations.push(...params.registrations); });
-        connection.onRequest(WorkDoneProgressCreateRequest.type, () => { this.serverRequests.push(WorkDoneProgressCreateRequest.method); });
-        connection.listen();
     }
 
     /** Spawns `command` as the editor does (resolving `sipflow` to this repository's CLI) and initializes it. */
     static async start(command: readonly string[], params: Omit<InitializeParams, 'processId'>, cwd: string): Promise<EditorSession> {
         expect(command[0]).toBe('sipflow');
         if (!existsSync(path.join(ROOT, 'out/cli.cjs'))) throw new Error('out/cli.cjs is missing: run "npm run build" first ("npm test" builds before testing).');
-        const child = spawn(process.execPath, [CLI, ...command.slice(1)], { cwd, stdio: 'pipe' });
-        const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
-        const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-        const session = new EditorSession(child, connection, exited);
-        session.initializeResult = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, ...params });
-        await connection.sendNotification(InitializedNotification.type, {});
+        // Messages arrive only after this function's synchronous part, by which time the box holds the session.
+        const box: { session?: EditorSession } = {};
+        const server = startLspProcess(CLI, command.slice(1), cwd, connection =>
+            connection.onNotification(PublishDiagnosticsNotification.type, params => box.session?.record(params.uri, params.diagnostics)),
+        );
+        const session = new EditorSession(server);
+        box.session = session;
+        session.initializeResult = await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, ...params });
+        await server.connection.sendNotification(InitializedNotification.type, {});
         return session;
     }
 
@@ -230,8 +240,18 @@ class EditorSession {
         const current = this.diagnostics.get(uri);
         if (current && accept(current)) return Promise.resolve(current);
         return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no diagnostics for ${path.basename(uri)} with ${what} within ${WAIT_MS} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}`)), WAIT_MS);
-            this.waiters.push({ uri, accept, resolve: d => { clearTimeout(timer); resolve(d); } });
+            const timer = setTimeout(
+                () => reject(new Error(`no diagnostics for ${path.basename(uri)} with ${what} within ${WAIT_MS} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}`)),
+                WAIT_MS,
+            );
+            this.waiters.push({
+                uri,
+                accept,
+                resolve: d => {
+                    clearTimeout(timer);
+                    resolve(d);
+                },
+            });
         });
     }
 
@@ -247,7 +267,7 @@ class EditorSession {
 }
 
 const codes = (diagnostics: readonly Diagnostic[]) => diagnostics.map(d => String(d.code)).sort();
-const items = (result: CompletionItem[] | CompletionList | null) => (Array.isArray(result) ? result : result?.items ?? []);
+const items = (result: CompletionItem[] | CompletionList | null) => (Array.isArray(result) ? result : (result?.items ?? []));
 const applyEdits = (text: string, edits: readonly TextEdit[]) => TextDocument.applyEdits(TextDocument.create('file:///x', 'sipflow', 0, text), [...edits]);
 const positionAfter = (text: string, search: string) => TextDocument.create('file:///x', 'sipflow', 0, text).positionAt(text.indexOf(search) + search.length);
 
@@ -292,7 +312,17 @@ describe('sipflow lsp', () => {
         expect(serverInfo).toEqual({ name: 'sipflow', version: PACKAGE_VERSION });
         expect(capabilities.positionEncoding).toBe('utf-16');
         expect(capabilities.textDocumentSync).toMatchObject({ openClose: true, change: 2 });
-        for (const provider of ['completionProvider', 'hoverProvider', 'codeActionProvider', 'documentFormattingProvider', 'definitionProvider', 'referencesProvider', 'renameProvider', 'documentSymbolProvider', 'foldingRangeProvider'] as const) {
+        for (const provider of [
+            'completionProvider',
+            'hoverProvider',
+            'codeActionProvider',
+            'documentFormattingProvider',
+            'definitionProvider',
+            'referencesProvider',
+            'renameProvider',
+            'documentSymbolProvider',
+            'foldingRangeProvider',
+        ] as const) {
             expect(capabilities[provider], provider).toBeTruthy();
         }
         expect(capabilities.semanticTokensProvider?.legend.tokenTypes).toEqual(expect.arrayContaining(['keyword', 'string', 'comment', 'number', 'type']));
@@ -330,7 +360,10 @@ describe('Neovim', () => {
         const bytes = (character: number) => Buffer.byteLength(line.slice(0, character), 'utf8');
         const echoed: Diagnostic = {
             ...diagnostic,
-            range: { start: { ...diagnostic.range.start, character: bytes(diagnostic.range.start.character) }, end: { ...diagnostic.range.end, character: bytes(diagnostic.range.end.character) } },
+            range: {
+                start: { ...diagnostic.range.start, character: bytes(diagnostic.range.start.character) },
+                end: { ...diagnostic.range.end, character: bytes(diagnostic.range.end.character) },
+            },
         };
         expect(echoed.range).not.toEqual(diagnostic.range);
         const actions = (await editor.connection.sendRequest(CodeActionRequest.type, {
@@ -363,17 +396,19 @@ describe('Neovim', () => {
             const start = document.offsetAt({ line, character });
             decoded.push([text.slice(start, start + length), legend[type]]);
         }
-        expect(decoded).toEqual(expect.arrayContaining([
-            ['// globex support', 'comment'],
-            ['integration', 'keyword'],
-            ['globex', 'namespace'],
-            ['"globex.sip.dixa.com"', 'string'],
-            ['"Kø – Støtte"', 'string'],
-            ['"+45 35 55 12 34"', 'number'],
-            ['department', 'keyword'],
-            ['support', 'class'],
-            ['desk', 'type'],
-        ]));
+        expect(decoded).toEqual(
+            expect.arrayContaining([
+                ['// globex support', 'comment'],
+                ['integration', 'keyword'],
+                ['globex', 'namespace'],
+                ['"globex.sip.dixa.com"', 'string'],
+                ['"Kø – Støtte"', 'string'],
+                ['"+45 35 55 12 34"', 'number'],
+                ['department', 'keyword'],
+                ['support', 'class'],
+                ['desk', 'type'],
+            ]),
+        );
         expect(await editor.stop()).toBe(0);
     });
 });
@@ -418,9 +453,7 @@ describe('Helix (no workspace folder)', () => {
         const editor = await startEditor('helix', folder);
         const uri = await editor.open(path.join(folder, 'support.sipflow'), SUPPORT);
         await editor.diagnosticsFor(uri, () => true, 'any publication');
-        expect(editor.registrations.map(r => [r.method, r.registerOptions])).toEqual([
-            ['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/*.sipflow' }] }],
-        ]);
+        expect(editor.registrations.map(r => [r.method, r.registerOptions])).toEqual([['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/*.sipflow' }] }]]);
         expect(await editor.stop()).toBe(0);
     });
 });

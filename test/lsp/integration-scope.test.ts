@@ -3,7 +3,7 @@
 // workspace it loads recursively, publishes for every file exactly the diagnostics `sipflow validate`
 // reports for it; an untitled pulled document and the live view of Compare with Live publish none (a
 // view reports nothing; the untitled copy stands alone).
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,19 +11,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { URI } from 'langium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-    ConfigurationRequest,
     DidOpenTextDocumentNotification,
     ExitNotification,
     InitializedNotification,
     InitializeRequest,
     PublishDiagnosticsNotification,
-    RegistrationRequest,
     ShutdownRequest,
-    WorkDoneProgressCreateRequest,
     type Diagnostic,
     type ProtocolConnection,
 } from 'vscode-languageserver-protocol';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { startLspProcess } from '../support/lsp-stdio.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER_BUNDLE = path.join(ROOT, 'out/server.cjs');
@@ -102,16 +99,14 @@ beforeAll(async () => {
         mkdirSync(path.dirname(path.join(workspace, relative)), { recursive: true });
         writeFileSync(path.join(workspace, relative), text);
     }
-    server = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { cwd: workspace, stdio: 'pipe' });
-    connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    connection.onNotification(PublishDiagnosticsNotification.type, params => {
-        latest.set(params.uri, params.diagnostics);
-        waiters = waiters.filter(check => !check());
-    });
-    connection.onRequest(ConfigurationRequest.type, params => params.items.map(() => null));
-    connection.onRequest(RegistrationRequest.type, () => undefined);
-    connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
-    connection.listen();
+    const started = startLspProcess(SERVER_BUNDLE, ['--stdio'], workspace, c =>
+        c.onNotification(PublishDiagnosticsNotification.type, params => {
+            latest.set(params.uri, params.diagnostics);
+            waiters = waiters.filter(check => !check());
+        }),
+    );
+    server = started.process;
+    connection = started.connection;
     await connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         rootUri: pathToFileURL(workspace).toString(),
@@ -135,7 +130,12 @@ describe('the language server agrees with sipflow validate on which files form a
     it('publishes for every file what the CLI reports for it', async () => {
         const expected = cliDiagnostics();
         // The cases really differ (so that agreeing means something): a clash, a clean split, a subfolder, a pulled copy.
-        expect(expected.get('clash/b.sipflow')?.filter(d => d.severity === 1).map(d => d.code)).toEqual(['did-duplicate']);
+        expect(
+            expected
+                .get('clash/b.sipflow')
+                ?.filter(d => d.severity === 1)
+                .map(d => d.code),
+        ).toEqual(['did-duplicate']);
         expect(expected.get('split/departments.sipflow')).toEqual([]);
         expect(expected.get('subfolder/departments.sipflow')?.map(d => d.code)).toEqual(['linking-error', 'linking-error']);
         expect(expected.get('pulled/acme.sipflow')).toEqual([]);
@@ -151,7 +151,11 @@ describe('the language server agrees with sipflow validate on which files form a
     it('an untitled pulled document and the live side of Compare with Live publish no diagnostics', async () => {
         const untitled = 'untitled:Untitled-1';
         // As VS Code sends it: its own URI string form (the server publishes under the same form).
-        const live = URI.from({ scheme: 'sipflow-view', path: '/live/acme (live).sipflow', query: pathToFileURL(path.join(workspace, 'pulled/acme.sipflow')).toString() }).toString();
+        const live = URI.from({
+            scheme: 'sipflow-view',
+            path: '/live/acme (live).sipflow',
+            query: pathToFileURL(path.join(workspace, 'pulled/acme.sipflow')).toString(),
+        }).toString();
         // The live view: even without the marker it stands alone, being a view, and it reports nothing
         // (here a department without a fallback, a warning anywhere else).
         const liveText = EXAMPLE.replace('    fallback tier1\n', '');

@@ -1,6 +1,6 @@
 // A real language-server session: the bundled server (out/server.cjs, built by `npm test`) spawned over
 // stdio, spoken to in JSON-RPC the way an editor does.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
     CodeActionRequest,
     CompletionRequest,
-    ConfigurationRequest,
     DidChangeTextDocumentNotification,
     DidOpenTextDocumentNotification,
     DocumentFormattingRequest,
@@ -18,9 +17,7 @@ import {
     InitializedNotification,
     InitializeRequest,
     PublishDiagnosticsNotification,
-    RegistrationRequest,
     ShutdownRequest,
-    WorkDoneProgressCreateRequest,
     type CodeAction,
     type Command,
     type CompletionItem,
@@ -34,7 +31,7 @@ import {
     type Range,
     type TextEdit,
 } from 'vscode-languageserver-protocol';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { startLspProcess } from '../support/lsp-stdio.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -110,15 +107,27 @@ class DiagnosticsRecorder {
         if (allowCurrent && current && accept(current)) return Promise.resolve(current);
         return new Promise((resolve, reject) => {
             const timer = setTimeout(() => {
-                reject(new Error(`no publishDiagnostics for ${path.basename(uri)} with ${what} within ${WAIT_MS} ms; last: ${JSON.stringify(this.latest.get(uri)?.map(d => d.code))}`));
+                reject(
+                    new Error(`no publishDiagnostics for ${path.basename(uri)} with ${what} within ${WAIT_MS} ms; last: ${JSON.stringify(this.latest.get(uri)?.map(d => d.code))}`),
+                );
             }, WAIT_MS);
-            this.waiters.push({ uri, accept, resolve: diagnostics => { clearTimeout(timer); resolve(diagnostics); } });
+            this.waiters.push({
+                uri,
+                accept,
+                resolve: diagnostics => {
+                    clearTimeout(timer);
+                    resolve(diagnostics);
+                },
+            });
         });
     }
 }
 
 const codesOf = (diagnostics: readonly Diagnostic[]) => diagnostics.map(d => String(d.code)).sort();
-const hasCodes = (...codes: string[]) => (diagnostics: readonly Diagnostic[]) => JSON.stringify(codesOf(diagnostics)) === JSON.stringify([...codes].sort());
+const hasCodes =
+    (...codes: string[]) =>
+    (diagnostics: readonly Diagnostic[]) =>
+        JSON.stringify(codesOf(diagnostics)) === JSON.stringify([...codes].sort());
 const hoverText = (hover: Hover | null) => {
     const contents = hover?.contents;
     if (!contents) return '';
@@ -126,13 +135,13 @@ const hoverText = (hover: Hover | null) => {
     if (Array.isArray(contents)) return contents.map(c => (typeof c === 'string' ? c : c.value)).join('\n');
     return (contents as MarkupContent).value;
 };
-const completionLabels = (result: CompletionItem[] | CompletionList | null) => (Array.isArray(result) ? result : result?.items ?? []).map(item => item.label);
+const completionLabels = (result: CompletionItem[] | CompletionList | null) => (Array.isArray(result) ? result : (result?.items ?? [])).map(item => item.label);
 
 let workspace: string;
 let server: ChildProcessWithoutNullStreams;
 let connection: ProtocolConnection;
 let diagnostics: DiagnosticsRecorder;
-let serverStderr = '';
+let serverStderr: () => string = () => '';
 let initializeResult: InitializeResult;
 const exited = { promise: undefined as unknown as Promise<number | null> };
 
@@ -160,16 +169,13 @@ beforeAll(async () => {
     mkdirSync(path.join(workspace, 'initech'));
     writeFileSync(path.join(workspace, 'initech/lines.sipflow'), EXAMPLE.replace('integration acme', 'integration initech').replace('did "+4535551234"', 'did "+45 3555"'));
 
-    server = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { cwd: workspace, stdio: 'pipe' });
-    server.stderr.on('data', chunk => { serverStderr += String(chunk); });
-    exited.promise = new Promise(resolve => server.on('exit', code => resolve(code)));
-    connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    diagnostics = new DiagnosticsRecorder(connection);
-    // The server may ask for configuration, register capabilities or create progress; answer like a minimal client.
-    connection.onRequest(ConfigurationRequest.type, params => params.items.map(() => null));
-    connection.onRequest(RegistrationRequest.type, () => undefined);
-    connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
-    connection.listen();
+    const started = startLspProcess(SERVER_BUNDLE, ['--stdio'], workspace, c => {
+        diagnostics = new DiagnosticsRecorder(c);
+    });
+    server = started.process;
+    serverStderr = started.stderr;
+    exited.promise = started.exited;
+    connection = started.connection;
 
     initializeResult = await connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
@@ -339,9 +345,10 @@ describe('language server over stdio', () => {
     it('didChange publishes updated diagnostics', async () => {
         const name = 'globex/support.sipflow';
         const uri = uriOf(name);
-        const repaired = GLOBEX_BROKEN
-            .replace('"+45 35 55 12 34"', '"+4535551234"')
-            .replace('sip-domain "globex.sip.dixa.com"', 'sip-domain "globex.sip.dixa.com"\n    allowlist synthflow');
+        const repaired = GLOBEX_BROKEN.replace('"+45 35 55 12 34"', '"+4535551234"').replace(
+            'sip-domain "globex.sip.dixa.com"',
+            'sip-domain "globex.sip.dixa.com"\n    allowlist synthflow',
+        );
         const onlyTimeout = diagnostics.next(uri, hasCodes('timeout-range'), 'only timeout-range');
         await change(name, repaired);
         expect((await onlyTimeout)[0].range).toEqual(rangeOf(repaired, '2s'));
@@ -363,6 +370,6 @@ describe('language server over stdio', () => {
         const code = await Promise.race([exited.promise, new Promise<string>(resolve => setTimeout(() => resolve('still running'), WAIT_MS))]);
         expect(code).toBe(0);
         // Nothing alarming on stderr (a crash or an unhandled error would show up here).
-        expect(serverStderr).not.toMatch(/Error|at .+:\d+:\d+/);
+        expect(serverStderr()).not.toMatch(/Error|at .+:\d+:\d+/);
     });
 });

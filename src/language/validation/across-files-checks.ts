@@ -35,15 +35,34 @@ export function checkAcrossFiles(integration: Integration, siblings: readonly In
     if (earlier.length === 0) return;
     const earlierParts = earlier.map(integrationParts);
 
+    checkDuplicateBlocks(own, earlierParts, accept);
+    checkQueueClashes(own, earlierParts, accept);
+    checkDepartmentClashes(own, earlierParts, accept);
+    checkDidClashes(own, earlierParts, accept);
+}
+
+type Parts = ReturnType<typeof integrationParts>;
+
+/** A second dixa or synthflow block, in a file after the first one's. */
+function checkDuplicateBlocks(own: Parts, earlierParts: readonly Parts[], accept: ValidationAcceptor): void {
     const firstDixa = earlierParts.flatMap(p => p.dixaBlocks)[0];
     if (firstDixa && own.dixa) {
-        report(accept, 'block-duplicate', `The dixa block is already in ${where(firstDixa)}: an integration has one. Merge the settings there.`, { node: own.dixa, keyword: 'dixa' });
+        report(accept, 'block-duplicate', `The dixa block is already in ${where(firstDixa)}: an integration has one. Merge the settings there.`, {
+            node: own.dixa,
+            keyword: 'dixa',
+        });
     }
     const firstSynthflow = earlierParts.flatMap(p => p.synthflowBlocks)[0];
     if (firstSynthflow && own.synthflow) {
-        report(accept, 'block-duplicate', `The synthflow block is already in ${where(firstSynthflow)}: an integration has one. Merge the settings there.`, { node: own.synthflow, keyword: 'synthflow' });
+        report(accept, 'block-duplicate', `The synthflow block is already in ${where(firstSynthflow)}: an integration has one. Merge the settings there.`, {
+            node: own.synthflow,
+            keyword: 'synthflow',
+        });
     }
+}
 
+/** A queue name, or a queue's Dixa name, already declared in an earlier file. */
+function checkQueueClashes(own: Parts, earlierParts: readonly Parts[], accept: ValidationAcceptor): void {
     const queueNames = new Map(earlierParts.flatMap(p => p.queues).map(q => [q.name, q]));
     for (const queue of own.queues) {
         const other = queue.name ? queueNames.get(queue.name) : undefined;
@@ -57,8 +76,18 @@ export function checkAcrossFiles(integration: Integration, siblings: readonly In
     for (const queue of own.queues) {
         const dixaName = dixaQueueName(queue);
         const other = dixaName === undefined ? undefined : dixaNames.get(dixaName);
-        if (other) report(accept, 'name-duplicate', `Queue ${other.name} in ${where(other)} already has the Dixa name "${dixaName}": sipflow finds Dixa queues by name, so give queue ${queue.name} its own.`, { node: queue, property: 'displayName' });
+        if (other)
+            report(
+                accept,
+                'name-duplicate',
+                `Queue ${other.name} in ${where(other)} already has the Dixa name "${dixaName}": sipflow finds Dixa queues by name, so give queue ${queue.name} its own.`,
+                { node: queue, property: 'displayName' },
+            );
     }
+}
+
+/** A department name, or an assistant, already used in an earlier file. */
+function checkDepartmentClashes(own: Parts, earlierParts: readonly Parts[], accept: ValidationAcceptor): void {
     const assistants = new Map<string, AstNode & { name: string }>();
     for (const department of earlierParts.flatMap(p => p.departments)) {
         const id = department.assistant?.toLowerCase();
@@ -72,8 +101,13 @@ export function checkAcrossFiles(integration: Integration, siblings: readonly In
     const departmentNames = new Map(earlierParts.flatMap(p => p.departments).map(d => [d.name, d]));
     for (const department of own.departments) {
         const other = department.name ? departmentNames.get(department.name) : undefined;
-        if (other) report(accept, 'name-duplicate', `Department ${department.name} is also declared in ${where(other)}: rename one of them.`, { node: department, property: 'name' });
+        if (other)
+            report(accept, 'name-duplicate', `Department ${department.name} is also declared in ${where(other)}: rename one of them.`, { node: department, property: 'name' });
     }
+}
+
+/** A DID already used by a queue or department in an earlier file. */
+function checkDidClashes(own: Parts, earlierParts: readonly Parts[], accept: ValidationAcceptor): void {
     const dids = new Map<string, AstNode & { name: string }>();
     for (const node of earlierParts.flatMap(p => [...p.queues, ...p.departments])) {
         const check = node.did === undefined ? undefined : checkDid(node.did);
@@ -84,10 +118,15 @@ export function checkAcrossFiles(integration: Integration, siblings: readonly In
         const other = check?.kind === 'valid' ? dids.get(check.e164) : undefined;
         if (check?.kind === 'valid' && other) {
             const kind = other.$type === 'Queue' ? 'queue' : 'department';
-            report(accept, 'did-duplicate', `DID ${check.e164} is already used by ${kind} ${other.name} in ${where(originOf(other, 'did'))}: a number serves one inbound assistant or queue.`, {
-                node,
-                property: 'did',
-            });
+            report(
+                accept,
+                'did-duplicate',
+                `DID ${check.e164} is already used by ${kind} ${other.name} in ${where(originOf(other, 'did'))}: a number serves one inbound assistant or queue.`,
+                {
+                    node,
+                    property: 'did',
+                },
+            );
         }
     }
 }
