@@ -73,16 +73,24 @@ async function openSession(text: string) {
     await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, workspaceFolders: null });
     await client.sendNotification(InitializedNotification.type, {});
     let version = 1;
-    const published = (accept: (diagnostics: Diagnostic[]) => boolean, what: string) => new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`bench: no diagnostics with ${what} within ${WAIT_MS} ms`)), WAIT_MS);
-        waiter = { accept, resolve: at => { clearTimeout(timer); resolve(at); } };
-    });
+    const published = (accept: (diagnostics: Diagnostic[]) => boolean, what: string) =>
+        new Promise<number>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`bench: no diagnostics with ${what} within ${WAIT_MS} ms`)), WAIT_MS);
+            waiter = {
+                accept,
+                resolve: at => {
+                    clearTimeout(timer);
+                    resolve(at);
+                },
+            };
+        });
     const opened = published(diagnostics => diagnostics.length === 0, 'the generated file clean');
     await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: FILE_URI, languageId: 'sipflow', version, text } });
     await opened;
     return {
         published,
-        change: (newText: string) => client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: FILE_URI, version: ++version }, contentChanges: [{ text: newText }] }),
+        change: (newText: string) =>
+            client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: FILE_URI, version: ++version }, contentChanges: [{ text: newText }] }),
         complete: (position: Position) => client.sendRequest(CompletionRequest.type, { textDocument: { uri: FILE_URI }, position }),
         close: () => {
             client.dispose();
@@ -99,7 +107,8 @@ function timeoutEditor(text: string, departments: number) {
     return { with: (value: string) => `${text.slice(0, offset)}${value}${text.slice(end)}`, middle };
 }
 
-const timeoutMessage = (value: string) => (diagnostics: Diagnostic[]) => diagnostics.some(diagnostic => typeof diagnostic.message === 'string' && diagnostic.message.startsWith(`timeout ${value} `));
+const timeoutMessage = (value: string) => (diagnostics: Diagnostic[]) =>
+    diagnostics.some(diagnostic => typeof diagnostic.message === 'string' && diagnostic.message.startsWith(`timeout ${value} `));
 
 export async function measureEditPath(text: string, departments: number): Promise<EditPathResult> {
     const session = await openSession(text);
@@ -122,7 +131,7 @@ export async function measureEditPath(text: string, departments: number): Promis
         for (let round = 0; round < (large ? 2 : 4); round++) {
             await sleep(BURST_QUIET_MS + 40);
             const digits = `${round + 1}${'9'.repeat(19)}`;
-            const shown = session.published(timeoutMessage(`${digits}s`), 'the last keystroke\'s timeout');
+            const shown = session.published(timeoutMessage(`${digits}s`), "the last keystroke's timeout");
             let last = 0;
             for (let key = 1; key <= 20; key++) {
                 last = performance.now();

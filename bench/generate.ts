@@ -41,7 +41,7 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** A deterministic, valid (version 4 shaped) UUID per index, distinct per department. */
 function assistantId(index: number): string {
-    const hex = (index * 2654435761 >>> 0).toString(16).padStart(8, '0');
+    const hex = ((index * 2654435761) >>> 0).toString(16).padStart(8, '0');
     return `${hex}-${pad(index % 10000, 4)}-4${pad(index % 1000, 3)}-8${pad((index * 7) % 1000, 3)}-${index.toString(16).padStart(12, '0')}`;
 }
 
@@ -69,9 +69,10 @@ export function generateIntegration(departmentCount: number): BenchIntegration {
             assistant: assistantId(i + 1),
             timeout: i % 3 === 1 ? `${20 + (i % 4) * 10}s` : undefined,
             fallback,
-            escalation: i % 6 === 0
-                ? { queue: escalateTo, mode: i % 18 === 0 ? 'warm-with-context' : 'warm', when: 'The caller asks for a human', say: 'One moment, please.' }
-                : { queue: escalateTo },
+            escalation:
+                i % 6 === 0
+                    ? { queue: escalateTo, mode: i % 18 === 0 ? 'warm-with-context' : 'warm', when: 'The caller asks for a human', say: 'One moment, please.' }
+                    : { queue: escalateTo },
         };
     });
     return {
@@ -102,19 +103,20 @@ function render(integration: BenchIntegration, parts: { readonly queues: boolean
         `integration ${integration.name} {`,
         '',
     ];
-    if (parts.rest) out.push(
-        '  dixa {',
-        `    sip-domain "${integration.sipDomain}"`,
-        '    allowlist synthflow   // the region\'s signalling IPs',
-        '  }',
-        '',
-        '  synthflow {',
-        `    region ${integration.region}`,
-        `    workspace "${integration.workspace}"`,
-        '    trunk-auth ip',
-        '  }',
-        '',
-    );
+    if (parts.rest)
+        out.push(
+            '  dixa {',
+            `    sip-domain "${integration.sipDomain}"`,
+            "    allowlist synthflow   // the region's signalling IPs",
+            '  }',
+            '',
+            '  synthflow {',
+            `    region ${integration.region}`,
+            `    workspace "${integration.workspace}"`,
+            '    trunk-auth ip',
+            '  }',
+            '',
+        );
     for (const queue of parts.queues ? integration.queues : []) {
         out.push(`  queue ${queue.name} {`, `    name "${queue.displayName}"`, `    did "${queue.did}"`);
         if (queue.kind !== 'queue') out.push(`    kind ${queue.kind}`);
@@ -150,7 +152,7 @@ export function toYaml(integration: BenchIntegration): string {
         `integration: ${integration.name}`,
         'dixa:',
         `  sip-domain: ${integration.sipDomain}`,
-        '  allowlist: synthflow   # the region\'s signalling IPs',
+        "  allowlist: synthflow   # the region's signalling IPs",
         'synthflow:',
         `  region: ${integration.region}`,
         `  workspace: "${integration.workspace}"`,
@@ -198,10 +200,7 @@ export const YAML_CONFIG_SCHEMA = {
             properties: {
                 'sip-domain': { type: 'string', pattern: '^([a-z0-9-]+\\.)+sip\\.dixa\\.com$' },
                 allowlist: {
-                    oneOf: [
-                        { const: 'synthflow' },
-                        { type: 'array', items: { type: 'string', pattern: '^(\\d{1,3}\\.){3}\\d{1,3}$' } },
-                    ],
+                    oneOf: [{ const: 'synthflow' }, { type: 'array', items: { type: 'string', pattern: '^(\\d{1,3}\\.){3}\\d{1,3}$' } }],
                 },
             },
         },

@@ -55,10 +55,12 @@ const verdict = (value: number, target: number) => (value <= target ? `✓ < ${t
 
 function table(rows: string[][]): string {
     const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
-    return rows.map((row, r) => {
-        const line = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
-        return r === 0 ? `${line}\n${widths.map(w => '─'.repeat(w)).join('  ')}` : line;
-    }).join('\n');
+    return rows
+        .map((row, r) => {
+            const line = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+            return r === 0 ? `${line}\n${widths.map(w => '─'.repeat(w)).join('  ')}` : line;
+        })
+        .join('\n');
 }
 
 function report(results: readonly SizeResult[]): string {
@@ -86,8 +88,14 @@ function report(results: readonly SizeResult[]): string {
         ['peer js-yaml warm (parse / checks)', ...results.map(r => `${ms(r.peers['js-yaml'].warmMs)} (${ms(r.peers['js-yaml'].parseMs)} / ${ms(r.peers['js-yaml'].checkMs)})`)],
         ['peer yaml+ajv+checks cold', ...results.map(r => ms(r.peers.yaml.coldMs))],
         ['peer yaml warm (parse / checks)', ...results.map(r => `${ms(r.peers.yaml.warmMs)} (${ms(r.peers.yaml.parseMs)} / ${ms(r.peers.yaml.checkMs)})`)],
-        ['in process: sipflow ÷ js-yaml peer (cold / warm)', ...results.map(r => `${(r.cold.totalMs / r.peers['js-yaml'].coldMs).toFixed(1)}× / ${(r.warm.totalMs / r.peers['js-yaml'].warmMs).toFixed(1)}×`)],
-        ['in process: sipflow ÷ yaml peer (cold / warm)', ...results.map(r => `${(r.cold.totalMs / r.peers.yaml.coldMs).toFixed(1)}× / ${(r.warm.totalMs / r.peers.yaml.warmMs).toFixed(1)}×`)],
+        [
+            'in process: sipflow ÷ js-yaml peer (cold / warm)',
+            ...results.map(r => `${(r.cold.totalMs / r.peers['js-yaml'].coldMs).toFixed(1)}× / ${(r.warm.totalMs / r.peers['js-yaml'].warmMs).toFixed(1)}×`),
+        ],
+        [
+            'in process: sipflow ÷ yaml peer (cold / warm)',
+            ...results.map(r => `${(r.cold.totalMs / r.peers.yaml.coldMs).toFixed(1)}× / ${(r.warm.totalMs / r.peers.yaml.warmMs).toFixed(1)}×`),
+        ],
     ];
     const at = (departments: number) => results.find(r => r.departments === departments);
     const tenK = at(10_000);
@@ -95,9 +103,11 @@ function report(results: readonly SizeResult[]): string {
     const worstCompletion = Math.max(...results.flatMap(r => r.completion.map(c => c.p90Ms)));
     const slowestCompletion = Math.max(...results.flatMap(r => r.completion.map(c => c.maxMs)));
     const targets = [
-        tenK && `10,000 departments fully validated: cold ${ms(tenK.cold.totalMs)} ${verdict(tenK.cold.totalMs, TARGETS.fullValidation10kMs)}, warm ${ms(tenK.warm.totalMs)} ${verdict(tenK.warm.totalMs, TARGETS.fullValidation10kMs)}`,
+        tenK &&
+            `10,000 departments fully validated: cold ${ms(tenK.cold.totalMs)} ${verdict(tenK.cold.totalMs, TARGETS.fullValidation10kMs)}, warm ${ms(tenK.warm.totalMs)} ${verdict(tenK.warm.totalMs, TARGETS.fullValidation10kMs)}`,
         // p90: one GC pause in 20 edits should not decide the verdict, but most edits must make it.
-        oneK && `diagnostics after an edit, 1,000 departments: median ${ms(oneK.edit.medianMs)}, p90 ${ms(oneK.edit.p90Ms)} ${verdict(oneK.edit.p90Ms, TARGETS.edit1kMs)} (max ${ms(oneK.edit.maxMs)})`,
+        oneK &&
+            `diagnostics after an edit, 1,000 departments: median ${ms(oneK.edit.medianMs)}, p90 ${ms(oneK.edit.p90Ms)} ${verdict(oneK.edit.p90Ms, TARGETS.edit1kMs)} (max ${ms(oneK.edit.maxMs)})`,
         oneK?.split.edit && `  … split in two files: median ${ms(oneK.split.edit.medianMs)}, p90 ${ms(oneK.split.edit.p90Ms)} ${verdict(oneK.split.edit.p90Ms, TARGETS.edit1kMs)}`,
         tenK && `  10,000 departments split in two files: cold ${ms(tenK.split.cold.totalMs)} ${verdict(tenK.split.cold.totalMs, TARGETS.fullValidation10kMs)}`,
         `completion, any size and position: worst p90 ${ms(worstCompletion)} ${verdict(worstCompletion, TARGETS.completionMs)} (slowest single request ${ms(slowestCompletion)})`,
@@ -115,13 +125,20 @@ function wholeProcessReport(startup: StartupResult, results: readonly WholeProce
         ['js-yaml peer: wall (cpu)', ...results.map(r => figures(r.jsYaml))],
         ['yaml peer: wall (cpu)', ...results.map(r => (r.yaml ? figures(r.yaml) : 'skipped (quadratic)'))],
         ['sipflow ÷ js-yaml: wall (cpu)', ...results.map(r => `${r.ratios.wallVsJsYaml.toFixed(2)}× (${r.ratios.cpuVsJsYaml.toFixed(2)}×)`)],
-        ['sipflow ÷ yaml: wall (cpu)', ...results.map(r => (r.ratios.wallVsYaml !== undefined && r.ratios.cpuVsYaml !== undefined ? `${r.ratios.wallVsYaml.toFixed(2)}× (${r.ratios.cpuVsYaml.toFixed(2)}×)` : '–'))],
+        [
+            'sipflow ÷ yaml: wall (cpu)',
+            ...results.map(r =>
+                r.ratios.wallVsYaml !== undefined && r.ratios.cpuVsYaml !== undefined ? `${r.ratios.wallVsYaml.toFixed(2)}× (${r.ratios.cpuVsYaml.toFixed(2)}×)` : '–',
+            ),
+        ],
         ['peak RSS: sipflow / js-yaml / yaml', ...results.map(r => `${r.sipflow.peakRssMb} / ${r.jsYaml.peakRssMb} / ${r.yaml?.peakRssMb ?? '–'} MB`)],
     ];
-    const targets = results.filter(r => r.target !== undefined).map(r => {
-        const met = r.ratios.wallVsJsYaml <= (r.target ?? 0);
-        return `whole-process validate ÷ js-yaml peer, ${r.departments.toLocaleString('en')} departments: ${r.ratios.wallVsJsYaml.toFixed(2)}× ${met ? '✓ ≤' : '✗ >'} ${r.target}×`;
-    });
+    const targets = results
+        .filter(r => r.target !== undefined)
+        .map(r => {
+            const met = r.ratios.wallVsJsYaml <= (r.target ?? 0);
+            return `whole-process validate ÷ js-yaml peer, ${r.departments.toLocaleString('en')} departments: ${r.ratios.wallVsJsYaml.toFixed(2)}× ${met ? '✓ ≤' : '✗ >'} ${r.target}×`;
+        });
     const tenK = results.find(r => r.departments === 10_000);
     if (tenK) targets.push(`peak RSS validating 10,000 departments: ${tenK.sipflow.peakRssMb} MB ${tenK.sipflow.peakRssMb <= 250 ? '✓ ≤' : '✗ >'} 250 MB`);
     return [
@@ -158,7 +175,11 @@ async function main(): Promise<void> {
     const workerIndex = process.argv.indexOf('--worker');
     if (workerIndex >= 0) return worker(Number(process.argv[workerIndex + 1]));
 
-    const sizes = process.argv.slice(2).filter((arg, i, args) => args[i - 1] !== '--rounds').map(Number).filter(n => n > 0);
+    const sizes = process.argv
+        .slice(2)
+        .filter((arg, i, args) => args[i - 1] !== '--rounds')
+        .map(Number)
+        .filter(n => n > 0);
     const results: SizeResult[] = [];
     for (const departments of sizes.length > 0 ? sizes : SIZES) {
         process.stderr.write(`bench: ${departments} departments…\n`);
@@ -172,7 +193,11 @@ async function main(): Promise<void> {
     let wholeProcess: ReturnType<typeof measureWholeProcess> | undefined;
     if (!process.argv.includes('--no-whole-process')) {
         const measured = results.map(r => r.departments);
-        wholeProcess = measureWholeProcess(measured, departments => rounds ?? (departments >= 10_000 ? 3 : departments >= 1_000 ? 5 : 9), line => process.stderr.write(`${line}\n`));
+        wholeProcess = measureWholeProcess(
+            measured,
+            departments => rounds ?? (departments >= 10_000 ? 3 : departments >= 1_000 ? 5 : 9),
+            line => process.stderr.write(`${line}\n`),
+        );
         console.log(`\n${wholeProcessReport(wholeProcess.startup, wholeProcess.sizes)}`);
     }
     const vendors: VendorBenchResult[] = [];

@@ -17,7 +17,9 @@ export type PeerParser = (typeof PEER_PARSERS)[number];
 
 interface PeerConfiguration {
     readonly queues?: Readonly<Record<string, { readonly did: string }>>;
-    readonly departments: Readonly<Record<string, { readonly did: string; readonly assistant: string; readonly fallback?: string; readonly escalate?: { readonly queue: string } }>>;
+    readonly departments: Readonly<
+        Record<string, { readonly did: string; readonly assistant: string; readonly fallback?: string; readonly escalate?: { readonly queue: string } }>
+    >;
 }
 
 /** ajv compiles the schema once per process, as a script would. */

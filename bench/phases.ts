@@ -17,7 +17,12 @@ import { generateIntegration, toSipflow } from './generate.js';
 
 const PHASES = ['parse', 'index+scopes', 'link', 'validate'] as const;
 type Phase = (typeof PHASES)[number];
-interface PhaseSample { ms: number; cpuMs: number; allocatedMb: number; gcMs: number }
+interface PhaseSample {
+    ms: number;
+    cpuMs: number;
+    allocatedMb: number;
+    gcMs: number;
+}
 
 const usedHeap = () => v8.getHeapStatistics().used_heap_size;
 
@@ -90,7 +95,9 @@ async function main(): Promise<void> {
     console.log(`${departments} departments, ${text.length} bytes, median of ${runs}${forCli ? ', CLI services' : ''}`);
     console.log('phase        wall ms  CPU ms  alloc MB   GC ms');
     for (const phase of PHASES) {
-        console.log(`${phase.padEnd(12)} ${cell(phase, 'ms').padStart(7)} ${cell(phase, 'cpuMs').padStart(7)} ${cell(phase, 'allocatedMb').padStart(9)} ${cell(phase, 'gcMs').padStart(7)}`);
+        console.log(
+            `${phase.padEnd(12)} ${cell(phase, 'ms').padStart(7)} ${cell(phase, 'cpuMs').padStart(7)} ${cell(phase, 'allocatedMb').padStart(9)} ${cell(phase, 'gcMs').padStart(7)}`,
+        );
     }
     const total = (key: 'ms' | 'cpuMs') => median(all.map(run => PHASES.reduce((sum, phase) => sum + run[phase][key], 0))).toFixed(0);
     console.log(`total        ${total('ms').padStart(7)} ${total('cpuMs').padStart(7)}`);

@@ -69,7 +69,10 @@ async function stopSandboxProcess(sandbox: SandboxProcess): Promise<void> {
 
 async function desiredStateFor(departments: number): Promise<DesiredState> {
     const { shared } = createSipflowServices(EmptyFileSystem);
-    const document = shared.workspace.LangiumDocumentFactory.fromString(toSipflow(generateIntegration(departments)), URI.parse(`memory:///bench-${departments}.sipflow`)) as LangiumDocument<SipflowFile>;
+    const document = shared.workspace.LangiumDocumentFactory.fromString(
+        toSipflow(generateIntegration(departments)),
+        URI.parse(`memory:///bench-${departments}.sipflow`),
+    ) as LangiumDocument<SipflowFile>;
     shared.workspace.LangiumDocuments.addDocument(document);
     await shared.workspace.DocumentBuilder.build([document], { validation: true });
     return buildDesiredState(document);
@@ -98,7 +101,14 @@ export async function measureVendors(departments: number, latencyMs: number, con
     const state = (await (await fetch(`${sandbox.adminUrl}/state`)).json()) as SandboxState;
     for (const assistantId of new Set(desired.departments.map(d => d.assistantId))) {
         state.synthflow.assistants.push({
-            model_id: assistantId, name: `Bench ${assistantId.slice(0, 8)}`, type: 'inbound', is_recording: false, agent: {}, inbound_phone_slug: null, phone_number_slugs: [], actions: [],
+            model_id: assistantId,
+            name: `Bench ${assistantId.slice(0, 8)}`,
+            type: 'inbound',
+            is_recording: false,
+            agent: {},
+            inbound_phone_slug: null,
+            phone_number_slugs: [],
+            actions: [],
         });
     }
     const put = await fetch(`${sandbox.adminUrl}/state`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(state) });
@@ -137,12 +147,18 @@ export async function measureVendors(departments: number, latencyMs: number, con
             latencyMs,
             concurrency,
             firstApply: {
-                requests: firstRequests, dixaRequests: first.dixa.stats.requests, minimumRequests: firstMinimum,
-                wallMs: firstMs, boundMs: bound(firstRequests, first.dixa.stats.requests),
+                requests: firstRequests,
+                dixaRequests: first.dixa.stats.requests,
+                minimumRequests: firstMinimum,
+                wallMs: firstMs,
+                boundMs: bound(firstRequests, first.dixa.stats.requests),
             },
             noOpPlan: {
-                requests: noOpRequests, dixaRequests: again.dixa.stats.requests, minimumRequests: minimumPlanReads(desired, actionsAfter),
-                wallMs: noOpMs, boundMs: bound(noOpRequests, again.dixa.stats.requests),
+                requests: noOpRequests,
+                dixaRequests: again.dixa.stats.requests,
+                minimumRequests: minimumPlanReads(desired, actionsAfter),
+                wallMs: noOpMs,
+                boundMs: bound(noOpRequests, again.dixa.stats.requests),
             },
         };
     } finally {

@@ -81,7 +81,9 @@ class Runner {
         });
         const wallMs = performance.now() - start;
         if (child.status !== expectedExit) {
-            throw new Error(`node ${args.join(' ')} exited ${child.status ?? child.signal}, expected ${expectedExit}: ${(child.stderr || child.stdout).split('\n').slice(0, 3).join(' | ')}`);
+            throw new Error(
+                `node ${args.join(' ')} exited ${child.status ?? child.signal}, expected ${expectedExit}: ${(child.stderr || child.stdout).split('\n').slice(0, 3).join(' | ')}`,
+            );
         }
         const probe = JSON.parse(readFileSync(this.probeOut, 'utf8')) as { maxRssKb: number; cpuUs: number };
         return { wallMs, cpuMs: probe.cpuUs / 1000, peakRssMb: probe.maxRssKb / 1024 };
@@ -110,12 +112,23 @@ function alternate(runner: Runner, commands: ReadonlyArray<{ readonly args: read
     return runs;
 }
 
-export function measureWholeProcess(sizes: readonly number[], roundsFor: (departments: number) => number, log: (line: string) => void): { startup: StartupResult; sizes: WholeProcessResult[] } {
+export function measureWholeProcess(
+    sizes: readonly number[],
+    roundsFor: (departments: number) => number,
+    log: (line: string) => void,
+): { startup: StartupResult; sizes: WholeProcessResult[] } {
     const runner = new Runner();
     try {
         const startupRounds = 7;
         log(`bench: start-up, ${startupRounds} rounds…`);
-        const [version, node] = alternate(runner, [{ args: [SIPFLOW_BIN, '--version'], exit: 0 }, { args: ['-e', ''], exit: 0 }], startupRounds);
+        const [version, node] = alternate(
+            runner,
+            [
+                { args: [SIPFLOW_BIN, '--version'], exit: 0 },
+                { args: ['-e', ''], exit: 0 },
+            ],
+            startupRounds,
+        );
         const startup: StartupResult = { rounds: startupRounds, version: medianFigures(version), node: medianFigures(node) };
 
         const results: WholeProcessResult[] = [];
@@ -131,11 +144,15 @@ export function measureWholeProcess(sizes: readonly number[], roundsFor: (depart
             const rounds = roundsFor(departments);
             log(`bench: whole-process validate, ${departments} departments, ${rounds} rounds…`);
             const withYaml = departments < 10_000;
-            const [sipflow, jsYaml, yaml] = alternate(runner, [
-                { args: [SIPFLOW_BIN, 'validate', sipflowFile], exit: 0 },
-                { args: [PEER_BUNDLE, 'validate', yamlFile, '--parser', 'js-yaml'], exit: 0 },
-                ...(withYaml ? [{ args: [PEER_BUNDLE, 'validate', yamlFile, '--parser', 'yaml'], exit: 0 }] : []),
-            ], rounds);
+            const [sipflow, jsYaml, yaml] = alternate(
+                runner,
+                [
+                    { args: [SIPFLOW_BIN, 'validate', sipflowFile], exit: 0 },
+                    { args: [PEER_BUNDLE, 'validate', yamlFile, '--parser', 'js-yaml'], exit: 0 },
+                    ...(withYaml ? [{ args: [PEER_BUNDLE, 'validate', yamlFile, '--parser', 'yaml'], exit: 0 }] : []),
+                ],
+                rounds,
+            );
             const ratio = (peer: readonly ProcessFigures[], key: keyof ProcessFigures) => round2(median(sipflow.map((run, i) => run[key] / peer[i][key])));
             results.push({
                 departments,
@@ -143,7 +160,12 @@ export function measureWholeProcess(sizes: readonly number[], roundsFor: (depart
                 sipflow: medianFigures(sipflow),
                 jsYaml: medianFigures(jsYaml),
                 yaml: yaml ? medianFigures(yaml) : undefined,
-                ratios: { wallVsJsYaml: ratio(jsYaml, 'wallMs'), cpuVsJsYaml: ratio(jsYaml, 'cpuMs'), wallVsYaml: yaml && ratio(yaml, 'wallMs'), cpuVsYaml: yaml && ratio(yaml, 'cpuMs') },
+                ratios: {
+                    wallVsJsYaml: ratio(jsYaml, 'wallMs'),
+                    cpuVsJsYaml: ratio(jsYaml, 'cpuMs'),
+                    wallVsYaml: yaml && ratio(yaml, 'wallMs'),
+                    cpuVsYaml: yaml && ratio(yaml, 'cpuMs'),
+                },
                 target: WHOLE_PROCESS_TARGETS[departments],
             });
         }

@@ -5,7 +5,9 @@ import * as esbuild from 'esbuild';
 import { readdirSync } from 'node:fs';
 
 const dir = 'test/vscode/suite';
-const entryPoints = readdirSync(dir).filter(f => f.endsWith('.ts')).map(f => `${dir}/${f}`);
+const entryPoints = readdirSync(dir)
+    .filter(f => f.endsWith('.ts'))
+    .map(f => `${dir}/${f}`);
 await esbuild.build({
     entryPoints,
     outdir: 'out/test/vscode/suite',

@@ -44,7 +44,7 @@ async function main(extraApplyArgs: readonly string[]): Promise<number> {
         sandbox.replaceState({ ...sandbox.state, dixaManual: demoDixaManual() });
         process.stdout.write(
             '\nThe Dixa steps with no API are now done in the sandbox, as the checklist above says (sipflow sandbox --dixa-manual done):\n' +
-                'the allowlist, each flow\'s transfer step, and the queue routing. A test call per department proves the path:\n\n',
+                "the allowlist, each flow's transfer step, and the queue routing. A test call per department proves the path:\n\n",
         );
         return await sipflow(sandbox, ['verify', EXAMPLE, '--call', '--yes']);
     } finally {

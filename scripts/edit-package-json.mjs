@@ -7,12 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const patch = JSON.parse(process.argv[2]);
 const file = new URL('../package.json', import.meta.url);
 const pkg = JSON.parse(readFileSync(file, 'utf8'));
-const keyOf = o => (o && typeof o === 'object' ? o.id ?? o.command ?? o.view ?? o.path ?? o.language ?? JSON.stringify(o) : JSON.stringify(o));
+const keyOf = o => (o && typeof o === 'object' ? (o.id ?? o.command ?? o.view ?? o.path ?? o.language ?? JSON.stringify(o)) : JSON.stringify(o));
 function merge(target, source) {
     if (Array.isArray(target) && Array.isArray(source)) {
         for (const item of source) {
             const i = target.findIndex(t => keyOf(t) === keyOf(item));
-            if (i >= 0) target[i] = merge(target[i], item); else target.push(item);
+            if (i >= 0) target[i] = merge(target[i], item);
+            else target.push(item);
         }
         return target;
     }

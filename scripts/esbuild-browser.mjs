@@ -21,7 +21,14 @@ const common = {
 };
 const builds = [];
 if (existsSync('src/extension/browser.ts')) {
-    builds.push({ ...common, entryPoints: { 'extension-browser': 'src/extension/browser.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' }, format: 'cjs', external: ['vscode'] });
+    builds.push({
+        ...common,
+        entryPoints: { 'extension-browser': 'src/extension/browser.ts' },
+        outdir: 'out',
+        outExtension: { '.js': '.cjs' },
+        format: 'cjs',
+        external: ['vscode'],
+    });
 }
 if (existsSync('src/server/browser.ts')) {
     builds.push({ ...common, entryPoints: { 'server-browser': 'src/server/browser.ts' }, outdir: 'out', format: 'iife' });

@@ -9,7 +9,10 @@ const cli = fileURLToPath(new URL('../node_modules/langium-cli/bin/langium.js', 
 const result = spawnSync(process.execPath, [cli, 'generate', ...process.argv.slice(2)], { encoding: 'utf8' });
 const intended = /Found multiple assignments to '.*' with the '=' assignment operator/;
 let folded = 0;
-for (const [stream, text] of [[process.stdout, result.stdout], [process.stderr, result.stderr]]) {
+for (const [stream, text] of [
+    [process.stdout, result.stdout],
+    [process.stderr, result.stderr],
+]) {
     const lines = (text ?? '').split('\n').filter(line => {
         if (intended.test(line)) {
             folded++;

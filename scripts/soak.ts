@@ -195,21 +195,21 @@ async function main(): Promise<number> {
     const seeds = Array.from({ length: options.schedules }, (_, i) => options.seed + i);
     const progressEvery = Math.max(1, Math.round(options.schedules / 20));
     let brokenSoFar = 0;
-    const outcomes = (
-        await runSchedules(context, seeds, {
-            workers: options.workers,
-            maxRuns: MAX_RUNS,
-            tuning,
-            shouldStop: () => performance.now() > deadline,
-            onOutcome: (outcome, done) => {
-                if (failed(outcome)) brokenSoFar++;
-                if (done % progressEvery === 0 || done === seeds.length) {
-                    const rate = done / ((performance.now() - started) / 1000);
-                    process.stderr.write(`soak: ${done}/${seeds.length} schedules, ${brokenSoFar} broke a promise, ${elapsed()} (about ${Math.ceil((seeds.length - done) / rate)} s left)\n`);
-                }
-            },
-        })
-    );
+    const outcomes = await runSchedules(context, seeds, {
+        workers: options.workers,
+        maxRuns: MAX_RUNS,
+        tuning,
+        shouldStop: () => performance.now() > deadline,
+        onOutcome: (outcome, done) => {
+            if (failed(outcome)) brokenSoFar++;
+            if (done % progressEvery === 0 || done === seeds.length) {
+                const rate = done / ((performance.now() - started) / 1000);
+                process.stderr.write(
+                    `soak: ${done}/${seeds.length} schedules, ${brokenSoFar} broke a promise, ${elapsed()} (about ${Math.ceil((seeds.length - done) / rate)} s left)\n`,
+                );
+            }
+        },
+    });
 
     // Racing trials, a few at a time: on one machine (the run lock), then across machines (no lock).
     const lockDir = mkdtempSync(join(tmpdir(), 'sipflow-soak-locks-'));
@@ -218,7 +218,9 @@ async function main(): Promise<number> {
         for (let first = 1; first <= options.races; first += 5) {
             const batch = Array.from({ length: Math.min(5, options.races - first + 1) }, (_, i) => first + i);
             races.push(...(await Promise.all(batch.map(trial => race(context, trial, mode, lockDir, options, tuning)))));
-            process.stderr.write(`soak: ${races.filter(r => r.mode === mode).length}/${options.races} racing trials (${mode === 'lock' ? 'with the run lock' : 'no lock'}), ${elapsed()}\n`);
+            process.stderr.write(
+                `soak: ${races.filter(r => r.mode === mode).length}/${options.races} racing trials (${mode === 'lock' ? 'with the run lock' : 'no lock'}), ${elapsed()}\n`,
+            );
         }
     }
     rmSync(lockDir, { recursive: true, force: true });
@@ -241,21 +243,41 @@ async function main(): Promise<number> {
         // Without a lock, a queue twin is expected (no API removes one): only the other invariants count.
         const brokenOf = of.filter(r => r.violations.some(v => mode === 'lock' || !/queue/.test(v)));
         return [
-            [mode === 'lock' ? 'racing trials, one machine (run lock)' : 'racing trials, no lock (two CI runners)', String(of.length), `two applies at once, ${options.latencyMs} ms latency, then ≤ ${FOLLOW_UPS} follow-ups`],
-            ['  with duplicates left', String(dup.length), `LIVE_TRANSFER ${sumOf('transfers')}, numbers ${sumOf('numbers')}, queues ${sumOf('queues')}${mode === 'none' ? ' (queue twins: no API removes one; sipflow picks one)' : ''}`],
+            [
+                mode === 'lock' ? 'racing trials, one machine (run lock)' : 'racing trials, no lock (two CI runners)',
+                String(of.length),
+                `two applies at once, ${options.latencyMs} ms latency, then ≤ ${FOLLOW_UPS} follow-ups`,
+            ],
+            [
+                '  with duplicates left',
+                String(dup.length),
+                `LIVE_TRANSFER ${sumOf('transfers')}, numbers ${sumOf('numbers')}, queues ${sumOf('queues')}${mode === 'none' ? ' (queue twins: no API removes one; sipflow picks one)' : ''}`,
+            ],
             ['  blocked (follow-up plan with conflicts)', String(blockedOf.length), blockedOf.map(r => `#${r.trial}`).join(', ') || 'none'],
             ['  other invariant violated after follow-ups', String(brokenOf.length), brokenOf.map(r => `#${r.trial}`).join(', ') || 'none'],
         ];
     };
-    const raceFailed = races.some(r => r.blocked || r.duplicates.transfers + r.duplicates.numbers > 0
-        || (r.mode === 'lock' && (r.duplicates.queues > 0 || r.duplicateViolations.length > 0 || r.violations.length > 0))
-        || (r.mode === 'none' && r.violations.some(v => !/queue/.test(v))));
+    const raceFailed = races.some(
+        r =>
+            r.blocked ||
+            r.duplicates.transfers + r.duplicates.numbers > 0 ||
+            (r.mode === 'lock' && (r.duplicates.queues > 0 || r.duplicateViolations.length > 0 || r.violations.length > 0)) ||
+            (r.mode === 'none' && r.violations.some(v => !/queue/.test(v))),
+    );
 
     const rows: Array<[string, string, string]> = [
-        ['fault schedules run', `${ran}${ran < seeds.length ? ` of ${seeds.length} (time bound)` : ''}`, `seeds ${options.seed}–${options.seed + Math.max(0, ran - 1)}, ≤ ${MAX_FAULT_RATE * 100} % per request, ≤ ${MAX_RUNS} runs`],
+        [
+            'fault schedules run',
+            `${ran}${ran < seeds.length ? ` of ${seeds.length} (time bound)` : ''}`,
+            `seeds ${options.seed}–${options.seed + Math.max(0, ran - 1)}, ≤ ${MAX_FAULT_RATE * 100} % per request, ≤ ${MAX_RUNS} runs`,
+        ],
         ['  with a duplicate after a run', `${withDuplicates.length} (${percent(withDuplicates.length, ran)})`, seedList(withDuplicates)],
         ['  duplicate LIVE_TRANSFER actions left', String(sum('transfers')), `numbers ${sum('numbers')}, queues ${sum('queues')}`],
-        ['  false successes (exit 0, next plan not empty)', `${falseSuccess.length} (${percent(falseSuccess.length, ran)})`, `${falseSuccessRuns} run(s); seeds ${seedList(falseSuccess)}`],
+        [
+            '  false successes (exit 0, next plan not empty)',
+            `${falseSuccess.length} (${percent(falseSuccess.length, ran)})`,
+            `${falseSuccessRuns} run(s); seeds ${seedList(falseSuccess)}`,
+        ],
         ['  converged within 3 runs', `${within(3)} (${percent(within(3), ran)})`, 'plan empty and every invariant holds'],
         ['  converged within 8 runs', `${within(8)} (${percent(within(8), ran)})`, ''],
         ['  never converged (8 runs)', `${neverConverged.length} (${percent(neverConverged.length, ran)})`, seedList(neverConverged)],
@@ -278,8 +300,12 @@ async function main(): Promise<number> {
     if (broken.length > 0) {
         out.push('', `First ${Math.min(5, broken.length)} broken schedules:`, ...broken.slice(0, 5).map(describeOutcome));
     }
-    for (const r of races.filter(r => r.mode === 'lock' ? r.violations.length > 0 || r.blocked : r.blocked || r.violations.some(v => !/queue/.test(v))).slice(0, 3)) {
-        out.push('', `racing trial #${r.trial} (${r.mode === 'lock' ? 'run lock' : 'no lock'}): racers ${r.racers.join(' / ')}${r.blocked ? ', blocked' : ''}`, ...r.violations.map(v => `  ${v}`));
+    for (const r of races.filter(r => (r.mode === 'lock' ? r.violations.length > 0 || r.blocked : r.blocked || r.violations.some(v => !/queue/.test(v)))).slice(0, 3)) {
+        out.push(
+            '',
+            `racing trial #${r.trial} (${r.mode === 'lock' ? 'run lock' : 'no lock'}): racers ${r.racers.join(' / ')}${r.blocked ? ', blocked' : ''}`,
+            ...r.violations.map(v => `  ${v}`),
+        );
     }
     process.stdout.write(`${out.join('\n')}\n`);
     return broken.length > 0 || raceFailed ? 1 : 0;

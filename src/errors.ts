@@ -45,7 +45,10 @@ export type SipflowErrorCode = (typeof SIPFLOW_ERROR_CODES)[number];
  * test/errors.test.ts checks that every class's name is its class name.
  */
 export function errorNameOf(code: SipflowErrorCode): string {
-    return `${code.split('-').map(word => word.charAt(0).toUpperCase() + word.slice(1)).join('')}Error`;
+    return `${code
+        .split('-')
+        .map(word => word.charAt(0).toUpperCase() + word.slice(1))
+        .join('')}Error`;
 }
 
 export abstract class SipflowError extends Error {

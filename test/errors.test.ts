@@ -38,13 +38,16 @@ const instances: ReadonlyArray<[SipflowErrorCode, new (...args: never[]) => Sipf
 ];
 
 describe('the error model', () => {
-    it.each(instances.map(([code, type, error]) => ({ code, type, error, label: type.name })))('$label: a SipflowError with code $code and its class name as name', ({ code, type, error }) => {
-        expect(error).toBeInstanceOf(SipflowError);
-        expect(error).toBeInstanceOf(Error);
-        expect(error.code).toBe(code);
-        expect(error.name).toBe(type.name);
-        expect(String(error)).toBe(`${type.name}: ${error.message}`);
-    });
+    it.each(instances.map(([code, type, error]) => ({ code, type, error, label: type.name })))(
+        '$label: a SipflowError with code $code and its class name as name',
+        ({ code, type, error }) => {
+            expect(error).toBeInstanceOf(SipflowError);
+            expect(error).toBeInstanceOf(Error);
+            expect(error.code).toBe(code);
+            expect(error.name).toBe(type.name);
+            expect(String(error)).toBe(`${type.name}: ${error.message}`);
+        },
+    );
 
     it('every code has its class above (but the extension-only one), and names follow the code', () => {
         const covered = instances.map(([code]) => code);

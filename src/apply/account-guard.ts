@@ -33,9 +33,7 @@ export function compareOrganization(expected: DesiredDixaOrganization | null, or
 export function describeExpectedOrganization(desired: Pick<DesiredState, 'dixa'>): string {
     const expected = desired.dixa.organization;
     if (expected === null) return `no organization (sip-domain "${desired.dixa.sipDomain}" is not {company}.sip.dixa.com, and the dixa block has no organization)`;
-    return expected.from === 'file'
-        ? `"${expected.subdomain}" (its dixa organization)`
-        : `"${expected.subdomain}" (the company of its sip-domain "${desired.dixa.sipDomain}")`;
+    return expected.from === 'file' ? `"${expected.subdomain}" (its dixa organization)` : `"${expected.subdomain}" (the company of its sip-domain "${desired.dixa.sipDomain}")`;
 }
 
 /** Refused by the account guard: the token reaches another organization than the file is for. */
@@ -58,9 +56,10 @@ export function accountMismatchMessage(desired: Pick<DesiredState, 'dixa'>, orga
         return `the Dixa token reaches organization "${actual}", but ${source} names ${describeExpectedOrganization(desired)}: add organization "${actual}" to its dixa block if that is the organization it is for. Nothing was changed.`;
     }
     const wanted = expected!.subdomain;
-    const escape = expected!.from === 'file'
-        ? 'or fix organization in its dixa block'
-        : `or, if "${actual}" is right (its subdomain differs from the SIP domain's company), write organization "${actual}" in its dixa block`;
+    const escape =
+        expected!.from === 'file'
+            ? 'or fix organization in its dixa block'
+            : `or, if "${actual}" is right (its subdomain differs from the SIP domain's company), write organization "${actual}" in its dixa block`;
     return `the Dixa token reaches organization "${actual}", but ${source} is for ${describeExpectedOrganization(desired)}: use ${wanted}'s DIXA_API_TOKEN, ${escape}. Nothing was changed.`;
 }
 

@@ -121,9 +121,8 @@ async function resultOf(plan: Plan, providers: Providers, options: ApplyOptions,
     const counts: Record<StepStatus, number> = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, excluded: 0 };
     for (const outcome of outcomes) counts[outcome.status]++;
     const stepsStatus = overallStatus(counts, outcomes.length, options.signal?.aborted ?? false);
-    const verification = stepsStatus === 'succeeded' && options.verify !== false
-        ? await verify(plan, providers, options.prune === true)
-        : { status: 'skipped' as const, residue: [], error: null };
+    const verification =
+        stepsStatus === 'succeeded' && options.verify !== false ? await verify(plan, providers, options.prune === true) : { status: 'skipped' as const, residue: [], error: null };
     const status: ApplyStatus = verification.status === 'residue' || verification.status === 'unreadable' ? 'unverified' : stepsStatus;
     return { integration: plan.integration, status, ok: status === 'succeeded' || status === 'nothing-to-do', outcomes, counts, verification };
 }
@@ -157,5 +156,12 @@ function toStepError(error: unknown): StepError {
         return { vendor: null, operation: null, message: error.message, status: null, outcome: 'failed', kind: 'precondition' };
     }
     // A bug of ours, not the vendor's: say so, and do not claim nothing happened.
-    return { vendor: null, operation: null, message: `internal error: ${error instanceof Error ? error.message : String(error)}`, status: null, outcome: 'unknown', kind: 'internal' };
+    return {
+        vendor: null,
+        operation: null,
+        message: `internal error: ${error instanceof Error ? error.message : String(error)}`,
+        status: null,
+        outcome: 'unknown',
+        kind: 'internal',
+    };
 }

@@ -5,7 +5,10 @@ import type { PlanItem } from '../plan/types.js';
 export class PlanConflictError extends SipflowError {
     constructor(readonly conflicts: readonly PlanItem[]) {
         const lines = conflicts.map(c => `  ! ${c.summary}${c.detail ? `\n      ${c.detail}` : ''}`);
-        super('plan-conflict', `The plan has ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}; nothing was applied. Resolve ${conflicts.length === 1 ? 'it' : 'them'} and plan again:\n${lines.join('\n')}`);
+        super(
+            'plan-conflict',
+            `The plan has ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}; nothing was applied. Resolve ${conflicts.length === 1 ? 'it' : 'them'} and plan again:\n${lines.join('\n')}`,
+        );
     }
 }
 

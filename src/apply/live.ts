@@ -53,8 +53,12 @@ export async function readLiveState(desired: DesiredState, providers: Providers,
     const listed = new Set(actions.map(a => a.actionId));
     const unlisted = [...attached].filter(id => !listed.has(id));
     // Ours, or to our Dixa domain, but on none of the file's assistants: where are they attached?
-    const elsewhere = actions.filter(a => a.actionType === 'LIVE_TRANSFER' && !attached.has(a.actionId)
-        && (ours(a.name) || (a.liveTransfer !== undefined && isOnSipDomain(a.liveTransfer.phone, desired.dixa.sipDomain))));
+    const elsewhere = actions.filter(
+        a =>
+            a.actionType === 'LIVE_TRANSFER' &&
+            !attached.has(a.actionId) &&
+            (ours(a.name) || (a.liveTransfer !== undefined && isOnSipDomain(a.liveTransfer.phone, desired.dixa.sipDomain))),
+    );
     const [extra, located] = await Promise.all([
         Promise.all(unlisted.map(id => synthflow.getAction(id))),
         Promise.all(elsewhere.map(a => synthflow.getAction(a.actionId, { includeAssistants: true }))),
@@ -62,10 +66,14 @@ export async function readLiveState(desired: DesiredState, providers: Providers,
 
     // A declared DID whose inbound agent `is_available` does not settle: read the assistants it lists.
     const holdsNumber = (n: (typeof numbers)[number]) => assistants.some(a => a.phoneNumber === n.e164);
-    const otherIds = [...new Set(declaredNumbers
-        .filter(n => n.isAvailable !== true && !holdsNumber(n))
-        .flatMap(n => n.assistants.map(id => id.toLowerCase()))
-        .filter(id => !fileAssistants.has(id)))];
+    const otherIds = [
+        ...new Set(
+            declaredNumbers
+                .filter(n => n.isAvailable !== true && !holdsNumber(n))
+                .flatMap(n => n.assistants.map(id => id.toLowerCase()))
+                .filter(id => !fileAssistants.has(id)),
+        ),
+    ];
     const otherAssistants = (await Promise.all(otherIds.map(id => synthflow.getAssistant(id)))).filter((a): a is LiveSynthflowAssistant => a !== undefined);
 
     return {
@@ -73,11 +81,7 @@ export async function readLiveState(desired: DesiredState, providers: Providers,
             numbers,
             assistants,
             otherAssistants,
-            actions: [
-                ...kept,
-                ...extra.filter((a): a is LiveSynthflowAction => a !== undefined),
-                ...located.filter((a): a is LiveSynthflowAction => a !== undefined),
-            ],
+            actions: [...kept, ...extra.filter((a): a is LiveSynthflowAction => a !== undefined), ...located.filter((a): a is LiveSynthflowAction => a !== undefined)],
         },
         dixa: { organization, telephonyEndpoints, phoneFlows, queues },
     };

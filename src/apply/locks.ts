@@ -11,7 +11,9 @@ export class KeyedLocks {
         for (const key of [...new Set(keys)].sort()) {
             const previous = this.tails.get(key) ?? Promise.resolve();
             let release!: () => void;
-            const held = new Promise<void>(resolve => { release = resolve; });
+            const held = new Promise<void>(resolve => {
+                release = resolve;
+            });
             const tail = previous.then(() => held);
             this.tails.set(key, tail);
             await previous;

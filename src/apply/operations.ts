@@ -126,8 +126,9 @@ async function attachActions(operation: Operation<'synthflow.attachActions'>, ct
     if (change.changed.length === 0) return { message: 'already attached (read back)' };
     const kept = change.after.length - change.changed.length;
     return {
-        message: `attached ${change.changed.join(', ')}${kept > 0 ? `, keeping its ${plural(kept, 'other action')}` : ''} (read back)`
-            + (change.restored.length > 0 ? `; the API had dropped ${plural(change.restored.length, 'action')} already there, attached again` : ''),
+        message:
+            `attached ${change.changed.join(', ')}${kept > 0 ? `, keeping its ${plural(kept, 'other action')}` : ''} (read back)` +
+            (change.restored.length > 0 ? `; the API had dropped ${plural(change.restored.length, 'action')} already there, attached again` : ''),
     };
 }
 

@@ -39,10 +39,11 @@ export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions
         yellow(`  · ${o.summary}`),
         dim(`      ${o.message ?? ''} (${describeStepError(o.error!)})`),
     ]);
-    section('Not attempted', result.outcomes.filter(o => o.status === 'skipped' || (o.status === 'cancelled' && o.error === null)), o => [
-        yellow(`  · ${o.summary}`),
-        dim(`      ${o.message ?? ''}${o.error ? ` (${describeStepError(o.error)})` : ''}`),
-    ]);
+    section(
+        'Not attempted',
+        result.outcomes.filter(o => o.status === 'skipped' || (o.status === 'cancelled' && o.error === null)),
+        o => [yellow(`  · ${o.summary}`), dim(`      ${o.message ?? ''}${o.error ? ` (${describeStepError(o.error)})` : ''}`)],
+    );
     section('Not run without --prune', of('excluded'), o => [dim(`  - ${o.summary}`)]);
     const { verification } = result;
     if (verification.status === 'residue') {
@@ -60,14 +61,22 @@ export function renderApplyText(result: ApplyResult, options: ApplyRenderOptions
                 return green(`Apply complete: ${counts.succeeded} of ${attempted} step${attempted === 1 ? '' : 's'} done; a fresh read confirms the accounts match the file.`);
             case 'unverified':
                 return verification.status === 'residue'
-                    ? red(`Apply not confirmed: all ${attempted} steps reported success, but a fresh read still shows ${verification.residue.length} thing${verification.residue.length === 1 ? '' : 's'} to do (above).`)
-                    : red(`Apply not confirmed: all ${attempted} steps reported success, but the accounts could not be read again to confirm it (${verification.error ?? 'unknown error'}).`);
+                    ? red(
+                          `Apply not confirmed: all ${attempted} steps reported success, but a fresh read still shows ${verification.residue.length} thing${verification.residue.length === 1 ? '' : 's'} to do (above).`,
+                      )
+                    : red(
+                          `Apply not confirmed: all ${attempted} steps reported success, but the accounts could not be read again to confirm it (${verification.error ?? 'unknown error'}).`,
+                      );
             case 'cancelled':
-                return yellow(`Apply cancelled: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, `
-                    + (interrupted.length > 0 ? `${interrupted.length} interrupted (may have been made), ` : '')
-                    + `${counts.skipped + counts.cancelled - interrupted.length} not attempted.`);
+                return yellow(
+                    `Apply cancelled: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ` +
+                        (interrupted.length > 0 ? `${interrupted.length} interrupted (may have been made), ` : '') +
+                        `${counts.skipped + counts.cancelled - interrupted.length} not attempted.`,
+                );
             default:
-                return red(`Apply ${result.status === 'failed' ? 'failed' : 'incomplete'}: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ${counts.skipped + counts.cancelled} not attempted.`);
+                return red(
+                    `Apply ${result.status === 'failed' ? 'failed' : 'incomplete'}: ${counts.succeeded} of ${attempted} steps done, ${counts.failed} failed, ${counts.skipped + counts.cancelled} not attempted.`,
+                );
         }
     })();
     lines.push('', bold(head));

@@ -38,7 +38,9 @@ export async function checkSavedPlan(saved: SavedPlan, current: CurrentSources, 
         throw new StalePlanError('source', [], `The .sipflow file changed since this plan was made (${files}): nothing was applied. ${REMAKE}`);
     }
     if ((desired.environment ?? null) !== (saved.environment ?? null)) {
-        throw new SavedPlanMismatchError(`The plan is for ${saved.environment ? `environment ${saved.environment}` : 'the default configuration'}, but its files were built for ${desired.environment ? `environment ${desired.environment}` : 'the default'}: nothing was applied. ${REMAKE}`);
+        throw new SavedPlanMismatchError(
+            `The plan is for ${saved.environment ? `environment ${saved.environment}` : 'the default configuration'}, but its files were built for ${desired.environment ? `environment ${desired.environment}` : 'the default'}: nothing was applied. ${REMAKE}`,
+        );
     }
     if (desired.integration !== saved.integration) {
         throw new SavedPlanMismatchError(`The plan is for integration ${saved.integration}, but its files declare ${desired.integration}: nothing was applied. ${REMAKE}`);
@@ -96,6 +98,9 @@ function sameItem(a: PlanItem, b: PlanItem): boolean {
 }
 
 function sample(ids: readonly string[]): string {
-    const shown = ids.slice(0, 3).map(id => (id.length > 80 ? `${id.slice(0, 80)}…` : id)).join(', ');
+    const shown = ids
+        .slice(0, 3)
+        .map(id => (id.length > 80 ? `${id.slice(0, 80)}…` : id))
+        .join(', ');
     return ids.length > 3 ? `${shown}, …` : shown;
 }

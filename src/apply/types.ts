@@ -82,4 +82,10 @@ export interface ApplyResult {
 
 export type ApplyProgressEvent =
     | { readonly type: 'step-started'; readonly step: PlanItem; readonly completed: number; readonly total: number }
-    | { readonly type: 'step-succeeded' | 'step-failed' | 'step-skipped'; readonly step: PlanItem; readonly outcome: StepOutcome; readonly completed: number; readonly total: number };
+    | {
+          readonly type: 'step-succeeded' | 'step-failed' | 'step-skipped';
+          readonly step: PlanItem;
+          readonly outcome: StepOutcome;
+          readonly completed: number;
+          readonly total: number;
+      };

@@ -1,14 +1,23 @@
 import type { DesiredDepartment, DesiredQueue, DesiredState } from '../model/types.js';
 import { compareOrganization } from '../apply/account-guard.js';
 import { formatDuration } from '../language/values/durations.js';
-import { synthflowHeaderVariable, SYNTHFLOW_CODECS, SYNTHFLOW_REGION_FACTS, SYNTHFLOW_REGISTRATION_WAIT, SYNTHFLOW_RTP_PORTS, SYNTHFLOW_SIP_PORT, SYNTHFLOW_SIP_TLS_PORT } from '../vendors/synthflow-facts.js';
+import {
+    synthflowHeaderVariable,
+    SYNTHFLOW_CODECS,
+    SYNTHFLOW_REGION_FACTS,
+    SYNTHFLOW_REGISTRATION_WAIT,
+    SYNTHFLOW_RTP_PORTS,
+    SYNTHFLOW_SIP_PORT,
+    SYNTHFLOW_SIP_TLS_PORT,
+} from '../vendors/synthflow-facts.js';
 import type { Checklist, ChecklistItem, ChecklistStatus, DixaEvidence } from './types.js';
 
 type Check = Pick<ChecklistItem, 'status' | 'detail'>;
 
 const UNVERIFIABLE_FLOW_STEPS = 'Dixa exposes no API for flow steps: confirm in the flow builder, then make a test call.';
 /** What Synthflow documents it reads from the forwarded INVITE (pass-call-context, sip-x-headers-in-prompts). */
-const CALLER_NUMBER_NOTE = 'Synthflow gives the assistant the INVITE\'s caller ID as {user_phone_number} and every inbound X-… header as a variable {X-…}; no Synthflow page says it reads the User-to-User header, so the UUI line (from the Dixa guide) is kept but unverified.';
+const CALLER_NUMBER_NOTE =
+    "Synthflow gives the assistant the INVITE's caller ID as {user_phone_number} and every inbound X-… header as a variable {X-…}; no Synthflow page says it reads the User-to-User header, so the UUI line (from the Dixa guide) is kept but unverified.";
 const RTP_RANGE = `${SYNTHFLOW_RTP_PORTS.protocol} ${SYNTHFLOW_RTP_PORTS.first}–${SYNTHFLOW_RTP_PORTS.last}`;
 
 /**
@@ -19,7 +28,9 @@ export function buildChecklist(desired: DesiredState, evidence: DixaEvidence = {
     const queuesByKey = new Map(desired.queues.map(queue => [queue.key, queue]));
     const items: ChecklistItem[] = [
         ...accountItems(desired, evidence),
-        ...desired.departments.flatMap(department => departmentItems(desired, department, department.fallbackQueue ? queuesByKey.get(department.fallbackQueue) : undefined, evidence)),
+        ...desired.departments.flatMap(department =>
+            departmentItems(desired, department, department.fallbackQueue ? queuesByKey.get(department.fallbackQueue) : undefined, evidence),
+        ),
         ...desired.queues.map(queue => queueItem(queue, evidence)),
         ...synthflowItems(desired, evidence),
     ];
@@ -55,7 +66,7 @@ function accountItems(desired: DesiredState, evidence: DixaEvidence): ChecklistI
             where: 'Dixa → Settings → Phone → SIP Settings → IP Allowlist',
             values: [
                 ...desired.dixa.allowlist.ips.map(ip => ({ label: 'IP', value: ip })),
-                { label: 'Admits', value: 'Synthflow\'s escalation INVITEs to the queue DIDs, and its in-dialog requests (BYE, re-INVITE) on calls Dixa forwarded to Synthflow' },
+                { label: 'Admits', value: "Synthflow's escalation INVITEs to the queue DIDs, and its in-dialog requests (BYE, re-INVITE) on calls Dixa forwarded to Synthflow" },
             ],
             status: 'unverifiable',
             detail: `The allowlist has no API. Dixa's forward INVITE to ${region.sipHost} does not pass through it, so a test call that never escalates does not prove it: make a test call that escalates to a Dixa queue, and one the assistant hangs up.`,
@@ -65,10 +76,7 @@ function accountItems(desired: DesiredState, evidence: DixaEvidence): ChecklistI
             section: 'Dixa account',
             title: `Let RTP media flow between Dixa and Synthflow's ${desired.synthflow.region} media IPs on ${RTP_RANGE}, next to the signalling IPs above.`,
             where: 'Dixa → Settings → Phone → SIP Settings (ask Dixa support if media is restricted), and any firewall in between',
-            values: [
-                ...region.mediaIps.map(ip => ({ label: 'Media IP', value: ip })),
-                { label: 'RTP ports', value: RTP_RANGE },
-            ],
+            values: [...region.mediaIps.map(ip => ({ label: 'Media IP', value: ip })), { label: 'RTP ports', value: RTP_RANGE }],
             status: 'unverifiable',
             detail: `Media has no API: a test call with audio both ways proves it (silence or one-way audio means RTP is blocked).${desired.synthflow.region === 'us' ? ' US workspaces also need the LATAM media IPs listed on docs.synthflow.ai/connect-over-sip.' : ''}`,
         },
@@ -82,14 +90,20 @@ function checkSipDomain(desired: DesiredState, evidence: DixaEvidence): Check {
     // The account guard's rule: the `organization` setting when written, else the sip-domain's {company}.
     const expected = desired.dixa.organization;
     if (expected === null) {
-        return { status: 'failed', detail: `${desired.dixa.sipDomain} does not have the {company}.sip.dixa.com form: write dixa { organization "…" } with the Dixa organization's subdomain.` };
+        return {
+            status: 'failed',
+            detail: `${desired.dixa.sipDomain} does not have the {company}.sip.dixa.com form: write dixa { organization "…" } with the Dixa organization's subdomain.`,
+        };
     }
     if (compareOrganization(expected, organization) === 'match') {
-        return { status: 'verified', detail: `The Dixa organization's subdomain is "${organization.subdomain}"${expected.from === 'file' ? ', as the file\'s organization setting says' : ''}.` };
+        return {
+            status: 'verified',
+            detail: `The Dixa organization's subdomain is "${organization.subdomain}"${expected.from === 'file' ? ", as the file's organization setting says" : ''}.`,
+        };
     }
     return {
         status: 'failed',
-        detail: `The Dixa organization's subdomain is "${organization.subdomain}", not "${expected.subdomain}" (${expected.from === 'file' ? 'the file\'s organization setting' : 'the sip-domain\'s company'}): these keys reach another organization. If SIP Settings shows ${desired.dixa.sipDomain} and the organization is right, write dixa { organization "${organization.subdomain}" }.`,
+        detail: `The Dixa organization's subdomain is "${organization.subdomain}", not "${expected.subdomain}" (${expected.from === 'file' ? "the file's organization setting" : "the sip-domain's company"}): these keys reach another organization. If SIP Settings shows ${desired.dixa.sipDomain} and the organization is right, write dixa { organization "${organization.subdomain}" }.`,
     };
 }
 
@@ -112,7 +126,12 @@ function departmentItems(desired: DesiredState, department: DesiredDepartment, f
                 ? `Assign the phone flow "${department.flow}" to ${department.did}.`
                 : `Assign a phone flow to ${department.did} (name it in the file with flow "…" to have it verified).`,
             where: 'Dixa → Flows → Phone Flows',
-            values: department.flow ? [{ label: 'Flow', value: department.flow }, { label: 'DID', value: department.did }] : [{ label: 'DID', value: department.did }],
+            values: department.flow
+                ? [
+                      { label: 'Flow', value: department.flow },
+                      { label: 'DID', value: department.did },
+                  ]
+                : [{ label: 'DID', value: department.did }],
             ...checkFlow(department, evidence),
         },
         {
@@ -133,14 +152,16 @@ function departmentItems(desired: DesiredState, department: DesiredDepartment, f
             detail: `${UNVERIFIABLE_FLOW_STEPS} ${CALLER_NUMBER_NOTE}`,
         },
         ...(fallback
-            ? [{
-                id: `${prefix}.fallback`,
-                section,
-                title: `Check that calls to ${department.did} fall back to the queue "${fallback.name}".`,
-                where: 'Dixa → Flows → Phone Flows → flow builder → Transfer → fallback',
-                values: [{ label: 'Queue', value: fallback.name }],
-                ...checkQueueUsage(fallback.name, department.did, evidence),
-            } satisfies ChecklistItem]
+            ? [
+                  {
+                      id: `${prefix}.fallback`,
+                      section,
+                      title: `Check that calls to ${department.did} fall back to the queue "${fallback.name}".`,
+                      where: 'Dixa → Flows → Phone Flows → flow builder → Transfer → fallback',
+                      values: [{ label: 'Queue', value: fallback.name }],
+                      ...checkQueueUsage(fallback.name, department.did, evidence),
+                  } satisfies ChecklistItem,
+              ]
             : []),
     ];
 }
@@ -151,7 +172,11 @@ function queueItem(queue: DesiredQueue, evidence: DixaEvidence): ChecklistItem {
         section: `Queue ${queue.key} (${queue.name})`,
         title: `Map the DID ${queue.did} to the ${queue.kind === 'ring-group' ? 'ring group' : 'queue'} "${queue.name}", so that escalations to ${queue.escalationUri} reach its agents.`,
         where: 'Dixa → Settings → Phone → Numbers → number → routing',
-        values: [{ label: 'DID', value: queue.did }, { label: 'Queue', value: queue.name }, { label: 'Escalation URI', value: queue.escalationUri }],
+        values: [
+            { label: 'DID', value: queue.did },
+            { label: 'Queue', value: queue.name },
+            { label: 'Escalation URI', value: queue.escalationUri },
+        ],
         ...combine(checkInboundNumber(queue.did, evidence), checkQueueUsage(queue.name, queue.did, evidence)),
     };
 }
@@ -168,7 +193,7 @@ function synthflowItems(desired: DesiredState, evidence: DixaEvidence): Checklis
             where: 'Synthflow account manager / support',
             values: [{ label: 'Workspace', value: desired.synthflow.workspace }],
             status: 'unverifiable',
-            detail: 'SIP trunking and custom number import need Synthflow\'s Enterprise plan; the API cannot read the plan. A 403 on number import (POST /custom-numbers) means import is not enabled: ask Synthflow to enable provider import.',
+            detail: "SIP trunking and custom number import need Synthflow's Enterprise plan; the API cannot read the plan. A 403 on number import (POST /custom-numbers) means import is not enabled: ask Synthflow to enable provider import.",
         },
         {
             id: 'synthflow.transport',
@@ -195,14 +220,20 @@ function synthflowItems(desired: DesiredState, evidence: DixaEvidence): Checklis
             detail: 'Codecs are negotiated per call and cannot be read through either API; a test call with clear audio both ways proves them.',
         },
         registrationItem(desired),
-        ...desired.departments.map(department => ({
-            id: `synthflow.${department.key}.attached`,
-            section: 'Synthflow',
-            title: `After apply attaches ${department.did} to its assistant, wait ${SYNTHFLOW_REGISTRATION_WAIT} before the first test call: Synthflow creates the SIP trunk when the number is attached.`,
-            where: 'Synthflow → Phone Numbers → number → assistant',
-            values: [{ label: 'DID', value: department.did }, { label: 'Assistant', value: department.assistantId }],
-            ...checkAttached(department.did, department.assistantId, evidence),
-        } satisfies ChecklistItem)),
+        ...desired.departments.map(
+            department =>
+                ({
+                    id: `synthflow.${department.key}.attached`,
+                    section: 'Synthflow',
+                    title: `After apply attaches ${department.did} to its assistant, wait ${SYNTHFLOW_REGISTRATION_WAIT} before the first test call: Synthflow creates the SIP trunk when the number is attached.`,
+                    where: 'Synthflow → Phone Numbers → number → assistant',
+                    values: [
+                        { label: 'DID', value: department.did },
+                        { label: 'Assistant', value: department.assistantId },
+                    ],
+                    ...checkAttached(department.did, department.assistantId, evidence),
+                }) satisfies ChecklistItem,
+        ),
         {
             id: 'synthflow.assistant-version',
             section: 'Synthflow',
@@ -236,10 +267,10 @@ function registrationItem(desired: DesiredState): ChecklistItem {
         ...common,
         title: 'Decide whether Dixa needs Synthflow to REGISTER: sipflow imports the number with trunk credentials but uac_enabled off.',
         values: [
-            { label: 'uac_enabled', value: 'false (sipflow\'s import)' },
+            { label: 'uac_enabled', value: "false (sipflow's import)" },
             { label: 'Trunk username', value: `env:${auth.usernameEnv}` },
         ],
-        detail: 'Without uac_enabled Synthflow does not REGISTER, and the trunk credentials are presumably only used to answer Dixa\'s digest challenges (Synthflow does not document this). If Dixa requires registration, switch uac_enabled on for the number in Synthflow (it needs the username and password).',
+        detail: "Without uac_enabled Synthflow does not REGISTER, and the trunk credentials are presumably only used to answer Dixa's digest challenges (Synthflow does not document this). If Dixa requires registration, switch uac_enabled on for the number in Synthflow (it needs the username and password).",
     };
 }
 
@@ -252,7 +283,10 @@ function checkAttached(did: string, assistantId: string, evidence: DixaEvidence)
         return { status: 'failed', detail: `${did} is not attached to the assistant ${assistantId} yet (apply attaches it).` };
     }
     if (number.isAvailable === true) {
-        return { status: 'failed', detail: `Synthflow lists ${assistantId} on ${did} but still reports the number as available (is_available): it is not an inbound agent's number yet.` };
+        return {
+            status: 'failed',
+            detail: `Synthflow lists ${assistantId} on ${did} but still reports the number as available (is_available): it is not an inbound agent's number yet.`,
+        };
     }
     return {
         status: 'verified',

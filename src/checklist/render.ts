@@ -1,7 +1,6 @@
 import { PLAIN_STYLES, type Styles } from '../text/styles.js';
 import type { Checklist, ChecklistItem, ChecklistStatus } from './types.js';
 
-
 const MARK: Readonly<Record<ChecklistStatus, string>> = {
     verified: '✔ verified',
     failed: '✘ failed',

@@ -55,10 +55,7 @@ export function toReported(file: string, diagnostic: Diagnostic): ReportedDiagno
 
 /** Stable output order: by file, then position, then code. */
 export function compareReported(a: ReportedDiagnostic, b: ReportedDiagnostic): number {
-    return a.file.localeCompare(b.file)
-        || a.range.start.line - b.range.start.line
-        || a.range.start.character - b.range.start.character
-        || a.code.localeCompare(b.code);
+    return a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
 }
 
 /** `file:line:col: severity code: message`, 1-based like a compiler; messages are kept on one line. */

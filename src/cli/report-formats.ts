@@ -59,28 +59,31 @@ export function formatSarif(diagnostics: readonly ReportedDiagnostic[], root: st
             ruleIndex: ruleIds.indexOf(diagnostic.code),
             level: SARIF_LEVELS[diagnostic.severity],
             message: { text: diagnostic.message },
-            locations: [{
-                physicalLocation: {
-                    artifactLocation: relative === undefined
-                        ? { uri: pathToFileURL(path.resolve(root, diagnostic.file)).href }
-                        : { uri: relativeUri(relative), uriBaseId: '%SRCROOT%' },
-                    // LSP and SARIF both count UTF-16 code units; SARIF's end column is exclusive, like LSP's.
-                    region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
+            locations: [
+                {
+                    physicalLocation: {
+                        artifactLocation:
+                            relative === undefined ? { uri: pathToFileURL(path.resolve(root, diagnostic.file)).href } : { uri: relativeUri(relative), uriBaseId: '%SRCROOT%' },
+                        // LSP and SARIF both count UTF-16 code units; SARIF's end column is exclusive, like LSP's.
+                        region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
+                    },
                 },
-            }],
+            ],
             ...(diagnostic.hidden ? { properties: { hidden: diagnostic.hidden } } : {}),
         };
     });
     const log: Log = {
         $schema: SARIF_SCHEMA_URI,
         version: '2.1.0',
-        runs: [{
-            tool: { driver: { name: 'sipflow', version: packageJson.version, semanticVersion: packageJson.version, rules } },
-            // A trailing slash: relative URIs resolve inside the folder, not next to it.
-            originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileURL(root).href.replace(/\/?$/, '/')}` } },
-            columnKind: 'utf16CodeUnits',
-            results,
-        }],
+        runs: [
+            {
+                tool: { driver: { name: 'sipflow', version: packageJson.version, semanticVersion: packageJson.version, rules } },
+                // A trailing slash: relative URIs resolve inside the folder, not next to it.
+                originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileURL(root).href.replace(/\/?$/, '/')}` } },
+                columnKind: 'utf16CodeUnits',
+                results,
+            },
+        ],
     };
     return `${JSON.stringify(log, null, 2)}\n`;
 }
@@ -103,36 +106,40 @@ const GITHUB_COMMANDS: Readonly<Record<SeverityName, string>> = { error: 'error'
  * `::notice` for infos and hints). Paths are relative to `root`, as GitHub resolves them against the checkout.
  */
 export function formatGithub(diagnostics: readonly ReportedDiagnostic[], root: string = process.cwd()): string {
-    return diagnostics.map(diagnostic => {
-        const { start, end } = diagnostic.range;
-        const properties: Array<[string, string | number]> = [
-            ['file', relativePosixPath(diagnostic.file, root) ?? diagnostic.file],
-            ['line', start.line + 1],
-            ['col', start.character + 1],
-            ['endLine', end.line + 1],
-            // GitHub's endColumn is inclusive.
-            ['endColumn', Math.max(end.character, start.character + 1)],
-            ['title', `sipflow ${diagnostic.code}`],
-        ];
-        const list = properties.map(([name, value]) => `${name}=${escapeGithubProperty(String(value))}`).join(',');
-        return `::${GITHUB_COMMANDS[diagnostic.severity]} ${list}::${escapeGithubData(diagnostic.message)}\n`;
-    }).join('');
+    return diagnostics
+        .map(diagnostic => {
+            const { start, end } = diagnostic.range;
+            const properties: Array<[string, string | number]> = [
+                ['file', relativePosixPath(diagnostic.file, root) ?? diagnostic.file],
+                ['line', start.line + 1],
+                ['col', start.character + 1],
+                ['endLine', end.line + 1],
+                // GitHub's endColumn is inclusive.
+                ['endColumn', Math.max(end.character, start.character + 1)],
+                ['title', `sipflow ${diagnostic.code}`],
+            ];
+            const list = properties.map(([name, value]) => `${name}=${escapeGithubProperty(String(value))}`).join(',');
+            return `::${GITHUB_COMMANDS[diagnostic.severity]} ${list}::${escapeGithubData(diagnostic.message)}\n`;
+        })
+        .join('');
 }
 
 /** XML 1.0 text and attribute escaping; characters XML 1.0 cannot carry at all are replaced by U+FFFD. */
 export function escapeXml(text: string): string {
-    return text
-        // Exactly the characters XML 1.0 forbids: C0 controls but tab/newline/return, U+FFFE/F, lone surrogates.
-        .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&apos;')
-        // Attribute values normalise raw newlines and tabs to spaces; keep them as written.
-        .replace(/\n/g, '&#10;')
-        .replace(/\r/g, '&#13;')
-        .replace(/\t/g, '&#9;');
+    return (
+        text
+            // Exactly the characters XML 1.0 forbids: C0 controls but tab/newline/return, U+FFFE/F, lone surrogates.
+            .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&apos;')
+            // Attribute values normalise raw newlines and tabs to spaces; keep them as written.
+            .replace(/\n/g, '&#10;')
+            .replace(/\r/g, '&#13;')
+            .replace(/\t/g, '&#9;')
+    );
 }
 
 const PLAIN = { bold: String, dim: String, red: String, green: String, yellow: String, blue: String, cyan: String } as const;
@@ -150,7 +157,9 @@ export function formatJunit(diagnostics: readonly ReportedDiagnostic[], files: r
         else byFile.set(diagnostic.file, [diagnostic]);
     }
     const attributes = (values: Record<string, string | number>) =>
-        Object.entries(values).map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`).join('');
+        Object.entries(values)
+            .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
+            .join('');
     const suites: string[] = [];
     let totalTests = 0;
     let totalFailures = 0;

@@ -112,7 +112,10 @@ export function lockDirectory(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The lock file of a key: readable by its integration name, unique by a hash of the whole key. */
 export function lockFileName(key: RunLockKey): string {
-    const hash = createHash('sha256').update(JSON.stringify([key.integration, key.workspace, key.target])).digest('hex').slice(0, 16);
+    const hash = createHash('sha256')
+        .update(JSON.stringify([key.integration, key.workspace, key.target]))
+        .digest('hex')
+        .slice(0, 16);
     return `${key.integration.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}-${hash}.lock`;
 }
 
@@ -221,7 +224,9 @@ function linkRecord(dir: string, path: string, record: string): boolean {
         return true;
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw new RunLockError(`cannot create the lock ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}): set SIPFLOW_LOCK_DIR to a local directory, or pass --no-lock`);
+        throw new RunLockError(
+            `cannot create the lock ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}): set SIPFLOW_LOCK_DIR to a local directory, or pass --no-lock`,
+        );
     } finally {
         unlinkQuietly(temporary);
     }
@@ -291,8 +296,12 @@ function readRecord(path: string): LockHolder | undefined {
 function parseRecord(raw: string): LockHolder | undefined {
     try {
         const value = JSON.parse(raw) as Partial<LockHolder>;
-        const ok = Number.isInteger(value.pid) && typeof value.host === 'string' && typeof value.command === 'string'
-            && typeof value.since === 'string' && typeof value.token === 'string';
+        const ok =
+            Number.isInteger(value.pid) &&
+            typeof value.host === 'string' &&
+            typeof value.command === 'string' &&
+            typeof value.since === 'string' &&
+            typeof value.token === 'string';
         return ok ? (value as LockHolder) : undefined;
     } catch {
         return undefined;

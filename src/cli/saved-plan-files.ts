@@ -18,7 +18,13 @@ import { SIPFLOW_EXTENSION } from './workspace.js';
 export async function checkoutRoot(folder: string): Promise<string> {
     let current = path.resolve(folder);
     for (;;) {
-        if (await stat(path.join(current, '.git')).then(() => true, () => false)) return current;
+        if (
+            await stat(path.join(current, '.git')).then(
+                () => true,
+                () => false,
+            )
+        )
+            return current;
         const parent = path.dirname(current);
         if (parent === current) return path.resolve(folder);
         current = parent;

@@ -22,7 +22,10 @@ import { UsageError, type Styles } from './cli-support.js';
 /** A failure the CLI reports as one line with exit code 1: configuration, credentials, vendors. */
 export class CommandError extends SipflowError {
     /** The diagnostics behind the failure, when it is errors in the file (for `plan --json`). */
-    constructor(message: string, readonly diagnostics: readonly ReportedDiagnostic[] = []) {
+    constructor(
+        message: string,
+        readonly diagnostics: readonly ReportedDiagnostic[] = [],
+    ) {
         super('command', message);
     }
 }
@@ -59,7 +62,10 @@ export async function loadIntegration(path: string, out: { write(text: string): 
     const relevant = integrationOf(workspace, main);
     // Before the errors: a mistyped --env is the one thing to say, not another environment's errors.
     if (options.env !== undefined && integrationName !== undefined) {
-        const known = environmentsOf(main.document, relevant.slice(1).map(d => d.document));
+        const known = environmentsOf(
+            main.document,
+            relevant.slice(1).map(d => d.document),
+        );
         if (!known.includes(options.env)) throw new CommandError(new UnknownEnvironmentError(integrationName, options.env, known).message);
     }
     const errors = relevant
@@ -74,7 +80,11 @@ export async function loadIntegration(path: string, out: { write(text: string): 
     }
     if (integrationName === undefined) throw new CommandError(`${path}: declares no integration, so there is nothing to plan; write integration NAME { … }.`);
     try {
-        const desired = buildDesiredState(main.document, relevant.slice(1).map(d => d.document), { environment: options.env });
+        const desired = buildDesiredState(
+            main.document,
+            relevant.slice(1).map(d => d.document),
+            { environment: options.env },
+        );
         return { file: main.file, document: main.document, desired, files: relevant.map(d => d.file) };
     } catch (error) {
         if (error instanceof DesiredStateError || error instanceof ModelInputError || error instanceof UnknownEnvironmentError) throw new CommandError(error.message);
@@ -130,7 +140,9 @@ export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: s
         synthflowKey = env.SYNTHFLOW_API_KEY;
         const missing = [!dixaKey && 'DIXA_API_TOKEN', !synthflowKey && 'SYNTHFLOW_API_KEY'].filter(Boolean);
         if (missing.length > 0) {
-            throw new CommandError(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: export the Dixa API token and the Synthflow API key (or use --sandbox to try sipflow locally).`);
+            throw new CommandError(
+                `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: export the Dixa API token and the Synthflow API key (or use --sandbox to try sipflow locally).`,
+            );
         }
     }
     // SIPFLOW_DEBUG=1 prints every request the providers make (their log lines are redacted).
@@ -164,7 +176,7 @@ export async function connect(synthflowWorkspace: string, synthflowApiBaseUrl: s
 
 function synthflowForbiddenHint(operation: string): string {
     if (isNumberImportForbidden(operation, 403)) return ` — ${NUMBER_IMPORT_FORBIDDEN}`;
-    return ' — the SYNTHFLOW_API_KEY lacks permission for this workspace (SIP features need Synthflow\'s Enterprise plan)';
+    return " — the SYNTHFLOW_API_KEY lacks permission for this workspace (SIP features need Synthflow's Enterprise plan)";
 }
 
 /** One line for a vendor failure, with the hint the user needs. Never contains a key (providers redact). */

@@ -47,7 +47,10 @@ function notRegular(displayPath: string, kind: string): NotRegularFileError {
 async function isRegularFile(entry: Dirent, absolutePath: string): Promise<boolean> {
     if (entry.isFile()) return true;
     if (!entry.isSymbolicLink()) return false;
-    return stat(absolutePath).then(info => info.isFile(), () => true);
+    return stat(absolutePath).then(
+        info => info.isFile(),
+        () => true,
+    );
 }
 
 /**
@@ -167,10 +170,7 @@ export function integrationOf(workspace: LoadedWorkspace, entry: LoadedFile): Lo
  * declares resolve in the other files of the same integration. `options.context` files are built too
  * but left out of `documents`; one that cannot be read is skipped (it is not what the user asked about).
  */
-export async function loadWorkspace(
-    files: readonly SourceFile[],
-    options: { validation: boolean; context?: readonly SourceFile[] },
-): Promise<LoadedWorkspace> {
+export async function loadWorkspace(files: readonly SourceFile[], options: { validation: boolean; context?: readonly SourceFile[] }): Promise<LoadedWorkspace> {
     const services = createSipflowServices({ ...RegularFileSystem, forCli: true });
     const langiumDocuments = services.shared.workspace.LangiumDocuments;
     const load = async (file: SourceFile) => {
@@ -193,6 +193,9 @@ export async function loadWorkspace(
         const document = await load(file).catch(() => undefined);
         if (document) context.push({ file, document });
     }
-    await services.shared.workspace.DocumentBuilder.build([...documents, ...context].map(d => d.document), { validation: options.validation });
+    await services.shared.workspace.DocumentBuilder.build(
+        [...documents, ...context].map(d => d.document),
+        { validation: options.validation },
+    );
     return { services, documents, context };
 }

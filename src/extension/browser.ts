@@ -29,9 +29,11 @@ const DESKTOP_ONLY: Readonly<Record<string, string>> = {
 };
 
 export function desktopOnlyMessage(title: string): string {
-    return `SIPflow: "${title}" needs VS Code desktop — it talks to the Dixa and Synthflow APIs (or the local sandbox), `
-        + 'which VS Code for the web cannot reach, and API keys stay on your machine. Open this repository in VS Code desktop, '
-        + 'or run the sipflow CLI (sipflow plan / apply / pull / checklist) in a terminal.';
+    return (
+        `SIPflow: "${title}" needs VS Code desktop — it talks to the Dixa and Synthflow APIs (or the local sandbox), ` +
+        'which VS Code for the web cannot reach, and API keys stay on your machine. Open this repository in VS Code desktop, ' +
+        'or run the sipflow CLI (sipflow plan / apply / pull / checklist) in a terminal.'
+    );
 }
 
 let client: LanguageClient | undefined;
@@ -48,11 +50,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     client = new LanguageClient('sipflow', 'SIPflow Language Server', worker, clientOptions);
 
     for (const [command, title] of Object.entries(DESKTOP_ONLY)) {
-        context.subscriptions.push(vscode.commands.registerCommand(command, async () => {
-            log.warn(desktopOnlyMessage(title));
-            const choice = await vscode.window.showWarningMessage(desktopOnlyMessage(title), 'Learn More');
-            if (choice === 'Learn More') await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'sipflow.sipflow#sipflow.getStarted', false);
-        }));
+        context.subscriptions.push(
+            vscode.commands.registerCommand(command, async () => {
+                log.warn(desktopOnlyMessage(title));
+                const choice = await vscode.window.showWarningMessage(desktopOnlyMessage(title), 'Learn More');
+                if (choice === 'Learn More') await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'sipflow.sipflow#sipflow.getStarted', false);
+            }),
+        );
     }
     registerEnvironmentCommand(context, log);
     trackSipflowFileOpened(context);

@@ -123,41 +123,45 @@ export function renderCallFlowDiagram(input: {
 
 export type CallFlowPageContent =
     | {
-        readonly kind: 'diagram';
-        readonly integration: string;
-        readonly fileName: string;
-        readonly diagram: { html: string; style: string };
-        /** Where the assistant names come from ("names read by the plan at 02:14"), or null before any read. */
-        readonly namesNote: string | null;
-    }
+          readonly kind: 'diagram';
+          readonly integration: string;
+          readonly fileName: string;
+          readonly diagram: { html: string; style: string };
+          /** Where the assistant names come from ("names read by the plan at 02:14"), or null before any read. */
+          readonly namesNote: string | null;
+      }
     | {
-        readonly kind: 'errors';
-        readonly fileName: string;
-        /** formatProblems' lines; empty when the file cannot be built for another reason (`message`). */
-        readonly problems: readonly string[];
-        readonly message: string;
-        readonly lastGood: { html: string; style: string } | undefined;
-    };
+          readonly kind: 'errors';
+          readonly fileName: string;
+          /** formatProblems' lines; empty when the file cannot be built for another reason (`message`). */
+          readonly problems: readonly string[];
+          readonly message: string;
+          readonly lastGood: { html: string; style: string } | undefined;
+      };
 
 export function renderCallFlowPage(content: CallFlowPageContent, nonce: string): string {
     let body: string;
     let extraStyle: string;
     if (content.kind === 'diagram') {
-        body = `<h1>Integration ${escapeXml(content.integration)} <small>${escapeXml(content.fileName)}</small></h1>`
-            + (content.namesNote ? `<p class="names">${escapeXml(content.namesNote)}</p>` : '')
-            + content.diagram.html;
+        body =
+            `<h1>Integration ${escapeXml(content.integration)} <small>${escapeXml(content.fileName)}</small></h1>` +
+            (content.namesNote ? `<p class="names">${escapeXml(content.namesNote)}</p>` : '') +
+            content.diagram.html;
         extraStyle = content.diagram.style;
     } else {
         const count = content.problems.length;
-        body = `<h1>${escapeXml(content.fileName)}</h1>`
-            + (count > 0
+        body =
+            `<h1>${escapeXml(content.fileName)}</h1>` +
+            (count > 0
                 ? `<p>${count} error${count === 1 ? '' : 's'} to fix first:</p><ul class="problems">${content.problems.map(p => `<li>${escapeXml(p)}</li>`).join('')}</ul>`
-                : `<p class="problems">${escapeXml(content.message)}</p>`)
-            + (content.lastGood ? `<p class="stale">The last valid version of the file:</p>${content.lastGood.html}` : '');
+                : `<p class="problems">${escapeXml(content.message)}</p>`) +
+            (content.lastGood ? `<p class="stale">The last valid version of the file:</p>${content.lastGood.html}` : '');
         extraStyle = content.lastGood?.style ?? '';
     }
     const csp = `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; font-src 'none'; script-src 'nonce-${nonce}'; connect-src 'none'; frame-src 'none'; form-action 'none'`;
-    return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">`
-        + `<meta name="viewport" content="width=device-width, initial-scale=1"><style nonce="${nonce}">${STYLE}${extraStyle}</style><title>SIPflow call flow</title></head>`
-        + `<body>${body}<script nonce="${nonce}">${SCRIPT}</script></body></html>`;
+    return (
+        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">` +
+        `<meta name="viewport" content="width=device-width, initial-scale=1"><style nonce="${nonce}">${STYLE}${extraStyle}</style><title>SIPflow call flow</title></head>` +
+        `<body>${body}<script nonce="${nonce}">${SCRIPT}</script></body></html>`
+    );
 }

@@ -24,8 +24,13 @@ const TOP = 44;
 const LABEL_CHARS = 27;
 const DETAIL_CHARS = 33;
 
-interface Point { readonly x: number; readonly y: number }
-interface LabelPoint extends Point { readonly anchor?: 'start' | 'middle' | 'end' }
+interface Point {
+    readonly x: number;
+    readonly y: number;
+}
+interface LabelPoint extends Point {
+    readonly anchor?: 'start' | 'middle' | 'end';
+}
 
 export function escapeXml(text: string): string {
     return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -59,11 +64,16 @@ export function diagramSize(graph: CallFlowGraph, layout: CallFlowLayout): { wid
 /** What a node is, said in words: the accessible name of its focusable element. */
 export function describeNode(n: CallFlowNode): string {
     switch (n.kind) {
-        case 'did': return `DID ${n.label}, ${n.detail}`;
-        case 'flow': return `Dixa phone flow ${n.label}, ${n.detail}`;
-        case 'assistant': return `Synthflow assistant ${n.label}${n.label.includes(n.detail) ? '' : `, id ${n.detail}`}`;
-        case 'queue': return `Dixa queue ${n.label}, ${n.detail}`;
-        case 'uri': return `Escalation target ${n.label}`;
+        case 'did':
+            return `DID ${n.label}, ${n.detail}`;
+        case 'flow':
+            return `Dixa phone flow ${n.label}, ${n.detail}`;
+        case 'assistant':
+            return `Synthflow assistant ${n.label}${n.label.includes(n.detail) ? '' : `, id ${n.detail}`}`;
+        case 'queue':
+            return `Dixa queue ${n.label}, ${n.detail}`;
+        case 'uri':
+            return `Escalation target ${n.label}`;
     }
 }
 
@@ -78,18 +88,30 @@ export function renderCallFlowSvg(graph: CallFlowGraph, options: { layout?: Call
     const targets = options.targets ?? new Map<string, SourceLocation>();
     const at = new Map(graph.nodes.map(n => [n.id, position(graph, n, layout)]));
     const { width, height } = diagramSize(graph, layout);
-    const titles = layout === 'wide'
-        ? STAGE_TITLES.map((t, i) => `<text class="column" x="${MARGIN + i * (NODE_W + WIDE_GAP) + NODE_W / 2}" y="24" text-anchor="middle">${escapeXml(t)}</text>`).join('')
-        : STAGE_TITLES.map((t, i) => `<text class="column" x="${MARGIN}" y="${TOP + i * TALL_STAGE - 10}">${escapeXml(t)}</text>`).join('');
+    const titles =
+        layout === 'wide'
+            ? STAGE_TITLES.map((t, i) => `<text class="column" x="${MARGIN + i * (NODE_W + WIDE_GAP) + NODE_W / 2}" y="24" text-anchor="middle">${escapeXml(t)}</text>`).join('')
+            : STAGE_TITLES.map((t, i) => `<text class="column" x="${MARGIN}" y="${TOP + i * TALL_STAGE - 10}">${escapeXml(t)}</text>`).join('');
     const routed = graph.edges.map(e => route(e, at, layout));
     const paths = graph.edges.map((e, i) => `<path class="edge ${e.kind}" d="${routed[i]!.d}" marker-end="url(#arrow-${layout}-${e.kind})"/>`).join('');
     const nodes = graph.nodes.map(n => node(n, at.get(n.id)!, targets.get(n.id) ? n.id : undefined)).join('');
     const labels = graph.edges.map((e, i) => edgeLabel(e, routed[i]!.label, targets.get(`edge:${i}`) ? `edge:${i}` : undefined)).join('');
-    return `<svg xmlns="http://www.w3.org/2000/svg" class="callflow ${layout}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="Call flow of integration ${escapeXml(graph.integration)}">`
-        + '<defs>'
-        + ['inbound', 'transfer', 'escalate', 'fallback'].map(k => `<marker id="arrow-${layout}-${k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow ${k}" d="M0,0 L10,5 L0,10 z"/></marker>`).join('')
-        + '</defs>'
-        + titles + paths + nodes + labels + '</svg>';
+    return (
+        `<svg xmlns="http://www.w3.org/2000/svg" class="callflow ${layout}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="Call flow of integration ${escapeXml(graph.integration)}">` +
+        '<defs>' +
+        ['inbound', 'transfer', 'escalate', 'fallback']
+            .map(
+                k =>
+                    `<marker id="arrow-${layout}-${k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow ${k}" d="M0,0 L10,5 L0,10 z"/></marker>`,
+            )
+            .join('') +
+        '</defs>' +
+        titles +
+        paths +
+        nodes +
+        labels +
+        '</svg>'
+    );
 }
 
 function interactive(target: string | undefined, label: string): string {
@@ -97,15 +119,19 @@ function interactive(target: string | undefined, label: string): string {
 }
 
 function node(n: CallFlowNode, p: Point, target: string | undefined): string {
-    return `<g class="node ${n.kind}" data-id="${escapeXml(n.id)}"${interactive(target, describeNode(n))}><title>${escapeXml(`${n.label}\n${n.detail}`)}</title>`
-        + `<rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="8"/>`
-        + `<text class="label" x="${p.x + 12}" y="${p.y + 23}">${escapeXml(truncate(n.label, LABEL_CHARS))}</text>`
-        + `<text class="detail" x="${p.x + 12}" y="${p.y + 42}">${escapeXml(truncate(n.detail, DETAIL_CHARS))}</text></g>`;
+    return (
+        `<g class="node ${n.kind}" data-id="${escapeXml(n.id)}"${interactive(target, describeNode(n))}><title>${escapeXml(`${n.label}\n${n.detail}`)}</title>` +
+        `<rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="8"/>` +
+        `<text class="label" x="${p.x + 12}" y="${p.y + 23}">${escapeXml(truncate(n.label, LABEL_CHARS))}</text>` +
+        `<text class="detail" x="${p.x + 12}" y="${p.y + 42}">${escapeXml(truncate(n.detail, DETAIL_CHARS))}</text></g>`
+    );
 }
 
 function edgeLabel(e: CallFlowEdge, at: LabelPoint, target: string | undefined): string {
-    return `<g class="edge-label ${e.kind}"${interactive(target, e.detail)}><title>${escapeXml(e.detail)}</title>`
-        + `<text x="${at.x}" y="${at.y}" text-anchor="${at.anchor ?? 'middle'}">${escapeXml(truncate(e.label, 28))}</text></g>`;
+    return (
+        `<g class="edge-label ${e.kind}"${interactive(target, e.detail)}><title>${escapeXml(e.detail)}</title>` +
+        `<text x="${at.x}" y="${at.y}" text-anchor="${at.anchor ?? 'middle'}">${escapeXml(truncate(e.label, 28))}</text></g>`
+    );
 }
 
 /** The edge's path and where its label goes. */
@@ -158,15 +184,21 @@ export function renderCallFlowTable(desired: DesiredState, assistantNames?: Read
     const queueName = new Map(desired.queues.map(q => [q.key, q.name]));
     // One element per value, so that the stacked layout's grid has two items: the label and the value.
     const cell = (column: number, html: string) => `<td data-label="${escapeXml(headings[column]!)}"><div>${html}</div></td>`;
-    const rows = desired.departments.map(d => {
-        const name = assistantNames?.get(d.assistantId)?.trim();
-        return '<tr>'
-            + cell(0, escapeXml(d.key)) + cell(1, escapeXml(d.did)) + cell(2, escapeXml(d.flow ?? '—'))
-            + cell(3, `<code>${escapeXml(d.transferSipAddress)}</code><br><small>UUI <code>${escapeXml(d.uui.header)}</code></small>`)
-            + cell(4, name ? `${escapeXml(name)}<br><small><code>${escapeXml(d.assistantId)}</code></small>` : `<code>${escapeXml(d.assistantId)}</code>`)
-            + cell(5, d.fallbackQueue ? `${d.timeoutSeconds}s → ${escapeXml(queueName.get(d.fallbackQueue) ?? d.fallbackQueue)}` : '—')
-            + cell(6, d.escalations.map(e => `${escapeXml(e.mode)} → <code>${escapeXml(e.target)}</code>`).join('<br>') || '—')
-            + '</tr>';
-    }).join('');
+    const rows = desired.departments
+        .map(d => {
+            const name = assistantNames?.get(d.assistantId)?.trim();
+            return (
+                '<tr>' +
+                cell(0, escapeXml(d.key)) +
+                cell(1, escapeXml(d.did)) +
+                cell(2, escapeXml(d.flow ?? '—')) +
+                cell(3, `<code>${escapeXml(d.transferSipAddress)}</code><br><small>UUI <code>${escapeXml(d.uui.header)}</code></small>`) +
+                cell(4, name ? `${escapeXml(name)}<br><small><code>${escapeXml(d.assistantId)}</code></small>` : `<code>${escapeXml(d.assistantId)}</code>`) +
+                cell(5, d.fallbackQueue ? `${d.timeoutSeconds}s → ${escapeXml(queueName.get(d.fallbackQueue) ?? d.fallbackQueue)}` : '—') +
+                cell(6, d.escalations.map(e => `${escapeXml(e.mode)} → <code>${escapeXml(e.target)}</code>`).join('<br>') || '—') +
+                '</tr>'
+            );
+        })
+        .join('');
     return `<table class="details"><thead><tr>${headings.map(h => `<th scope="col">${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
 }

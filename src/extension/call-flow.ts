@@ -47,7 +47,12 @@ export class CallFlowPanel implements vscode.Disposable {
                 if (this.panel && this.erroredFiles && e.uris.some(uri => this.erroredFiles!.has(uri.toString()))) this.schedule(100);
             }),
         );
-        if (plans) this.disposables.push(plans.onDidChange(() => { if (this.panel) this.schedule(0); }));
+        if (plans)
+            this.disposables.push(
+                plans.onDidChange(() => {
+                    if (this.panel) this.schedule(0);
+                }),
+            );
     }
 
     async show(document: vscode.TextDocument): Promise<void> {
@@ -55,16 +60,31 @@ export class CallFlowPanel implements vscode.Disposable {
         if (this.document?.uri.toString() !== document.uri.toString()) this.lastGood = undefined;
         this.document = document;
         if (!this.panel) {
-            this.panel = vscode.window.createWebviewPanel('sipflow.callFlow', 'SIPflow Call Flow', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-                enableScripts: true,
-                enableCommandUris: false,
-                localResourceRoots: [],
-            });
-            this.panel.onDidDispose(() => { this.panel = undefined; }, undefined, this.disposables);
-            this.panel.webview.onDidReceiveMessage((message: unknown) => {
-                const target = (message as { type?: unknown; target?: unknown } | null)?.target;
-                if ((message as { type?: unknown } | null)?.type === 'reveal' && typeof target === 'string') void this.reveal(target);
-            }, undefined, this.disposables);
+            this.panel = vscode.window.createWebviewPanel(
+                'sipflow.callFlow',
+                'SIPflow Call Flow',
+                { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+                {
+                    enableScripts: true,
+                    enableCommandUris: false,
+                    localResourceRoots: [],
+                },
+            );
+            this.panel.onDidDispose(
+                () => {
+                    this.panel = undefined;
+                },
+                undefined,
+                this.disposables,
+            );
+            this.panel.webview.onDidReceiveMessage(
+                (message: unknown) => {
+                    const target = (message as { type?: unknown; target?: unknown } | null)?.target;
+                    if ((message as { type?: unknown } | null)?.type === 'reveal' && typeof target === 'string') void this.reveal(target);
+                },
+                undefined,
+                this.disposables,
+            );
         } else {
             this.panel.reveal(undefined, true);
         }
@@ -137,9 +157,7 @@ export class CallFlowPanel implements vscode.Disposable {
                     integration: result.desired.integration,
                     fileName,
                     diagram: this.lastGood,
-                    namesNote: read && named > 0
-                        ? `Assistant names as read by the ${read.by} at ${read.at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`
-                        : null,
+                    namesNote: read && named > 0 ? `Assistant names as read by the ${read.by} at ${read.at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` : null,
                 };
             } else {
                 this.erroredFiles = new Set(result.files);
@@ -164,11 +182,14 @@ export class CallFlowPanel implements vscode.Disposable {
     private problemsOf(result: LoadedModel & { ok: false }): string[] {
         const files = new Set(result.files);
         const relative = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
-        const published: ProblemLine[] = vscode.languages.getDiagnostics()
+        const published: ProblemLine[] = vscode.languages
+            .getDiagnostics()
             .filter(([uri]) => files.has(uri.toString()))
-            .flatMap(([uri, diagnostics]) => diagnostics
-                .filter(d => d.severity === vscode.DiagnosticSeverity.Error)
-                .map(d => ({ path: relative(uri.toString()), line: d.range.start.line + 1, column: d.range.start.character + 1, message: d.message })));
+            .flatMap(([uri, diagnostics]) =>
+                diagnostics
+                    .filter(d => d.severity === vscode.DiagnosticSeverity.Error)
+                    .map(d => ({ path: relative(uri.toString()), line: d.range.start.line + 1, column: d.range.start.character + 1, message: d.message })),
+            );
         if (published.length > 0) return formatProblems(published);
         return formatProblems(result.problems.map(p => ({ path: p.uri ? relative(p.uri) : '', line: p.line ?? 1, column: p.column ?? 1, message: p.message })));
     }

@@ -42,14 +42,19 @@ export class PlanCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
                 items = record.plan.items.filter(i => i.resource !== 'queue' && i.resource !== 'queue-routing' && i.departments.includes(key));
             }
             const range = new vscode.Range(symbol.range.start, symbol.range.start);
-            lenses.push(new vscode.CodeLens(range, {
-                title: lensTitle(items, outdated),
-                tooltip: outdated
-                    ? 'The file changed since the last plan: plan again to see what this would change.'
-                    : items.filter(i => i.kind !== 'no-op').map(i => i.summary).join('\n') || 'Everything this declares matches the live accounts.',
-                command: 'sipflow.plan',
-                arguments: [document.uri],
-            }));
+            lenses.push(
+                new vscode.CodeLens(range, {
+                    title: lensTitle(items, outdated),
+                    tooltip: outdated
+                        ? 'The file changed since the last plan: plan again to see what this would change.'
+                        : items
+                              .filter(i => i.kind !== 'no-op')
+                              .map(i => i.summary)
+                              .join('\n') || 'Everything this declares matches the live accounts.',
+                    command: 'sipflow.plan',
+                    arguments: [document.uri],
+                }),
+            );
         }
         return lenses;
     }

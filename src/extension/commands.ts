@@ -7,7 +7,11 @@ import { computePlan, manualWorkLine, renderPlanText, summaryLine, type Checklis
 import { readPullSnapshot, renderPulledConfiguration, type PulledConfiguration, type PullReference } from '../pull/index.js';
 
 /** What the file pulled against says (pull/render.ts), beyond the Synthflow scope. */
-interface PullHints { sipDomain?: string; integration?: string; reference?: PullReference }
+interface PullHints {
+    sipDomain?: string;
+    integration?: string;
+    reference?: PullReference;
+}
 import { ProviderError } from '../providers/types.js';
 import { SYNTHFLOW_REGIONS, type SynthflowRegion } from '../vendors/synthflow-facts.js';
 import type { CallFlowPanel } from './call-flow.js';
@@ -113,9 +117,10 @@ export class Commands {
 
     /** Writes the plan view's text (refreshing an open view in place); `note` heads it, e.g. after an apply. */
     private setPlanDocument(document: vscode.TextDocument, outcome: PlanOutcome, note?: string): vscode.Uri {
-        const header = (note ? `# ${note}\n` : '')
-            + `# sipflow plan — ${fileName(document.uri)} against ${outcome.endpoint.label}, ${new Date().toLocaleString()}\n`
-            + `# ${manualWorkLine(outcome.plan.summary, checklistCounts(outcome.checklist))} (SIPflow: Show Manual Checklist)\n\n`;
+        const header =
+            (note ? `# ${note}\n` : '') +
+            `# sipflow plan — ${fileName(document.uri)} against ${outcome.endpoint.label}, ${new Date().toLocaleString()}\n` +
+            `# ${manualWorkLine(outcome.plan.summary, checklistCounts(outcome.checklist))} (SIPflow: Show Manual Checklist)\n\n`;
         const uri = this.views.uriFor('plan', document.uri);
         this.views.set(uri, header + renderPlanText(outcome.plan, { color: false }));
         return uri;
@@ -127,10 +132,13 @@ export class Commands {
         const document = await this.document(uri);
         const errors = vscode.languages.getDiagnostics(document.uri).filter(d => d.severity === vscode.DiagnosticSeverity.Error);
         if (errors.length > 0) {
-            void this.offer(vscode.window.showErrorMessage(
-                `SIPflow: ${fileName(document.uri)} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} before applying.`,
-                'Show Problems',
-            ), { 'Show Problems': 'workbench.actions.view.problems' });
+            void this.offer(
+                vscode.window.showErrorMessage(
+                    `SIPflow: ${fileName(document.uri)} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} before applying.`,
+                    'Show Problems',
+                ),
+                { 'Show Problems': 'workbench.actions.view.problems' },
+            );
             throw new Stopped();
         }
         const desired = await this.desired(document, 'apply');
@@ -156,7 +164,10 @@ export class Commands {
         } catch (e) {
             if (!(e instanceof RunLockHeldError) || e.holder === undefined) throw e;
             this.log.error(e.message);
-            void vscode.window.showErrorMessage(`SIPflow: ${desired.integration} is being applied by ${describeHolder(e.holder)}; nothing was sent. Apply again when it has finished.`, { modal: false });
+            void vscode.window.showErrorMessage(
+                `SIPflow: ${desired.integration} is being applied by ${describeHolder(e.holder)}; nothing was sent. Apply again when it has finished.`,
+                { modal: false },
+            );
             throw new Stopped();
         }
     }
@@ -173,14 +184,19 @@ export class Commands {
         if (plan.summary.conflict > 0) {
             const conflicts = plan.items.filter(i => i.kind === 'conflict').map(i => i.summary);
             this.log.error(`Apply refused: ${conflicts.length} conflict(s): ${conflicts.join('; ')}`);
-            void vscode.window.showErrorMessage(`SIPflow: the plan has ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}; nothing was applied. ${conflicts[0]}`, { modal: false });
+            void vscode.window.showErrorMessage(`SIPflow: the plan has ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}; nothing was applied. ${conflicts[0]}`, {
+                modal: false,
+            });
             throw new Stopped();
         }
         if (!plan.hasChanges) {
-            void this.offer(vscode.window.showInformationMessage(
-                `SIPflow: ${desired.integration} is in sync with ${endpoint.label}; nothing to apply. ${checklistSummary(outcome.checklist)}.`,
-                'Open Checklist',
-            ), { 'Open Checklist': () => this.openChecklist(document.uri) });
+            void this.offer(
+                vscode.window.showInformationMessage(
+                    `SIPflow: ${desired.integration} is in sync with ${endpoint.label}; nothing to apply. ${checklistSummary(outcome.checklist)}.`,
+                    'Open Checklist',
+                ),
+                { 'Open Checklist': () => this.openChecklist(document.uri) },
+            );
             return undefined;
         }
         const s = plan.summary;
@@ -190,8 +206,9 @@ export class Commands {
                 `Apply ${desired.integration} to ${endpoint.label}?`,
                 {
                     modal: true,
-                    detail: `${counts}\n\n${manualWorkLine(s, checklistCounts(outcome.checklist))}.\n\nThe plan is open beside the file.`
-                        + (endpoint.target === 'live' ? '\n\nThis changes your live Dixa and Synthflow accounts.' : ''),
+                    detail:
+                        `${counts}\n\n${manualWorkLine(s, checklistCounts(outcome.checklist))}.\n\nThe plan is open beside the file.` +
+                        (endpoint.target === 'live' ? '\n\nThis changes your live Dixa and Synthflow accounts.' : ''),
                 },
                 'Apply',
             );
@@ -216,7 +233,9 @@ export class Commands {
                             const increment = event.total > 0 ? ((event.completed - done) / event.total) * 100 : 0;
                             done = event.completed;
                             progress.report({ increment, message: this.log.redact(`(${event.completed}/${event.total}) ${event.outcome.message ?? event.step.summary}`) });
-                            this.log[event.type === 'step-failed' ? 'error' : 'info'](`${event.type.replace('step-', '')}: ${event.step.summary}${event.outcome.error ? ` — ${event.outcome.error.message}` : ''}`);
+                            this.log[event.type === 'step-failed' ? 'error' : 'info'](
+                                `${event.type.replace('step-', '')}: ${event.step.summary}${event.outcome.error ? ` — ${event.outcome.error.message}` : ''}`,
+                            );
                         }
                     },
                 });
@@ -239,11 +258,16 @@ export class Commands {
         const c = result.counts;
         // A step cancelled with its request in flight may have been made; one cancelled before it started was not.
         const interrupted = result.outcomes.filter(o => o.status === 'cancelled' && o.error !== null).length;
-        const summary = `${c.succeeded} step${c.succeeded === 1 ? '' : 's'} done` + (c.failed ? `, ${c.failed} failed` : '') + (c.skipped ? `, ${c.skipped} not attempted` : '')
-            + (interrupted ? `, ${interrupted} interrupted (may have been made)` : '') + (c.cancelled - interrupted ? `, ${c.cancelled - interrupted} not started` : '')
-            + (after ? `. ${checklistSummary(after.checklist)}.` : '.');
+        const summary =
+            `${c.succeeded} step${c.succeeded === 1 ? '' : 's'} done` +
+            (c.failed ? `, ${c.failed} failed` : '') +
+            (c.skipped ? `, ${c.skipped} not attempted` : '') +
+            (interrupted ? `, ${interrupted} interrupted (may have been made)` : '') +
+            (c.cancelled - interrupted ? `, ${c.cancelled - interrupted} not started` : '') +
+            (after ? `. ${checklistSummary(after.checklist)}.` : '.');
         const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-        const what = result.status === 'cancelled' ? `applying ${desired.integration} to ${endpoint.label} was cancelled` : `${desired.integration} ${verbOf(result)} to ${endpoint.label}`;
+        const what =
+            result.status === 'cancelled' ? `applying ${desired.integration} to ${endpoint.label} was cancelled` : `${desired.integration} ${verbOf(result)} to ${endpoint.label}`;
         void this.offer(show(`SIPflow: ${what}: ${summary}`, 'Show Result', 'Show Log', 'Open Checklist'), {
             'Show Result': () => vscode.window.showTextDocument(this.views.uriFor('result', document.uri), { preview: true, viewColumn: vscode.ViewColumn.Beside }),
             'Show Log': () => this.log.show(),
@@ -263,7 +287,8 @@ export class Commands {
                 const live = await readLiveState(desired, session.providers);
                 this.plans.rememberAssistants(desired.integration, live.synthflow.assistants, 'checklist');
                 return buildChecklist(desired, live.dixa);
-            }));
+            }),
+        );
         this.views.set(this.views.uriFor('checklist', document.uri), renderChecklistMarkdown(checklist));
         this.log.info(checklistSummary(checklist));
         await this.openChecklist(document.uri);
@@ -301,7 +326,9 @@ export class Commands {
         const document = await vscode.workspace.openTextDocument({ language: 'sipflow', content: pulled.text });
         await vscode.window.showTextDocument(document);
         const notes = pulled.notes.length > 0 ? ` ${pulled.notes.length} note${pulled.notes.length === 1 ? '' : 's'} in the log.` : '';
-        void vscode.window.showInformationMessage(`SIPflow: pulled ${pulled.integration}: ${pulled.departments} department${pulled.departments === 1 ? '' : 's'}, ${pulled.queues} queue${pulled.queues === 1 ? '' : 's'}.${notes}`);
+        void vscode.window.showInformationMessage(
+            `SIPflow: pulled ${pulled.integration}: ${pulled.departments} department${pulled.departments === 1 ? '' : 's'}, ${pulled.queues} queue${pulled.queues === 1 ? '' : 's'}.${notes}`,
+        );
         return document;
     }
 
@@ -325,11 +352,15 @@ export class Commands {
                 this.log.info(`Pulled ${pulled.integration} from ${session.endpoint.label}: ${pulled.departments} departments, ${pulled.queues} queues.`);
                 for (const note of pulled.notes) this.log.warn(`pull: ${note}`);
                 return pulled;
-            }));
+            }),
+        );
     }
 
     private async askScope(): Promise<SynthflowScope | undefined> {
-        const region = await vscode.window.showQuickPick([...SYNTHFLOW_REGIONS], { title: 'SIPflow: Pull — Synthflow region', placeHolder: 'The region of your Synthflow workspace' });
+        const region = await vscode.window.showQuickPick([...SYNTHFLOW_REGIONS], {
+            title: 'SIPflow: Pull — Synthflow region',
+            placeHolder: 'The region of your Synthflow workspace',
+        });
         if (!region) return undefined;
         const workspace = await vscode.window.showInputBox({
             title: 'SIPflow: Pull — Synthflow workspace id',
@@ -361,15 +392,19 @@ export class Commands {
             { id: 'synthflow', label: 'Synthflow API key', detail: 'Synthflow → Settings → API keys' },
             ...envNames.map(name => ({ id: `env:${name}`, label: `env:${name}`, detail: 'A trunk credential the file refers to' })),
         ];
-        const pick = await vscode.window.showQuickPick(picks, { title: 'SIPflow: Set API Credentials', placeHolder: 'Stored in VS Code\'s secret storage, never in settings or files' });
-        if (!pick) return;
-        const ask = (what: string) => vscode.window.showInputBox({
-            title: `SIPflow: ${what}`,
-            prompt: `${what} (kept in VS Code's secret storage)`,
-            password: true,
-            ignoreFocusOut: true,
-            validateInput: v => (v.trim() ? undefined : 'Enter a value, or press Escape to cancel'),
+        const pick = await vscode.window.showQuickPick(picks, {
+            title: 'SIPflow: Set API Credentials',
+            placeHolder: "Stored in VS Code's secret storage, never in settings or files",
         });
+        if (!pick) return;
+        const ask = (what: string) =>
+            vscode.window.showInputBox({
+                title: `SIPflow: ${what}`,
+                prompt: `${what} (kept in VS Code's secret storage)`,
+                password: true,
+                ignoreFocusOut: true,
+                validateInput: v => (v.trim() ? undefined : 'Enter a value, or press Escape to cancel'),
+            });
         if (pick.id.startsWith('env:')) {
             const value = await ask(pick.label);
             if (value) await this.credentials.storeEnv(pick.id.slice(4), value);
@@ -380,12 +415,12 @@ export class Commands {
         const synthflow = pick.id === 'dixa' ? undefined : await ask('Synthflow API key');
         if (pick.id !== 'dixa' && !synthflow) return;
         await this.credentials.store({ ...(dixa ? { dixa } : {}), ...(synthflow ? { synthflow } : {}) });
-        void vscode.window.showInformationMessage('SIPflow: credentials stored in VS Code\'s secret storage.');
+        void vscode.window.showInformationMessage("SIPflow: credentials stored in VS Code's secret storage.");
     }
 
     async clearCredentials(): Promise<void> {
         await this.credentials.clear();
-        void vscode.window.showInformationMessage('SIPflow: API credentials cleared from VS Code\'s secret storage.');
+        void vscode.window.showInformationMessage("SIPflow: API credentials cleared from VS Code's secret storage.");
     }
 
     async useTarget(target: 'sandbox' | 'live'): Promise<void> {
@@ -449,13 +484,10 @@ export class Commands {
         this.log.block('error', result.message);
         const first = result.problems[0];
         // No problems listed: the file is valid but there is nothing to build (no integration declared).
-        const reason = first
-            ? `${result.problems.length} error${result.problems.length === 1 ? '' : 's'} to fix first (${first.code}: ${first.message}).`
-            : result.message;
-        void this.offer(vscode.window.showErrorMessage(
-            `SIPflow: cannot ${verb} ${fileName(document.uri)}: ${reason}`,
-            'Show Problems',
-        ), { 'Show Problems': 'workbench.actions.view.problems' });
+        const reason = first ? `${result.problems.length} error${result.problems.length === 1 ? '' : 's'} to fix first (${first.code}: ${first.message}).` : result.message;
+        void this.offer(vscode.window.showErrorMessage(`SIPflow: cannot ${verb} ${fileName(document.uri)}: ${reason}`, 'Show Problems'), {
+            'Show Problems': 'workbench.actions.view.problems',
+        });
         throw new Stopped();
     }
 
@@ -469,14 +501,16 @@ export class Commands {
     }
 
     private withProgress<T>(title: string, fn: (progress: Progress, signal: AbortSignal) => Promise<T>): Promise<T> {
-        return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-            const abort = new AbortController();
-            const sub = token.onCancellationRequested(() => {
-                this.log.warn(`${title}: cancelled by the user.`);
-                abort.abort();
-            });
-            return fn(progress, abort.signal).finally(() => sub.dispose());
-        }));
+        return Promise.resolve(
+            vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+                const abort = new AbortController();
+                const sub = token.onCancellationRequested(() => {
+                    this.log.warn(`${title}: cancelled by the user.`);
+                    abort.abort();
+                });
+                return fn(progress, abort.signal).finally(() => sub.dispose());
+            }),
+        );
     }
 
     /** Runs a command, turning every failure into one clear (redacted) message. Returns undefined after one. */

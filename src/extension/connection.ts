@@ -32,7 +32,10 @@ export function scopeOf(desired: DesiredState): SynthflowScope {
 
 export class MissingCredentialsError extends SipflowError {
     constructor(readonly missing: readonly string[]) {
-        super('missing-credentials', `No ${missing.join(' and no ')} is set. Run "SIPflow: Set API Credentials" (they are kept in VS Code's secret storage), or "SIPflow: Use Sandbox".`);
+        super(
+            'missing-credentials',
+            `No ${missing.join(' and no ')} is set. Run "SIPflow: Set API Credentials" (they are kept in VS Code's secret storage), or "SIPflow: Use Sandbox".`,
+        );
     }
 }
 

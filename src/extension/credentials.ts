@@ -23,10 +23,7 @@ export class Credentials {
     ) {}
 
     async get(): Promise<ApiCredentials> {
-        const [dixa, synthflow] = await Promise.all([
-            this.context.secrets.get(SECRET_KEYS.dixa),
-            this.context.secrets.get(SECRET_KEYS.synthflow),
-        ]);
+        const [dixa, synthflow] = await Promise.all([this.context.secrets.get(SECRET_KEYS.dixa), this.context.secrets.get(SECRET_KEYS.synthflow)]);
         this.log.addSecret(dixa);
         this.log.addSecret(synthflow);
         return { ...(dixa ? { dixa } : {}), ...(synthflow ? { synthflow } : {}) };
@@ -68,6 +65,6 @@ export class Credentials {
         await this.context.secrets.delete(SECRET_KEYS.synthflow);
         for (const name of this.context.globalState.get<string[]>(ENV_NAMES, [])) await this.context.secrets.delete(ENV_PREFIX + name);
         await this.context.globalState.update(ENV_NAMES, []);
-        this.log.info('Cleared the SIPflow API credentials from VS Code\'s secret storage.');
+        this.log.info("Cleared the SIPflow API credentials from VS Code's secret storage.");
     }
 }

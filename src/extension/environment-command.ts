@@ -11,12 +11,14 @@ const DEFAULT_LABEL = 'default';
  * for keybindings and tests.
  */
 export function registerEnvironmentCommand(context: vscode.ExtensionContext, log: ExtensionLog): void {
-    context.subscriptions.push(vscode.commands.registerCommand('sipflow.selectEnvironment', async (name?: string) => {
-        const chosen = typeof name === 'string' ? name.trim() || undefined : await pick();
-        if (chosen === null) return;
-        await setEnvironment(chosen);
-        log.info(`Environment: ${chosen ?? 'the default (the top level)'}.`);
-    }));
+    context.subscriptions.push(
+        vscode.commands.registerCommand('sipflow.selectEnvironment', async (name?: string) => {
+            const chosen = typeof name === 'string' ? name.trim() || undefined : await pick();
+            if (chosen === null) return;
+            await setEnvironment(chosen);
+            log.info(`Environment: ${chosen ?? 'the default (the top level)'}.`);
+        }),
+    );
 }
 
 /** The user's choice: a name, undefined for the default, null when dismissed. */

@@ -37,10 +37,18 @@ export class ExtensionLog implements vscode.Disposable {
         return out;
     }
 
-    info(message: string): void { this.write('info', message); }
-    warn(message: string): void { this.write('warn', message); }
-    error(message: string | Error): void { this.write('error', message instanceof Error ? message.message : message); }
-    debug(message: string): void { this.write('debug', message); }
+    info(message: string): void {
+        this.write('info', message);
+    }
+    warn(message: string): void {
+        this.write('warn', message);
+    }
+    error(message: string | Error): void {
+        this.write('error', message instanceof Error ? message.message : message);
+    }
+    debug(message: string): void {
+        this.write('debug', message);
+    }
 
     /** Writes a multi-line block (a rendered plan or result) as separate lines. */
     block(level: 'info' | 'warn' | 'error', text: string): void {

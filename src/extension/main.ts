@@ -67,11 +67,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Sipflo
     const statusBar = new StatusBar(plans);
     const codeLens = new PlanCodeLens(plans);
     context.subscriptions.push(
-        connections, plans, views, callFlow, statusBar, codeLens,
+        connections,
+        plans,
+        views,
+        callFlow,
+        statusBar,
+        codeLens,
         vscode.workspace.registerTextDocumentContentProvider(VIEW_SCHEME, views),
         vscode.languages.registerCodeLensProvider({ language: 'sipflow' }, codeLens),
         vscode.workspace.onDidChangeConfiguration(e => {
-            if (e.affectsConfiguration('sipflow.target') || e.affectsConfiguration('sipflow.environment') || e.affectsConfiguration('sipflow.dixa.baseUrl') || e.affectsConfiguration('sipflow.synthflow.baseUrl')) plans.clear();
+            if (
+                e.affectsConfiguration('sipflow.target') ||
+                e.affectsConfiguration('sipflow.environment') ||
+                e.affectsConfiguration('sipflow.dixa.baseUrl') ||
+                e.affectsConfiguration('sipflow.synthflow.baseUrl')
+            )
+                plans.clear();
         }),
     );
     new Commands(log, model, connections, credentials, plans, views, callFlow).register(context);

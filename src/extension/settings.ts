@@ -30,9 +30,12 @@ export async function setTarget(target: Target): Promise<void> {
     const c = vscode.workspace.getConfiguration('sipflow');
     // Where the user set it, keep it there; otherwise user settings.
     const inspect = c.inspect('target');
-    const scope = inspect?.workspaceFolderValue !== undefined
-        ? vscode.ConfigurationTarget.WorkspaceFolder
-        : inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const scope =
+        inspect?.workspaceFolderValue !== undefined
+            ? vscode.ConfigurationTarget.WorkspaceFolder
+            : inspect?.workspaceValue !== undefined
+              ? vscode.ConfigurationTarget.Workspace
+              : vscode.ConfigurationTarget.Global;
     await c.update('target', target, scope);
 }
 

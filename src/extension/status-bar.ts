@@ -21,8 +21,12 @@ export class StatusBar implements vscode.Disposable {
         this.disposables.push(
             vscode.window.onDidChangeActiveTextEditor(() => this.update()),
             vscode.languages.onDidChangeDiagnostics(() => this.update()),
-            vscode.workspace.onDidChangeTextDocument(e => { if (e.document === vscode.window.activeTextEditor?.document) this.update(); }),
-            vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('sipflow')) this.update(); }),
+            vscode.workspace.onDidChangeTextDocument(e => {
+                if (e.document === vscode.window.activeTextEditor?.document) this.update();
+            }),
+            vscode.workspace.onDidChangeConfiguration(e => {
+                if (e.affectsConfiguration('sipflow')) this.update();
+            }),
             plans.onDidChange(() => this.update()),
         );
         this.update();
@@ -70,8 +74,12 @@ export class StatusBar implements vscode.Disposable {
             if (record.version !== doc.version) planText = 'plan outdated';
             else {
                 const n = pendingChanges(record.plan);
-                planText = record.plan.summary.conflict > 0 ? `${record.plan.summary.conflict} conflict${record.plan.summary.conflict === 1 ? '' : 's'}`
-                    : n === 0 ? 'in sync' : `${n} change${n === 1 ? '' : 's'} pending`;
+                planText =
+                    record.plan.summary.conflict > 0
+                        ? `${record.plan.summary.conflict} conflict${record.plan.summary.conflict === 1 ? '' : 's'}`
+                        : n === 0
+                          ? 'in sync'
+                          : `${n} change${n === 1 ? '' : 's'} pending`;
             }
             parts.push(planText);
         }

@@ -14,10 +14,14 @@ export class ViewDocuments implements vscode.TextDocumentContentProvider, vscode
     /** `kind`: plan | result | checklist | live; VS Code picks the language from the name (a plan and an apply result are `sipflow-plan`, coloured by its grammar). */
     uriFor(kind: 'plan' | 'result' | 'checklist' | 'live', source: vscode.Uri): vscode.Uri {
         const base = source.path.split('/').pop() || 'untitled';
-        const name = kind === 'live' ? `${base.replace(/\.sipflow$/, '')} (live).sipflow`
-            : kind === 'checklist' ? `${base} checklist.md`
-            : kind === 'result' ? `${base} apply result.sipflow-plan`
-            : `${base} plan.sipflow-plan`;
+        const name =
+            kind === 'live'
+                ? `${base.replace(/\.sipflow$/, '')} (live).sipflow`
+                : kind === 'checklist'
+                  ? `${base} checklist.md`
+                  : kind === 'result'
+                    ? `${base} apply result.sipflow-plan`
+                    : `${base} plan.sipflow-plan`;
         return vscode.Uri.from({ scheme: VIEW_SCHEME, path: `/${kind}/${name}`, query: source.toString() });
     }
 

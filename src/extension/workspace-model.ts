@@ -10,13 +10,13 @@ import { gatherIntegrationTexts } from './integration-texts.js';
 
 export type ModelResult =
     | {
-        readonly ok: true;
-        readonly desired: DesiredState;
-        /** For pull and Compare with Live: the file's names, defaults and comments. */
-        readonly reference: PullReference;
-        /** Where departments and queues are declared, for Call Flow's reveal. */
-        readonly declarations: Declarations;
-    }
+          readonly ok: true;
+          readonly desired: DesiredState;
+          /** For pull and Compare with Live: the file's names, defaults and comments. */
+          readonly reference: PullReference;
+          /** Where departments and queues are declared, for Call Flow's reveal. */
+          readonly declarations: Declarations;
+      }
     | { readonly ok: false; readonly message: string; readonly problems: readonly ModelProblem[] };
 
 /** A model result and the URIs of the integration's files it was built from (Call Flow lists their Problems). */
@@ -46,26 +46,31 @@ export class WorkspaceModel {
     /** The texts of `main`'s integration by the scoping rule; editor buffers win over the disk. */
     private async gather(main: vscode.TextDocument): Promise<Map<string, string>> {
         const open = new Map(vscode.workspace.textDocuments.map(d => [d.uri.toString(), d]));
-        return gatherIntegrationTexts({ uri: main.uri.toString(), text: main.getText() }, {
-            async list(folder) {
-                const folderUri = vscode.Uri.parse(folder);
-                const entries = await vscode.workspace.fs.readDirectory(folderUri).then(undefined, () => [] as [string, vscode.FileType][]);
-                return entries
-                    // FileType is a bit set: a link to a file is File | SymbolicLink.
-                    .filter(([name, type]) => name.endsWith('.sipflow') && !name.startsWith('.') && (type & vscode.FileType.File) !== 0)
-                    .map(([name]) => vscode.Uri.joinPath(folderUri, name).toString())
-                    .sort();
+        return gatherIntegrationTexts(
+            { uri: main.uri.toString(), text: main.getText() },
+            {
+                async list(folder) {
+                    const folderUri = vscode.Uri.parse(folder);
+                    const entries = await vscode.workspace.fs.readDirectory(folderUri).then(undefined, () => [] as [string, vscode.FileType][]);
+                    return (
+                        entries
+                            // FileType is a bit set: a link to a file is File | SymbolicLink.
+                            .filter(([name, type]) => name.endsWith('.sipflow') && !name.startsWith('.') && (type & vscode.FileType.File) !== 0)
+                            .map(([name]) => vscode.Uri.joinPath(folderUri, name).toString())
+                            .sort()
+                    );
+                },
+                async read(uri) {
+                    const doc = open.get(uri);
+                    if (doc) return doc.getText();
+                    try {
+                        return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri)));
+                    } catch {
+                        return undefined; // unreadable: leave it out, as the language server does
+                    }
+                },
             },
-            async read(uri) {
-                const doc = open.get(uri);
-                if (doc) return doc.getText();
-                try {
-                    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri)));
-                } catch {
-                    return undefined; // unreadable: leave it out, as the language server does
-                }
-            },
-        });
+        );
     }
 }
 
@@ -84,7 +89,12 @@ async function build(mainUri: string, texts: ReadonlyMap<string, string>, select
     // The selection applies to files that declare environments; one it does not name is refused, never
     // silently replaced by the default (a plan for the wrong accounts).
     if (selected !== undefined && declared.length > 0 && !declared.includes(selected)) {
-        return { files, ok: false, message: `The file declares no environment ${selected} (its environments: ${declared.join(', ')}): select one with "SIPflow: Select Environment".`, problems: [] };
+        return {
+            files,
+            ok: false,
+            message: `The file declares no environment ${selected} (its environments: ${declared.join(', ')}): select one with "SIPflow: Select Environment".`,
+            problems: [],
+        };
     }
     const environment = selected !== undefined && declared.includes(selected) ? selected : undefined;
     try {

@@ -31,7 +31,13 @@ export function environmentBlocksOf(integrations: readonly Integration[]): Envir
 
 /** The environment names the integration's files declare, sorted, without duplicates. */
 export function environmentNamesOf(integrations: readonly Integration[]): string[] {
-    return [...new Set(environmentBlocksOf(integrations).map(env => env.name).filter(name => typeof name === 'string' && name.length > 0))].sort();
+    return [
+        ...new Set(
+            environmentBlocksOf(integrations)
+                .map(env => env.name)
+                .filter(name => typeof name === 'string' && name.length > 0),
+        ),
+    ].sort();
 }
 
 /** What an environment overrides, gathered from all files of the integration. */

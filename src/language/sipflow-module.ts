@@ -1,9 +1,4 @@
-import {
-    inject,
-    type DeepPartial,
-    type LangiumSharedCoreServices,
-    type Module,
-} from 'langium';
+import { inject, type DeepPartial, type LangiumSharedCoreServices, type Module } from 'langium';
 import {
     createDefaultModule,
     createDefaultSharedModule,
@@ -32,7 +27,13 @@ import { SipflowHoverProvider } from './lsp/sipflow-hover-provider.js';
 import { SipflowNodeKindProvider } from './lsp/sipflow-node-kind-provider.js';
 import { SipflowRenameProvider } from './lsp/sipflow-rename-provider.js';
 import { SipflowSemanticTokenProvider } from './lsp/sipflow-semantic-token-provider.js';
-import { RequestAwareDocumentBuilder, SipflowConfigurationProvider, SipflowDocumentUpdateHandler, SipflowLanguageServer, withoutByteOrderMarks } from './lsp/sipflow-language-server.js';
+import {
+    RequestAwareDocumentBuilder,
+    SipflowConfigurationProvider,
+    SipflowDocumentUpdateHandler,
+    SipflowLanguageServer,
+    withoutByteOrderMarks,
+} from './lsp/sipflow-language-server.js';
 
 /** Services the language adds to Langium's. */
 export interface SipflowAddedServices {
@@ -104,7 +105,10 @@ export interface SipflowServicesContext extends DefaultSharedModuleContext {
  * Creates the shared and language services. `context.fileSystemProvider` decides where workspace files
  * come from: NodeFileSystem for the server and CLI, EmptyFileSystem for tests and the browser.
  */
-export function createSipflowServices(context: SipflowServicesContext, overrides?: DeepPartial<SipflowServices>): {
+export function createSipflowServices(
+    context: SipflowServicesContext,
+    overrides?: DeepPartial<SipflowServices>,
+): {
     shared: LangiumSharedServices;
     Sipflow: SipflowServices;
 } {
@@ -116,12 +120,7 @@ export function createSipflowServices(context: SipflowServicesContext, overrides
         SipflowSharedModule,
         forCli ? OneShotSharedModule : {},
     );
-    const Sipflow = inject(
-        createDefaultModule({ shared }),
-        SipflowGeneratedModule,
-        SipflowModule,
-        (overrides ?? {}) as Module<SipflowServices, DeepPartial<SipflowServices>>,
-    );
+    const Sipflow = inject(createDefaultModule({ shared }), SipflowGeneratedModule, SipflowModule, (overrides ?? {}) as Module<SipflowServices, DeepPartial<SipflowServices>>);
     shared.ServiceRegistry.register(Sipflow);
     registerValidationChecks(Sipflow);
     if (!context.connection) {

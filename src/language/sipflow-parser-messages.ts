@@ -52,12 +52,24 @@ export class SipflowParserErrorMessageProvider extends LangiumParserErrorMessage
         return `Unexpected ${found(options.firstRedundant)} after the integration: a file holds one integration { … } block.`;
     }
 
-    override buildNoViableAltMessage(options: { expectedPathsPerAlt: TokenType[][][]; actual: IToken[]; previous: IToken; customUserDescription: string; ruleName: string }): string {
+    override buildNoViableAltMessage(options: {
+        expectedPathsPerAlt: TokenType[][][];
+        actual: IToken[];
+        previous: IToken;
+        customUserDescription: string;
+        ruleName: string;
+    }): string {
         const firstTokens = options.expectedPathsPerAlt.flatMap(alt => alt.map(path => path[0])).filter(Boolean);
         return `Expected ${oneOf(firstTokens)} but found ${found(options.actual)}.`;
     }
 
-    override buildEarlyExitMessage(options: { expectedIterationPaths: TokenType[][]; actual: IToken[]; previous: IToken; customUserDescription: string; ruleName: string }): string {
+    override buildEarlyExitMessage(options: {
+        expectedIterationPaths: TokenType[][];
+        actual: IToken[];
+        previous: IToken;
+        customUserDescription: string;
+        ruleName: string;
+    }): string {
         const firstTokens = options.expectedIterationPaths.map(path => path[0]).filter(Boolean);
         return `Expected at least one ${oneOf(firstTokens)} but found ${found(options.actual)}.`;
     }

@@ -22,16 +22,7 @@ import { transferFromSettings } from '../vendors/transfer-fields.js';
 import { deepFreeze, sha256, sourceHashOf } from './hash.js';
 import { departmentMarker, escalationActionName, ownerKey, ownershipMarker } from './ownership.js';
 import { effectiveIntegrations, environmentNamesOf } from '../language/environments.js';
-import type {
-    DesiredAllowlist,
-    DesiredDixaOrganization,
-    DesiredDepartment,
-    DesiredEscalation,
-    DesiredQueue,
-    DesiredSource,
-    DesiredState,
-    DesiredTrunkAuth,
-} from './types.js';
+import type { DesiredAllowlist, DesiredDixaOrganization, DesiredDepartment, DesiredEscalation, DesiredQueue, DesiredSource, DesiredState, DesiredTrunkAuth } from './types.js';
 
 /** A parsed `.sipflow` file, its root node, or its integration node. */
 export type IntegrationSource = LangiumDocument<SipflowFile> | SipflowFile | Integration;
@@ -95,7 +86,10 @@ export class UnknownEnvironmentError extends SipflowError {
         readonly environment: string,
         readonly known: readonly string[],
     ) {
-        super('unknown-environment', `integration ${integration} has no environment ${environment}: ${known.length > 0 ? `its environments are ${known.join(', ')}` : 'it declares none (environment NAME { … })'}`);
+        super(
+            'unknown-environment',
+            `integration ${integration} has no environment ${environment}: ${known.length > 0 ? `its environments are ${known.join(', ')}` : 'it declares none (environment NAME { … })'}`,
+        );
     }
 }
 
@@ -153,7 +147,7 @@ function documentOf(node: AstNode): LangiumDocument | undefined {
 }
 
 function describeSource(source: IntegrationSource): string {
-    const document = isIntegration(source) || isSipflowFile(source) ? documentOf(source) : source as LangiumDocument;
+    const document = isIntegration(source) || isSipflowFile(source) ? documentOf(source) : (source as LangiumDocument);
     return document?.uri.toString() ?? 'the file';
 }
 
@@ -304,7 +298,10 @@ class Derivation {
             timeoutSeconds: this.timeout(node),
             fallbackQueue: node.fallback === undefined ? null : this.queueOf(node.fallback).key,
             uui: { key: uuiKey, header: uuiHeader(uuiKey) },
-            headers: node.headers.map(header => ({ name: validated(header.name, `a header name of department ${node.name}`), value: validated(header.value, `the value of header ${header.name}`) })),
+            headers: node.headers.map(header => ({
+                name: validated(header.name, `a header name of department ${node.name}`),
+                value: validated(header.value, `the value of header ${header.name}`),
+            })),
             transferSipAddress: synthflowSipAddress(did, this.region),
             number: {
                 e164: did,
@@ -330,7 +327,9 @@ class Derivation {
         const target = validated(ref.ref, `queue ${ref.$refText}`);
         const queue = this.queueNodes.get(target);
         if (!queue) {
-            throw new ModelInputError(`Queue ${ref.$refText} is declared in ${documentOf(target)?.uri.toString() ?? 'another file'}, which was not given with the other files of integration ${this.name}: pass every file of the integration.`);
+            throw new ModelInputError(
+                `Queue ${ref.$refText} is declared in ${documentOf(target)?.uri.toString() ?? 'another file'}, which was not given with the other files of integration ${this.name}: pass every file of the integration.`,
+            );
         }
         return queue;
     }

@@ -75,9 +75,7 @@ export function diffConfigurations(first: DesiredState, second: DesiredState): E
     const a = settingsOf(first);
     const b = settingsOf(second);
     const keys = [...a.keys(), ...[...b.keys()].filter(key => !a.has(key))];
-    const differences = keys
-        .filter(key => a.get(key) !== b.get(key))
-        .map(setting => ({ setting, before: a.get(setting) ?? null, after: b.get(setting) ?? null }));
+    const differences = keys.filter(key => a.get(key) !== b.get(key)).map(setting => ({ setting, before: a.get(setting) ?? null, after: b.get(setting) ?? null }));
     return { integration: first.integration, from: first.environment, to: second.environment, differences };
 }
 

@@ -105,7 +105,8 @@ export class PlanContext {
     sorted(): PlanItem[] {
         const rank = (i: PlanItem) => GROUP_ORDER.findIndex(([v, r]) => v === i.vendor && r === i.resource);
         // Stable sort: within a group, the order items were added in (file order, then natural keys).
-        return this.items.map((item, index) => ({ item, index }))
+        return this.items
+            .map((item, index) => ({ item, index }))
             .sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index)
             .map(x => x.item);
     }

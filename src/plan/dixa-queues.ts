@@ -11,25 +11,26 @@ import { planIds } from './ids.js';
 
 export function planQueues(ctx: PlanContext): void {
     for (const queue of ctx.desired.queues) {
-        const users = ctx.desired.departments
-            .filter(d => d.fallbackQueue === queue.key || d.escalations.some(e => e.queue === queue.key))
-            .map(d => d.key);
+        const users = ctx.desired.departments.filter(d => d.fallbackQueue === queue.key || d.escalations.some(e => e.queue === queue.key)).map(d => d.key);
         const matches = ctx.live.dixa.queues.filter(q => q.name === queue.name);
         const base = { vendor: 'dixa' as const, resource: 'queue' as const, key: queue.name, departments: users };
         if (matches.length > 1) planTwins(ctx, queue, matches, base);
         if (matches.length === 0) {
-            ctx.queueItem.set(queue.key, ctx.add({
-                ...base,
-                id: planIds.queue(queue.name),
-                kind: 'create',
-                summary: `create queue "${queue.name}"${queue.kind === 'ring-group' ? ' as a ring group (offers to all agents at once)' : ''}`,
-                changes: [
-                    { field: 'name', before: null, after: queue.name },
-                    ...(queue.offerAlgorithm ? [{ field: 'offerAlgorithm', before: null, after: queue.offerAlgorithm }] : []),
-                    { field: 'callFunctionality', before: null, after: true },
-                ],
-                operation: { type: 'dixa.createQueue', name: queue.name, offerAlgorithm: queue.offerAlgorithm },
-            }));
+            ctx.queueItem.set(
+                queue.key,
+                ctx.add({
+                    ...base,
+                    id: planIds.queue(queue.name),
+                    kind: 'create',
+                    summary: `create queue "${queue.name}"${queue.kind === 'ring-group' ? ' as a ring group (offers to all agents at once)' : ''}`,
+                    changes: [
+                        { field: 'name', before: null, after: queue.name },
+                        ...(queue.offerAlgorithm ? [{ field: 'offerAlgorithm', before: null, after: queue.offerAlgorithm }] : []),
+                        { field: 'callFunctionality', before: null, after: true },
+                    ],
+                    operation: { type: 'dixa.createQueue', name: queue.name, offerAlgorithm: queue.offerAlgorithm },
+                }),
+            );
         } else {
             planExisting(ctx, queue, chooseQueue(matches, queue.did)!, base);
         }

@@ -49,7 +49,10 @@ export const EMPTY_LIVE_STATE: LiveState = {
     dixa: { organization: null, telephonyEndpoints: [], phoneFlows: [], queues: [] },
 };
 
-const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
  * The live state in a canonical order: collections sorted by their natural keys, sets sorted, list
@@ -59,28 +62,16 @@ const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) 
 export function normaliseLiveState(live: LiveState): LiveState {
     return {
         synthflow: {
-            numbers: live.synthflow.numbers
-                .map(n => ({ ...n, assistants: [...n.assistants].sort() }))
-                .sort(byKey(n => n.e164)),
-            assistants: live.synthflow.assistants
-                .map(a => ({ ...a, poolNumbers: [...a.poolNumbers].sort() }))
-                .sort(byKey(a => a.modelId)),
-            otherAssistants: live.synthflow.otherAssistants
-                .map(a => ({ ...a, poolNumbers: [...a.poolNumbers].sort() }))
-                .sort(byKey(a => a.modelId)),
-            actions: live.synthflow.actions
-                .map(a => (a.assistants ? { ...a, assistants: [...a.assistants].sort() } : a))
-                .sort(byKey(a => a.actionId)),
+            numbers: live.synthflow.numbers.map(n => ({ ...n, assistants: [...n.assistants].sort() })).sort(byKey(n => n.e164)),
+            assistants: live.synthflow.assistants.map(a => ({ ...a, poolNumbers: [...a.poolNumbers].sort() })).sort(byKey(a => a.modelId)),
+            otherAssistants: live.synthflow.otherAssistants.map(a => ({ ...a, poolNumbers: [...a.poolNumbers].sort() })).sort(byKey(a => a.modelId)),
+            actions: live.synthflow.actions.map(a => (a.assistants ? { ...a, assistants: [...a.assistants].sort() } : a)).sort(byKey(a => a.actionId)),
         },
         dixa: {
             organization: live.dixa.organization,
-            telephonyEndpoints: live.dixa.telephonyEndpoints
-                .map(e => ({ ...e, functionality: [...e.functionality].sort() }))
-                .sort(byKey(e => e.number)),
+            telephonyEndpoints: live.dixa.telephonyEndpoints.map(e => ({ ...e, functionality: [...e.functionality].sort() })).sort(byKey(e => e.number)),
             phoneFlows: [...live.dixa.phoneFlows].sort(byKey(f => f.id)),
-            queues: live.dixa.queues
-                .map(q => ({ ...q, usages: Object.fromEntries(Object.entries(q.usages).map(([k, v]) => [k, [...v].sort()])) }))
-                .sort(byKey(q => q.id)),
+            queues: live.dixa.queues.map(q => ({ ...q, usages: Object.fromEntries(Object.entries(q.usages).map(([k, v]) => [k, [...v].sort()])) })).sort(byKey(q => q.id)),
         },
     };
 }

@@ -72,7 +72,7 @@ function planOrphanAction(ctx: PlanContext, modelId: string, action: LiveSynthfl
         key: action.actionId,
         departments: [parseOwnership(action.name)?.department ?? ''].filter(Boolean),
         summary: `LIVE_TRANSFER ${action.actionId}${action.name ? ` "${action.name}"` : ''}${action.liveTransfer ? ` to ${action.liveTransfer.phone}` : ''} is no longer in the file: remove it from ${ctx.labelOf(modelId)}`,
-        detail: 'Detached with /actions/detach; the action itself is kept, and the assistant\'s other actions stay.',
+        detail: "Detached with /actions/detach; the action itself is kept, and the assistant's other actions stay.",
         operation: { type: 'synthflow.detachActions', modelId, remove: [action.actionId] },
         requiresPrune: true,
     });

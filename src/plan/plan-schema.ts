@@ -144,10 +144,13 @@ export function savedPlanShapeProblem(value: unknown): string | null {
 
 function describeSchemaError(error: ErrorObject | undefined, value: unknown): string {
     if (!error) return 'it does not have the saved-plan shape';
-    const segments = error.instancePath.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = error.instancePath
+        .split('/')
+        .slice(1)
+        .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     let where = 'the plan';
     if (segments[0] === 'items' && segments.length >= 2) {
-        const id = ((value as { items?: Array<{ id?: unknown }> }).items?.[Number(segments[1])])?.id;
+        const id = (value as { items?: Array<{ id?: unknown }> }).items?.[Number(segments[1])]?.id;
         where = `item ${typeof id === 'string' ? id : `#${Number(segments[1]) + 1}`}`;
         if (segments.length > 2) where += `, field ${segments.slice(2).join('.')}`;
     } else if (segments.length > 0) {

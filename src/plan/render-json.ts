@@ -60,7 +60,9 @@ export function parsePlanJson(text: string): SavedPlan {
         throw new PlanFormatError(`Not a sipflow plan: "format" is not "${PLAN_FORMAT}". Write one with sipflow plan FILE --out PLAN.`);
     }
     if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
-        throw new PlanFormatError(`This plan has format version ${oneLine(JSON.stringify(plan.formatVersion) ?? 'none')}; this sipflow reads version ${PLAN_FORMAT_VERSION}. Make a new plan with this version.`);
+        throw new PlanFormatError(
+            `This plan has format version ${oneLine(JSON.stringify(plan.formatVersion) ?? 'none')}; this sipflow reads version ${PLAN_FORMAT_VERSION}. Make a new plan with this version.`,
+        );
     }
     const shape = savedPlanShapeProblem(value);
     if (shape !== null) throw new PlanFormatError(`The plan is malformed: ${oneLine(shape)}.`);
@@ -75,6 +77,9 @@ export function parsePlanJson(text: string): SavedPlan {
 
 /** Values from the file end up in messages: keep them on one line, short, and free of terminal control codes. */
 function oneLine(text: string): string {
-    const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
+    const flat = text
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }

@@ -23,7 +23,15 @@ export interface MarkdownRenderOptions {
 const VENDOR_TITLES: Record<PlanVendor, string> = { dixa: 'Dixa', synthflow: 'Synthflow' };
 
 const MARKERS: Record<PlanItem['kind'], string> = {
-    create: '➕', update: '✏️', adopt: '✏️', attach: '➕', dedupe: '➖', 'no-op': '＝', conflict: '⛔', orphan: '➖', manual: '☐',
+    create: '➕',
+    update: '✏️',
+    adopt: '✏️',
+    attach: '➕',
+    dedupe: '➖',
+    'no-op': '＝',
+    conflict: '⛔',
+    orphan: '➖',
+    manual: '☐',
 };
 
 /**
@@ -59,8 +67,15 @@ function verdict(plan: PlanForMarkdown): string {
 function countsTable(plan: PlanForMarkdown): string[] {
     const s = plan.summary;
     const rows: Array<[string, number]> = [
-        ['create', s.create], ['update', s.update], ['adopt', s.adopt], ['attach', s.attach], ['dedupe', s.dedupe],
-        ['detach with --prune', s.orphan], ['conflict', s.conflict], ['manual step', s.manual], ['unchanged', s.noOp],
+        ['create', s.create],
+        ['update', s.update],
+        ['adopt', s.adopt],
+        ['attach', s.attach],
+        ['dedupe', s.dedupe],
+        ['detach with --prune', s.orphan],
+        ['conflict', s.conflict],
+        ['manual step', s.manual],
+        ['unchanged', s.noOp],
     ];
     const shown = rows.filter(([, count]) => count > 0);
     if (shown.length === 0) return [];
@@ -95,11 +110,14 @@ function vendorSection(plan: PlanForMarkdown, vendor: PlanVendor): string[] {
 function diagram(plan: PlanForMarkdown, options: MarkdownRenderOptions): string[] {
     const lines = ['### What changes in the call flow', ''];
     if (!options.desired) {
-        return [...lines, '*No diagram: the plan\'s `.sipflow` files could not be read as they were when it was made.*', ''];
+        return [...lines, "*No diagram: the plan's `.sipflow` files could not be read as they were when it was made.*", ''];
     }
     const graph = callFlowGraph(options.desired, { assistantNames: options.assistantNames });
     // Manual steps are listed on every plan, changed or not: only what apply changes is highlighted.
-    const touched = touchedBy(graph, plan.items.filter(i => i.kind !== 'manual'));
+    const touched = touchedBy(
+        graph,
+        plan.items.filter(i => i.kind !== 'manual'),
+    );
     if (touched.nodes.size === 0 && touched.edges.size === 0) return [...lines, 'Nothing in the call flow changes.', ''];
     const part = subgraphOf(graph, touched);
     return [
@@ -114,7 +132,14 @@ function diagram(plan: PlanForMarkdown, options: MarkdownRenderOptions): string[
 }
 
 export function renderPlanMarkdown(plan: PlanForMarkdown, options: MarkdownRenderOptions = {}): string {
-    const lines = [`## sipflow plan for integration ${codeSpan(plan.integration)}${plan.environment ? `, environment ${codeSpan(plan.environment)}` : ''}`, '', verdict(plan), '', escapeMarkdown(summaryLine(plan.summary)), ''];
+    const lines = [
+        `## sipflow plan for integration ${codeSpan(plan.integration)}${plan.environment ? `, environment ${codeSpan(plan.environment)}` : ''}`,
+        '',
+        verdict(plan),
+        '',
+        escapeMarkdown(summaryLine(plan.summary)),
+        '',
+    ];
     lines.push(...countsTable(plan));
     const conflicts = plan.items.filter(i => i.kind === 'conflict');
     if (conflicts.length > 0) {

@@ -30,7 +30,15 @@ const RESOURCE_TITLES: Record<PlanResource, string> = {
 };
 
 const RESOURCE_ORDER: readonly PlanResource[] = [
-    'queue', 'assistant', 'number', 'assistant-numbers', 'transfer-action', 'assistant-actions', 'sip-settings', 'phone-flow', 'queue-routing',
+    'queue',
+    'assistant',
+    'number',
+    'assistant-numbers',
+    'transfer-action',
+    'assistant-actions',
+    'sip-settings',
+    'phone-flow',
+    'queue-routing',
 ];
 
 export function formatValue(value: FieldValue): string {
@@ -47,8 +55,10 @@ export function renderPlanText(plan: PlanForText, options: RenderOptions = {}): 
     const s = stylesOf(options);
     const { desired } = plan;
     const lines: string[] = [];
-    lines.push(s.bold(`Plan for integration ${plan.integration}${plan.environment ? `, environment ${plan.environment}` : ''}`)
-        + (desired ? s.dim(`  (Dixa ${desired.dixa.sipDomain} · Synthflow ${desired.synthflow.region}, workspace ${desired.synthflow.workspace})`) : ''));
+    lines.push(
+        s.bold(`Plan for integration ${plan.integration}${plan.environment ? `, environment ${plan.environment}` : ''}`) +
+            (desired ? s.dim(`  (Dixa ${desired.dixa.sipDomain} · Synthflow ${desired.synthflow.region}, workspace ${desired.synthflow.workspace})`) : ''),
+    );
 
     const byId = new Map(plan.items.map(i => [i.id, i]));
     const after = (item: PlanItem) => (item.dependsOn.length === 0 ? '' : s.dim(`  (after ${item.dependsOn.map(id => shortLabel(byId.get(id), id)).join(', ')})`));
@@ -88,11 +98,16 @@ export function renderPlanText(plan: PlanForText, options: RenderOptions = {}): 
 /** How a dependency is named in `(after …)`. */
 function shortLabel(item: PlanItem | undefined, id: string): string {
     switch (item?.resource) {
-        case 'queue': return `queue "${item.key}"`;
-        case 'number': return `number ${item.key}`;
-        case 'assistant-numbers': return 'attaching its numbers';
-        case 'transfer-action': return `LIVE_TRANSFER to ${item.key}`;
-        default: return id;
+        case 'queue':
+            return `queue "${item.key}"`;
+        case 'number':
+            return `number ${item.key}`;
+        case 'assistant-numbers':
+            return 'attaching its numbers';
+        case 'transfer-action':
+            return `LIVE_TRANSFER to ${item.key}`;
+        default:
+            return id;
     }
 }
 

@@ -68,14 +68,14 @@ function planMove(ctx: PlanContext, { department, assistant, from }: PendingMove
         departments: [department.key],
         summary: `make ${department.did} the number of ${assistantLabel(department.assistantId, assistant)}`,
         changes: [{ field: 'phone_number', before: previous, after: department.did }],
-        detail: [
-            previous ? `It answers ${previous} until then; that number stays imported.` : '',
-            from ? `${department.did} is still the number of ${ctx.labelOf(from)}, which gets its new number first.` : '',
-        ].filter(Boolean).join(' ') || null,
-        dependsOn: [
-            ...(numberStep?.operation ? [numberStep.id] : []),
-            ...(from ? [planIds.inboundNumber(from)] : []),
-        ],
+        detail:
+            [
+                previous ? `It answers ${previous} until then; that number stays imported.` : '',
+                from ? `${department.did} is still the number of ${ctx.labelOf(from)}, which gets its new number first.` : '',
+            ]
+                .filter(Boolean)
+                .join(' ') || null,
+        dependsOn: [...(numberStep?.operation ? [numberStep.id] : []), ...(from ? [planIds.inboundNumber(from)] : [])],
         operation: { type: 'synthflow.setInboundNumber', modelId: department.assistantId, e164: department.did },
     });
 }

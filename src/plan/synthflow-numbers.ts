@@ -28,31 +28,35 @@ export function planNumbers(ctx: PlanContext): void {
 
 function planImport(ctx: PlanContext, department: DesiredDepartment, base: NumberBase): void {
     const wanted = department.number;
-    const credentials = wanted.trunkUsernameEnv && wanted.trunkPasswordEnv
-        ? [
-            { field: 'trunk_username', before: null, after: `env:${wanted.trunkUsernameEnv}` },
-            { field: 'trunk_pwd', before: null, after: `env:${wanted.trunkPasswordEnv}` },
-        ]
-        : [];
-    ctx.numberItem.set(department.key, ctx.add({
-        ...base,
-        kind: 'create',
-        summary: `import ${wanted.e164} as custom SIP number "${wanted.friendlyName}"`,
-        changes: [
-            { field: 'friendly_name', before: null, after: wanted.friendlyName },
-            { field: 'provider_name', before: null, after: wanted.providerName },
-            { field: 'termination_uri', before: null, after: wanted.terminationUri },
-            ...credentials,
-        ],
-        operation: {
-            type: 'synthflow.importNumber',
-            e164: wanted.e164,
-            friendlyName: wanted.friendlyName,
-            terminationUri: wanted.terminationUri,
-            trunkUsernameEnv: wanted.trunkUsernameEnv,
-            trunkPasswordEnv: wanted.trunkPasswordEnv,
-        },
-    }));
+    const credentials =
+        wanted.trunkUsernameEnv && wanted.trunkPasswordEnv
+            ? [
+                  { field: 'trunk_username', before: null, after: `env:${wanted.trunkUsernameEnv}` },
+                  { field: 'trunk_pwd', before: null, after: `env:${wanted.trunkPasswordEnv}` },
+              ]
+            : [];
+    ctx.numberItem.set(
+        department.key,
+        ctx.add({
+            ...base,
+            kind: 'create',
+            summary: `import ${wanted.e164} as custom SIP number "${wanted.friendlyName}"`,
+            changes: [
+                { field: 'friendly_name', before: null, after: wanted.friendlyName },
+                { field: 'provider_name', before: null, after: wanted.providerName },
+                { field: 'termination_uri', before: null, after: wanted.terminationUri },
+                ...credentials,
+            ],
+            operation: {
+                type: 'synthflow.importNumber',
+                e164: wanted.e164,
+                friendlyName: wanted.friendlyName,
+                terminationUri: wanted.terminationUri,
+                trunkUsernameEnv: wanted.trunkUsernameEnv,
+                trunkPasswordEnv: wanted.trunkPasswordEnv,
+            },
+        }),
+    );
 }
 
 /** Adds the conflict and blocks the department's number when the live number is not ours to use; true then. */
@@ -92,9 +96,10 @@ function numberConflict(ctx: PlanContext, department: DesiredDepartment, live: L
         kind: 'conflict',
         key: wanted.e164,
         departments: [department.key],
-        summary: holder === UNKNOWN_INBOUND
-            ? `${wanted.e164} is already the number of another inbound assistant (one of ${others.map(a => ctx.labelOf(a)).join(', ') || 'the workspace\'s assistants'})`
-            : `${wanted.e164} is already the number of ${assistantLabel(holder, ctx.allAssistants.get(holder))}, an inbound assistant the file does not name`,
+        summary:
+            holder === UNKNOWN_INBOUND
+                ? `${wanted.e164} is already the number of another inbound assistant (one of ${others.map(a => ctx.labelOf(a)).join(', ') || "the workspace's assistants"})`
+                : `${wanted.e164} is already the number of ${assistantLabel(holder, ctx.allAssistants.get(holder))}, an inbound assistant the file does not name`,
         detail: `A number serves one inbound assistant. Give that assistant another number in Synthflow (Agents → its phone number), or give department ${department.key} another DID.`,
     });
     return true;
@@ -112,23 +117,22 @@ function planNumberChanges(ctx: PlanContext, department: DesiredDepartment, live
     }
     const adopt = parseOwnership(live.friendlyName) === undefined;
     const patch = (field: string) => changes.find(c => c.field === field)?.after as string | undefined;
-    ctx.numberItem.set(department.key, ctx.add({
-        ...base,
-        kind: adopt ? 'adopt' : 'update',
-        summary: adopt
-            ? `adopt number ${wanted.e164} (imported outside sipflow) as "${wanted.friendlyName}"`
-            : `update number ${wanted.e164} "${wanted.friendlyName}"`,
-        changes,
-        detail: wanted.trunkPasswordEnv
-            ? 'Trunk credentials are write-only in Synthflow: they are sent on import only and cannot be compared.'
-            : null,
-        operation: {
-            type: 'synthflow.updateNumber',
-            e164: wanted.e164,
-            friendlyName: patch('friendly_name') ?? null,
-            terminationUri: patch('termination_uri') ?? null,
-        },
-    }));
+    ctx.numberItem.set(
+        department.key,
+        ctx.add({
+            ...base,
+            kind: adopt ? 'adopt' : 'update',
+            summary: adopt ? `adopt number ${wanted.e164} (imported outside sipflow) as "${wanted.friendlyName}"` : `update number ${wanted.e164} "${wanted.friendlyName}"`,
+            changes,
+            detail: wanted.trunkPasswordEnv ? 'Trunk credentials are write-only in Synthflow: they are sent on import only and cannot be compared.' : null,
+            operation: {
+                type: 'synthflow.updateNumber',
+                e164: wanted.e164,
+                friendlyName: patch('friendly_name') ?? null,
+                terminationUri: patch('termination_uri') ?? null,
+            },
+        }),
+    );
 }
 
 /** A Dixa SIP domain compares case-insensitively; Synthflow may store it with a `sip:` prefix. */

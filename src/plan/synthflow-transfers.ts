@@ -36,7 +36,13 @@ function planAssistantTransfers(ctx: PlanContext, modelId: string, assistant: Li
     const attached = assistant.actionIds.map(id => ctx.liveActions.get(id)).filter((a): a is LiveSynthflowAction => a !== undefined);
     const pending: PendingAttach = { refs: [], dependsOn: [], departments: [], labels: [] };
     for (const { department, escalation } of escalationsOf(ctx, modelId)) {
-        const base: TransferBase = { id: planIds.transfer(modelId, escalation.target), vendor: 'synthflow', resource: 'transfer-action', key: escalation.target, departments: [department.key] };
+        const base: TransferBase = {
+            id: planIds.transfer(modelId, escalation.target),
+            vendor: 'synthflow',
+            resource: 'transfer-action',
+            key: escalation.target,
+            departments: [department.key],
+        };
         const queueStep = escalation.queue ? ctx.queueItem.get(escalation.queue) : undefined;
         const queueDeps = queueStep?.operation ? [queueStep.id] : [];
         const matches = attached.filter(a => !ctx.claimedActions.has(a.actionId) && matchEscalation(a, escalation) !== undefined);
@@ -87,12 +93,14 @@ function planAttach(ctx: PlanContext, modelId: string, label: string, assistant:
         key: modelId,
         departments: pending.departments,
         summary: `attach ${toAttach.length} action${toAttach.length === 1 ? '' : 's'} to ${label}${kept > 0 ? `, keeping its ${kept} current action${kept === 1 ? '' : 's'}` : ''}`,
-        changes: [{
-            field: 'actions',
-            before: [...assistant.actionIds],
-            after: [...assistant.actionIds, ...toAttach.map((ref, i) => ('actionId' in ref ? ref.actionId : `<${pending.labels[i]}>`))],
-        }],
-        detail: 'Sent with /actions/attach (only the new actions) and read back: the assistant\'s other actions stay.',
+        changes: [
+            {
+                field: 'actions',
+                before: [...assistant.actionIds],
+                after: [...assistant.actionIds, ...toAttach.map((ref, i) => ('actionId' in ref ? ref.actionId : `<${pending.labels[i]}>`))],
+            },
+        ],
+        detail: "Sent with /actions/attach (only the new actions) and read back: the assistant's other actions stay.",
         dependsOn: [...new Set(pending.dependsOn)],
         operation: { type: 'synthflow.attachActions', modelId, add: toAttach },
     });
@@ -102,24 +110,33 @@ function planAttach(ctx: PlanContext, modelId: string, label: string, assistant:
  * A twin of a transfer action the plan keeps: detached from the assistant (when attached there), then
  * deleted unless it is attached anywhere when that step runs.
  */
-function removeTwin(ctx: PlanContext, modelId: string | null, label: string, twin: LiveSynthflowAction, keep: LiveSynthflowAction | undefined, department: string, attachedHere: boolean): void {
+function removeTwin(
+    ctx: PlanContext,
+    modelId: string | null,
+    label: string,
+    twin: LiveSynthflowAction,
+    keep: LiveSynthflowAction | undefined,
+    department: string,
+    attachedHere: boolean,
+): void {
     ctx.claimedActions.add(twin.actionId);
     const target = twin.liveTransfer?.phone ?? twin.name ?? twin.actionId;
     const why = keep ? `a twin of ${keep.actionId}` : 'a second copy of an escalation the plan already has';
-    const detach = attachedHere && modelId
-        ? ctx.add({
-            id: planIds.twinDetach(modelId, twin.actionId),
-            vendor: 'synthflow',
-            // In the transfer-action group, so the detach comes before the delete that waits for it.
-            resource: 'transfer-action',
-            kind: 'dedupe',
-            key: twin.actionId,
-            departments: [department],
-            summary: `detach LIVE_TRANSFER ${twin.actionId} to ${target} from ${label}: ${why}`,
-            detail: 'Left by a lost response or a concurrent run. The assistant keeps one transfer per target.',
-            operation: { type: 'synthflow.detachActions', modelId, remove: [twin.actionId] },
-        })
-        : undefined;
+    const detach =
+        attachedHere && modelId
+            ? ctx.add({
+                  id: planIds.twinDetach(modelId, twin.actionId),
+                  vendor: 'synthflow',
+                  // In the transfer-action group, so the detach comes before the delete that waits for it.
+                  resource: 'transfer-action',
+                  kind: 'dedupe',
+                  key: twin.actionId,
+                  departments: [department],
+                  summary: `detach LIVE_TRANSFER ${twin.actionId} to ${target} from ${label}: ${why}`,
+                  detail: 'Left by a lost response or a concurrent run. The assistant keeps one transfer per target.',
+                  operation: { type: 'synthflow.detachActions', modelId, remove: [twin.actionId] },
+              })
+            : undefined;
     ctx.add({
         id: planIds.twinDelete(twin.actionId),
         vendor: 'synthflow',
@@ -146,8 +163,11 @@ export function planStrayTransfers(ctx: PlanContext): void {
         // A twin carries a declared escalation's exact name, or (no sipflow name) its exact configuration.
         // Anything else of ours left unattached (an orphan detached with --prune) is kept.
         const owner = parseOwnership(action.name);
-        const twinOf = escalations.find(({ escalation }) => action.name === escalation.actionName
-            || (owner === undefined && action.liveTransfer !== undefined && transferChanges(action.liveTransfer, escalation.transfer).length === 0));
+        const twinOf = escalations.find(
+            ({ escalation }) =>
+                action.name === escalation.actionName ||
+                (owner === undefined && action.liveTransfer !== undefined && transferChanges(action.liveTransfer, escalation.transfer).length === 0),
+        );
         if (!twinOf) continue;
         removeTwin(ctx, null, '', action, undefined, twinOf.department.key, false);
     }
@@ -187,9 +207,11 @@ function findOwnUnattached(ctx: PlanContext, escalation: DesiredEscalation): Liv
     return ctx.live.synthflow.actions
         .filter(a => a.actionType === 'LIVE_TRANSFER' && !ctx.claimedActions.has(a.actionId))
         .filter(a => a.assistants !== undefined && a.assistants.length === 0)
-        .find(a => parseOwnership(a.name) !== undefined
-            ? a.name === escalation.actionName && matchEscalation(a, escalation) !== undefined
-            : a.liveTransfer !== undefined && transferChanges(a.liveTransfer, escalation.transfer).length === 0);
+        .find(a =>
+            parseOwnership(a.name) !== undefined
+                ? a.name === escalation.actionName && matchEscalation(a, escalation) !== undefined
+                : a.liveTransfer !== undefined && transferChanges(a.liveTransfer, escalation.transfer).length === 0,
+        );
 }
 
 function transferDiff(ctx: PlanContext, base: TransferBase, modelId: string, label: string, action: LiveSynthflowAction, escalation: DesiredEscalation, queueDeps: string[]): void {
@@ -212,7 +234,7 @@ function transferDiff(ctx: PlanContext, base: TransferBase, modelId: string, lab
         kind: 'update',
         summary: `update LIVE_TRANSFER ${action.actionId} to ${escalation.target} on ${label}`,
         changes,
-        detail: 'Sent as the full action (Synthflow\'s PUT replaces it).',
+        detail: "Sent as the full action (Synthflow's PUT replaces it).",
         dependsOn: queueDeps,
         operation: { type: 'synthflow.updateTransfer', modelId, actionId: action.actionId, config: mergeTransfer(action.liveTransfer, escalation.transfer) },
     });

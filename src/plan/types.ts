@@ -23,16 +23,7 @@ export type PlanVendor = 'dixa' | 'synthflow';
  * - `assistant-actions` (the action list of an assistant)
  * - `sip-settings`, `phone-flow`, `queue-routing` (Dixa UI only: manual steps)
  */
-export type PlanResource =
-    | 'queue'
-    | 'number'
-    | 'assistant'
-    | 'assistant-numbers'
-    | 'transfer-action'
-    | 'assistant-actions'
-    | 'sip-settings'
-    | 'phone-flow'
-    | 'queue-routing';
+export type PlanResource = 'queue' | 'number' | 'assistant' | 'assistant-numbers' | 'transfer-action' | 'assistant-actions' | 'sip-settings' | 'phone-flow' | 'queue-routing';
 
 /**
  * - `create`: the object does not exist; apply creates it.
@@ -68,14 +59,14 @@ export type ActionRef = { readonly actionId: string } | { readonly createdBy: st
 export type PlanOperation =
     | { readonly type: 'dixa.createQueue'; readonly name: string; readonly offerAlgorithm: string | null }
     | {
-        readonly type: 'synthflow.importNumber';
-        readonly e164: string;
-        readonly friendlyName: string;
-        readonly terminationUri: string;
-        /** Environment variable names; their values are read when the step runs. */
-        readonly trunkUsernameEnv: string | null;
-        readonly trunkPasswordEnv: string | null;
-    }
+          readonly type: 'synthflow.importNumber';
+          readonly e164: string;
+          readonly friendlyName: string;
+          readonly terminationUri: string;
+          /** Environment variable names; their values are read when the step runs. */
+          readonly trunkUsernameEnv: string | null;
+          readonly trunkPasswordEnv: string | null;
+      }
     | { readonly type: 'synthflow.updateNumber'; readonly e164: string; readonly friendlyName: string | null; readonly terminationUri: string | null }
     /** Makes the number the inbound assistant's own (`PUT /assistants/{id}` `phone_number`), read back. */
     | { readonly type: 'synthflow.setInboundNumber'; readonly modelId: string; readonly e164: string }

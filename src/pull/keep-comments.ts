@@ -15,7 +15,10 @@ export function keepFileComments(fileText: string, pulledText: string): string {
     const out: string[] = [];
     let fileIndex = 0;
     let pulledIndex = 0;
-    for (const part of diffArrays(file.lines.map(l => l.code), pulled.lines.map(l => l.code))) {
+    for (const part of diffArrays(
+        file.lines.map(l => l.code),
+        pulled.lines.map(l => l.code),
+    )) {
         for (let n = 0; n < part.value.length; n++) {
             if (part.added) {
                 const line = pulled.lines[pulledIndex++];

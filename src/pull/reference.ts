@@ -35,7 +35,9 @@ export function pullReferenceOf(document: LangiumDocument<SipflowFile>, desired:
         written[member.name] = {
             ...(member.timeout !== undefined ? { timeout: member.timeout } : {}),
             uui: member.uui !== undefined,
-            escalations: member.escalations.map(e => Object.fromEntries(TRANSFER_SETTINGS.map(({ setting }) => [setting.keyword, e[setting.keyword] !== undefined])) as WrittenSettings),
+            escalations: member.escalations.map(
+                e => Object.fromEntries(TRANSFER_SETTINGS.map(({ setting }) => [setting.keyword, e[setting.keyword] !== undefined])) as WrittenSettings,
+            ),
         };
     }
     return { desired, written, text: document.textDocument.getText() };

@@ -1,9 +1,6 @@
 import { parseOwnership } from '../model/ownership.js';
 import { DIXA_SIP_DOMAIN_SUFFIX, dixaCompanyOf, RING_GROUP_OFFER_ALGORITHMS } from '../vendors/dixa-facts.js';
-import {
-    SYNTHFLOW_REGION_FACTS,
-    type SynthflowRegion,
-} from '../vendors/synthflow-facts.js';
+import { SYNTHFLOW_REGION_FACTS, type SynthflowRegion } from '../vendors/synthflow-facts.js';
 import { parseSipUri } from '../language/values/network.js';
 import { PULL_MARKER } from '../language/references/integration-scope.js';
 import type { LiveDixaQueue, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../providers/types.js';
@@ -70,7 +67,6 @@ interface PulledDepartment {
     readonly escalations: readonly PulledEscalation[];
 }
 
-
 /**
  * Turns a live snapshot into a formatted `.sipflow` file: numbers terminating on the Dixa SIP domain
  * become departments (with their inbound assistant and its transfer actions back to Dixa), and the Dixa
@@ -80,10 +76,9 @@ interface PulledDepartment {
 export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullOptions): PulledConfiguration {
     const notes: string[] = [];
     const sipDomain = (options.sipDomain ?? `${snapshot.organization.subdomain}${DIXA_SIP_DOMAIN_SUFFIX}`).toLowerCase();
-    const numbers = snapshot.numbers
-        .filter(number => number.sipTermUri?.toLowerCase() === sipDomain)
-        .sort((a, b) => a.e164.localeCompare(b.e164));
-    const integration = options.integration ?? mostCommon(numbers.map(n => integrationOfOwner(parseOwnership(n.friendlyName)?.integration))) ?? identifier(snapshot.organization.subdomain, 'dixa');
+    const numbers = snapshot.numbers.filter(number => number.sipTermUri?.toLowerCase() === sipDomain).sort((a, b) => a.e164.localeCompare(b.e164));
+    const integration =
+        options.integration ?? mostCommon(numbers.map(n => integrationOfOwner(parseOwnership(n.friendlyName)?.integration))) ?? identifier(snapshot.organization.subdomain, 'dixa');
 
     const assistantsById = new Map(snapshot.assistants.map(assistant => [assistant.modelId, assistant]));
     const actionsById = new Map(snapshot.actions.map(action => [action.actionId, action]));
@@ -116,8 +111,9 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
     const departments: PulledDepartment[] = [];
     for (const number of numbers) {
         // The inbound agent that answers the number (its `phone_number`); outbound agents may list it as a caller id.
-        const assistant = number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound' && a.phoneNumber === number.e164)
-            ?? number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound');
+        const assistant =
+            number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound' && a.phoneNumber === number.e164) ??
+            number.assistants.map(id => assistantsById.get(id)).find(a => a?.type === 'inbound');
         if (!assistant) {
             notes.push(`${number.e164} terminates on ${sipDomain} but is not attached to an assistant: left out.`);
             continue;
@@ -126,8 +122,10 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
         const ownership = parseOwnership(number.friendlyName);
         const referenceDepartment = reference?.desired.departments.find(d => d.did === number.e164);
         const key = departmentKeys.take(
-            referenceDepartment?.key
-                ?? (integrationOfOwner(ownership?.integration) === integration ? ownership!.department : identifier(flow ?? number.friendlyName ?? `line ${number.slug.slice(-4)}`, 'department')),
+            referenceDepartment?.key ??
+                (integrationOfOwner(ownership?.integration) === integration
+                    ? ownership!.department
+                    : identifier(flow ?? number.friendlyName ?? `line ${number.slug.slice(-4)}`, 'department')),
         );
         const written = referenceDepartment ? reference?.written[referenceDepartment.key] : undefined;
         const escalations: PulledEscalation[] = [];
@@ -148,18 +146,28 @@ export function renderPulledConfiguration(snapshot: PullSnapshot, options: PullO
         const fileFallback = referenceDepartment?.fallbackQueue ? [...pulledQueues.values()].find(q => q.key === referenceDepartment.fallbackQueue) : undefined;
         const fallback = inferredFallback ?? fileFallback;
         if (!inferredFallback) {
-            notes.push(`department ${key}: no Dixa queue lists ${number.e164} among its phone usages, so no fallback could be inferred${fileFallback ? `; ${fileFallback.key} is kept from the file` : ''}.`);
+            notes.push(
+                `department ${key}: no Dixa queue lists ${number.e164} among its phone usages, so no fallback could be inferred${fileFallback ? `; ${fileFallback.key} is kept from the file` : ''}.`,
+            );
         }
         departments.push({
-            key, number, assistant, flow, fallback, fallbackFromFile: !inferredFallback && fallback !== undefined, escalations,
+            key,
+            number,
+            assistant,
+            flow,
+            fallback,
+            fallbackFromFile: !inferredFallback && fallback !== undefined,
+            escalations,
             ...(referenceDepartment ? { reference: referenceDepartment } : {}),
             ...(written ? { written } : {}),
         });
     }
     if (departments.length === 0) notes.push(`No Synthflow number terminates on ${sipDomain}.`);
-    notes.push(reference
-        ? 'Dixa flow steps cannot be read: timeouts, UUI and headers are kept from the file and marked "not readable"; check them in the flow builder.'
-        : 'Dixa flow steps cannot be read: timeouts are written as the recommended 30s and marked "not readable"; check them in the flow builder.');
+    notes.push(
+        reference
+            ? 'Dixa flow steps cannot be read: timeouts, UUI and headers are kept from the file and marked "not readable"; check them in the flow builder.'
+            : 'Dixa flow steps cannot be read: timeouts are written as the recommended 30s and marked "not readable"; check them in the flow builder.',
+    );
 
     const queues = inFileOrder([...pulledQueues.values()], reference?.desired.queues ?? []);
     const ordered = inFileOrder(departments, reference?.desired.departments ?? []);
@@ -182,7 +190,14 @@ function queueDid(queue: LiveDixaQueue, numbers: readonly LiveSynthflowNumber[])
     return (queue.usages.PstnPhone ?? []).find(did => !numbers.some(n => n.e164 === did));
 }
 
-function print(integration: string, sipDomain: string, organization: string, options: PullOptions, queues: readonly PulledQueue[], departments: readonly PulledDepartment[]): string {
+function print(
+    integration: string,
+    sipDomain: string,
+    organization: string,
+    options: PullOptions,
+    queues: readonly PulledQueue[],
+    departments: readonly PulledDepartment[],
+): string {
     const region = SYNTHFLOW_REGION_FACTS[options.region];
     // The account guard expects the sip-domain's {company} unless the file names the organization.
     const organizationIsDefault = organization.toLowerCase() === dixaCompanyOf(sipDomain);
@@ -243,7 +258,10 @@ function printEscalation({ target, transfer, written }: PulledEscalation): strin
 }
 
 function quote(text: string): string {
-    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]+/g, ' ')}"`;
+    return `"${text
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/[\r\n]+/g, ' ')}"`;
 }
 
 const TRANSLITERATION: Readonly<Record<string, string>> = { æ: 'ae', ø: 'oe', å: 'aa', ß: 'ss', Æ: 'AE', Ø: 'OE', Å: 'AA' };
@@ -252,7 +270,12 @@ const TRANSLITERATION: Readonly<Record<string, string>> = { æ: 'ae', ø: 'oe', 
 export function identifier(text: string, fallback: string): string {
     // Danish and German letters that NFKD does not decompose (Dixa is used a lot in the Nordics).
     const transliterated = text.replace(/[æøåßÆØÅ]/g, letter => TRANSLITERATION[letter] ?? letter);
-    const words = transliterated.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().match(/[a-z0-9]+/g) ?? [];
+    const words =
+        transliterated
+            .normalize('NFKD')
+            .replace(/[\u0300-\u036f]/g, '')
+            .toLowerCase()
+            .match(/[a-z0-9]+/g) ?? [];
     const name = words.join('_');
     if (name === '') return fallback;
     return /^[a-z_]/.test(name) ? name : `${fallback}_${name}`;

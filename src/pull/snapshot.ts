@@ -35,8 +35,6 @@ export async function readPullSnapshot(providers: { readonly dixa: DixaProvider;
         (assistant): assistant is LiveSynthflowAssistant => assistant !== undefined,
     );
     const actionIds = [...new Set(assistants.flatMap(assistant => assistant.actionIds))];
-    const actions = (await Promise.all(actionIds.map(id => providers.synthflow.getAction(id)))).filter(
-        (action): action is LiveSynthflowAction => action !== undefined,
-    );
+    const actions = (await Promise.all(actionIds.map(id => providers.synthflow.getAction(id)))).filter((action): action is LiveSynthflowAction => action !== undefined);
     return { organization, numbers, assistants, actions, queues, phoneFlows };
 }

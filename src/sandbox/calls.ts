@@ -140,7 +140,14 @@ export function routeThroughDixa(
  * With the `outboundPoolRoutesInbound` assumption only: a call to a number in an inbound agent's outbound
  * pool reaches that agent directly (no Dixa in the path, so the caller id arrives as sent).
  */
-function routeThroughPool(state: SandboxState, callerModelId: string, callerNumber: string, dialled: string, startMs: number, newId: () => string): SynthflowCallRecord | undefined {
+function routeThroughPool(
+    state: SandboxState,
+    callerModelId: string,
+    callerNumber: string,
+    dialled: string,
+    startMs: number,
+    newId: () => string,
+): SynthflowCallRecord | undefined {
     const slug = dialled.replace(/^\+/, '');
     const owner = state.synthflow.assistants.find(a => a.type === 'inbound' && a.model_id !== callerModelId && a.phone_number_slugs.includes(slug));
     if (!owner) return undefined;
@@ -169,9 +176,7 @@ function allowlists(manual: DixaManualState, region: keyof typeof SYNTHFLOW_REGI
 
 /** Runs the assistant's LIVE_TRANSFER to `target` (a queue's SIP URI) and records its outcome on the call. */
 function escalate(state: SandboxState, assistant: SynthflowAssistantRecord, call: SynthflowCallRecord, target: string, region: keyof typeof SYNTHFLOW_REGION_FACTS): void {
-    const action = assistant.actions
-        .map(id => state.synthflow.actions.find(a => a.action_id === id))
-        .find(a => a?.action_type === 'LIVE_TRANSFER' && a.config['phone'] === target);
+    const action = assistant.actions.map(id => state.synthflow.actions.find(a => a.action_id === id)).find(a => a?.action_type === 'LIVE_TRANSFER' && a.config['phone'] === target);
     if (!action) {
         call.end_call_reason = 'agent_ended_call';
         call.error_message = `No LIVE_TRANSFER to ${target} is attached to the assistant`;
@@ -204,7 +209,15 @@ function executedActionsShown(call: SynthflowCallRecord, showTransferTarget: boo
 
 function render(call: SynthflowCallRecord, showTransferTarget: boolean): Record<string, unknown> {
     const { start_ms, prompt_variables, ...rest } = call;
-    return { ...rest, executed_actions: executedActionsShown(call, showTransferTarget), start_time: new Date(start_ms).toISOString(), agents_used: [call.model_id], labels: [], recording_url: null, transcript: null };
+    return {
+        ...rest,
+        executed_actions: executedActionsShown(call, showTransferTarget),
+        start_time: new Date(start_ms).toISOString(),
+        agents_used: [call.model_id],
+        labels: [],
+        recording_url: null,
+        transcript: null,
+    };
 }
 
 function listCalls(ctx: RequestContext): Reply {
@@ -234,7 +247,16 @@ function getCall(ctx: RequestContext): Reply {
     const { start_ms, call_status, error_message, lead_phone_number: _lead, lead_name: _name, agent_phone_number: _agent, ...rest } = call;
     return ok({
         pagination: { total_records: 1, limit: 1, offset: 0 },
-        calls: [{ ...rest, executed_actions: executedActionsShown(call, ctx.assumptions.callTransferShowsTarget), ...(error_message !== null ? { error_message } : {}), name: call.lead_name ?? '', status: call_status, start_time: new Date(start_ms).toISOString() }],
+        calls: [
+            {
+                ...rest,
+                executed_actions: executedActionsShown(call, ctx.assumptions.callTransferShowsTarget),
+                ...(error_message !== null ? { error_message } : {}),
+                name: call.lead_name ?? '',
+                status: call_status,
+                start_time: new Date(start_ms).toISOString(),
+            },
+        ],
     });
 }
 

@@ -30,6 +30,7 @@ export function writeStateFile(path: string, state: SandboxState): void {
 
 /** A Dixa organization's subdomain is a DNS label; anything else would not be a state Dixa can be in. */
 export function checkSubdomain(subdomain: string): string {
-    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(subdomain)) throw new Error(`the Dixa organization subdomain must be a DNS label (letters, digits, inner dashes), got "${subdomain}"`);
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(subdomain))
+        throw new Error(`the Dixa organization subdomain must be a DNS label (letters, digits, inner dashes), got "${subdomain}"`);
     return subdomain;
 }

@@ -56,8 +56,7 @@ export interface DixaState {
 }
 
 export type DixaContactEndpoint =
-    | { _type: 'TelephonyEndpoint'; number: string; name?: string; functionality: string[] }
-    | { _type: 'EmailEndpoint'; address: string; name?: string; senderOverride?: string };
+    { _type: 'TelephonyEndpoint'; number: string; name?: string; functionality: string[] } | { _type: 'EmailEndpoint'; address: string; name?: string; senderOverride?: string };
 
 export interface DixaFlow {
     id: string;
@@ -202,15 +201,7 @@ export function cloneState(state: SandboxState): SandboxState {
 /** Accepts a parsed state file; throws with a clear message when it is not one. */
 export function checkState(value: unknown, source: string): SandboxState {
     const v = value as Partial<SandboxState> | null;
-    if (
-        !v ||
-        typeof v !== 'object' ||
-        v.version !== STATE_VERSION ||
-        !v.dixa ||
-        !v.synthflow ||
-        !Array.isArray(v.dixa.queues) ||
-        !Array.isArray(v.synthflow.numbers)
-    ) {
+    if (!v || typeof v !== 'object' || v.version !== STATE_VERSION || !v.dixa || !v.synthflow || !Array.isArray(v.dixa.queues) || !Array.isArray(v.synthflow.numbers)) {
         throw new Error(`${source} is not a sipflow sandbox state file (version ${STATE_VERSION})`);
     }
     // State files written before inbound numbers were modelled: no assistant has one.

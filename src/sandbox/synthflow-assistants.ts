@@ -74,7 +74,11 @@ function updateAssistant(ctx: RequestContext): Reply {
         if (!number) throw notFound(`Phone number ${phone} not found in the workspace: import it first`);
         const holder = inboundHolder(ctx, slug);
         if (assistant.type === 'inbound' && holder && holder.model_id !== assistant.model_id) {
-            throw new ApiError(400, `Phone number ${number.phone_number} is already the number of the inbound agent ${holder.model_id}; a number can serve only one inbound agent`, 'conflict');
+            throw new ApiError(
+                400,
+                `Phone number ${number.phone_number} is already the number of the inbound agent ${holder.model_id}; a number can serve only one inbound agent`,
+                'conflict',
+            );
         }
         next.inbound_phone_slug = slug;
     }

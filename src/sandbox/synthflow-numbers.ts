@@ -121,9 +121,7 @@ function listNumbers(ctx: RequestContext): Reply {
     const workspace = requireWorkspace(ctx);
     const available = boolParam(ctx.query, 'is_available');
     if (available === null) throw bad('is_available must be true or false');
-    const numbers = ctx.state.synthflow.numbers
-        .filter(n => n.workspace_id === workspace)
-        .filter(n => available === undefined || isAvailable(ctx, n.slug) === available);
+    const numbers = ctx.state.synthflow.numbers.filter(n => n.workspace_id === workspace).filter(n => available === undefined || isAvailable(ctx, n.slug) === available);
     const { items, pagination } = page(numbers, paging(ctx));
     return ok({
         pagination,

@@ -247,11 +247,7 @@ class ProbeAttempt {
 
     private matches(message: SipMessage): boolean {
         const topVia = headerValues(message, 'via')[0];
-        return (
-            topVia !== undefined &&
-            headerParameter(topVia, 'branch') === this.identity.branch &&
-            headerValue(message, 'call-id') === this.identity.callId
-        );
+        return topVia !== undefined && headerParameter(topVia, 'branch') === this.identity.branch && headerValue(message, 'call-id') === this.identity.callId;
     }
 }
 
@@ -325,7 +321,10 @@ function isHostName(host: string): boolean {
  */
 export function parseHostOverrides(text: string | undefined): (host: string, port: number) => { host: string; port: number } | undefined {
     const entries = new Map<string, { host: string; port?: number }>();
-    for (const entry of (text ?? '').split(',').map(part => part.trim()).filter(part => part !== '')) {
+    for (const entry of (text ?? '')
+        .split(',')
+        .map(part => part.trim())
+        .filter(part => part !== '')) {
         const match = /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?=([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?$/.exec(entry);
         if (!match) throw new Error(`SIPFLOW_PROBE_HOSTS: "${entry}" is not host[:port]=address[:port]`);
         const [, fromHost, fromPort, toHost, toPort] = match;

@@ -30,7 +30,8 @@ export const SYNTHFLOW_CODECS = { recommended: ['G.711 µ-law (PCMU)', 'G.711 A-
 export const SYNTHFLOW_REGISTRATION_WAIT = '1–2 minutes';
 
 /** The only documented Synthflow 403 is on number import: provider import not enabled (synthflow-api.md §3, §4). */
-export const NUMBER_IMPORT_FORBIDDEN = 'custom SIP number import is not enabled for this workspace: SIP trunking needs Synthflow\'s Enterprise plan; ask Synthflow to enable provider import';
+export const NUMBER_IMPORT_FORBIDDEN =
+    "custom SIP number import is not enabled for this workspace: SIP trunking needs Synthflow's Enterprise plan; ask Synthflow to enable provider import";
 
 /** Whether a failed Synthflow request is the number import's 403 (operation as the providers name it, e.g. `POST /custom-numbers`). */
 export function isNumberImportForbidden(operation: string | null, status: number | null): boolean {
@@ -67,7 +68,8 @@ export const SYNTHFLOW_REGION_FACTS: Readonly<Record<SynthflowRegion, SynthflowR
 
 /** The regions Synthflow is not retiring: where a `region global` workspace moves (legacy-cluster-migration). */
 export const SYNTHFLOW_SUCCESSOR_REGIONS = ['eu', 'us'] as const satisfies readonly SynthflowRegion[];
-export const SYNTHFLOW_GLOBAL_RETIREMENT = 'Synthflow is retiring the global (legacy) cluster: by the end of 2026 enterprise workspaces move to US or EU (US if the customer does not choose)';
+export const SYNTHFLOW_GLOBAL_RETIREMENT =
+    'Synthflow is retiring the global (legacy) cluster: by the end of 2026 enterprise workspaces move to US or EU (US if the customer does not choose)';
 
 export function isSynthflowRegion(value: string | undefined): value is SynthflowRegion {
     return value !== undefined && (SYNTHFLOW_REGIONS as readonly string[]).includes(value);

@@ -32,16 +32,26 @@ export function chooseCaller(assistants: readonly LiveSynthflowAssistant[], name
     if (named.modelId !== undefined) {
         const agent = assistants.find(a => a.modelId === named.modelId);
         if (!agent) throw new VerifyError(`--caller ${named.modelId}: no such assistant in the workspace`);
-        if (agent.type !== 'outbound') throw new VerifyError(`--caller ${named.modelId}: "${agent.name}" is a ${agent.type || 'non-outbound'} agent; the test caller must be an outbound agent`);
+        if (agent.type !== 'outbound')
+            throw new VerifyError(`--caller ${named.modelId}: "${agent.name}" is a ${agent.type || 'non-outbound'} agent; the test caller must be an outbound agent`);
         const from = named.from ?? (agent.poolNumbers.length === 1 ? agent.poolNumbers[0] : undefined);
-        if (from === undefined) throw new VerifyError(`--caller ${named.modelId}: name one of its numbers with --from (it has ${agent.poolNumbers.length === 0 ? 'none' : agent.poolNumbers.join(', ')})`);
+        if (from === undefined)
+            throw new VerifyError(
+                `--caller ${named.modelId}: name one of its numbers with --from (it has ${agent.poolNumbers.length === 0 ? 'none' : agent.poolNumbers.join(', ')})`,
+            );
         if (!agent.poolNumbers.includes(from)) throw new VerifyError(`--from ${from} is not one of ${agent.name}'s numbers (${agent.poolNumbers.join(', ') || 'none'})`);
         return { modelId: agent.modelId, from, how: `named by --caller` };
     }
     if (named.from !== undefined) throw new VerifyError('--from needs --caller MODEL_ID (the outbound agent that owns the number)');
     const callers = assistants.filter(a => a.type === 'outbound' && a.poolNumbers.length > 0);
-    if (callers.length === 0) throw new VerifyError('no outbound agent with a phone number in the workspace to place the test call: attach a number to one, or name one with --caller MODEL_ID --from +E164');
-    if (callers.length > 1) throw new VerifyError(`${callers.length} outbound agents have numbers (${callers.map(a => a.modelId).join(', ')}): choose the test caller with --caller MODEL_ID --from +E164`);
+    if (callers.length === 0)
+        throw new VerifyError(
+            'no outbound agent with a phone number in the workspace to place the test call: attach a number to one, or name one with --caller MODEL_ID --from +E164',
+        );
+    if (callers.length > 1)
+        throw new VerifyError(
+            `${callers.length} outbound agents have numbers (${callers.map(a => a.modelId).join(', ')}): choose the test caller with --caller MODEL_ID --from +E164`,
+        );
     const agent = callers[0]!;
     return { modelId: agent.modelId, from: agent.poolNumbers[0]!, how: "the workspace's only outbound agent with a number" };
 }
@@ -89,12 +99,15 @@ export async function verifyDepartmentCall(
         did: department.did,
         assistantId: department.assistantId,
         callId: null,
-        escalation: options.escalate
-            ? { target: escalation?.target ?? '(none declared)', queue: escalation?.queue ?? null, outcome: 'not-attempted' as const }
-            : null,
+        escalation: options.escalate ? { target: escalation?.target ?? '(none declared)', queue: escalation?.queue ?? null, outcome: 'not-attempted' as const } : null,
     };
     const fail = (diagnosis: DiagnosisId, extra: Partial<DepartmentCallResult> = {}): DepartmentCallResult => ({
-        ...base, arrived: false, callerNumberReached: null, diagnosis, detail: null, ...extra,
+        ...base,
+        arrived: false,
+        callerNumberReached: null,
+        diagnosis,
+        detail: null,
+        ...extra,
     });
 
     // Checked before the call: a call to a DID no assistant answers costs minutes and proves nothing new.

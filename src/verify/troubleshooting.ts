@@ -5,13 +5,7 @@
  */
 
 export type DiagnosisId =
-    | 'caller-refused'
-    | 'number-not-on-assistant'
-    | 'no-arrival'
-    | 'caller-number-missing'
-    | 'no-escalation-action'
-    | 'escalation-refused'
-    | 'escalation-unanswered';
+    'caller-refused' | 'number-not-on-assistant' | 'no-arrival' | 'caller-number-missing' | 'no-escalation-action' | 'escalation-refused' | 'escalation-unanswered';
 
 /** What a row needs to name its steps: the department and, for escalations, the queue. */
 export interface DiagnosisSubject {
@@ -51,7 +45,7 @@ export const TROUBLESHOOTING: Readonly<Record<DiagnosisId, Diagnosis>> = {
     },
     'no-escalation-action': {
         symptom: 'the assistant ran no LIVE_TRANSFER to the queue',
-        likelyCause: "the escalation action is missing or detached from the assistant",
+        likelyCause: 'the escalation action is missing or detached from the assistant',
         steps: () => ['sipflow plan / sipflow apply'],
     },
     'escalation-refused': {

@@ -7,7 +7,7 @@ import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 const organization = (subdomain: string) => ({ id: 'org', name: 'Org', subdomain });
 
 describe('compareOrganization', () => {
-    it('matches the sip-domain\'s company, case-insensitively', () => {
+    it("matches the sip-domain's company, case-insensitively", () => {
         const expected = { subdomain: 'acme', from: 'sip-domain' } as const;
         expect(compareOrganization(expected, organization('acme'))).toBe('match');
         expect(compareOrganization(expected, organization('ACME'))).toBe('match');
@@ -31,8 +31,10 @@ describe('the guard on a file', () => {
 
     it('refuses another one in one line naming both, the rule and the way out', async () => {
         const message = accountMismatchMessage(await load(), organization('globex'), 'acme.sipflow');
-        expect(message).toBe('the Dixa token reaches organization "globex", but acme.sipflow is for "acme" (the company of its sip-domain "acme.sip.dixa.com"): '
-            + 'use acme\'s DIXA_API_TOKEN, or, if "globex" is right (its subdomain differs from the SIP domain\'s company), write organization "globex" in its dixa block. Nothing was changed.');
+        expect(message).toBe(
+            'the Dixa token reaches organization "globex", but acme.sipflow is for "acme" (the company of its sip-domain "acme.sip.dixa.com"): ' +
+                'use acme\'s DIXA_API_TOKEN, or, if "globex" is right (its subdomain differs from the SIP domain\'s company), write organization "globex" in its dixa block. Nothing was changed.',
+        );
         expect(message).not.toContain('\n');
         expect(() => checkAccount(example, organization('globex'), 'acme.sipflow')).toThrow(AccountMismatchError);
     });
@@ -41,13 +43,16 @@ describe('the guard on a file', () => {
         const explicit = await desiredFrom(exampleWith(['allowlist synthflow', 'organization "Acme-EU"\n    allowlist synthflow']));
         expect(accountMismatchMessage(explicit, organization('acme-eu'), 'f.sipflow')).toBeUndefined();
         expect(accountMismatchMessage(explicit, organization('acme'), 'f.sipflow')).toBe(
-            'the Dixa token reaches organization "acme", but f.sipflow is for "Acme-EU" (its dixa organization): use Acme-EU\'s DIXA_API_TOKEN, or fix organization in its dixa block. Nothing was changed.');
+            'the Dixa token reaches organization "acme", but f.sipflow is for "Acme-EU" (its dixa organization): use Acme-EU\'s DIXA_API_TOKEN, or fix organization in its dixa block. Nothing was changed.',
+        );
     });
 
     it('refuses when the file names no organization, saying what to write', async () => {
         const other = await desiredFrom(exampleWith(['sip-domain "acme.sip.dixa.com"', 'sip-domain "sip.acme.example"']));
         expect(other.dixa.organization).toBeNull();
-        expect(accountMismatchMessage(other, organization('acme'), 'f.sipflow')).toMatch(/^the Dixa token reaches organization "acme", but f\.sipflow names no organization .*: add organization "acme" to its dixa block/);
+        expect(accountMismatchMessage(other, organization('acme'), 'f.sipflow')).toMatch(
+            /^the Dixa token reaches organization "acme", but f\.sipflow names no organization .*: add organization "acme" to its dixa block/,
+        );
     });
 
     it('refuses a live state without the organization', async () => {

@@ -15,13 +15,7 @@ import { harness, type Harness } from './helpers.js';
 const SUPPORT = DEMO.synthflow.assistants.support;
 const SALES = DEMO.synthflow.assistants.sales;
 
-const WRITES = [
-    'dixa:POST:/queues',
-    'synthflow:POST:/custom-numbers',
-    'synthflow:PUT:/assistants/{id}',
-    'synthflow:POST:/actions',
-    'synthflow:POST:/actions/attach',
-] as const;
+const WRITES = ['dixa:POST:/queues', 'synthflow:POST:/custom-numbers', 'synthflow:PUT:/assistants/{id}', 'synthflow:POST:/actions', 'synthflow:POST:/actions/attach'] as const;
 const ACTIONS = ['500', '502', '503', '429', '429:0', 'lost', 'reset', 'timeout', 'malformed'] as const;
 
 const faultRule = fc.record({
@@ -37,7 +31,9 @@ beforeAll(async () => {
     // direct: the fault schedules include lost responses and timeouts, which Prism would turn into its own 5xx
     h = await harness(desired, { via: 'direct' }, { timeoutMs: 300 });
 });
-afterAll(async () => { await h.close(); });
+afterAll(async () => {
+    await h.close();
+});
 
 function assertNoDuplicates(): void {
     const state = h.sandbox.state;

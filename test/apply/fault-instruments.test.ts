@@ -25,8 +25,9 @@ describe('fault schedules', () => {
             const { rules, seed } = parseFaultSpec(specOf(schedule, 1));
             expect(seed).toBe(schedule.seed * 100 + 1);
             for (const endpoint of ENDPOINTS) {
-                const hitting = rules.filter(r =>
-                    (r.vendor === '*' || r.vendor === endpoint.vendor) && (r.method === '*' || r.method === endpoint.method) && pathMatches(r.path ?? '*', endpoint.sample));
+                const hitting = rules.filter(
+                    r => (r.vendor === '*' || r.vendor === endpoint.vendor) && (r.method === '*' || r.method === endpoint.method) && pathMatches(r.path ?? '*', endpoint.sample),
+                );
                 const total = hitting.reduce((sum, r) => sum + (r.probability ?? 1), 0);
                 expect(total, `seed ${schedule.seed}, ${endpoint.method} ${endpoint.sample}`).toBeLessThanOrEqual(MAX_FAULT_RATE + 1e-9);
             }
@@ -35,12 +36,17 @@ describe('fault schedules', () => {
 
     it('cover every fault kind, reads and writes of both vendors, delays below the client timeout', () => {
         const rules = schedules.flatMap(s => parseFaultSpec(specOf(s, 1)).rules);
-        const kinds = new Set(rules.map(r => (r.action.kind === 'status' ? `${r.action.status}${r.action.retryAfter !== undefined ? `:${r.action.retryAfter}` : ''}` : r.action.kind)));
+        const kinds = new Set(
+            rules.map(r => (r.action.kind === 'status' ? `${r.action.status}${r.action.retryAfter !== undefined ? `:${r.action.retryAfter}` : ''}` : r.action.kind)),
+        );
         expect([...kinds].sort()).toEqual([...FAULT_KINDS].sort());
         for (const r of rules) if (r.action.kind === 'delay') expect(r.action.ms).toBeLessThan(CLIENT_TIMEOUT);
         for (const vendor of ['dixa', 'synthflow']) {
             for (const method of ['GET', 'POST']) {
-                expect(rules.some(r => (r.vendor === vendor || r.vendor === '*') && (r.method === method || r.method === '*')), `${vendor} ${method}`).toBe(true);
+                expect(
+                    rules.some(r => (r.vendor === vendor || r.vendor === '*') && (r.method === method || r.method === '*')),
+                    `${vendor} ${method}`,
+                ).toBe(true);
             }
         }
     });
@@ -53,7 +59,9 @@ describe('invariants', () => {
         context = await fixtureContext();
         sandbox = await startSandbox({ port: 0, seed: 'demo', dixaRateLimit: false });
     });
-    afterAll(async () => { await sandbox.close(); });
+    afterAll(async () => {
+        await sandbox.close();
+    });
 
     it('hold after a fault-free apply of the fixture, which converges in one run', async () => {
         const outcome = await runSchedule(sandbox, context, { seed: 0, rules: [] }, { maxRuns: 8, tuning: { timeoutMs: 5_000, retryBaseDelayMs: 1 } });

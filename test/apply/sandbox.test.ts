@@ -29,8 +29,13 @@ const SALES_URI = 'sip:+4570102222@acme.sip.dixa.com';
 
 let desired: DesiredState;
 let h: Harness | undefined;
-beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
-afterEach(async () => { await h?.close(); h = undefined; });
+beforeAll(async () => {
+    desired = await desiredFrom(EXAMPLE);
+});
+afterEach(async () => {
+    await h?.close();
+    h = undefined;
+});
 afterAll(closeContractEnvironment);
 
 const stepIds = (plan: Plan) => plan.items.filter(i => i.operation !== null).map(i => i.id);
@@ -97,7 +102,7 @@ describe('first apply on the demo seed', () => {
 });
 
 describe('partial failure', () => {
-    it('reports what was done, what failed with the vendor\'s message, what was not attempted; the next plan shows only the rest', async () => {
+    it("reports what was done, what failed with the vendor's message, what was not attempted; the next plan shows only the rest", async () => {
         h = await harness(desired, { faults: `synthflow:PUT:/assistants/${SUPPORT}=500` });
         const plan = await h.plan(desired);
         const result = await applyPlan(plan, h.providers);
@@ -150,7 +155,9 @@ describe('cancellation', () => {
         const result = await applyPlan(plan, h.providers, {
             signal: controller.signal,
             concurrency: 1,
-            onProgress: e => { if (e.type === 'step-started') setTimeout(() => controller.abort(), 100); },
+            onProgress: e => {
+                if (e.type === 'step-started') setTimeout(() => controller.abort(), 100);
+            },
         });
         expect(result.status).toBe('cancelled');
         const interrupted = result.outcomes.filter(o => o.status === 'cancelled' && o.error !== null);
@@ -168,7 +175,9 @@ describe('cancellation', () => {
         const controller = new AbortController();
         const result = await applyPlan(plan, h.providers, {
             signal: controller.signal,
-            onProgress: e => { if (e.type === 'step-succeeded') controller.abort(); },
+            onProgress: e => {
+                if (e.type === 'step-succeeded') controller.abort();
+            },
         });
         expect(result.status).toBe('cancelled');
         expect(result.ok).toBe(false);
@@ -213,7 +222,9 @@ describe('saved plans', () => {
         const error = await applySavedPlan(saved, { desired: edited, sources: sources(edited) }, h.providers).catch(e => e);
         expect(error).toBeInstanceOf(StalePlanError);
         expect(error.reason).toBe('source');
-        expect(error.message).toBe('The .sipflow file changed since this plan was made (file0.sipflow): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.');
+        expect(error.message).toBe(
+            'The .sipflow file changed since this plan was made (file0.sipflow): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.',
+        );
         expect(h.sandbox.requests.filter(r => r.method !== 'GET')).toEqual([]);
     });
 
@@ -226,7 +237,9 @@ describe('saved plans', () => {
         expect(error).toBeInstanceOf(StalePlanError);
         expect(error.reason).toBe('live');
         expect(error.changed).toEqual(['dixa queues']);
-        expect(error.message).toBe('The live accounts changed since this plan was made (dixa queues): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.');
+        expect(error.message).toBe(
+            'The live accounts changed since this plan was made (dixa queues): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.',
+        );
         expect(h.sandbox.requests.filter(r => r.method !== 'GET').length).toBe(before);
     });
 
@@ -240,10 +253,14 @@ describe('saved plans', () => {
         };
         const error = await applySavedPlan(edited, { desired, sources: sources(desired) }, h.providers).catch(e => e);
         expect(error).toBeInstanceOf(SavedPlanMismatchError);
-        expect(error.message).toBe(`The plan's items differ from a fresh plan: 1 changed (${number.id}): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.`);
+        expect(error.message).toBe(
+            `The plan's items differ from a fresh plan: 1 changed (${number.id}): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.`,
+        );
         const reordered: SavedPlan = { ...saved, items: [saved.items[1]!, saved.items[0]!, ...saved.items.slice(2)] };
         expect(planDifference(reordered, await h.plan(desired))).toBe("The plan's items differ from a fresh plan: they are in another order");
-        expect(planDifference({ ...saved, items: saved.items.slice(1) }, await h.plan(desired))).toBe(`The plan's items differ from a fresh plan: 1 missing (${saved.items[0]!.id})`);
+        expect(planDifference({ ...saved, items: saved.items.slice(1) }, await h.plan(desired))).toBe(
+            `The plan's items differ from a fresh plan: 1 missing (${saved.items[0]!.id})`,
+        );
         expect(h.sandbox.requests.filter(r => r.method !== 'GET')).toEqual([]);
     });
 });

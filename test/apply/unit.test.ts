@@ -20,17 +20,19 @@ function fakeProviders(assistantIds: readonly string[], delayMs = 5) {
     // Steps are bounded per vendor (a throttled Dixa step must not hold a Synthflow slot): count both.
     const inFlight = { dixa: 0, synthflow: 0 };
     const stats = { maxInFlight: { dixa: 0, synthflow: 0 }, calls: [] as string[] };
-    const callTo = (vendor: 'dixa' | 'synthflow') => async <T>(name: string, body: () => T): Promise<T> => {
-        inFlight[vendor]++;
-        stats.maxInFlight[vendor] = Math.max(stats.maxInFlight[vendor], inFlight[vendor]);
-        stats.calls.push(name);
-        try {
-            await sleep(delayMs);
-            return body();
-        } finally {
-            inFlight[vendor]--;
-        }
-    };
+    const callTo =
+        (vendor: 'dixa' | 'synthflow') =>
+        async <T>(name: string, body: () => T): Promise<T> => {
+            inFlight[vendor]++;
+            stats.maxInFlight[vendor] = Math.max(stats.maxInFlight[vendor], inFlight[vendor]);
+            stats.calls.push(name);
+            try {
+                await sleep(delayMs);
+                return body();
+            } finally {
+                inFlight[vendor]--;
+            }
+        };
     const call = callTo('synthflow');
     const dixaCall = callTo('dixa');
     const assistantView = (id: string): LiveSynthflowAssistant | undefined => {
@@ -40,52 +42,71 @@ function fakeProviders(assistantIds: readonly string[], delayMs = 5) {
     const synthflow: SynthflowProvider = {
         listNumbers: () => call('listNumbers', () => [...numbers.values()]),
         getNumber: e164 => call('getNumber', () => numbers.get(e164)),
-        importNumber: input => call('importNumber', () => {
-            numbers.set(input.e164, { e164: input.e164, slug: input.e164.slice(1), friendlyName: input.friendlyName, providerName: 'custom', sipTermUri: input.terminationUri, sipAuthUsername: null, assistants: [], isAvailable: true });
-        }),
+        importNumber: input =>
+            call('importNumber', () => {
+                numbers.set(input.e164, {
+                    e164: input.e164,
+                    slug: input.e164.slice(1),
+                    friendlyName: input.friendlyName,
+                    providerName: 'custom',
+                    sipTermUri: input.terminationUri,
+                    sipAuthUsername: null,
+                    assistants: [],
+                    isAvailable: true,
+                });
+            }),
         updateNumber: () => call('updateNumber', () => undefined),
         getAssistant: id => call('getAssistant', () => assistantView(id)),
         listAssistants: () => call('listAssistants', () => [...assistants.keys()].map(id => assistantView(id)!)),
-        setInboundNumber: (id, e164) => call('setInboundNumber', () => {
-            assistants.get(id)!.phone = e164;
-            numbers.set(e164, { ...numbers.get(e164)!, assistants: [id], isAvailable: false });
-        }),
+        setInboundNumber: (id, e164) =>
+            call('setInboundNumber', () => {
+                assistants.get(id)!.phone = e164;
+                numbers.set(e164, { ...numbers.get(e164)!, assistants: [id], isAvailable: false });
+            }),
         listActions: () => call('listActions', () => [...actions.values()]),
-        getAction: (id, options) => call('getAction', () => {
-            const action = actions.get(id);
-            if (!action || !options?.includeAssistants) return action;
-            return { ...action, assistants: [...assistants].filter(([, a]) => a.actions.includes(id)).map(([modelId]) => modelId) };
-        }),
-        createLiveTransfer: (config, name) => call('createLiveTransfer', () => {
-            const actionId = `act-${actions.size + 1}`;
-            actions.set(actionId, { actionId, actionType: 'LIVE_TRANSFER', name, liveTransfer: config });
-            return actionId;
-        }),
+        getAction: (id, options) =>
+            call('getAction', () => {
+                const action = actions.get(id);
+                if (!action || !options?.includeAssistants) return action;
+                return { ...action, assistants: [...assistants].filter(([, a]) => a.actions.includes(id)).map(([modelId]) => modelId) };
+            }),
+        createLiveTransfer: (config, name) =>
+            call('createLiveTransfer', () => {
+                const actionId = `act-${actions.size + 1}`;
+                actions.set(actionId, { actionId, actionType: 'LIVE_TRANSFER', name, liveTransfer: config });
+                return actionId;
+            }),
         updateLiveTransfer: () => call('updateLiveTransfer', () => undefined),
-        attachActions: (id, list) => call('attachActions', () => {
-            const a = assistants.get(id)!;
-            const changed = list.filter(x => !a.actions.includes(x));
-            a.actions = [...a.actions, ...changed];
-            return { changed, unchanged: list.filter(x => !changed.includes(x)), restored: [], after: [...a.actions] };
-        }),
-        detachActions: (id, list) => call('detachActions', () => {
-            const a = assistants.get(id)!;
-            const changed = list.filter(x => a.actions.includes(x));
-            a.actions = a.actions.filter(x => !changed.includes(x));
-            return { changed, unchanged: list.filter(x => !changed.includes(x)), restored: [], after: [...a.actions] };
-        }),
-        deleteAction: id => call('deleteAction', () => { actions.delete(id); }),
+        attachActions: (id, list) =>
+            call('attachActions', () => {
+                const a = assistants.get(id)!;
+                const changed = list.filter(x => !a.actions.includes(x));
+                a.actions = [...a.actions, ...changed];
+                return { changed, unchanged: list.filter(x => !changed.includes(x)), restored: [], after: [...a.actions] };
+            }),
+        detachActions: (id, list) =>
+            call('detachActions', () => {
+                const a = assistants.get(id)!;
+                const changed = list.filter(x => a.actions.includes(x));
+                a.actions = a.actions.filter(x => !changed.includes(x));
+                return { changed, unchanged: list.filter(x => !changed.includes(x)), restored: [], after: [...a.actions] };
+            }),
+        deleteAction: id =>
+            call('deleteAction', () => {
+                actions.delete(id);
+            }),
     };
     const dixa: DixaProvider = {
         getOrganization: () => dixaCall('getOrganization', () => ({ id: 'org', name: 'Acme', subdomain: 'acme' })),
         listTelephonyEndpoints: () => dixaCall('listTelephonyEndpoints', () => []),
         listPhoneFlows: () => dixaCall('listPhoneFlows', () => []),
         listQueues: () => dixaCall('listQueues', () => [...queues]),
-        createQueue: input => dixaCall('createQueue', () => {
-            const queue = { id: `q-${queues.length + 1}`, name: input.name, offeringAlgorithm: input.offerAlgorithm ?? null, usages: {} };
-            queues.push(queue);
-            return queue;
-        }),
+        createQueue: input =>
+            dixaCall('createQueue', () => {
+                const queue = { id: `q-${queues.length + 1}`, name: input.name, offeringAlgorithm: input.offerAlgorithm ?? null, usages: {} };
+                queues.push(queue);
+                return queue;
+            }),
     };
     const providers: Providers = { synthflow, dixa };
     return { providers, stats, assistants };
@@ -94,13 +115,17 @@ function fakeProviders(assistantIds: readonly string[], delayMs = 5) {
 /** An integration with `n` departments, each with its own DID and assistant, all escalating to one queue. */
 function manyDepartments(n: number): { text: string; assistantIds: string[] } {
     const assistantIds = Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
-    const departments = assistantIds.map((id, i) => `
+    const departments = assistantIds
+        .map(
+            (id, i) => `
   department d${i} {
     did "+453555${String(1200 + i)}"
     assistant "${id}"
     fallback tier1
     escalate tier1
-  }`).join('\n');
+  }`,
+        )
+        .join('\n');
     const text = `integration many {
   dixa { sip-domain "acme.sip.dixa.com" allowlist synthflow }
   synthflow { region eu workspace "ws" }
@@ -124,7 +149,9 @@ describe('scheduling', () => {
             concurrency: 3,
             // The read after the steps is not a step: it is bounded by the providers, not by this limit.
             verify: false,
-            onProgress: e => { if (e.type === 'step-succeeded') order.push(e.step.id); },
+            onProgress: e => {
+                if (e.type === 'step-succeeded') order.push(e.step.id);
+            },
         });
         expect(result.ok).toBe(true);
         expect(fake.stats.maxInFlight.synthflow).toBeLessThanOrEqual(3);
@@ -133,7 +160,7 @@ describe('scheduling', () => {
         for (const item of plan.items.filter(i => i.operation)) {
             for (const dependency of item.dependsOn) expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(item.id));
         }
-        expect((computePlan(desired, await readLiveState(desired, fake.providers))).hasChanges).toBe(false);
+        expect(computePlan(desired, await readLiveState(desired, fake.providers)).hasChanges).toBe(false);
     });
 
     it('reports progress: each step starts before it ends, completed counts up to the total', async () => {

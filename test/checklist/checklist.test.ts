@@ -91,7 +91,7 @@ describe('checklist', () => {
         const evidence = { organization: { id: 'org', name: 'Acme', subdomain: 'ACME-EU' }, telephonyEndpoints: [], phoneFlows: [], queues: [] };
         const item = buildChecklist(written, evidence).items.find(i => i.id === 'dixa.sip-domain');
         expect(item).toMatchObject({ status: 'verified' });
-        expect(item?.detail).toContain('as the file\'s organization setting says');
+        expect(item?.detail).toContain("as the file's organization setting says");
         const otherOrganization = buildChecklist(await desiredExample(), evidence).items.find(i => i.id === 'dixa.sip-domain');
         expect(otherOrganization?.status).toBe('failed');
         expect(otherOrganization?.detail).toContain('write dixa { organization "ACME-EU" }');
@@ -108,14 +108,14 @@ describe('checklist', () => {
         expect(markdown).toContain('- [x] ✅ **Assign the phone flow "Support DK" to +4535551234.**');
     });
 
-    describe('the vendors\' documented trunk facts', () => {
+    describe("the vendors' documented trunk facts", () => {
         const item = (checklist: ReturnType<typeof buildChecklist>, id: string) => {
             const found = checklist.items.find(i => i.id === id);
             if (!found) throw new Error(`no checklist item ${id}`);
             return found;
         };
 
-        it('lists the region\'s media IPs and the RTP range next to the signalling IPs', async () => {
+        it("lists the region's media IPs and the RTP range next to the signalling IPs", async () => {
             const checklist = buildChecklist(await desiredExample());
             const ids = checklist.items.map(i => i.id);
             expect(ids.indexOf('dixa.media')).toBe(ids.indexOf('dixa.allowlist') + 1);
@@ -136,11 +136,11 @@ describe('checklist', () => {
             expect(media.detail).toContain('LATAM');
         });
 
-        it('says which requests Dixa\'s allowlist admits, and that a call that never escalates does not prove it', async () => {
+        it("says which requests Dixa's allowlist admits, and that a call that never escalates does not prove it", async () => {
             const allowlist = item(buildChecklist(await desiredExample()), 'dixa.allowlist');
             expect(allowlist.values.at(-1)).toEqual({
                 label: 'Admits',
-                value: 'Synthflow\'s escalation INVITEs to the queue DIDs, and its in-dialog requests (BYE, re-INVITE) on calls Dixa forwarded to Synthflow',
+                value: "Synthflow's escalation INVITEs to the queue DIDs, and its in-dialog requests (BYE, re-INVITE) on calls Dixa forwarded to Synthflow",
             });
             expect(allowlist.detail).toContain('a test call that never escalates does not prove it');
             expect(allowlist.detail).not.toMatch(/a test call to a department DID proves it/);
@@ -174,17 +174,24 @@ describe('checklist', () => {
             const withCredentials = EXAMPLE.replace('trunk-auth ip', 'trunk-auth credentials { username env:SIP_USER password env:SIP_PASS }');
             const { document } = await validate(withCredentials);
             const credentials = item(buildChecklist(buildDesiredState(document)), 'synthflow.uac');
-            expect(credentials.detail).toContain('only used to answer Dixa\'s digest challenges');
+            expect(credentials.detail).toContain("only used to answer Dixa's digest challenges");
             expect(credentials.values).toContainEqual({ label: 'Trunk username', value: 'env:SIP_USER' });
             expect(JSON.stringify(credentials)).not.toContain('SIP_PASS');
         });
 
-        it('asks for the 1–2 minute wait after attaching, and confirms the attachment from Synthflow\'s read', async () => {
+        it("asks for the 1–2 minute wait after attaching, and confirms the attachment from Synthflow's read", async () => {
             const desired = await desiredExample();
             const support = desired.departments[0];
             const number = (over: Partial<LiveSynthflowNumber>): LiveSynthflowNumber => ({
-                e164: support.did, slug: support.slug, friendlyName: null, providerName: 'custom', sipTermUri: 'acme.sip.dixa.com',
-                sipAuthUsername: null, assistants: [support.assistantId], isAvailable: false, ...over,
+                e164: support.did,
+                slug: support.slug,
+                friendlyName: null,
+                providerName: 'custom',
+                sipTermUri: 'acme.sip.dixa.com',
+                sipAuthUsername: null,
+                assistants: [support.assistantId],
+                isAvailable: false,
+                ...over,
             });
             const attached = item(buildChecklist(desired, { synthflowNumbers: [number({})] }), 'synthflow.support.attached');
             expect(attached.title).toContain('wait 1–2 minutes');
@@ -217,7 +224,7 @@ describe('checklist', () => {
         });
     });
 
-    it('asks Dixa\'s transfer step to send each header X-…, and says how Synthflow reads it', async () => {
+    it("asks Dixa's transfer step to send each header X-…, and says how Synthflow reads it", async () => {
         const { document } = await validate(EXAMPLE.replace('    uui phone_number\n', '    uui phone_number\n    header X-Caller "{caller}"\n'));
         const checklist = buildChecklist(buildDesiredState(document));
         const transfer = checklist.items.find(i => i.id === 'department.support.transfer-step');

@@ -45,8 +45,12 @@ function expectRefused(run: Run, pattern: RegExp): void {
     expect(lines[0]).toMatch(pattern);
 }
 
-const wrongToken = (source: string) => new RegExp(`^sipflow: the Dixa token reaches organization "globex", but ${source.replace(/[.()]/g, '\\$&')} is for`
-    + / "acme" \(the company of its sip-domain "acme\.sip\.dixa\.com"\): use acme's DIXA_API_TOKEN, or, if "globex" is right .*write organization "globex" in its dixa block\. Nothing was changed\.$/.source);
+const wrongToken = (source: string) =>
+    new RegExp(
+        `^sipflow: the Dixa token reaches organization "globex", but ${source.replace(/[.()]/g, '\\$&')} is for` +
+            / "acme" \(the company of its sip-domain "acme\.sip\.dixa\.com"\): use acme's DIXA_API_TOKEN, or, if "globex" is right .*write organization "globex" in its dixa block\. Nothing was changed\.$/
+                .source,
+    );
 const WRONG_TOKEN = wrongToken('acme.sipflow');
 
 beforeAll(async () => {
@@ -66,7 +70,7 @@ beforeEach(() => {
     sandbox.reset('demo');
 });
 
-describe('the account guard refuses another organization\'s token, before any write', () => {
+describe("the account guard refuses another organization's token, before any write", () => {
     it('plan FILE', async () => {
         await tokenReaches('globex');
         const since = requestsFromNow();
@@ -85,7 +89,7 @@ describe('the account guard refuses another organization\'s token, before any wr
         expect(writesOf(since())).toEqual([]);
     });
 
-    it('apply PLAN: a plan saved against the right organization, applied with another one\'s token', async () => {
+    it("apply PLAN: a plan saved against the right organization, applied with another one's token", async () => {
         const saved = await sipflow(['plan', 'acme.sipflow', '--out', 'acme.plan.json']);
         expect(saved.code, saved.stderr).toBe(0);
         await tokenReaches('globex');
@@ -123,7 +127,10 @@ describe('what the guard lets through', () => {
         await tokenReaches('acme');
         const since = requestsFromNow();
         const refused = await sipflow(['apply', 'explicit/acme.sipflow', '--yes']);
-        expectRefused(refused, /^sipflow: the Dixa token reaches organization "acme", but explicit\/acme\.sipflow is for "acme-eu" \(its dixa organization\): use acme-eu's DIXA_API_TOKEN, or fix organization in its dixa block\. Nothing was changed\.$/);
+        expectRefused(
+            refused,
+            /^sipflow: the Dixa token reaches organization "acme", but explicit\/acme\.sipflow is for "acme-eu" \(its dixa organization\): use acme-eu's DIXA_API_TOKEN, or fix organization in its dixa block\. Nothing was changed\.$/,
+        );
         expect(writesOf(since())).toEqual([]);
     });
 });

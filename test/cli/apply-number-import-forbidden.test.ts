@@ -10,7 +10,6 @@ import { NUMBER_IMPORT_FORBIDDEN } from '../../src/vendors/synthflow-facts.js';
 import { REPO_ROOT } from '../support/spec-errata.js';
 import { runSipflow, sandboxVariables, type CliRun } from '../support/cli.js';
 
-
 let sandbox: Sandbox;
 let dir: string;
 

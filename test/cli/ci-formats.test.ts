@@ -150,8 +150,8 @@ describe('sipflow validate --format github', () => {
         const file = 'teams/sales%2C 100%25/acme.sipflow';
         // GitHub's endColumn is inclusive: the last character of the quoted number.
         expect(result.stdout).toBe(
-            `::error file=${file},line=${error.line},col=${error.column},endLine=${error.line},endColumn=${error.column + 3},title=sipflow e164-invalid::${message('e164-invalid')}\n`
-            + `::warning file=${file},line=${warning.line},col=${warning.column},endLine=${warning.line},endColumn=${warning.column + 16},title=sipflow e164-not-canonical::${message('e164-not-canonical')}\n`,
+            `::error file=${file},line=${error.line},col=${error.column},endLine=${error.line},endColumn=${error.column + 3},title=sipflow e164-invalid::${message('e164-invalid')}\n` +
+                `::warning file=${file},line=${warning.line},col=${warning.column},endLine=${warning.line},endColumn=${warning.column + 16},title=sipflow e164-not-canonical::${message('e164-not-canonical')}\n`,
         );
     });
 
@@ -164,8 +164,8 @@ describe('sipflow validate --format github', () => {
             message,
         });
         expect(formatGithub([diagnostic('hint', '100% done\r\nnext: a, b'), diagnostic('info', 'x')])).toBe(
-            '::notice file=a%3Ab%2Cc.sipflow,line=1,col=1,endLine=2,endColumn=4,title=sipflow queue-unused::100%25 done%0D%0Anext: a, b\n'
-            + '::notice file=a%3Ab%2Cc.sipflow,line=1,col=1,endLine=2,endColumn=4,title=sipflow queue-unused::x\n',
+            '::notice file=a%3Ab%2Cc.sipflow,line=1,col=1,endLine=2,endColumn=4,title=sipflow queue-unused::100%25 done%0D%0Anext: a, b\n' +
+                '::notice file=a%3Ab%2Cc.sipflow,line=1,col=1,endLine=2,endColumn=4,title=sipflow queue-unused::x\n',
         );
     });
 
@@ -178,8 +178,18 @@ describe('sipflow validate --format github', () => {
     });
 });
 
-interface JunitCase { name: string; classname: string; failure?: { message: string; type: string; '#text': string }; 'system-out'?: string }
-interface JunitSuite { name: string; tests: string; failures: string; testcase: JunitCase[] }
+interface JunitCase {
+    name: string;
+    classname: string;
+    failure?: { message: string; type: string; '#text': string };
+    'system-out'?: string;
+}
+interface JunitSuite {
+    name: string;
+    tests: string;
+    failures: string;
+    testcase: JunitCase[];
+}
 
 function parseJunit(xml: string): { testsuites: { name: string; tests: string; failures: string; testsuite: JunitSuite[] } } {
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -214,13 +224,18 @@ describe('sipflow validate --format junit', () => {
 
     it('escapes markup and drops characters XML cannot carry', () => {
         const message = 'a <b> & "c" \'d\' \u0000\u001b end';
-        const xml = formatJunit([{
-            file: 'x&y.sipflow',
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
-            severity: 'error',
-            code: 'parse-error',
-            message,
-        }], ['x&y.sipflow']);
+        const xml = formatJunit(
+            [
+                {
+                    file: 'x&y.sipflow',
+                    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+                    severity: 'error',
+                    code: 'parse-error',
+                    message,
+                },
+            ],
+            ['x&y.sipflow'],
+        );
         const { testsuites } = parseJunit(xml);
         expect(testsuites.testsuite[0].name).toBe('x&y.sipflow');
         expect(testsuites.testsuite[0].testcase[0].failure?.message).toBe('a <b> & "c" \'d\' \uFFFD\uFFFD end');

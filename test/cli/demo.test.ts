@@ -43,7 +43,9 @@ describe('npm start', () => {
         expect(run.stdout).toContain('Apply complete:');
         expect(run.stdout).toContain('Manual checklist:');
         expect(run.stdout.indexOf('Manual checklist:')).toBeLessThan(run.stdout.indexOf('Test caller:'));
-        expect(run.stdout).toContain(`Test caller: ${DEMO.synthflow.assistants.outbound} from ${DEMO.synthflow.outboundNumber} (the workspace's only outbound agent with a number).`);
+        expect(run.stdout).toContain(
+            `Test caller: ${DEMO.synthflow.assistants.outbound} from ${DEMO.synthflow.outboundNumber} (the workspace's only outbound agent with a number).`,
+        );
         const lastLines = run.stdout.trimEnd().split('\n').slice(-3);
         expect(lastLines[0]).toMatch(/^Department\s+DID\s+Arrived\s+Caller number\s+Escalation\s+Result$/);
         expect(lastLines[1]).toMatch(new RegExp(`^support\\s+\\${DEMO.dixa.dids.support}\\s+yes\\s+yes\\s+–\\s+ok$`));

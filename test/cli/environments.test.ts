@@ -62,7 +62,7 @@ describe('--env NAME', () => {
         expect(result.stdout).not.toMatch(/Plan for|Applying|Wrote/);
     });
 
-    it('plan, apply and plan again in staging: the environment\'s values, its own markers, then nothing to do', async () => {
+    it("plan, apply and plan again in staging: the environment's values, its own markers, then nothing to do", async () => {
         const plan = await run(['plan', 'acme.sipflow', '--env', 'staging', '--sandbox', '--sandbox-state', state]);
         expect(plan.code, plan.stderr).toBe(0);
         expect(plan.stdout).toContain('Plan for integration acme, environment staging');
@@ -92,7 +92,7 @@ describe('--env NAME', () => {
         expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     });
 
-    it('checklist, pull and graph use the environment\'s configuration', async () => {
+    it("checklist, pull and graph use the environment's configuration", async () => {
         const checklist = await run(['checklist', 'acme.sipflow', '--env', 'staging', '--sandbox', '--sandbox-state', state]);
         expect(checklist.stdout, checklist.stderr).toContain('+4535559999');
         // Elsewhere: which files beside it form the integration is the scoping rule's business, not this test's.

@@ -35,7 +35,16 @@ function sipflow(args: string[], env: NodeJS.ProcessEnv = {}) {
         cwd: dir,
         encoding: 'utf8',
         timeout: 60_000,
-        env: { ...process.env, NO_COLOR: '1', SIPFLOW_DEBUG: undefined, DIXA_API_TOKEN: undefined, SYNTHFLOW_API_KEY: undefined, DIXA_BASE_URL: undefined, SYNTHFLOW_BASE_URL: undefined, ...env },
+        env: {
+            ...process.env,
+            NO_COLOR: '1',
+            SIPFLOW_DEBUG: undefined,
+            DIXA_API_TOKEN: undefined,
+            SYNTHFLOW_API_KEY: undefined,
+            DIXA_BASE_URL: undefined,
+            SYNTHFLOW_BASE_URL: undefined,
+            ...env,
+        },
     });
     if (result.error) throw result.error;
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -49,14 +58,34 @@ describe('exit codes: 0 ok, 1 any error, 2 only for plan --detailed-exitcode wit
         SYNTHFLOW_BASE_URL: `http://127.0.0.1:${closedPort}`,
     });
     const table: Array<[string, () => { args: string[]; env?: NodeJS.ProcessEnv }, number, RegExp]> = [
-        ['usage error: unknown option, with --detailed-exitcode', () => ({ args: ['plan', 'acme.sipflow', '--detailed-exitcode', '--sandbx'] }), 1, /^sipflow: unknown option '--sandbx'/],
-        ['usage error: a misspelt file, with --detailed-exitcode', () => ({ args: ['plan', 'acme.sipfow', '--detailed-exitcode', '--sandbox'] }), 1, /^sipflow: acme\.sipfow: not a \.sipflow file$/],
+        [
+            'usage error: unknown option, with --detailed-exitcode',
+            () => ({ args: ['plan', 'acme.sipflow', '--detailed-exitcode', '--sandbx'] }),
+            1,
+            /^sipflow: unknown option '--sandbx'/,
+        ],
+        [
+            'usage error: a misspelt file, with --detailed-exitcode',
+            () => ({ args: ['plan', 'acme.sipfow', '--detailed-exitcode', '--sandbox'] }),
+            1,
+            /^sipflow: acme\.sipfow: not a \.sipflow file$/,
+        ],
         ['usage error: unknown command', () => ({ args: ['plam'] }), 1, /^sipflow: unknown command 'plam'/],
         ['usage error: validate, a missing path', () => ({ args: ['validate', 'nowhere'] }), 1, /^sipflow: nowhere: no such file or directory$/],
-        ['file error: plan refuses a file with errors', () => ({ args: ['plan', 'broken.sipflow', '--detailed-exitcode', '--sandbox'] }), 1, /^sipflow: broken\.sipflow: 1 error .*to fix first/m],
+        [
+            'file error: plan refuses a file with errors',
+            () => ({ args: ['plan', 'broken.sipflow', '--detailed-exitcode', '--sandbox'] }),
+            1,
+            /^sipflow: broken\.sipflow: 1 error .*to fix first/m,
+        ],
         ['file error: validate', () => ({ args: ['validate', 'broken.sipflow'] }), 1, /^$/],
         ['vendor error: no credentials', () => ({ args: ['plan', 'acme.sipflow', '--detailed-exitcode'] }), 1, /^sipflow: DIXA_API_TOKEN and SYNTHFLOW_API_KEY are not set/],
-        ['vendor error: unreachable', () => ({ args: ['plan', 'acme.sipflow', '--detailed-exitcode', '--request-timeout', '2'], env: unreachable() }), 1, /^sipflow: .*(Dixa|Synthflow).*reachable\?$/m],
+        [
+            'vendor error: unreachable',
+            () => ({ args: ['plan', 'acme.sipflow', '--detailed-exitcode', '--request-timeout', '2'], env: unreachable() }),
+            1,
+            /^sipflow: .*(Dixa|Synthflow).*reachable\?$/m,
+        ],
         ['changes without --detailed-exitcode', () => ({ args: ['plan', 'acme.sipflow', '--sandbox'] }), 0, /^$/],
         ['changes with --detailed-exitcode', () => ({ args: ['plan', 'acme.sipflow', '--sandbox', '--detailed-exitcode'] }), 2, /^$/],
         ['help', () => ({ args: ['--help'] }), 0, /^$/],

@@ -17,7 +17,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI_BUNDLE = path.join(ROOT, 'out/cli.cjs');
 
 interface Metafile {
-    readonly outputs: Record<string, { readonly entryPoint?: string; readonly inputs: Record<string, unknown>; readonly imports: ReadonlyArray<{ readonly path: string; readonly kind: string }> }>;
+    readonly outputs: Record<
+        string,
+        { readonly entryPoint?: string; readonly inputs: Record<string, unknown>; readonly imports: ReadonlyArray<{ readonly path: string; readonly kind: string }> }
+    >;
 }
 
 let meta: Metafile;
@@ -73,7 +76,9 @@ describe('what each command loads (esbuild metafile)', () => {
     it('main (all that --version runs) holds commander and no language, vendor or command code', () => {
         const sources = sourcesOf(staticClosure([MAIN]));
         expect(sources.some(source => source.includes('node_modules/commander/'))).toBe(true);
-        expect(sources.filter(source => /^src\/(language|providers|sandbox|cli\/commands)\/|node_modules\/(langium|chevrotain|axios|libphonenumber-js)\//.test(source))).toEqual([]);
+        expect(sources.filter(source => /^src\/(language|providers|sandbox|cli\/commands)\/|node_modules\/(langium|chevrotain|axios|libphonenumber-js)\//.test(source))).toEqual(
+            [],
+        );
     });
 });
 
@@ -81,10 +86,13 @@ describe('what each command loads (esbuild metafile)', () => {
 function loadedChunks(args: readonly string[]): { status: number | null; chunks: Set<string> } {
     const record = path.join(work, `loaded-${args.join('-').replace(/[^a-z0-9-]/gi, '')}.json`);
     const hook = path.join(work, 'record-loads.cjs');
-    writeFileSync(hook, `const loaded = [];
+    writeFileSync(
+        hook,
+        `const loaded = [];
 require('node:module').registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
 process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(loaded)));
-`);
+`,
+    );
     const run = spawnSync(process.execPath, ['--require', hook, CLI_BUNDLE, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     const outDir = pathToFileURL(path.join(ROOT, 'out')).href;
     const urls = JSON.parse(readFileSync(record, 'utf8')) as string[];

@@ -51,7 +51,9 @@ function withInvalidIps(count: number): string {
 
 describe('sipflow validate with 140,000 problems in one file', () => {
     let dir: string;
-    beforeAll(() => { dir = project('huge', { 'acme.sipflow': withInvalidIps(140_000) }); });
+    beforeAll(() => {
+        dir = project('huge', { 'acme.sipflow': withInvalidIps(140_000) });
+    });
 
     it('shows 1,000, says how many more, counts them all, and fails', () => {
         const result = sipflow(['validate', 'acme.sipflow'], dir);
@@ -113,19 +115,27 @@ describe('only regular files are read', () => {
 describe('what validate passes, plan accepts; what plan refuses, validate reports', () => {
     it.each([
         ['a queue without did', EXAMPLE.replace('    did "+4570101111"\n', ''), 'required-missing'],
-        ['a department escalating twice to one queue', EXAMPLE.replace('    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'), 'escalation-duplicate'],
+        [
+            'a department escalating twice to one queue',
+            EXAMPLE.replace('    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'),
+            'escalation-duplicate',
+        ],
         ['two departments on one assistant', EXAMPLE.replace('0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90', 'b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6'), 'assistant-shared'],
-    ])('%s: validate and plan both refuse, with the same documented code', (name, text, code) => {
-        const dir = project(`refuse-${name.replace(/\W+/g, '-')}`, { 'acme.sipflow': text });
-        const validated = sipflow(['validate', 'acme.sipflow'], dir);
-        expect(validated.status).toBe(1);
-        expect(validated.stdout).toMatch(new RegExp(`^acme\\.sipflow:\\d+:\\d+: error ${code}: `, 'm'));
-        const planned = sipflow(['plan', 'acme.sipflow', '--sandbox'], dir);
-        expect(planned.status).toBe(1);
-        expect(planned.stdout).toMatch(new RegExp(`^acme\\.sipflow:\\d+:\\d+: error ${code}: `, 'm'));
-        expect(`${planned.stdout}${planned.stderr}`).not.toMatch(/model-/);
-        expect(planned.stderr).toMatch(/^sipflow: acme\.sipflow: 1 error to fix first; nothing was sent to Dixa or Synthflow\.\n$/);
-    }, 90_000);
+    ])(
+        '%s: validate and plan both refuse, with the same documented code',
+        (name, text, code) => {
+            const dir = project(`refuse-${name.replace(/\W+/g, '-')}`, { 'acme.sipflow': text });
+            const validated = sipflow(['validate', 'acme.sipflow'], dir);
+            expect(validated.status).toBe(1);
+            expect(validated.stdout).toMatch(new RegExp(`^acme\\.sipflow:\\d+:\\d+: error ${code}: `, 'm'));
+            const planned = sipflow(['plan', 'acme.sipflow', '--sandbox'], dir);
+            expect(planned.status).toBe(1);
+            expect(planned.stdout).toMatch(new RegExp(`^acme\\.sipflow:\\d+:\\d+: error ${code}: `, 'm'));
+            expect(`${planned.stdout}${planned.stderr}`).not.toMatch(/model-/);
+            expect(planned.stderr).toMatch(/^sipflow: acme\.sipflow: 1 error to fix first; nothing was sent to Dixa or Synthflow\.\n$/);
+        },
+        90_000,
+    );
 
     it('a file with nothing declared passes validate, and plan says there is nothing to plan', () => {
         const dir = project('nothing', { 'empty.sipflow': '// later\n' });

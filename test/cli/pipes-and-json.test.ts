@@ -37,7 +37,11 @@ function sipflow(args: string[]) {
 /** `sipflow ARGS | head -1` in bash: sipflow's exit status, its stderr, and what head printed. */
 function piped(args: string[]) {
     const quoted = [process.execPath, CLI_BIN, ...args].map(arg => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-    const result = spawnSync('bash', ['-c', `${quoted} 2>"$0" | head -1; echo "status=\${PIPESTATUS[0]}"`, path.join(dir, 'stderr.txt')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('bash', ['-c', `${quoted} 2>"$0" | head -1; echo "status=\${PIPESTATUS[0]}"`, path.join(dir, 'stderr.txt')], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+    });
     const [first, statusLine] = result.stdout.trimEnd().split('\n');
     return { first, status: Number(statusLine.replace('status=', '')), stderr: readFileSync(path.join(dir, 'stderr.txt'), 'utf8') };
 }

@@ -87,10 +87,7 @@ describe('plan --format', () => {
     });
 
     it('json: the same plan as --json', async () => {
-        const [format, alias] = await Promise.all([
-            sipflow(['plan', 'acme.sipflow', '--sandbox', '--format', 'json']),
-            sipflow(['plan', 'acme.sipflow', '--sandbox', '--json']),
-        ]);
+        const [format, alias] = await Promise.all([sipflow(['plan', 'acme.sipflow', '--sandbox', '--format', 'json']), sipflow(['plan', 'acme.sipflow', '--sandbox', '--json'])]);
         expect(format.code).toBe(0);
         expect(alias.code).toBe(0);
         const items = (text: string) => (JSON.parse(text) as { items: unknown[] }).items;
@@ -154,16 +151,28 @@ describe('sipflow show PLAN', () => {
 
     it.each([
         ['not JSON', () => 'not json', /^sipflow: bad\.json: Not a sipflow plan: the file is not JSON \(.*\)\.$/],
-        ['edited (content hash)', () => readFileSync(planFile, 'utf8').replace('"Phone – Sales"', '"Phone – Evil"'), /^sipflow: bad\.json: The plan file was edited after sipflow wrote it: its content hash does not match\.$/],
-        ['malformed, re-hashed', () => {
-            const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>;
-            plan.desired = { integration: 'evil' };
-            plan.contentHash = contentHashOf(plan as never);
-            return JSON.stringify(plan);
-        }, /^sipflow: bad\.json: The plan is malformed: .*\.$/],
+        [
+            'edited (content hash)',
+            () => readFileSync(planFile, 'utf8').replace('"Phone – Sales"', '"Phone – Evil"'),
+            /^sipflow: bad\.json: The plan file was edited after sipflow wrote it: its content hash does not match\.$/,
+        ],
+        [
+            'malformed, re-hashed',
+            () => {
+                const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>;
+                plan.desired = { integration: 'evil' };
+                plan.contentHash = contentHashOf(plan as never);
+                return JSON.stringify(plan);
+            },
+            /^sipflow: bad\.json: The plan is malformed: .*\.$/,
+        ],
     ])('refuses a plan file that is %s in one line, exit 1', async (_name, content, message) => {
         writeFileSync(path.join(checkout, 'bad.json'), content());
-        for (const args of [['show', 'bad.json'], ['show', 'bad.json', '--json'], ['show', 'bad.json', '--format', 'markdown']]) {
+        for (const args of [
+            ['show', 'bad.json'],
+            ['show', 'bad.json', '--json'],
+            ['show', 'bad.json', '--format', 'markdown'],
+        ]) {
             const run = await sipflow(args);
             expect(run.code).toBe(1);
             expect(run.stdout).toBe('');
@@ -197,7 +206,14 @@ describe('sipflow graph', () => {
         expect(run.code, run.stderr).toBe(0);
         const graph = fromDot(run.stdout);
         expect(graph.nodes.map(n => n.attributes.get('label'))).toEqual([
-            '+4535551234', '“Support DK”', 'assistant b336ab4e…', 'Phone – Tier 1', '+4535555678', '“Sales DK”', 'assistant 0e4d6c2a…', 'Phone – Sales',
+            '+4535551234',
+            '“Support DK”',
+            'assistant b336ab4e…',
+            'Phone – Tier 1',
+            '+4535555678',
+            '“Sales DK”',
+            'assistant 0e4d6c2a…',
+            'Phone – Sales',
         ]);
         expect(graph.edges).toHaveLength(8);
     });

@@ -146,7 +146,10 @@ describe('sipflow probe FILE', () => {
         ]);
         expect(report.summary).toEqual({ total: 4, reachable: 4, failed: 0 });
         // The requests name the real hosts, whatever address they were sent to.
-        const requestLines = responder.received.slice(before).map(request => `${request.transport} ${request.raw.split('\r\n')[0]}`).sort();
+        const requestLines = responder.received
+            .slice(before)
+            .map(request => `${request.transport} ${request.raw.split('\r\n')[0]}`)
+            .sort();
         expect(requestLines).toEqual([
             'tcp OPTIONS sip:sip.eu.synthflow.ai:32681;transport=tcp SIP/2.0',
             'tls OPTIONS sip:sip.eu.synthflow.ai:32682;transport=tls SIP/2.0',

@@ -26,7 +26,10 @@ afterAll(() => {
 function changedLines(original: string, pulled: string): string[] {
     return diffLines(original, pulled).flatMap(part => {
         if (!part.added && !part.removed) return [];
-        return part.value.replace(/\n$/, '').split('\n').map(line => `${part.added ? '+' : '-'} ${line}`);
+        return part.value
+            .replace(/\n$/, '')
+            .split('\n')
+            .map(line => `${part.added ? '+' : '-'} ${line}`);
     });
 }
 
@@ -42,7 +45,10 @@ describe('pull --from the applied file', () => {
 
         expect(pulled.split('\n')[0]).toBe('// sipflow pull: live state of integration acme, read from Dixa and Synthflow.');
         const changes = changedLines(EXAMPLE, pulled);
-        const header = pulled.slice(0, pulled.indexOf('integration acme {')).split('\n').filter(l => l.startsWith('// sipflow pull:') || l.startsWith('// Checked by itself'));
+        const header = pulled
+            .slice(0, pulled.indexOf('integration acme {'))
+            .split('\n')
+            .filter(l => l.startsWith('// sipflow pull:') || l.startsWith('// Checked by itself'));
         const unexplained = changes.filter(change => {
             const line = change.slice(2);
             if (change.startsWith('+')) return !line.includes('// not readable:') && !header.includes(line);

@@ -7,16 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-    acquireRunLock,
-    awaitRunLockFree,
-    lockDirectory,
-    lockFileName,
-    RunLockHeldError,
-    urlTarget,
-    type LockHolder,
-    type RunLockKey,
-} from '../../src/cli/run-lock.js';
+import { acquireRunLock, awaitRunLockFree, lockDirectory, lockFileName, RunLockHeldError, urlTarget, type LockHolder, type RunLockKey } from '../../src/cli/run-lock.js';
 import { cliRunLockKey } from '../../src/cli/commands/run-lock-options.js';
 import { readLiveState } from '../../src/apply/index.js';
 import type { DesiredState } from '../../src/model/index.js';
@@ -32,7 +23,9 @@ const EXAMPLE = readFileSync(path.join(ROOT, 'examples/acme.sipflow'), 'utf8');
 const WORKSPACE = /workspace\s+"([^"]+)"/.exec(EXAMPLE)![1]!;
 
 let lockDir: string;
-beforeEach(() => { lockDir = mkdtempSync(path.join(tmpdir(), 'sipflow-locks-')); });
+beforeEach(() => {
+    lockDir = mkdtempSync(path.join(tmpdir(), 'sipflow-locks-'));
+});
 afterEach(() => rmSync(lockDir, { recursive: true, force: true }));
 
 const lockFiles = () => readdirSync(lockDir).filter(name => name.endsWith('.lock'));
@@ -58,7 +51,9 @@ describe('the lock', () => {
         const refused = await acquireRunLock(key, { timeoutMs: 0, command: 'second', dir: lockDir }).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(RunLockHeldError);
         expect((refused as RunLockHeldError).holder?.command).toBe('first');
-        expect((refused as Error).message).toMatch(new RegExp(`^integration acme is locked by pid ${process.pid} on host "${hostname()}" \\(first\\) since \\S+Z \\(\\d+ s ago\\); nothing was sent\\.`));
+        expect((refused as Error).message).toMatch(
+            new RegExp(`^integration acme is locked by pid ${process.pid} on host "${hostname()}" \\(first\\) since \\S+Z \\(\\d+ s ago\\); nothing was sent\\.`),
+        );
         first.release();
         expect(lockFiles()).toEqual([]);
         const second = await acquireRunLock(key, { timeoutMs: 0, command: 'second', dir: lockDir });
@@ -244,46 +239,50 @@ describe('sipflow apply and plan with the run lock', () => {
         const outcomes = { waited: 0, refused: 0, foundNothing: 0 };
         try {
             expect(duplicates(sandboxes[0]!.state)).toEqual([]);
-            await Promise.all(sandboxes.map(async (target, lane) => {
-                for (let trial = lane; trial < TRIALS; trial += LANES) {
-                    target.reset();
-                    // Half the trials wait for the lock (--lock-timeout), half refuse at once (the default, 0s).
-                    const wait = trial % 2 === 0;
-                    const args = ['apply', 'acme.sipflow', '--yes', ...(wait ? ['--lock-timeout', '30s'] : [])];
-                    const runs = await Promise.all([sipflow(args, {}, target), sipflow(args, {}, target)]);
-                    const about = `trial ${trial}: ${runs.map(r => `exit ${r.code}: ${r.stderr}`).join(' | ')}`;
+            await Promise.all(
+                sandboxes.map(async (target, lane) => {
+                    for (let trial = lane; trial < TRIALS; trial += LANES) {
+                        target.reset();
+                        // Half the trials wait for the lock (--lock-timeout), half refuse at once (the default, 0s).
+                        const wait = trial % 2 === 0;
+                        const args = ['apply', 'acme.sipflow', '--yes', ...(wait ? ['--lock-timeout', '30s'] : [])];
+                        const runs = await Promise.all([sipflow(args, {}, target), sipflow(args, {}, target)]);
+                        const about = `trial ${trial}: ${runs.map(r => `exit ${r.code}: ${r.stderr}`).join(' | ')}`;
 
-                    expect(duplicates(target.state), about).toEqual([]);
-                    const appliers = runs.filter(r => r.code === 0 && r.stdout.includes('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.'));
-                    expect(appliers, `${about}: exactly one run applies the 9 steps`).toHaveLength(1);
-                    const loser = runs.find(r => r !== appliers[0])!;
-                    if (loser.code === 0) {
-                        // It waited (or came after the winner had finished) and found nothing left to do.
-                        expect(loser.stdout, about).toContain('Nothing to apply: Dixa and Synthflow already match the file.');
-                        if (loser.stderr !== '') {
-                            expect(wait, about).toBe(true);
-                            expect(loser.stderr, about).toMatch(/^sipflow: integration acme is locked by pid \d+ .*; waiting up to 30s…\n$/);
-                            outcomes.waited++;
+                        expect(duplicates(target.state), about).toEqual([]);
+                        const appliers = runs.filter(
+                            r => r.code === 0 && r.stdout.includes('Apply complete: 9 of 9 steps done; a fresh read confirms the accounts match the file.'),
+                        );
+                        expect(appliers, `${about}: exactly one run applies the 9 steps`).toHaveLength(1);
+                        const loser = runs.find(r => r !== appliers[0])!;
+                        if (loser.code === 0) {
+                            // It waited (or came after the winner had finished) and found nothing left to do.
+                            expect(loser.stdout, about).toContain('Nothing to apply: Dixa and Synthflow already match the file.');
+                            if (loser.stderr !== '') {
+                                expect(wait, about).toBe(true);
+                                expect(loser.stderr, about).toMatch(/^sipflow: integration acme is locked by pid \d+ .*; waiting up to 30s…\n$/);
+                                outcomes.waited++;
+                            } else {
+                                outcomes.foundNothing++;
+                            }
                         } else {
-                            outcomes.foundNothing++;
+                            expect(wait, `${about}: only a run without --lock-timeout refuses`).toBe(false);
+                            expect(loser.code, about).toBe(1);
+                            expect(loser.stdout, about).toBe('');
+                            const refusal = REFUSAL.exec(loser.stderr);
+                            expect(refusal, about).not.toBeNull();
+                            expect(Number(refusal![1]), about).toBe(appliers[0]!.pid);
+                            expect(refusal![2]).toBe(hostname());
+                            expect(refusal![3]).toBe(`sipflow ${args.join(' ')}`);
+                            outcomes.refused++;
                         }
-                    } else {
-                        expect(wait, `${about}: only a run without --lock-timeout refuses`).toBe(false);
-                        expect(loser.code, about).toBe(1);
-                        expect(loser.stdout, about).toBe('');
-                        const refusal = REFUSAL.exec(loser.stderr);
-                        expect(refusal, about).not.toBeNull();
-                        expect(Number(refusal![1]), about).toBe(appliers[0]!.pid);
-                        expect(refusal![2]).toBe(hostname());
-                        expect(refusal![3]).toBe(`sipflow ${args.join(' ')}`);
-                        outcomes.refused++;
+                        expect(await hasChanges(target), `${about}: a plan after it has changes`).toBe(false);
                     }
-                    expect(await hasChanges(target), `${about}: a plan after it has changes`).toBe(false);
-                }
-                // And as a user checks it, after the lane's last trial.
-                const plan = await sipflow(['plan', 'acme.sipflow', '--detailed-exitcode'], {}, target);
-                expect(plan.code, `${plan.stdout}${plan.stderr}`).toBe(0);
-            }));
+                    // And as a user checks it, after the lane's last trial.
+                    const plan = await sipflow(['plan', 'acme.sipflow', '--detailed-exitcode'], {}, target);
+                    expect(plan.code, `${plan.stdout}${plan.stderr}`).toBe(0);
+                }),
+            );
         } finally {
             await Promise.all(sandboxes.map(s => s.close()));
         }
@@ -297,7 +296,10 @@ describe('sipflow apply and plan with the run lock', () => {
         const held = await acquireRunLock(cliKey(), { timeoutMs: 0, command: 'sipflow apply acme.sipflow (the test)', dir: lockDir });
         try {
             const before = sandbox.requests.length;
-            for (const command of [['apply', 'acme.sipflow', '--yes'], ['plan', 'acme.sipflow']]) {
+            for (const command of [
+                ['apply', 'acme.sipflow', '--yes'],
+                ['plan', 'acme.sipflow'],
+            ]) {
                 const run = await sipflow(command);
                 expect(run.code).toBe(1);
                 const refusal = REFUSAL.exec(run.stderr);
@@ -336,7 +338,9 @@ describe('sipflow apply and plan with the run lock', () => {
         writeFileSync(path.join(lockDir, lockFileName(cliKey())), staleRecord(cliKey(), await deadPid()));
         const run = await sipflow(['apply', 'acme.sipflow', '--yes']);
         expect(run.code).toBe(0);
-        expect(run.stderr).toMatch(/^sipflow: taking over the lock of integration acme: pid \d+ on host "[^"]+" \(sipflow apply acme.sipflow --yes\) since 2026-01-01T00:00:00Z \(\d+ s ago\) is no longer running\.\n/);
+        expect(run.stderr).toMatch(
+            /^sipflow: taking over the lock of integration acme: pid \d+ on host "[^"]+" \(sipflow apply acme.sipflow --yes\) since 2026-01-01T00:00:00Z \(\d+ s ago\) is no longer running\.\n/,
+        );
         expect(run.stderr.split('\n').filter(line => line.includes('taking over'))).toHaveLength(1);
         expect(lockFiles()).toEqual([]);
     });
@@ -391,6 +395,10 @@ describe('sipflow apply and plan with the run lock', () => {
         expect(cliRunLockKey(desired, { sandbox: true })).toBeUndefined();
         expect(cliRunLockKey(desired, { sandbox: true, sandboxState: stateFile })?.target).toBe(`sandbox-state=${stateFile}`);
         // The live accounts: the same key from any checkout, whatever the directory.
-        expect(cliRunLockKey(desired, {}, {})).toEqual({ integration: 'acme', workspace: WORKSPACE, target: urlTarget('https://dev.dixa.io/v1', 'https://api.eu.synthflow.ai/v2') });
+        expect(cliRunLockKey(desired, {}, {})).toEqual({
+            integration: 'acme',
+            workspace: WORKSPACE,
+            target: urlTarget('https://dev.dixa.io/v1', 'https://api.eu.synthflow.ai/v2'),
+        });
     });
 });

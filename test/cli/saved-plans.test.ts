@@ -68,13 +68,20 @@ function requestsFromNow(): () => ReadonlyArray<{ method: string; path: string }
 function canonical(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(canonical);
     if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.keys(value).sort().filter(k => (value as Record<string, unknown>)[k] !== undefined).map(k => [k, canonical((value as Record<string, unknown>)[k])]));
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .filter(k => (value as Record<string, unknown>)[k] !== undefined)
+                .map(k => [k, canonical((value as Record<string, unknown>)[k])]),
+        );
     }
     return value;
 }
 function rehash(plan: PlanJson): string {
     const { contentHash: _old, ...content } = plan;
-    const contentHash = `sha256:${createHash('sha256').update(JSON.stringify(canonical(content)), 'utf8').digest('hex')}`;
+    const contentHash = `sha256:${createHash('sha256')
+        .update(JSON.stringify(canonical(content)), 'utf8')
+        .digest('hex')}`;
     return JSON.stringify({ ...content, contentHash }, null, 2);
 }
 
@@ -127,22 +134,30 @@ const VARIANTS: readonly Variant[] = [
     },
     {
         name: 'DID edited and re-hashed',
-        text: edited(p => { importOf(p, SUPPORT_DID).operation!.e164 = '+4535559999'; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).operation!.e164 = '+4535559999';
+        }),
         refusal: `The plan's items differ from a fresh plan: 1 changed (${SUPPORT_NUMBER})`,
     },
     {
         name: 'termination URI edited and re-hashed',
-        text: edited(p => { importOf(p, SUPPORT_DID).operation!.terminationUri = 'evil.sip.example.com'; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).operation!.terminationUri = 'evil.sip.example.com';
+        }),
         refusal: `The plan's items differ from a fresh plan: 1 changed (${SUPPORT_NUMBER})`,
     },
     {
         name: 'item summary edited and re-hashed',
-        text: edited(p => { importOf(p, SUPPORT_DID).summary = 'nothing to see here'; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).summary = 'nothing to see here';
+        }),
         refusal: `1 changed (${SUPPORT_NUMBER})`,
     },
     {
         name: 'field changes edited and re-hashed',
-        text: edited(p => { importOf(p, SUPPORT_DID).changes[0]!.after = 'reviewed.example.com'; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).changes[0]!.after = 'reviewed.example.com';
+        }),
         refusal: `1 changed (${SUPPORT_NUMBER})`,
     },
     {
@@ -157,42 +172,58 @@ const VARIANTS: readonly Variant[] = [
     },
     {
         name: 'item removed and re-hashed',
-        text: edited(p => { p.items.pop(); }),
+        text: edited(p => {
+            p.items.pop();
+        }),
         refusal: /^The plan's items differ from a fresh plan: 1 missing \(dixa\//,
     },
     {
         name: 'items reordered and re-hashed',
-        text: edited(p => { p.items.reverse(); }),
+        text: edited(p => {
+            p.items.reverse();
+        }),
         refusal: "The plan's items differ from a fresh plan: they are in another order",
     },
     {
         name: 'operation swapped for another known type and re-hashed',
-        text: edited(p => { importOf(p, SUPPORT_DID).operation = { type: 'synthflow.deleteAction', actionId: 'f3a1c5e7-0b2d-4f6a-8c9e-1d3b5f7a9c01' }; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).operation = { type: 'synthflow.deleteAction', actionId: 'f3a1c5e7-0b2d-4f6a-8c9e-1d3b5f7a9c01' };
+        }),
         refusal: `1 changed (${SUPPORT_NUMBER})`,
     },
     {
         name: 'unknown operation type',
-        text: edited(p => { importOf(p, SUPPORT_DID).operation!.type = 'synthflow.deleteAllNumbers'; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).operation!.type = 'synthflow.deleteAllNumbers';
+        }),
         refusal: `The plan is malformed: item ${SUPPORT_NUMBER}, field operation: unknown operation type "synthflow.deleteAllNumbers"`,
     },
     {
         name: 'operation field missing',
-        text: edited(p => { delete importOf(p, SUPPORT_DID).operation!.terminationUri; }),
+        text: edited(p => {
+            delete importOf(p, SUPPORT_DID).operation!.terminationUri;
+        }),
         refusal: `The plan is malformed: item ${SUPPORT_NUMBER}, field operation lacks "terminationUri"`,
     },
     {
         name: 'item field missing',
-        text: edited(p => { delete (p.items[0] as Partial<ItemJson>).dependsOn; }),
+        text: edited(p => {
+            delete (p.items[0] as Partial<ItemJson>).dependsOn;
+        }),
         refusal: /^The plan is malformed: item .* lacks "dependsOn"$/,
     },
     {
         name: 'extra field on an operation',
-        text: edited(p => { importOf(p, SUPPORT_DID).operation!.baseUrl = 'https://evil.example'; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).operation!.baseUrl = 'https://evil.example';
+        }),
         refusal: `The plan is malformed: item ${SUPPORT_NUMBER}, field operation has an unknown field "baseUrl"`,
     },
     {
         name: 'wrong type',
-        text: edited(p => { importOf(p, SUPPORT_DID).requiresPrune = 'false'; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).requiresPrune = 'false';
+        }),
         refusal: `The plan is malformed: item ${SUPPORT_NUMBER}, field requiresPrune must be boolean`,
     },
     {
@@ -205,17 +236,23 @@ const VARIANTS: readonly Variant[] = [
     },
     {
         name: 'dangling dependsOn',
-        text: edited(p => { importOf(p, SUPPORT_DID).dependsOn = ['dixa/queue/Nowhere']; }),
+        text: edited(p => {
+            importOf(p, SUPPORT_DID).dependsOn = ['dixa/queue/Nowhere'];
+        }),
         refusal: `The plan is malformed: item ${SUPPORT_NUMBER} depends on dixa/queue/Nowhere, which is not in the plan`,
     },
     {
         name: 'duplicate id',
-        text: edited(p => { p.items.push(p.items[0]!); }),
+        text: edited(p => {
+            p.items.push(p.items[0]!);
+        }),
         refusal: /^The plan is malformed: item .* appears twice$/,
     },
     {
         name: 'older format version',
-        text: edited(p => { p.formatVersion = 1; }),
+        text: edited(p => {
+            p.formatVersion = 1;
+        }),
         refusal: 'This plan has format version 1; this sipflow reads version 3. Make a new plan with this version',
     },
     {
@@ -234,7 +271,10 @@ const VARIANTS: readonly Variant[] = [
     },
     {
         name: 'content hash removed',
-        text: () => { const { contentHash: _removed, ...rest } = plan(); return JSON.stringify(rest); },
+        text: () => {
+            const { contentHash: _removed, ...rest } = plan();
+            return JSON.stringify(rest);
+        },
         refusal: 'The plan is malformed: the plan lacks "contentHash"',
     },
     {
@@ -254,17 +294,23 @@ const VARIANTS: readonly Variant[] = [
     },
     {
         name: 'absolute source path',
-        text: edited(p => { p.sources[0]!.path = path.join(checkout, 'integrations/acme.sipflow'); }),
+        text: edited(p => {
+            p.sources[0]!.path = path.join(checkout, 'integrations/acme.sipflow');
+        }),
         refusal: /^source ".*integrations\/acme\.sipflow" is not a relative path$/,
     },
     {
         name: 'source path leaving the checkout with ../..',
-        text: edited(p => { p.sources[0]!.path = '../../outside/acme.sipflow'; }),
+        text: edited(p => {
+            p.sources[0]!.path = '../../outside/acme.sipflow';
+        }),
         refusal: /^source "\.\.\/\.\.\/outside\/acme\.sipflow" is outside the plan's checkout \(.*\)$/,
     },
     {
         name: 'source path through a symbolic link out of the checkout',
-        text: edited(p => { p.sources[0]!.path = '../integrations/linked.sipflow'; }),
+        text: edited(p => {
+            p.sources[0]!.path = '../integrations/linked.sipflow';
+        }),
         refusal: /^source "\.\.\/integrations\/linked\.sipflow" links outside the plan's checkout/,
     },
     {
@@ -272,26 +318,35 @@ const VARIANTS: readonly Variant[] = [
         text: () => planText,
         before: () => writeFileSync(path.join(checkout, 'integrations/acme.sipflow'), EXAMPLE.replace('timeout 30s', 'timeout 45s')),
         after: () => writeFileSync(path.join(checkout, 'integrations/acme.sipflow'), EXAMPLE),
-        refusal: 'The .sipflow file changed since this plan was made (../integrations/acme.sipflow): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.',
+        refusal:
+            'The .sipflow file changed since this plan was made (../integrations/acme.sipflow): nothing was applied. Make a new plan with sipflow plan FILE --out PLAN, review it, and apply that.',
     },
     {
         name: 'source hash edited and re-hashed',
-        text: edited(p => { p.sources[0]!.sha256 = '0'.repeat(64); }),
+        text: edited(p => {
+            p.sources[0]!.sha256 = '0'.repeat(64);
+        }),
         refusal: /^The \.sipflow file changed since this plan was made \(\.\.\/integrations\/acme\.sipflow\)/,
     },
     {
         name: 'integration renamed and re-hashed',
-        text: edited(p => { p.integration = 'globex'; }),
+        text: edited(p => {
+            p.integration = 'globex';
+        }),
         refusal: /^The plan is for integration globex, but its files declare acme/,
     },
     {
         name: 'live fingerprint edited and re-hashed',
-        text: edited(p => { p.liveFingerprint = `sha256:${'1'.repeat(64)}`; }),
+        text: edited(p => {
+            p.liveFingerprint = `sha256:${'1'.repeat(64)}`;
+        }),
         refusal: /^The live accounts changed since this plan was made/,
     },
     {
         name: 'summary edited and re-hashed',
-        text: edited(p => { p.summary.create = 0; }),
+        text: edited(p => {
+            p.summary.create = 0;
+        }),
         refusal: "The plan's summary differs from a fresh plan's",
     },
 ];
@@ -363,7 +418,11 @@ describe('a tampered plan is refused in one line, exit 1, with no write request'
             expect(result.stdout).toBe('');
             expect(result.stderr.endsWith('\n')).toBe(true);
             expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
-            const message = result.stderr.trimEnd().replace(/^sipflow: /, '').replace(`${file}: `, '').replace(/: nothing was applied\.$/, '');
+            const message = result.stderr
+                .trimEnd()
+                .replace(/^sipflow: /, '')
+                .replace(`${file}: `, '')
+                .replace(/: nothing was applied\.$/, '');
             if (typeof variant.refusal === 'string') expect(message).toContain(variant.refusal.replace(/: nothing was applied\..*$/, ''));
             else expect(message).toMatch(variant.refusal);
             expect(requests().filter(r => r.method !== 'GET')).toEqual([]);

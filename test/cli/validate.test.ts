@@ -146,9 +146,7 @@ describe('sipflow validate: results and exit codes', () => {
         const dir = project('hint', { 'acme.sipflow': text });
         const result = validateJson(['acme.sipflow'], dir);
         expect(result.status).toBe(0);
-        expect(result.diagnostics).toEqual([
-            expect.objectContaining({ code: 'queue-unused', severity: 'hint', range: rangeOf(text, 'spare') }),
-        ]);
+        expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'queue-unused', severity: 'hint', range: rangeOf(text, 'spare') })]);
         expect(result.stderr).toBe('0 errors, 0 warnings, 1 hint in 1 file\n');
     });
 });
@@ -164,7 +162,9 @@ describe('sipflow validate: unparseable input', () => {
         expect(new Set(parseErrors.map(d => d.file))).toEqual(new Set(['binary.sipflow', 'broken.sipflow']));
         expect(parseErrors.every(d => d.severity === 'error')).toBe(true);
         // The stray § is reported where it is.
-        expect(result.diagnostics).toContainEqual(expect.objectContaining({ file: 'broken.sipflow', code: 'parse-error', range: expect.objectContaining({ start: rangeOf(broken, '§').start }) }));
+        expect(result.diagnostics).toContainEqual(
+            expect.objectContaining({ file: 'broken.sipflow', code: 'parse-error', range: expect.objectContaining({ start: rangeOf(broken, '§').start }) }),
+        );
         expect(result.stderr).not.toMatch(STACK_FRAME);
         expect(result.stdout).not.toMatch(STACK_FRAME);
 
@@ -216,10 +216,7 @@ describe('sipflow validate: files, directories and the workspace', () => {
 
     it('resolves queues declared in another file of the same integration', () => {
         // departments.sipflow uses sales_desk, which lives in queues.sipflow.
-        const departments = exampleWith(
-            '  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"\n    kind ring-group\n  }\n',
-            '',
-        );
+        const departments = exampleWith('  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"\n    kind ring-group\n  }\n', '');
         // The dixa and synthflow blocks live in departments.sipflow: an integration has one of each.
         const queues = `integration acme {\n  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"\n    kind ring-group\n  }\n}\n`;
         const dir = project('cross-file', {

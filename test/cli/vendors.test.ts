@@ -161,7 +161,9 @@ describe('refusals and failures are one clear line', () => {
     it('names missing keys', async () => {
         const result = await sipflow(['plan', 'acme.sipflow'], { DIXA_API_TOKEN: undefined, SYNTHFLOW_API_KEY: undefined });
         expect(result).toMatchObject({ code: 1, stdout: '' });
-        expect(result.stderr).toBe('sipflow: DIXA_API_TOKEN and SYNTHFLOW_API_KEY are not set: export the Dixa API token and the Synthflow API key (or use --sandbox to try sipflow locally).\n');
+        expect(result.stderr).toBe(
+            'sipflow: DIXA_API_TOKEN and SYNTHFLOW_API_KEY are not set: export the Dixa API token and the Synthflow API key (or use --sandbox to try sipflow locally).\n',
+        );
     });
 
     it('reports a wrong key without echoing it', async () => {

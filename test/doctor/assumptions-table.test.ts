@@ -45,7 +45,10 @@ describe('the one table of assumptions', () => {
 
     it('lists only assumptions the code is marked as relying on', () => {
         const marked = markersInCode();
-        expect(ids.filter(id => !marked.has(id)), 'assumptions no `// [I] assumption: <id>` marker names').toEqual([]);
+        expect(
+            ids.filter(id => !marked.has(id)),
+            'assumptions no `// [I] assumption: <id>` marker names',
+        ).toEqual([]);
     });
 
     it('has a marker in every source file that calls something [I] (unverified)', () => {

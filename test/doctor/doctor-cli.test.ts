@@ -45,7 +45,13 @@ const POOL_NUMBER = '+4532100200';
 function givePoolNumberToSupport(): void {
     const state = structuredClone(sandbox.state);
     const template = state.synthflow.numbers.find(n => n.phone_number === DEMO.synthflow.outboundNumber)!;
-    state.synthflow.numbers.push({ ...template, key: '2b7e9d4c-6a1f-4c3e-8d2b-5f0a9e7c3b99', slug: POOL_NUMBER.slice(1), phone_number: POOL_NUMBER, friendly_name: 'Support callback caller id' });
+    state.synthflow.numbers.push({
+        ...template,
+        key: '2b7e9d4c-6a1f-4c3e-8d2b-5f0a9e7c3b99',
+        slug: POOL_NUMBER.slice(1),
+        phone_number: POOL_NUMBER,
+        friendly_name: 'Support callback caller id',
+    });
     state.synthflow.assistants.find(a => a.model_id === DEMO.synthflow.assistants.support)!.phone_number_slugs.push(POOL_NUMBER.slice(1));
     sandbox.replaceState(state);
 }
@@ -74,7 +80,16 @@ describe('sipflow doctor on the default sandbox', () => {
         const { run, report } = await doctor();
         expect(run.code).toBe(0);
         expect(report.counts.contradicted).toBe(0);
-        for (const id of ['dixa-subdomain-is-company', 'synthflow-key-workspace', 'live-transfer-read-back', 'sip-uri-in-transfer-phone', 'live-transfer-name-kept', 'synthflow-max-page-size', 'number-import-permitted', 'dixa-queue-list-order']) {
+        for (const id of [
+            'dixa-subdomain-is-company',
+            'synthflow-key-workspace',
+            'live-transfer-read-back',
+            'sip-uri-in-transfer-phone',
+            'live-transfer-name-kept',
+            'synthflow-max-page-size',
+            'number-import-permitted',
+            'dixa-queue-list-order',
+        ]) {
             expect(verdictOf(report, id), id).toBe('confirmed');
         }
         // No call has run a LIVE_TRANSFER yet: nothing to read.
@@ -141,7 +156,7 @@ describe('sipflow doctor on the default sandbox', () => {
 });
 
 describe('sipflow doctor after a test call that escalated', () => {
-    it('confirms that the call shows the LIVE_TRANSFER\'s target, and says contradicted when the call list stops showing it', async () => {
+    it("confirms that the call shows the LIVE_TRANSFER's target, and says contradicted when the call list stops showing it", async () => {
         const applied = await sipflow(['apply', 'acme.sipflow', '--yes']);
         expect(applied.code, applied.stderr).toBe(0);
         sandbox.replaceState({ ...structuredClone(sandbox.state), dixaManual: demoDixaManual() });
@@ -160,7 +175,7 @@ describe('sipflow doctor after a test call that escalated', () => {
     });
 });
 
-describe('sipflow doctor\'s write probe cleans up', () => {
+describe("sipflow doctor's write probe cleans up", () => {
     it('deletes the probe action even when it cannot be read back', async () => {
         sandbox.setFaults('synthflow:GET:/actions/{id}=404');
         const { run, report } = await doctor('--write-probes', '--yes');
@@ -190,7 +205,7 @@ describe('sipflow doctor\'s write probe cleans up', () => {
         expect(run.code).toBe(1);
     });
 
-    it('finds and deletes the probe action when the create\'s answer is lost', async () => {
+    it("finds and deletes the probe action when the create's answer is lost", async () => {
         sandbox.setFaults('synthflow:POST:/actions=lost*1');
         const { report } = await doctor('--write-probes', '--yes', '--request-timeout', '5');
         expect(report.findings.find(f => f.probe === 'sip-target')).toBeDefined();
@@ -224,7 +239,7 @@ describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
         expect(run.code).toBe(1);
     });
 
-    it('dixa-subdomain-is-company: reported with the account guard\'s rule, also for an explicit organization', async () => {
+    it("dixa-subdomain-is-company: reported with the account guard's rule, also for an explicit organization", async () => {
         const matching = structuredClone(sandbox.state);
         matching.dixa.organization.subdomain = 'ACME';
         sandbox.replaceState(matching);
@@ -245,7 +260,7 @@ describe('sipflow doctor on a sandbox that contradicts an assumption', () => {
         }
     });
 
-    it('synthflow-key-workspace: the numbers list of the file\'s workspace is refused', async () => {
+    it("synthflow-key-workspace: the numbers list of the file's workspace is refused", async () => {
         sandbox.setFaults('synthflow:GET:/numbers=403');
         const { run, report } = await doctor();
         expect(verdictOf(report, 'synthflow-key-workspace')).toBe('contradicted');

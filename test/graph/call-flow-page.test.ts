@@ -106,8 +106,12 @@ describe('the Call Flow page', () => {
             // The escalation and fallback labels reveal their lines too; inbound and transfer have no line of their own.
             const labels = byClass(elements(svg), 'g', 'edge-label');
             expect(labels.filter(l => attr(l, 'tabindex') === '0').map(l => attr(l, 'data-target'))).toEqual(['edge:2', 'edge:3', 'edge:6', 'edge:7']);
-            expect(labels.filter(l => attr(l, 'data-target') === undefined).map(l => attr(l, 'class')))
-                .toEqual(['edge-label inbound', 'edge-label transfer', 'edge-label inbound', 'edge-label transfer']);
+            expect(labels.filter(l => attr(l, 'data-target') === undefined).map(l => attr(l, 'class'))).toEqual([
+                'edge-label inbound',
+                'edge-label transfer',
+                'edge-label inbound',
+                'edge-label transfer',
+            ]);
         }
         expect(byClass(els, 'g', 'node')[0] && attr(byClass(els, 'g', 'node')[0]!, 'aria-label')).toBe('DID +4535551234, department support. Reveal its declaration');
     });
@@ -159,10 +163,13 @@ describe('the Call Flow page', () => {
         expect(textOf(els.find(e => e.tagName === 'style')!)).toMatch(/@media \(max-width: \d+px\) \{[^@]*table\.details td::before \{ content: attr\(data-label\)/);
     });
 
-    it('runs only its nonce\'d script and loads nothing', () => {
+    it("runs only its nonce'd script and loads nothing", () => {
         const { html } = page();
         const els = elements(parse(html));
-        const csp = attr(els.find(e => e.tagName === 'meta' && attr(e, 'http-equiv') === 'Content-Security-Policy')!, 'content')!;
+        const csp = attr(
+            els.find(e => e.tagName === 'meta' && attr(e, 'http-equiv') === 'Content-Security-Policy')!,
+            'content',
+        )!;
         expect(csp).toContain("default-src 'none'");
         expect(csp).toContain(`script-src 'nonce-${NONCE}'`);
         const scripts = els.filter(e => e.tagName === 'script');
@@ -174,20 +181,13 @@ describe('the Call Flow page', () => {
 
 describe('the errors to fix first', () => {
     it('lists each error once, as path:line:col message, in file order', () => {
-        const problem = { path: 'acme.sipflow', line: 46, column: 14, message: 'Could not resolve reference to Queue named \'tier9\'.' };
-        expect(formatProblems([
-            problem,
-            { path: 'sub/b.sipflow', line: 2, column: 1, message: 'Second' },
-            problem,
-            { path: 'acme.sipflow', line: 3, column: 5, message: 'First' },
-        ])).toEqual([
-            'acme.sipflow:3:5 First',
-            'acme.sipflow:46:14 Could not resolve reference to Queue named \'tier9\'.',
-            'sub/b.sipflow:2:1 Second',
-        ]);
+        const problem = { path: 'acme.sipflow', line: 46, column: 14, message: "Could not resolve reference to Queue named 'tier9'." };
+        expect(
+            formatProblems([problem, { path: 'sub/b.sipflow', line: 2, column: 1, message: 'Second' }, problem, { path: 'acme.sipflow', line: 3, column: 5, message: 'First' }]),
+        ).toEqual(['acme.sipflow:3:5 First', "acme.sipflow:46:14 Could not resolve reference to Queue named 'tier9'.", 'sub/b.sipflow:2:1 Second']);
     });
 
-    it('are the page\'s list, counted once each, with the last valid diagram below', () => {
+    it("are the page's list, counted once each, with the last valid diagram below", () => {
         const diagram = renderCallFlowDiagram({ desired, graph, targets });
         const problems = formatProblems([
             { path: 'acme.sipflow', line: 46, column: 14, message: 'unknown queue tier9' },
@@ -200,7 +200,9 @@ describe('the errors to fix first', () => {
         expect(html).not.toContain('file:///');
         expect(els.filter(e => e.tagName === 'svg')).toHaveLength(2);
         // A file that cannot be built for another reason says so.
-        const other = elements(parse(renderCallFlowPage({ kind: 'errors', fileName: 'x.sipflow', problems: [], message: 'The file declares no integration.', lastGood: undefined }, NONCE)));
+        const other = elements(
+            parse(renderCallFlowPage({ kind: 'errors', fileName: 'x.sipflow', problems: [], message: 'The file declares no integration.', lastGood: undefined }, NONCE)),
+        );
         expect(byClass(other, 'p', 'problems').map(textOf)).toEqual(['The file declares no integration.']);
     });
 });

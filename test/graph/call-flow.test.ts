@@ -1,15 +1,6 @@
 import { fromDot } from 'ts-graphviz';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-    callFlowGraph,
-    escapeMermaid,
-    quoteDot,
-    renderCallFlowDot,
-    renderCallFlowMermaid,
-    subgraphOf,
-    touchedBy,
-    type CallFlowGraph,
-} from '../../src/graph/index.js';
+import { callFlowGraph, escapeMermaid, quoteDot, renderCallFlowDot, renderCallFlowMermaid, subgraphOf, touchedBy, type CallFlowGraph } from '../../src/graph/index.js';
 import type { DesiredState } from '../../src/model/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 
@@ -76,26 +67,28 @@ describe('call-flow graph of the canonical example', () => {
 
 describe('Mermaid rendering', () => {
     it('is the flowchart LR of the example', () => {
-        expect(renderCallFlowMermaid(graph)).toBe([
-            'flowchart LR',
-            '    n0(["+4535551234"])',
-            '    n1["“Support DK”"]',
-            '    n2[["assistant b336ab4e…"]]',
-            '    n3[("Phone – Tier 1")]',
-            '    n4(["+4535555678"])',
-            '    n5["“Sales DK”"]',
-            '    n6[["assistant 0e4d6c2a…"]]',
-            '    n7[("Phone – Sales")]',
-            '    n0 -->|"inbound call"| n1',
-            '    n1 -->|"SIP transfer"| n2',
-            '    n2 -->|"escalate #40;warm#41;"| n3',
-            '    n1 -.->|"no answer in 30s → fallback"| n3',
-            '    n4 -->|"inbound call"| n5',
-            '    n5 -->|"SIP transfer"| n6',
-            '    n6 -->|"escalate #40;warm#41;"| n7',
-            '    n5 -.->|"no answer in 30s → fallback"| n7',
-            '',
-        ].join('\n'));
+        expect(renderCallFlowMermaid(graph)).toBe(
+            [
+                'flowchart LR',
+                '    n0(["+4535551234"])',
+                '    n1["“Support DK”"]',
+                '    n2[["assistant b336ab4e…"]]',
+                '    n3[("Phone – Tier 1")]',
+                '    n4(["+4535555678"])',
+                '    n5["“Sales DK”"]',
+                '    n6[["assistant 0e4d6c2a…"]]',
+                '    n7[("Phone – Sales")]',
+                '    n0 -->|"inbound call"| n1',
+                '    n1 -->|"SIP transfer"| n2',
+                '    n2 -->|"escalate #40;warm#41;"| n3',
+                '    n1 -.->|"no answer in 30s → fallback"| n3',
+                '    n4 -->|"inbound call"| n5',
+                '    n5 -->|"SIP transfer"| n6',
+                '    n6 -->|"escalate #40;warm#41;"| n7',
+                '    n5 -.->|"no answer in 30s → fallback"| n7',
+                '',
+            ].join('\n'),
+        );
     });
 
     it('escapes quotes, brackets and bars so that a label cannot end early', async () => {
@@ -134,7 +127,9 @@ describe('DOT rendering', () => {
             '    "flow:support" [label="“Support DK”", tooltip="Dixa flow · timeout 30s", shape=box];',
         ]);
         expect(text).toContain('    "q1" [label="Phone – Sales", tooltip="ring group sales_desk · +4570102222", shape=cylinder];');
-        expect(text).toContain('    "flow:sales" -> "q1" [label="no answer in 30s → fallback", tooltip="If Synthflow does not answer within 30s, Dixa routes the call to Phone – Sales", style=dashed, color="#f14c4c"];');
+        expect(text).toContain(
+            '    "flow:sales" -> "q1" [label="no answer in 30s → fallback", tooltip="If Synthflow does not answer within 30s, Dixa routes the call to Phone – Sales", style=dashed, color="#f14c4c"];',
+        );
         expect(text.endsWith('}\n')).toBe(true);
     });
 

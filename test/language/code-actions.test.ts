@@ -69,11 +69,19 @@ describe('quick fixes', () => {
     });
 
     it('escalation-not-sip: with no queue owning the number, the SIP URI is the preferred fix', async () => {
-        await expectFix(exampleWith('escalate sales_desk', 'escalate "+4570109999"'), 'escalation-not-sip', exampleWith('escalate sales_desk', 'escalate "sip:+4570109999@acme.sip.dixa.com"'));
+        await expectFix(
+            exampleWith('escalate sales_desk', 'escalate "+4570109999"'),
+            'escalation-not-sip',
+            exampleWith('escalate sales_desk', 'escalate "sip:+4570109999@acme.sip.dixa.com"'),
+        );
     });
 
     it('escalation-wrong-domain: moves the URI onto the Dixa sip-domain', async () => {
-        await expectFix(exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.example.com"'), 'escalation-wrong-domain', exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'));
+        await expectFix(
+            exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.example.com"'),
+            'escalation-wrong-domain',
+            exampleWith('escalate sales_desk', 'escalate "sip:+4570102222@acme.sip.dixa.com"'),
+        );
     });
 
     it('allowlist-incomplete: appends the missing IPs (preferred) or replaces the list with "allowlist synthflow"', async () => {
@@ -153,7 +161,9 @@ describe('quick fixes', () => {
         const { doc, close } = await openFile(input);
         const message = (doc.diagnostics ?? []).find(d => d.code === 'e164-invalid')?.message;
         await close();
-        expect(message).toBe('"4570102222" is not a valid phone number: it lacks the leading + (E.164 numbers start with + and the country code). Write the DID in E.164: "+4570102222".');
+        expect(message).toBe(
+            '"4570102222" is not a valid phone number: it lacks the leading + (E.164 numbers start with + and the country code). Write the DID in E.164: "+4570102222".',
+        );
         expect(message).not.toContain('no country code');
         await expectFix(input, 'e164-invalid', EXAMPLE);
         const fixes = await fixesFor(input, 'e164-invalid');
@@ -182,7 +192,7 @@ describe('quick fixes', () => {
         expect(await fixesFor(exampleWith('    fallback sales_desk\n', ''), 'fallback-missing')).toEqual([]);
     });
 
-    it('builds the edit from the server\'s diagnostic, not from the range the client echoes back (byte columns on a non-ASCII line)', async () => {
+    it("builds the edit from the server's diagnostic, not from the range the client echoes back (byte columns on a non-ASCII line)", async () => {
         // Neovim 0.7 echoes UTF-8 byte columns: "æ" and "–" are two and three bytes but one UTF-16 unit each.
         const input = exampleWith('did "+4535551234"', 'flow "Kø – Support" did "+45 35 55 12 34"');
         const { doc, close } = await openFile(input);

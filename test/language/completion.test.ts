@@ -24,7 +24,12 @@ const markdown = (completion: CompletionItem) => (typeof completion.documentatio
 describe('completion: keywords in context', () => {
     it('offers the settings a department does not have yet, with their documentation', async () => {
         const text = 'integration a {\n  department d {\n    did "+4535551234"\n    <|>\n  }\n}';
-        await complete({ text, index: 0, expectedItems: ['flow', 'assistant', 'timeout', 'fallback', 'uui', 'header', 'escalate', 'escalate … { mode … }'], disposeAfterCheck: true });
+        await complete({
+            text,
+            index: 0,
+            expectedItems: ['flow', 'assistant', 'timeout', 'fallback', 'uui', 'header', 'escalate', 'escalate … { mode … }'],
+            disposeAfterCheck: true,
+        });
         await completionAt(text, list => {
             expect(item(list, 'timeout').kind).toBe(CompletionItemKind.Keyword);
             expect(markdown(item(list, 'timeout'))).toContain('5s–300s');
@@ -46,7 +51,12 @@ describe('completion: keywords in context', () => {
 
     it('offers the members of an integration and the settings of an escalation', async () => {
         await complete({ text: 'integration a {\n  <|>\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department', 'environment'], disposeAfterCheck: true });
-        await complete({ text: 'integration a { queue q { did "+4570101111" } department d { escalate q { <|> } } }', index: 0, expectedItems: ['mode', 'when', 'say', 'failed'], disposeAfterCheck: true });
+        await complete({
+            text: 'integration a { queue q { did "+4570101111" } department d { escalate q { <|> } } }',
+            index: 0,
+            expectedItems: ['mode', 'when', 'say', 'failed'],
+            disposeAfterCheck: true,
+        });
         await complete({ text: '<|>', index: 0, expectedItems: ['integration'], disposeAfterCheck: true });
     });
 
@@ -55,10 +65,16 @@ describe('completion: keywords in context', () => {
     });
 
     it('inside an environment, offers the queues and departments it can override', async () => {
-        const text = 'integration a {\n  queue q1 { did "+4570101111" }\n  queue q2 { did "+4570102222" }\n  department d1 { did "+4535551234" }\n  environment s {\n    queue <|>\n  }\n}';
+        const text =
+            'integration a {\n  queue q1 { did "+4570101111" }\n  queue q2 { did "+4570102222" }\n  department d1 { did "+4535551234" }\n  environment s {\n    queue <|>\n  }\n}';
         await completionAt(text, list => expect(labels(list)).toEqual(['q1', 'q2']));
         await completionAt(text.replace('queue <|>', 'department <|>'), list => expect(labels(list)).toEqual(['d1']));
-        await complete({ text: 'integration a {\n  environment s {\n    <|>\n  }\n}', index: 0, expectedItems: ['dixa', 'synthflow', 'queue', 'department'], disposeAfterCheck: true });
+        await complete({
+            text: 'integration a {\n  environment s {\n    <|>\n  }\n}',
+            index: 0,
+            expectedItems: ['dixa', 'synthflow', 'queue', 'department'],
+            disposeAfterCheck: true,
+        });
     });
 });
 
@@ -121,7 +137,9 @@ describe('completion: values', () => {
 
 describe('completion: env references for trunk credentials', () => {
     it('offers the default for the setting first, then the other default, then names used in the workspace', async () => {
-        const { close } = await openFiles({ other: 'integration x {\n  synthflow {\n    trunk-auth credentials {\n      username env:ZED\n      password env:ACME_PW\n    }\n  }\n}\n' });
+        const { close } = await openFiles({
+            other: 'integration x {\n  synthflow {\n    trunk-auth credentials {\n      username env:ZED\n      password env:ACME_PW\n    }\n  }\n}\n',
+        });
         try {
             await completionAt(exampleWith('trunk-auth ip', 'trunk-auth credentials {\n      username <|>\n    }'), list => {
                 expect(labels(list)).toEqual(['env:DIXA_SIP_USERNAME', 'env:DIXA_SIP_PASSWORD', 'env:ACME_PW', 'env:ZED']);
@@ -168,9 +186,16 @@ describe('completion speed', () => {
 
     /** A file of the size the benchmark uses: 10,000 departments, about 100,000 lines. */
     function bigFile(departments: number): string {
-        const parts = ['integration big {', '  dixa {\n    sip-domain "big.sip.dixa.com"\n    allowlist synthflow\n  }', '  synthflow {\n    region eu\n    workspace "w"\n  }', '  queue tier1 {\n    name "T"\n    did "+4570101111"\n  }'];
+        const parts = [
+            'integration big {',
+            '  dixa {\n    sip-domain "big.sip.dixa.com"\n    allowlist synthflow\n  }',
+            '  synthflow {\n    region eu\n    workspace "w"\n  }',
+            '  queue tier1 {\n    name "T"\n    did "+4570101111"\n  }',
+        ];
         for (let i = 0; i < departments; i++) {
-            parts.push(`  department d${i} {\n    did "+4535${String(100000 + i).slice(-6)}"\n    assistant "b336ab4e-8f1e-4b6c-aca1-${String(i).padStart(12, '0')}"\n    timeout 30s\n    fallback tier1\n    escalate tier1 {\n      mode warm\n    }\n  }`);
+            parts.push(
+                `  department d${i} {\n    did "+4535${String(100000 + i).slice(-6)}"\n    assistant "b336ab4e-8f1e-4b6c-aca1-${String(i).padStart(12, '0')}"\n    timeout 30s\n    fallback tier1\n    escalate tier1 {\n      mode warm\n    }\n  }`,
+            );
         }
         return `${parts.join('\n')}\n}\n`;
     }
@@ -181,10 +206,11 @@ describe('completion speed', () => {
         try {
             const document = docs.big;
             const parse = vi.spyOn(editor.Sipflow.parser.CompletionParser, 'parse');
-            const run = (offset: number) => editor.Sipflow.lsp.CompletionProvider!.getCompletion(document, {
-                textDocument: { uri: document.uri.toString() },
-                position: document.textDocument.positionAt(offset),
-            });
+            const run = (offset: number) =>
+                editor.Sipflow.lsp.CompletionProvider!.getCompletion(document, {
+                    textDocument: { uri: document.uri.toString() },
+                    position: document.textDocument.positionAt(offset),
+                });
             const lastFallback = text.lastIndexOf('fallback tier1') + 'fallback '.length;
             const middleFallback = text.indexOf('fallback tier1', text.length / 2) + 'fallback '.length;
             expect(labels((await run(lastFallback))!)).toEqual(['tier1']);
@@ -270,7 +296,7 @@ describe('completion: only what fits the position', () => {
         expect(insertedText(item(list, 'credentials'))).toBe('credentials {\n\tusername env:${1:DIXA_SIP_USERNAME}\n\tpassword env:${2:DIXA_SIP_PASSWORD}\n}');
     });
 
-    it('after the integration\'s closing brace: nothing', async () => {
+    it("after the integration's closing brace: nothing", async () => {
         expect(labels(await completeAs(`${EXAMPLE}<|>`))).toEqual([]);
         expect(labels(await completeAs(`${EXAMPLE.trimEnd()}\n\n<|>`))).toEqual([]);
     });

@@ -63,7 +63,7 @@ describe('queues across files of one integration', () => {
         expect(codes('routing.sipflow')).toContain('escalation-unknown-queue');
     });
 
-    it('updates the queue file\'s hint when the department file stops using the queue', async () => {
+    it("updates the queue file's hint when the department file stops using the queue", async () => {
         const { shared, documents, codes } = await workspace({ 'queues.sipflow': QUEUES, 'routing.sipflow': ROUTING });
         expect(codes('queues.sipflow')).not.toContain('queue-unused');
         const routing = documents['routing.sipflow'];
@@ -97,7 +97,10 @@ describe('queues across files of one integration', () => {
         expect(messages).toEqual([
             ['block-duplicate', 'The dixa block is already in a.sipflow:2: an integration has one. Merge the settings there.'],
             ['block-duplicate', 'The synthflow block is already in a.sipflow:6: an integration has one. Merge the settings there.'],
-            ['assistant-shared', 'Assistant b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6 already answers department support in a.sipflow:10: Synthflow gives an inbound assistant a single phone_number, so it cannot answer two departments\' DIDs. Give department support its own inbound assistant: assistant "{its model_id}".'],
+            [
+                'assistant-shared',
+                'Assistant b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6 already answers department support in a.sipflow:10: Synthflow gives an inbound assistant a single phone_number, so it cannot answer two departments\' DIDs. Give department support its own inbound assistant: assistant "{its model_id}".',
+            ],
             ['name-duplicate', 'Department support is also declared in a.sipflow:10: rename one of them.'],
             ['did-duplicate', 'DID +4535551234 is already used by department support in a.sipflow:10: a number serves one inbound assistant or queue.'],
         ]);
@@ -108,8 +111,6 @@ describe('queues across files of one integration', () => {
         const { documents, codes } = await workspace({ 'queues.sipflow': QUEUES, 'routing.sipflow': ROUTING, 'z.sipflow': other });
         expect(codes('queues.sipflow')).not.toContain('name-duplicate');
         const messages = (documents['z.sipflow'].diagnostics ?? []).filter(d => d.severity === 1).map(d => [d.code, d.message]);
-        expect(messages).toEqual([
-            ['name-duplicate', expect.stringMatching(/^Queue tier1 in queues\.sipflow:\d+ already has the Dixa name "Phone – Tier 1"/)],
-        ]);
+        expect(messages).toEqual([['name-duplicate', expect.stringMatching(/^Queue tier1 in queues\.sipflow:\d+ already has the Dixa name "Phone – Tier 1"/)]]);
     });
 });

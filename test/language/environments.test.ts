@@ -19,8 +19,9 @@ let counter = 0;
 async function load(...texts: string[]): Promise<LangiumDocument<SipflowFile>[]> {
     const services = createSipflowServices(EmptyFileSystem);
     const folder = `file:///env-test-${++counter}`;
-    const documents = texts.map((text, index) => services.shared.workspace.LangiumDocuments.createDocument(
-        URI.parse(`${folder}/file${index}.sipflow`), text) as LangiumDocument<SipflowFile>);
+    const documents = texts.map(
+        (text, index) => services.shared.workspace.LangiumDocuments.createDocument(URI.parse(`${folder}/file${index}.sipflow`), text) as LangiumDocument<SipflowFile>,
+    );
     await services.shared.workspace.DocumentBuilder.build(documents, { validation: true });
     return documents;
 }
@@ -48,8 +49,11 @@ describe('environment overlays: every setting kind', () => {
         expect(base.queues.find(q => q.key === 'tier1')?.did).toBe('+4570101111');
     });
 
-    it('dixa: sip-domain (and every value derived from it) and the allowlist, which replaces the default\'s', async () => {
-        const staging = await desired(withEnvironment('    dixa {\n      sip-domain "acme-staging.sip.dixa.com"\n      allowlist synthflow\n      allowlist "10.0.0.1"\n    }'), 'staging');
+    it("dixa: sip-domain (and every value derived from it) and the allowlist, which replaces the default's", async () => {
+        const staging = await desired(
+            withEnvironment('    dixa {\n      sip-domain "acme-staging.sip.dixa.com"\n      allowlist synthflow\n      allowlist "10.0.0.1"\n    }'),
+            'staging',
+        );
         expect(staging.dixa.sipDomain).toBe('acme-staging.sip.dixa.com');
         expect(staging.dixa.company).toBe('acme-staging');
         expect(staging.queues[0]!.escalationUri).toBe('sip:+4570101111@acme-staging.sip.dixa.com');
@@ -60,7 +64,12 @@ describe('environment overlays: every setting kind', () => {
     });
 
     it('synthflow: region, workspace and trunk-auth', async () => {
-        const staging = await desired(withEnvironment('    synthflow {\n      region us\n      workspace "staging-ws"\n      trunk-auth credentials { username env:STAGING_USER password env:STAGING_PASS }\n    }'), 'staging');
+        const staging = await desired(
+            withEnvironment(
+                '    synthflow {\n      region us\n      workspace "staging-ws"\n      trunk-auth credentials { username env:STAGING_USER password env:STAGING_PASS }\n    }',
+            ),
+            'staging',
+        );
         expect(staging.synthflow.region).toBe('us');
         expect(staging.synthflow.sipHost).toBe(SYNTHFLOW_REGION_FACTS.us.sipHost);
         expect(staging.synthflow.workspace).toBe('staging-ws');
@@ -69,7 +78,7 @@ describe('environment overlays: every setting kind', () => {
         expect(staging.departments[0]!.transferSipAddress).toContain(SYNTHFLOW_REGION_FACTS.us.sipHost);
     });
 
-    it('queue: name, did and kind; escalations dial the environment\'s DID', async () => {
+    it("queue: name, did and kind; escalations dial the environment's DID", async () => {
         const staging = await desired(withEnvironment('    queue tier1 {\n      name "Staging – Tier 1"\n      did "+4570109999"\n      kind ring-group\n    }'), 'staging');
         const tier1 = staging.queues.find(q => q.key === 'tier1')!;
         expect(tier1).toMatchObject({ name: 'Staging – Tier 1', did: '+4570109999', kind: 'ring-group' });
@@ -78,18 +87,23 @@ describe('environment overlays: every setting kind', () => {
     });
 
     it('department: flow, did, assistant, timeout, fallback, uui, header and escalate (lists replace)', async () => {
-        const staging = await desired(withEnvironment([
-            '    department support {',
-            '      flow "Support staging"',
-            '      did "+4535559999"',
-            '      assistant "11111111-2222-4333-8444-555555555555"',
-            '      timeout 45s',
-            '      fallback sales_desk',
-            '      uui caller',
-            '      header X-Env "staging"',
-            '      escalate sales_desk { mode cold }',
-            '    }',
-        ].join('\n')), 'staging');
+        const staging = await desired(
+            withEnvironment(
+                [
+                    '    department support {',
+                    '      flow "Support staging"',
+                    '      did "+4535559999"',
+                    '      assistant "11111111-2222-4333-8444-555555555555"',
+                    '      timeout 45s',
+                    '      fallback sales_desk',
+                    '      uui caller',
+                    '      header X-Env "staging"',
+                    '      escalate sales_desk { mode cold }',
+                    '    }',
+                ].join('\n'),
+            ),
+            'staging',
+        );
         const support = staging.departments.find(d => d.key === 'support')!;
         expect(support).toMatchObject({
             flow: 'Support staging',
@@ -106,7 +120,7 @@ describe('environment overlays: every setting kind', () => {
         expect(staging.departments.find(d => d.key === 'sales')!.did).toBe('+4535555678');
     });
 
-    it('names the environment in every marker, so environments sharing a workspace never adopt each other\'s', async () => {
+    it("names the environment in every marker, so environments sharing a workspace never adopt each other's", async () => {
         const staging = await desired(withEnvironment('    queue tier1 { did "+4570109999" }'), 'staging');
         expect(staging.environment).toBe('staging');
         expect(staging.owner).toBe('acme@staging');
@@ -117,7 +131,9 @@ describe('environment overlays: every setting kind', () => {
 
     it('refuses an environment the files do not declare, naming those they do', async () => {
         await expect(desired(withEnvironment('    queue tier1 { did "+4570109999" }'), 'prod')).rejects.toThrow(UnknownEnvironmentError);
-        await expect(desired(withEnvironment('    queue tier1 { did "+4570109999" }'), 'prod')).rejects.toThrow('integration acme has no environment prod: its environments are staging');
+        await expect(desired(withEnvironment('    queue tier1 { did "+4570109999" }'), 'prod')).rejects.toThrow(
+            'integration acme has no environment prod: its environments are staging',
+        );
     });
 });
 
@@ -131,7 +147,7 @@ describe('environment validation: the effective configuration, with ranges on th
         expect((document.diagnostics ?? []).find(d => d.code === 'timeout-range')!.data).toMatchObject({ environments: ['staging'] });
     });
 
-    it('does not repeat the default\'s findings for every environment', async () => {
+    it("does not repeat the default's findings for every environment", async () => {
         const text = withEnvironment('    queue tier1 { did "+4570109999" }', EXAMPLE.replace('timeout 30s', 'timeout 90s'));
         const [document] = await load(text);
         const unusual = findings(document).filter(([code]) => code === 'timeout-unusual');
@@ -139,11 +155,13 @@ describe('environment validation: the effective configuration, with ranges on th
         expect(unusual[0]![2]).not.toContain('environment');
     });
 
-    it('checks a value against the environment\'s other settings: its sip-domain, its region, its DIDs', async () => {
-        const [document] = await load(withEnvironment([
-            '    dixa { sip-domain "acme-staging.sip.dixa.com" }',
-            '    department sales { did "+4535551234" }',
-        ].join('\n'), EXAMPLE.replace('escalate sales_desk\n', 'escalate "sip:+4570102222@acme.sip.dixa.com"\n')));
+    it("checks a value against the environment's other settings: its sip-domain, its region, its DIDs", async () => {
+        const [document] = await load(
+            withEnvironment(
+                ['    dixa { sip-domain "acme-staging.sip.dixa.com" }', '    department sales { did "+4535551234" }'].join('\n'),
+                EXAMPLE.replace('escalate sales_desk\n', 'escalate "sip:+4570102222@acme.sip.dixa.com"\n'),
+            ),
+        );
         const codes = findings(document).map(([code, range, message]) => [code, range, message.slice(0, 23)]);
         expect(codes).toContainEqual(['escalation-wrong-domain', '"sip:+4570102222@acme.sip.dixa.com"', 'In environment staging:']);
         expect(codes).toContainEqual(['did-duplicate', '"+4535551234"', 'In environment staging:']);
@@ -152,16 +170,22 @@ describe('environment validation: the effective configuration, with ranges on th
     });
 
     it('with only department overrides, still checks them against the other departments and queues', async () => {
-        const [document] = await load(withEnvironment('    department sales {\n      did "+4535551234"\n      assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"\n      escalate "sip:+4570101111@other.sip.dixa.com"\n    }'));
+        const [document] = await load(
+            withEnvironment(
+                '    department sales {\n      did "+4535551234"\n      assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"\n      escalate "sip:+4570101111@other.sip.dixa.com"\n    }',
+            ),
+        );
         const codes = findings(document).map(([code, range, message]) => [code, range, message.slice(0, 23)]);
-        expect(codes).toEqual(expect.arrayContaining([
-            ['did-duplicate', '"+4535551234"', 'In environment staging:'],
-            ['assistant-shared', '"b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"', 'In environment staging:'],
-            ['escalation-wrong-domain', '"sip:+4570101111@other.sip.dixa.com"', 'In environment staging:'],
-        ]));
+        expect(codes).toEqual(
+            expect.arrayContaining([
+                ['did-duplicate', '"+4535551234"', 'In environment staging:'],
+                ['assistant-shared', '"b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"', 'In environment staging:'],
+                ['escalation-wrong-domain', '"sip:+4570101111@other.sip.dixa.com"', 'In environment staging:'],
+            ]),
+        );
     });
 
-    it('an explicit allowlist is checked against the environment\'s region', async () => {
+    it("an explicit allowlist is checked against the environment's region", async () => {
         const euList = SYNTHFLOW_REGION_FACTS.eu.signallingIps.map(ip => `"${ip}"`).join(', ');
         const base = EXAMPLE.replace('allowlist synthflow', `allowlist ${euList}`);
         const [document] = await load(withEnvironment('    synthflow { region us }', base));
@@ -176,28 +200,32 @@ describe('environment validation: the effective configuration, with ranges on th
     });
 
     it('unknown targets, a target overridden twice, two dixa blocks, one environment declared twice', async () => {
-        const text = `${withEnvironment([
-            '    queue tier9 { did "+4570109999" }',
-            '    department nobody { did "+4535559999" }',
-            '    queue tier1 { did "+4570108888" }',
-            '    queue tier1 { kind ring-group }',
-            '    dixa { sip-domain "a.sip.dixa.com" }',
-            '    dixa { sip-domain "b.sip.dixa.com" }',
-        ].join('\n')).replace(/}\n$/, '')}  environment staging { }\n}\n`;
+        const text = `${withEnvironment(
+            [
+                '    queue tier9 { did "+4570109999" }',
+                '    department nobody { did "+4535559999" }',
+                '    queue tier1 { did "+4570108888" }',
+                '    queue tier1 { kind ring-group }',
+                '    dixa { sip-domain "a.sip.dixa.com" }',
+                '    dixa { sip-domain "b.sip.dixa.com" }',
+            ].join('\n'),
+        ).replace(/}\n$/, '')}  environment staging { }\n}\n`;
         const [document] = await load(text);
         const codes = findings(document).map(([code, range]) => [code, range]);
-        expect(codes).toEqual(expect.arrayContaining([
-            ['environment-target-unknown', 'tier9'],
-            ['environment-target-unknown', 'nobody'],
-            ['name-duplicate', 'tier1'],
-            ['block-duplicate', 'dixa'],
-            ['name-duplicate', 'staging'],
-        ]));
+        expect(codes).toEqual(
+            expect.arrayContaining([
+                ['environment-target-unknown', 'tier9'],
+                ['environment-target-unknown', 'nobody'],
+                ['name-duplicate', 'tier1'],
+                ['block-duplicate', 'dixa'],
+                ['name-duplicate', 'staging'],
+            ]),
+        );
         const unknown = findings(document).find(([code]) => code === 'environment-target-unknown')!;
         expect(unknown[2]).toContain('declare "queue tier9 { … }" at the top level first, or override one of: sales_desk, tier1');
     });
 
-    it('an environment\'s errors block its plans only', async () => {
+    it("an environment's errors block its plans only", async () => {
         const text = `${withEnvironment('    department support { timeout 2s }').replace(/}\n$/, '')}  environment prod {\n    queue tier1 { did "+4570107777" }\n  }\n}\n`;
         const [main] = await load(text);
         expect(() => buildDesiredState(main, [], { environment: 'staging' })).toThrow(DesiredStateError);
@@ -207,18 +235,21 @@ describe('environment validation: the effective configuration, with ranges on th
 });
 
 describe('environments across the files of one integration', () => {
-    const QUEUES = 'integration acme {\n  queue tier1 {\n    name "Phone – Tier 1"\n    did "+4570101111"\n  }\n  environment staging {\n    queue tier1 { did "+4535551234" }\n  }\n}\n';
+    const QUEUES =
+        'integration acme {\n  queue tier1 {\n    name "Phone – Tier 1"\n    did "+4570101111"\n  }\n  environment staging {\n    queue tier1 { did "+4535551234" }\n  }\n}\n';
     const ROUTING = EXAMPLE.replace(/ {2}queue tier1 \{[^}]*\}\n/, '');
 
     it('overrides a queue of another file, and checks DIDs across the files in the environment', async () => {
         const [queues, routing] = await load(QUEUES, ROUTING);
         // In staging the queue's DID is the support department's: reported once, naming the overriding line.
         expect(findings(queues!)).toEqual([]);
-        expect(findings(routing!).map(([code, range, message]) => [code, range, message])).toEqual([[
-            'did-duplicate',
-            '"+4535551234"',
-            'In environment staging: DID +4535551234 is already used by queue tier1 in file0.sipflow:7: a number serves one inbound assistant or queue.',
-        ]]);
+        expect(findings(routing!).map(([code, range, message]) => [code, range, message])).toEqual([
+            [
+                'did-duplicate',
+                '"+4535551234"',
+                'In environment staging: DID +4535551234 is already used by queue tier1 in file0.sipflow:7: a number serves one inbound assistant or queue.',
+            ],
+        ]);
     });
 
     it('builds the environment from every file', async () => {
@@ -230,11 +261,13 @@ describe('environments across the files of one integration', () => {
     });
 });
 
-describe('the editor\'s quick scan for environment names (status bar, picker)', () => {
+describe("the editor's quick scan for environment names (status bar, picker)", () => {
     it('finds the declared names, not those in comments or strings, and agrees with the language', async () => {
         const { declaredEnvironments } = await import('../../src/extension/environments.js');
-        const text = `${withEnvironment('    queue tier1 { name "environment fake {" }')}\n// environment commented {\n/* environment blocked { */\n`
-            .replace('environment staging {', 'environment staging {\n  }\n  environment prod {');
+        const text = `${withEnvironment('    queue tier1 { name "environment fake {" }')}\n// environment commented {\n/* environment blocked { */\n`.replace(
+            'environment staging {',
+            'environment staging {\n  }\n  environment prod {',
+        );
         expect(declaredEnvironments(text)).toEqual(['prod', 'staging']);
         const [document] = await load(text);
         expect(environmentsOf(document)).toEqual(declaredEnvironments(text));

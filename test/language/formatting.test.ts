@@ -111,7 +111,9 @@ describe('formatter', () => {
     });
 
     it('reflows a file written on one line into the layout of the example (blank lines are kept, not added)', async () => {
-        const canonical = EXAMPLE.replace(/ *\/\/[^\n]*/g, '').replace(/\n+/g, '\n').replace(/^\n/, '');
+        const canonical = EXAMPLE.replace(/ *\/\/[^\n]*/g, '')
+            .replace(/\n+/g, '\n')
+            .replace(/^\n/, '');
         expect(await format(oneLine)).toBe(canonical);
     });
 

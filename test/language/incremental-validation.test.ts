@@ -57,11 +57,34 @@ function blocksOf(text: string): Array<{ start: number; end: number; kind: strin
 type Edit = (text: string) => string;
 
 const FRAGMENTS = [
-    '"', '}', '{', '\n', ' ', 'x', '0', '// note\n', 'timeout 0s', 'timeout 2h', 'mode cold', 'uui caller',
-    'did "+4570101111"', 'did "+4570200001"', 'did "+45 70 10 11 11"', 'did "12"', 'escalate tier1', 'fallback sales_desk',
-    'fallback team_0001', 'escalate "+4570102222"', 'escalate "sip:+4570101111@acme.sip.dixa.com"', 'escalate "sip:+4570200002@other.example"',
-    'header x-caller "a"', 'assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"', 'assistant "not-a-uuid"', 'name "Phone – Tier 1"',
-    '\n  queue extra { name "Extra" did "+4570109876" }\n', '\n  department extra { did "+4535550000" assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6" fallback tier1 }\n',
+    '"',
+    '}',
+    '{',
+    '\n',
+    ' ',
+    'x',
+    '0',
+    '// note\n',
+    'timeout 0s',
+    'timeout 2h',
+    'mode cold',
+    'uui caller',
+    'did "+4570101111"',
+    'did "+4570200001"',
+    'did "+45 70 10 11 11"',
+    'did "12"',
+    'escalate tier1',
+    'fallback sales_desk',
+    'fallback team_0001',
+    'escalate "+4570102222"',
+    'escalate "sip:+4570101111@acme.sip.dixa.com"',
+    'escalate "sip:+4570200002@other.example"',
+    'header x-caller "a"',
+    'assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6"',
+    'assistant "not-a-uuid"',
+    'name "Phone – Tier 1"',
+    '\n  queue extra { name "Extra" did "+4570109876" }\n',
+    '\n  department extra { did "+4535550000" assistant "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6" fallback tier1 }\n',
 ];
 const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const fragment = fc.constantFrom(...FRAGMENTS);
@@ -130,17 +153,20 @@ async function expectEditsMatchFreshValidation(initial: string, runs: number, ma
     await fc.assert(
         // A local edit first (random edits often break the syntax or change what every block depends on,
         // and a run of them alone may never reuse a block), then random ones.
-        fc.asyncProperty(fc.tuple(renameFlow, fc.array(edit, { minLength: 1, maxLength: maxEdits })).map(([first, rest]) => [first, ...rest]), async edits => {
-            const session = await editedSession(initial);
-            const before = session.validator.blockStats.reused;
-            let text = initial;
-            for (const apply of edits) {
-                text = apply(text);
-                const incremental = await session.edit(text);
-                expect(incremental, `after editing to:\n${text}`).toEqual(await freshDiagnostics(text));
-            }
-            reused += session.validator.blockStats.reused - before;
-        }),
+        fc.asyncProperty(
+            fc.tuple(renameFlow, fc.array(edit, { minLength: 1, maxLength: maxEdits })).map(([first, rest]) => [first, ...rest]),
+            async edits => {
+                const session = await editedSession(initial);
+                const before = session.validator.blockStats.reused;
+                let text = initial;
+                for (const apply of edits) {
+                    text = apply(text);
+                    const incremental = await session.edit(text);
+                    expect(incremental, `after editing to:\n${text}`).toEqual(await freshDiagnostics(text));
+                }
+                reused += session.validator.blockStats.reused - before;
+            },
+        ),
         { numRuns: runs, ...(SEED !== undefined ? { seed: SEED } : {}) },
     );
     return { reused };

@@ -123,13 +123,15 @@ describe('the language applies the rule (SipflowQueues.siblingsOf)', () => {
     });
 });
 
-describe('gatherIntegrationTexts (the extension\'s model)', () => {
+describe("gatherIntegrationTexts (the extension's model)", () => {
     /** A folder listing and reads from a map of URI → text; `listed` records which folders were read. */
     function reader(files: Record<string, string>, listed: string[] = []): FolderReader {
         return {
             async list(folder) {
                 listed.push(folder);
-                return Object.keys(files).filter(uri => uri.slice(0, uri.lastIndexOf('/')) === folder).sort();
+                return Object.keys(files)
+                    .filter(uri => uri.slice(0, uri.lastIndexOf('/')) === folder)
+                    .sort();
             },
             async read(uri) {
                 return files[uri];
@@ -137,14 +139,20 @@ describe('gatherIntegrationTexts (the extension\'s model)', () => {
         };
     }
 
-    it('gathers the files directly in the main file\'s folder, not subfolders, not pulled files', async () => {
+    it("gathers the files directly in the main file's folder, not subfolders, not pulled files", async () => {
         const listed: string[] = [];
-        const texts = await gatherIntegrationTexts({ uri: 'file:///ws/acme.sipflow', text: EXAMPLE }, reader({
-            'file:///ws/acme.sipflow': 'the disk text loses to the buffer',
-            'file:///ws/queues.sipflow': QUEUES,
-            'file:///ws/pulled.sipflow': PULLED,
-            'file:///ws/sub/queues.sipflow': QUEUES,
-        }, listed));
+        const texts = await gatherIntegrationTexts(
+            { uri: 'file:///ws/acme.sipflow', text: EXAMPLE },
+            reader(
+                {
+                    'file:///ws/acme.sipflow': 'the disk text loses to the buffer',
+                    'file:///ws/queues.sipflow': QUEUES,
+                    'file:///ws/pulled.sipflow': PULLED,
+                    'file:///ws/sub/queues.sipflow': QUEUES,
+                },
+                listed,
+            ),
+        );
         expect(listed).toEqual(['file:///ws']);
         expect([...texts.keys()]).toEqual(['file:///ws/acme.sipflow', 'file:///ws/queues.sipflow']);
         expect(texts.get('file:///ws/acme.sipflow')).toBe(EXAMPLE);
@@ -159,10 +167,13 @@ describe('gatherIntegrationTexts (the extension\'s model)', () => {
     });
 
     it('leaves out what cannot be read', async () => {
-        const texts = await gatherIntegrationTexts({ uri: 'file:///ws/acme.sipflow', text: EXAMPLE }, {
-            list: async () => ['file:///ws/acme.sipflow', 'file:///ws/gone.sipflow'],
-            read: async () => undefined,
-        });
+        const texts = await gatherIntegrationTexts(
+            { uri: 'file:///ws/acme.sipflow', text: EXAMPLE },
+            {
+                list: async () => ['file:///ws/acme.sipflow', 'file:///ws/gone.sipflow'],
+                read: async () => undefined,
+            },
+        );
         expect([...texts.keys()]).toEqual(['file:///ws/acme.sipflow']);
     });
 });

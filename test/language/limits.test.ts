@@ -34,8 +34,10 @@ describe('diagnostics are capped per file', () => {
     });
 
     it('takes the severity of the worst problem it hides, so hidden warnings do not fail the file', async () => {
-        const departments = Array.from({ length: 5 }, (_, i) =>
-            `  department d${i} {\n    did "+453555010${i}"\n    assistant "00000000-0000-4000-8000-00000000000${i}"\n    escalate tier1 { mode cold }\n  }\n`).join('');
+        const departments = Array.from(
+            { length: 5 },
+            (_, i) => `  department d${i} {\n    did "+453555010${i}"\n    assistant "00000000-0000-4000-8000-00000000000${i}"\n    escalate tier1 { mode cold }\n  }\n`,
+        ).join('');
         const text = withInvalidIps(MAX_DIAGNOSTICS_PER_FILE, EXAMPLE.replace(/\}\s*$/, `${departments}}\n`));
         const { diagnostics } = await validate(text);
         const last = diagnostics[diagnostics.length - 1];
@@ -61,7 +63,11 @@ describe('diagnostics are capped per file', () => {
 describe('a failing check', () => {
     it('is an internal-error diagnostic, never a clean file', async () => {
         const services = createSipflowServices(EmptyFileSystem);
-        services.Sipflow.validation.ValidationRegistry.register<SipflowAstType>({ Queue: (): void => { throw new Error('check exploded'); } });
+        services.Sipflow.validation.ValidationRegistry.register<SipflowAstType>({
+            Queue: (): void => {
+                throw new Error('check exploded');
+            },
+        });
         const document = await parseHelper<SipflowFile>(services.Sipflow)(EXAMPLE, { validation: true });
         const internal = (document.diagnostics ?? []).filter(d => d.code === INTERNAL_ERROR_CODE);
         // One per queue of the example, each an error that names the failure.
@@ -73,7 +79,7 @@ describe('a failing check', () => {
     });
 });
 
-describe('the language server\'s workspace scan', () => {
+describe("the language server's workspace scan", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sipflow-scan-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -48,11 +48,13 @@ describe('find references', () => {
     it('finds the fallback and escalate references of a queue, with or without its declaration', async () => {
         const text = exampleWith('queue tier1 {', 'queue <|ti<|>er1|> {').replace('fallback tier1', 'fallback <|tier1|>').replace('escalate tier1 {', 'escalate <|tier1|> {');
         await findReferences({ text, includeDeclaration: true, disposeAfterCheck: true });
-        const withoutDeclaration = exampleWith('queue tier1 {', 'queue ti<|>er1 {').replace('fallback tier1', 'fallback <|tier1|>').replace('escalate tier1 {', 'escalate <|tier1|> {');
+        const withoutDeclaration = exampleWith('queue tier1 {', 'queue ti<|>er1 {')
+            .replace('fallback tier1', 'fallback <|tier1|>')
+            .replace('escalate tier1 {', 'escalate <|tier1|> {');
         await findReferences({ text: withoutDeclaration, includeDeclaration: false, disposeAfterCheck: true });
     });
 
-    it('counts an environment\'s override of a queue as a reference, and jumps from it to the declaration', async () => {
+    it("counts an environment's override of a queue as a reference, and jumps from it to the declaration", async () => {
         const staging = (name: string) => `  environment staging {\n    queue ${name} {\n      did "+4570109999"\n    }\n  }\n}\n`;
         const base = exampleWith('queue tier1 {', 'queue <|tier1|> {');
         const text = `${base.slice(0, base.lastIndexOf('}'))}${staging('ti<|>er1')}`;
@@ -100,12 +102,16 @@ describe('rename', () => {
 
     it('renames a queue and its fallback and escalate references', async () => {
         const renamed = await rename({ main: EXAMPLE }, 'main', offsetOf(EXAMPLE, 'queue tier1', 'queue t'.length), 'first_line');
-        expect(renamed.main).toBe(EXAMPLE.replace('queue tier1', 'queue first_line').replace('fallback tier1', 'fallback first_line').replace('escalate tier1', 'escalate first_line'));
+        expect(renamed.main).toBe(
+            EXAMPLE.replace('queue tier1', 'queue first_line').replace('fallback tier1', 'fallback first_line').replace('escalate tier1', 'escalate first_line'),
+        );
     });
 
     it('renames a queue from one of its references', async () => {
         const renamed = await rename({ main: EXAMPLE }, 'main', offsetOf(EXAMPLE, 'escalate sales_desk', 'escalate s'.length), 'sales');
-        expect(renamed.main).toBe(EXAMPLE.replace('queue sales_desk', 'queue sales').replace('fallback sales_desk', 'fallback sales').replace('escalate sales_desk', 'escalate sales'));
+        expect(renamed.main).toBe(
+            EXAMPLE.replace('queue sales_desk', 'queue sales').replace('fallback sales_desk', 'fallback sales').replace('escalate sales_desk', 'escalate sales'),
+        );
     });
 
     it('renames across the files of the integration', async () => {
@@ -117,7 +123,9 @@ describe('rename', () => {
     it('renames the overrides of a queue and a department in environments too, from the declaration or an override', async () => {
         const text = `${EXAMPLE.slice(0, EXAMPLE.lastIndexOf('}'))}  environment staging {\n    queue tier1 {\n      did "+4570109999"\n    }\n    department sales {\n      timeout 45s\n    }\n  }\n}\n`;
         const fromDeclaration = await rename({ main: text }, 'main', offsetOf(text, 'queue tier1 {\n    name', 'queue t'.length), 'first_line');
-        expect(fromDeclaration.main).toBe(text.replaceAll('queue tier1', 'queue first_line').replace('fallback tier1', 'fallback first_line').replace('escalate tier1', 'escalate first_line'));
+        expect(fromDeclaration.main).toBe(
+            text.replaceAll('queue tier1', 'queue first_line').replace('fallback tier1', 'fallback first_line').replace('escalate tier1', 'escalate first_line'),
+        );
         const fromOverride = await rename({ main: text }, 'main', offsetOf(text, 'department sales {\n      timeout', 'department s'.length), 'sales_dk');
         expect(fromOverride.main).toBe(text.replaceAll('department sales {', 'department sales_dk {'));
     });
@@ -137,7 +145,8 @@ describe('rename', () => {
         const { docs, close } = await openFiles({ main: EXAMPLE });
         try {
             const document = docs.main;
-            const prepare = (offset: number) => editor.Sipflow.lsp.RenameProvider!.prepareRename(document, { textDocument: { uri: document.uri.toString() }, position: position(EXAMPLE, offset) });
+            const prepare = (offset: number) =>
+                editor.Sipflow.lsp.RenameProvider!.prepareRename(document, { textDocument: { uri: document.uri.toString() }, position: position(EXAMPLE, offset) });
             expect(await prepare(offsetOf(EXAMPLE, 'fallback tier1', 'fallback ti'.length))).toEqual(rangeOf(EXAMPLE, 'tier1', 1));
             expect(await prepare(offsetOf(EXAMPLE, 'timeout', 2))).toBeUndefined();
         } finally {
@@ -154,14 +163,19 @@ describe('document symbols (outline)', () => {
             assert: found => {
                 const outline = (symbol: DocumentSymbol): unknown => [symbol.name, symbol.kind, symbol.detail, ...(symbol.children ? [symbol.children.map(outline)] : [])];
                 expect(found.map(outline)).toEqual([
-                    ['acme', SymbolKind.Module, undefined, [
-                        ['dixa', SymbolKind.Namespace, 'acme.sip.dixa.com'],
-                        ['synthflow', SymbolKind.Namespace, 'region eu'],
-                        ['tier1', SymbolKind.Struct, '"Phone – Tier 1" · +4570101111'],
-                        ['sales_desk', SymbolKind.Struct, '"Phone – Sales" · +4570102222'],
-                        ['support', SymbolKind.Class, '+4535551234', [['escalate tier1', SymbolKind.Event, 'mode warm']]],
-                        ['sales', SymbolKind.Class, '+4535555678', [['escalate sales_desk', SymbolKind.Event, 'mode warm']]],
-                    ]],
+                    [
+                        'acme',
+                        SymbolKind.Module,
+                        undefined,
+                        [
+                            ['dixa', SymbolKind.Namespace, 'acme.sip.dixa.com'],
+                            ['synthflow', SymbolKind.Namespace, 'region eu'],
+                            ['tier1', SymbolKind.Struct, '"Phone – Tier 1" · +4570101111'],
+                            ['sales_desk', SymbolKind.Struct, '"Phone – Sales" · +4570102222'],
+                            ['support', SymbolKind.Class, '+4535551234', [['escalate tier1', SymbolKind.Event, 'mode warm']]],
+                            ['sales', SymbolKind.Class, '+4535555678', [['escalate sales_desk', SymbolKind.Event, 'mode warm']]],
+                        ],
+                    ],
                 ]);
                 const [integration] = found;
                 const [dixa, , , , support] = integration.children!;

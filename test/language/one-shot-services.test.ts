@@ -16,7 +16,7 @@ async function build(text: string, forCli: boolean) {
 }
 
 describe('createSipflowServices({ forCli: true }): the one-shot build of the CLI', () => {
-    it('reports exactly what the editor\'s services report, for a clean file and a broken one', async () => {
+    it("reports exactly what the editor's services report, for a clean file and a broken one", async () => {
         const broken = exampleWith('fallback tier1', 'fallback tier9').replace('did "+4535551234"', 'did "4535551234"');
         for (const text of [EXAMPLE, broken]) {
             const cli = await build(text, true);
@@ -26,7 +26,7 @@ describe('createSipflowServices({ forCli: true }): the one-shot build of the CLI
         expect((await build(broken, true)).diagnostics.map(([code]) => code)).toEqual(expect.arrayContaining(['linking-error', 'e164-invalid']));
     });
 
-    it('keeps no reference index, which the editor\'s services do', async () => {
+    it("keeps no reference index, which the editor's services do", async () => {
         expect((await build(EXAMPLE, false)).references).toBeGreaterThan(0);
         expect((await build(EXAMPLE, true)).references).toBe(0);
     });

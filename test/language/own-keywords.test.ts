@@ -19,7 +19,7 @@ async function departmentNamed(text: string, name: string): Promise<Department> 
 }
 
 describe('own keywords (the settings a block writes, read from its own CST children)', () => {
-    it('are the block keyword and its settings in source order, not a nested block\'s, not a name', async () => {
+    it("are the block keyword and its settings in source order, not a nested block's, not a name", async () => {
         const support = await departmentNamed(EXAMPLE, 'support');
         expect(ownKeywords(support).map(leaf => leaf.text)).toEqual(['department', '{', 'flow', 'did', 'assistant', 'timeout', 'fallback', 'uui', '}']);
         const escalation: Escalation = support.escalations[0]!;
@@ -49,9 +49,13 @@ describe('own keywords (the settings a block writes, read from its own CST child
         const withoutDid = namedDid.replace('    did "+4535551234"\n', '');
         expect(settingWritten(await departmentNamed(withoutDid, 'did'), 'did')).toBe(false);
         expect(settingWritten(await departmentNamed(namedDid, 'did'), 'did')).toBe(true);
-        const queueMode = exampleWith('queue tier1 {', 'queue mode {').replace(/fallback tier1/g, 'fallback mode').replace('escalate tier1', 'escalate mode');
+        const queueMode = exampleWith('queue tier1 {', 'queue mode {')
+            .replace(/fallback tier1/g, 'fallback mode')
+            .replace('escalate tier1', 'escalate mode');
         expect(await duplicatesOf(queueMode)).toEqual([]);
-        const fallbackNamedFallback = exampleWith('queue tier1 {', 'queue fallback {').replace(/fallback tier1/g, 'fallback fallback').replace('escalate tier1', 'escalate fallback');
+        const fallbackNamedFallback = exampleWith('queue tier1 {', 'queue fallback {')
+            .replace(/fallback tier1/g, 'fallback fallback')
+            .replace('escalate tier1', 'escalate fallback');
         expect(await duplicatesOf(fallbackNamedFallback)).toEqual([]);
         expect(await duplicatesOf(fallbackNamedFallback.replace('fallback fallback', 'fallback fallback\n    fallback fallback'))).toHaveLength(1);
     });

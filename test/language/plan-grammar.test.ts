@@ -55,7 +55,10 @@ describe('the sipflow-plan grammar', () => {
         const base = convergedLive();
         const adopting: LiveState = {
             ...base,
-            synthflow: { ...base.synthflow, numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]!] },
+            synthflow: {
+                ...base.synthflow,
+                numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]!],
+            },
         };
         // A conflict (!) and an orphan (-): the DID belongs to an assistant the file does not name; an old transfer action.
         const conflicting = conflictingLive();
@@ -76,7 +79,7 @@ describe('the sipflow-plan grammar', () => {
         expect(new Set(Object.values(scopes)).size).toBe(6);
     });
 
-    it('colours a field change\'s before and after apart, and leaves the header a comment', () => {
+    it("colours a field change's before and after apart, and leaves the header a comment", () => {
         const text = `# applied at 00:41 — re-planned\n    ~ update queue "Phone – Tier 1"\n        offerTimeout: 30 → 45\n`;
         const lines = text.split('\n');
         const change = grammar.tokenizeLine(lines[2]!, INITIAL).tokens.map(t => [lines[2]!.slice(t.startIndex, t.endIndex), t.scopes.at(-1)]);
@@ -86,16 +89,28 @@ describe('the sipflow-plan grammar', () => {
         expect(grammar.tokenizeLine(lines[0]!, INITIAL).tokens[0]!.scopes.at(-1)).toBe('comment.line.number-sign.sipflow-plan');
     });
 
-    it('colours an apply result\'s done, failed and not-attempted steps, and its head, apart', () => {
+    it("colours an apply result's done, failed and not-attempted steps, and its head, apart", () => {
         const step = (id: string, status: StepOutcome['status'], summary: string): StepOutcome => ({
-            id, vendor: 'dixa', resource: 'queue', kind: 'create', summary, status,
+            id,
+            vendor: 'dixa',
+            resource: 'queue',
+            kind: 'create',
+            summary,
+            status,
             message: status === 'succeeded' ? 'created' : status === 'skipped' ? 'not attempted: its queue failed' : null,
             error: status === 'failed' ? { vendor: 'dixa', operation: 'POST /v1/queues', message: 'HTTP 500', status: 500, outcome: 'failed', kind: 'server' } : null,
-            blockedBy: null, createdId: null,
+            blockedBy: null,
+            createdId: null,
         });
         const result: ApplyResult = {
-            integration: 'acme', status: 'partial', ok: false,
-            outcomes: [step('a', 'succeeded', 'create queue "Phone – Tier 1"'), step('b', 'failed', 'create queue "Phone – Sales"'), step('c', 'skipped', 'update flow "Sales DK"')],
+            integration: 'acme',
+            status: 'partial',
+            ok: false,
+            outcomes: [
+                step('a', 'succeeded', 'create queue "Phone – Tier 1"'),
+                step('b', 'failed', 'create queue "Phone – Sales"'),
+                step('c', 'skipped', 'update flow "Sales DK"'),
+            ],
             counts: { succeeded: 1, failed: 1, skipped: 1, cancelled: 0, excluded: 0 },
             verification: { status: 'skipped', residue: [], error: null },
         } as ApplyResult;

@@ -48,11 +48,67 @@ const BASES: ReadonlyArray<readonly [string, string]> = [
 
 /** Words and punctuation of the language: insertions of these reach deeper into the parser than random text. */
 const FRAGMENTS = [
-    'integration', 'dixa', 'synthflow', 'queue', 'department', 'escalate', 'allowlist', 'sip-domain', 'region', 'workspace',
-    'trunk-auth', 'credentials', 'username', 'password', 'did', 'assistant', 'timeout', 'fallback', 'uui', 'mode', 'when', 'say',
-    'failed', 'kind', 'flow', 'name', 'warm', 'cold', 'ring-group', 'eu', 'ip', '{', '}', '{}', ',', '"', '""', '"+4535551234"',
-    '"sip:x@y"', 'env:X', 'env:', '30s', '0ms', '99999999999m', '1.5s', '//', '/*', '*/', '\n', '\t', ' ', '\u0000', '\ufeff',
-    '\u200b', '\u2028', '\ud83d\ude00', '\ud800', 'é', '日本', '\r\n', '\r',
+    'integration',
+    'dixa',
+    'synthflow',
+    'queue',
+    'department',
+    'escalate',
+    'allowlist',
+    'sip-domain',
+    'region',
+    'workspace',
+    'trunk-auth',
+    'credentials',
+    'username',
+    'password',
+    'did',
+    'assistant',
+    'timeout',
+    'fallback',
+    'uui',
+    'mode',
+    'when',
+    'say',
+    'failed',
+    'kind',
+    'flow',
+    'name',
+    'warm',
+    'cold',
+    'ring-group',
+    'eu',
+    'ip',
+    '{',
+    '}',
+    '{}',
+    ',',
+    '"',
+    '""',
+    '"+4535551234"',
+    '"sip:x@y"',
+    'env:X',
+    'env:',
+    '30s',
+    '0ms',
+    '99999999999m',
+    '1.5s',
+    '//',
+    '/*',
+    '*/',
+    '\n',
+    '\t',
+    ' ',
+    '\u0000',
+    '\ufeff',
+    '\u200b',
+    '\u2028',
+    '\ud83d\ude00',
+    '\ud800',
+    'é',
+    '日本',
+    '\r\n',
+    '\r',
 ];
 
 /** Returns a mutated copy of `text`. Offsets are drawn as fractions so that one arbitrary fits every base. */
@@ -83,7 +139,10 @@ const replacement: fc.Arbitrary<Mutation> = fc.tuple(fraction, fc.integer({ min:
 /** Swaps two tokens (words, strings, braces), keeping the whitespace between them. */
 const tokenSwap: fc.Arbitrary<Mutation> = fc.tuple(fraction, fraction).map(([a, b]) => text => {
     const tokens = text.split(/(\s+|[{}]|"(?:\\.|[^"\\\n])*")/).filter(t => t.length > 0);
-    const solid = tokens.map((t, i) => [t, i] as const).filter(([t]) => !/^\s+$/.test(t)).map(([, i]) => i);
+    const solid = tokens
+        .map((t, i) => [t, i] as const)
+        .filter(([t]) => !/^\s+$/.test(t))
+        .map(([, i]) => i);
     if (solid.length < 2) return text;
     const i = solid[Math.floor(a * solid.length)];
     const j = solid[Math.floor(b * solid.length)];
@@ -105,9 +164,14 @@ const base = fc.constantFrom(...BASES);
 
 /** Position p lies inside the document: an existing line, at most at its end. */
 function isInside(position: Position, lines: readonly string[]): boolean {
-    return Number.isInteger(position.line) && Number.isInteger(position.character)
-        && position.line >= 0 && position.line < lines.length
-        && position.character >= 0 && position.character <= lines[position.line].length;
+    return (
+        Number.isInteger(position.line) &&
+        Number.isInteger(position.character) &&
+        position.line >= 0 &&
+        position.line < lines.length &&
+        position.character >= 0 &&
+        position.character <= lines[position.line].length
+    );
 }
 
 function expectRangeInside(range: Range, lines: readonly string[], what: string): void {
@@ -279,7 +343,8 @@ describe('robustness with 1 MB lines', () => {
     const HUGE_BOUND_MS = 15_000;
 
     const cases = HUGE_LINES.flatMap(([name, line, where, expected]) =>
-        (where === 'everywhere' ? PLACES : PLACES.slice(0, 1)).map(([place, offset]) => [`${name}, ${place}`, line, offset, expected] as const));
+        (where === 'everywhere' ? PLACES : PLACES.slice(0, 1)).map(([place, offset]) => [`${name}, ${place}`, line, offset, expected] as const),
+    );
 
     it.each(cases)('%s', async (_name, line, offset, expected) => {
         const text = `${EXAMPLE.slice(0, offset)}${line}\n${EXAMPLE.slice(offset)}`;

@@ -9,7 +9,9 @@ const provider = editor.Sipflow.lsp.SemanticTokenProvider!;
 
 /** Names of the modifiers set in a token's bit mask (the provider maps each name to its bit). */
 function modifierNames(mask: number): string[] {
-    return Object.entries(provider.tokenModifiers).filter(([, bit]) => (mask & bit) !== 0).map(([name]) => name);
+    return Object.entries(provider.tokenModifiers)
+        .filter(([, bit]) => (mask & bit) !== 0)
+        .map(([name]) => name);
 }
 
 /** The types given to tokens by what they are lexically, after the names and values. */
@@ -74,7 +76,14 @@ describe('semantic tokens', () => {
     it('marks the references of the example to queues, including escalations without a block', async () => {
         const tokens = await highlight(exampleWith('escalate sales_desk', 'escalate <|sales_desk|>'));
         expectSemanticToken(tokens, { rangeIndex: 0, tokenType: SemanticTokenTypes.type });
-        expect((await highlight(EXAMPLE)).tokens.filter(token => token.tokenType === SemanticTokenTypes.type).map(token => token.text)).toEqual(['tier1', 'sales_desk', 'tier1', 'tier1', 'sales_desk', 'sales_desk']);
+        expect((await highlight(EXAMPLE)).tokens.filter(token => token.tokenType === SemanticTokenTypes.type).map(token => token.text)).toEqual([
+            'tier1',
+            'sales_desk',
+            'tier1',
+            'tier1',
+            'sales_desk',
+            'sales_desk',
+        ]);
     });
 
     it('colours keywords, strings, comments and numbers too, for editors without the TextMate grammar', async () => {
@@ -120,6 +129,8 @@ describe('semantic tokens', () => {
         ]);
         // One token per line: clients need not support multi-line tokens.
         expect(new Set(tokens.map(token => token.offset)).size).toBe(tokens.length);
-        expect(Object.keys(provider.tokenTypes)).toEqual(expect.arrayContaining([SemanticTokenTypes.keyword, SemanticTokenTypes.string, SemanticTokenTypes.comment, SemanticTokenTypes.number]));
+        expect(Object.keys(provider.tokenTypes)).toEqual(
+            expect.arrayContaining([SemanticTokenTypes.keyword, SemanticTokenTypes.string, SemanticTokenTypes.comment, SemanticTokenTypes.number]),
+        );
     });
 });

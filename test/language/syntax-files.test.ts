@@ -164,7 +164,7 @@ describe('TextMate grammar', () => {
         ]);
     });
 
-    it('scopes a header\'s X- name', () => {
+    it("scopes a header's X- name", () => {
         expect(tokenize('    header X-Caller "{caller}"')).toEqual([
             ['header', 'keyword.other.setting.sipflow'],
             ['X-Caller', 'variable.other.property.header.sipflow'],
@@ -173,7 +173,11 @@ describe('TextMate grammar', () => {
     });
 
     it('knows every keyword of the Langium grammar', () => {
-        const keywords = AstUtils.streamAllContents(editor.Sipflow.Grammar).filter(GrammarAST.isKeyword).map(keyword => keyword.value).filter(value => /[a-z]/.test(value)).toSet();
+        const keywords = AstUtils.streamAllContents(editor.Sipflow.Grammar)
+            .filter(GrammarAST.isKeyword)
+            .map(keyword => keyword.value)
+            .filter(value => /[a-z]/.test(value))
+            .toSet();
         const keywordRules = grammar.repository.keywords.patterns!.map(rule => new RegExp(`^(?:${rule.match})$`));
         const unknown = [...keywords].filter(keyword => !keywordRules.some(rule => rule.test(keyword)));
         expect(unknown).toEqual([]);
@@ -182,7 +186,30 @@ describe('TextMate grammar', () => {
     it('scopes every line of the canonical example without leaving a keyword unscoped', () => {
         const scoped = tokenize(EXAMPLE);
         const words = new Set(scoped.map(([token]) => token));
-        for (const word of ['integration', 'dixa', 'sip-domain', 'allowlist', 'region', 'workspace', 'trunk-auth', 'ip', 'queue', 'name', 'did', 'kind', 'department', 'flow', 'assistant', 'timeout', 'fallback', 'uui', 'escalate', 'mode', 'when', 'say']) {
+        for (const word of [
+            'integration',
+            'dixa',
+            'sip-domain',
+            'allowlist',
+            'region',
+            'workspace',
+            'trunk-auth',
+            'ip',
+            'queue',
+            'name',
+            'did',
+            'kind',
+            'department',
+            'flow',
+            'assistant',
+            'timeout',
+            'fallback',
+            'uui',
+            'escalate',
+            'mode',
+            'when',
+            'say',
+        ]) {
             expect(words, word).toContain(word);
         }
     });

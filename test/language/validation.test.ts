@@ -242,7 +242,14 @@ describe('every diagnostic code', () => {
             it(`reports ${code} with severity ${DIAGNOSTICS[code]} on the offending value`, async () => {
                 const { document, diagnostics } = await validate(testCase.bad);
                 const found = withCode(diagnostics, code);
-                expect(found, JSON.stringify(diagnostics.map(d => [d.code, d.message]), null, 1)).toHaveLength(1);
+                expect(
+                    found,
+                    JSON.stringify(
+                        diagnostics.map(d => [d.code, d.message]),
+                        null,
+                        1,
+                    ),
+                ).toHaveLength(1);
                 const [diagnostic] = found;
                 expect(diagnostic.severity).toBe(SEVERITY[DIAGNOSTICS[code]]);
                 expect(rangeText(document, diagnostic)).toBe(testCase.range);
@@ -271,8 +278,18 @@ describe('the rules plan relies on are reported by validate', () => {
         ['a queue without name', exampleWith('    name "Phone – Tier 1"\n', ''), 'required-missing', 'tier1'],
         ['a queue with an empty name', exampleWith('name "Phone – Tier 1"', 'name "  "'), 'required-missing', '"  "'],
         ['two queues with one Dixa name', exampleWith('name "Phone – Sales"', 'name " Phone – Tier 1 "'), 'name-duplicate', '" Phone – Tier 1 "'],
-        ['a queue escalated to twice by name', exampleWith('    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'), 'escalation-duplicate', 'sales_desk'],
-        ['one SIP URI escalated to twice', exampleWith('    escalate sales_desk\n', '    escalate "sip:+4570109999@acme.sip.dixa.com"\n    escalate "sip:+4570109999@acme.sip.dixa.com" { mode cold }\n'), 'escalation-duplicate', '"sip:+4570109999@acme.sip.dixa.com"'],
+        [
+            'a queue escalated to twice by name',
+            exampleWith('    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'),
+            'escalation-duplicate',
+            'sales_desk',
+        ],
+        [
+            'one SIP URI escalated to twice',
+            exampleWith('    escalate sales_desk\n', '    escalate "sip:+4570109999@acme.sip.dixa.com"\n    escalate "sip:+4570109999@acme.sip.dixa.com" { mode cold }\n'),
+            'escalation-duplicate',
+            '"sip:+4570109999@acme.sip.dixa.com"',
+        ],
         // A name spelt like a setting keyword is a name, not the setting (found by the validate ⇔ plan property).
         ['a department named did, without a did', exampleWith('department support {', 'department did {').replace('    did "+4535551234"\n', ''), 'required-missing', 'did'],
     ])('%s', async (_what, text, code, range) => {
@@ -285,7 +302,9 @@ describe('the rules plan relies on are reported by validate', () => {
     });
 
     it('a queue named mode, escalated to with a mode, is not a setting written twice', async () => {
-        const text = exampleWith('queue tier1 {', 'queue mode {').replace(/fallback tier1/g, 'fallback mode').replace('escalate tier1', 'escalate mode');
+        const text = exampleWith('queue tier1 {', 'queue mode {')
+            .replace(/fallback tier1/g, 'fallback mode')
+            .replace('escalate tier1', 'escalate mode');
         expect(text).toContain('escalate mode {\n      mode warm');
         expect(await errorsOf(text)).toEqual([]);
     });
@@ -298,9 +317,7 @@ describe('the rules plan relies on are reported by validate', () => {
 
 describe('messages never repeat a plaintext secret', () => {
     it('does not echo the literal password', async () => {
-        const { diagnostics } = await validate(
-            exampleWith('trunk-auth ip', 'trunk-auth credentials { username "acme-trunk" password "s3cr3t-Pa55" }'),
-        );
+        const { diagnostics } = await validate(exampleWith('trunk-auth ip', 'trunk-auth credentials { username "acme-trunk" password "s3cr3t-Pa55" }'));
         expect(withCode(diagnostics, 'plaintext-secret')).toHaveLength(2);
         for (const diagnostic of diagnostics) expect(messageText(diagnostic)).not.toContain('s3cr3t-Pa55');
     });
@@ -335,7 +352,8 @@ describe('parse error messages say what may be written', () => {
 });
 
 describe('organization in the dixa block', () => {
-    const withOrganization = (...lines: string[]) => exampleWith('    sip-domain "acme.sip.dixa.com"', ['    sip-domain "acme.sip.dixa.com"', ...lines.map(line => `    ${line}`)].join('\n'));
+    const withOrganization = (...lines: string[]) =>
+        exampleWith('    sip-domain "acme.sip.dixa.com"', ['    sip-domain "acme.sip.dixa.com"', ...lines.map(line => `    ${line}`)].join('\n'));
     const diagnosticsOf = async (text: string) => (await validate(text)).diagnostics;
 
     it('accepts a subdomain, before or after the other settings', async () => {
@@ -362,7 +380,9 @@ describe('organization in the dixa block', () => {
     });
 
     it('keeps "organization" usable as a name', async () => {
-        const text = exampleWith('queue tier1 {', 'queue organization {').replace(/fallback tier1/g, 'fallback organization').replace('escalate tier1', 'escalate organization');
+        const text = exampleWith('queue tier1 {', 'queue organization {')
+            .replace(/fallback tier1/g, 'fallback organization')
+            .replace('escalate tier1', 'escalate organization');
         const { diagnostics, document } = await validate(text);
         expect(document.parseResult.parserErrors).toEqual([]);
         expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
@@ -373,8 +393,11 @@ describe('header X-… in a department', () => {
     const withHeaders = (...lines: string[]) => exampleWith('    uui phone_number\n', `    uui phone_number\n${lines.map(line => `    ${line}\n`).join('')}`);
     const codesOf = async (text: string) => (await validate(text)).diagnostics.map(d => d.code);
 
-    it('accepts Synthflow\'s name pattern, several headers, in any order among the settings', async () => {
-        const text = exampleWith('    did "+4535551234"\n', '    header X-Dixa_Queue "support"\n    did "+4535551234"\n').replace('    uui phone_number\n', '    uui phone_number\n    header X-Caller "{caller}"\n');
+    it("accepts Synthflow's name pattern, several headers, in any order among the settings", async () => {
+        const text = exampleWith('    did "+4535551234"\n', '    header X-Dixa_Queue "support"\n    did "+4535551234"\n').replace(
+            '    uui phone_number\n',
+            '    uui phone_number\n    header X-Caller "{caller}"\n',
+        );
         const { diagnostics, document } = await validate(text);
         expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
         expect(document.parseResult.parserErrors).toEqual([]);
@@ -390,9 +413,10 @@ describe('header X-… in a department', () => {
     it('rejects CR, LF and NUL in the value', async () => {
         for (const escape of ['\\r', '\\n', '\\0']) {
             const { diagnostics } = await validate(withHeaders(`header X-Caller "a${escape}b"`));
-            expect(diagnostics.filter(d => d.code === 'header-invalid').map(d => d.message), escape).toEqual([
-                'The value of header X-Caller contains a line break or NUL character, which would end the SIP header: write it on one line.',
-            ]);
+            expect(
+                diagnostics.filter(d => d.code === 'header-invalid').map(d => d.message),
+                escape,
+            ).toEqual(['The value of header X-Caller contains a line break or NUL character, which would end the SIP header: write it on one line.']);
         }
         expect(await codesOf(withHeaders('header X-Caller "a\\tb"'))).not.toContain('header-invalid');
     });
@@ -403,7 +427,9 @@ describe('header X-… in a department', () => {
     });
 
     it('keeps "header" usable as a name', async () => {
-        const text = exampleWith('queue tier1 {', 'queue header {').replace(/fallback tier1/g, 'fallback header').replace('escalate tier1', 'escalate header');
+        const text = exampleWith('queue tier1 {', 'queue header {')
+            .replace(/fallback tier1/g, 'fallback header')
+            .replace('escalate tier1', 'escalate header');
         const { diagnostics, document } = await validate(text);
         expect(document.parseResult.parserErrors).toEqual([]);
         expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);

@@ -106,14 +106,15 @@ function publishedSuch(session: Session, accept: (diagnostics: Diagnostic[]) => 
         const poll = () => {
             const found = session.published.find(accept);
             if (found) return resolve(found);
-            if (Date.now() - started > DEADLOCK_BREAKER_MS) return reject(new Error(`no diagnostics with ${what}; published ${JSON.stringify(session.published.map(d => d.map(x => x.code)))}`));
+            if (Date.now() - started > DEADLOCK_BREAKER_MS)
+                return reject(new Error(`no diagnostics with ${what}; published ${JSON.stringify(session.published.map(d => d.map(x => x.code)))}`));
             setTimeout(poll, 5);
         };
         poll();
     });
 }
 
-const labels = (result: CompletionItem[] | CompletionList | null) => (Array.isArray(result) ? result : result?.items ?? []).map(item => item.label);
+const labels = (result: CompletionItem[] | CompletionList | null) => (Array.isArray(result) ? result : (result?.items ?? [])).map(item => item.label);
 const positionAfter = (text: string, search: string) => {
     const offset = text.indexOf(search);
     if (offset < 0) throw new Error(`"${search}" is not in the text`);
@@ -139,7 +140,7 @@ describe('the edit path over LSP', () => {
         const final = typed[typed.length - 1];
         const expected = (await validate(final)).diagnostics;
         expect(expected.map(d => d.code)).toEqual(['timeout-range']);
-        await publishedSuch(session, sameDiagnostics(expected), 'the final version\'s');
+        await publishedSuch(session, sameDiagnostics(expected), "the final version's");
         await sleep(300); // nothing older may be published after it
         expect(session.published[session.published.length - 1]).toEqual(expected);
         // Coalesced: fewer builds than changes.
@@ -182,7 +183,7 @@ describe('the edit path over LSP', () => {
         clearTimeout(breaker);
         const before = session.published.length;
         session.gate.release?.();
-        await publishedSuch(session, () => session.published.length > before, 'the edited file\'s');
+        await publishedSuch(session, () => session.published.length > before, "the edited file's");
         expect(labels(completion)).toContain('tier1');
         expect(hover).not.toBeNull();
         const order = session.events.slice(session.events.indexOf('validation held'));

@@ -61,18 +61,20 @@ describe('desired state of the canonical example', () => {
                 trunkUsernameEnv: null,
                 trunkPasswordEnv: null,
             },
-            escalations: [{
-                queue: 'tier1',
-                target: 'sip:+4570101111@acme.sip.dixa.com',
-                mode: 'warm',
-                actionName: 'sipflow:acme/support escalate tier1',
-                transfer: {
-                    transferMode: 'warm_transfer',
-                    phone: 'sip:+4570101111@acme.sip.dixa.com',
-                    instructions: 'The caller asks for a human, or the problem cannot be solved',
-                    initiatingMsg: 'One moment, I am putting you through to a colleague.',
+            escalations: [
+                {
+                    queue: 'tier1',
+                    target: 'sip:+4570101111@acme.sip.dixa.com',
+                    mode: 'warm',
+                    actionName: 'sipflow:acme/support escalate tier1',
+                    transfer: {
+                        transferMode: 'warm_transfer',
+                        phone: 'sip:+4570101111@acme.sip.dixa.com',
+                        instructions: 'The caller asks for a human, or the problem cannot be solved',
+                        initiatingMsg: 'One moment, I am putting you through to a colleague.',
+                    },
                 },
-            }],
+            ],
         });
     });
 
@@ -93,7 +95,9 @@ describe('desired state of the canonical example', () => {
         const desired = await desiredFrom(EXAMPLE);
         expect(Object.isFrozen(desired)).toBe(true);
         expect(Object.isFrozen(desired.departments[0].escalations[0].transfer)).toBe(true);
-        expect(() => { (desired.departments as unknown as unknown[]).push({}); }).toThrow(TypeError);
+        expect(() => {
+            (desired.departments as unknown as unknown[]).push({});
+        }).toThrow(TypeError);
         expect(JSON.parse(JSON.stringify(desired))).toEqual(desired);
     });
 });
@@ -114,8 +118,11 @@ describe('regions', () => {
 });
 
 describe('the Dixa organization the file is for', () => {
-    it('is the organization setting when written, else the sip-domain\'s company', async () => {
-        expect((await desiredFrom(exampleWith(['sip-domain "acme.sip.dixa.com"', 'sip-domain "ACME.sip.dixa.com"']))).dixa.organization).toEqual({ subdomain: 'acme', from: 'sip-domain' });
+    it("is the organization setting when written, else the sip-domain's company", async () => {
+        expect((await desiredFrom(exampleWith(['sip-domain "acme.sip.dixa.com"', 'sip-domain "ACME.sip.dixa.com"']))).dixa.organization).toEqual({
+            subdomain: 'acme',
+            from: 'sip-domain',
+        });
         const explicit = await desiredFrom(exampleWith(['allowlist synthflow', 'organization "Acme-DK"\n    allowlist synthflow']));
         expect(explicit.dixa.organization).toEqual({ subdomain: 'Acme-DK', from: 'file' });
         expect(explicit.dixa.company).toBe('acme');
@@ -199,10 +206,7 @@ describe('other derivations', () => {
     });
 
     it('a timeout in minutes, warm-with-context, and a department without fallback', async () => {
-        const text = exampleWith(
-            ['    timeout 30s\n    fallback sales_desk', '    timeout 1m'],
-            ['escalate sales_desk', 'escalate sales_desk { mode warm-with-context }'],
-        );
+        const text = exampleWith(['    timeout 30s\n    fallback sales_desk', '    timeout 1m'], ['escalate sales_desk', 'escalate sales_desk { mode warm-with-context }']);
         const sales = (await desiredFrom(text)).departments[1];
         expect(sales.timeoutSeconds).toBe(60);
         expect(sales.fallbackQueue).toBeNull();
@@ -229,7 +233,14 @@ describe('files of one integration', () => {
     it('refuses a second dixa or synthflow block in another file, once per block', async () => {
         const header = EXAMPLE.slice(0, EXAMPLE.indexOf('  queue tier1'));
         const [first, second] = await loadDocuments(main, `${header}  queue tier1 { name "Phone – Tier 1" did "+4570101111" }\n}\n`);
-        const error = (() => { try { buildDesiredState(first, [second]); return undefined; } catch (e) { return e; } })();
+        const error = (() => {
+            try {
+                buildDesiredState(first, [second]);
+                return undefined;
+            } catch (e) {
+                return e;
+            }
+        })();
         expect(error).toBeInstanceOf(DesiredStateError);
         expect((error as DesiredStateError).problems.map(p => p.code)).toEqual(['block-duplicate', 'block-duplicate']);
     });
@@ -259,7 +270,7 @@ describe('refusal', () => {
         expect(() => buildDesiredState(document)).toThrow(/declares no integration/);
     });
 
-    it('lists exactly the documents\' error diagnostics, with their codes, and nothing of its own', async () => {
+    it("lists exactly the documents' error diagnostics, with their codes, and nothing of its own", async () => {
         const text = exampleWith(
             ['    name "Phone – Tier 1"\n    did "+4570101111"\n', '    name "Phone – Tier 1"\n'],
             ['    escalate sales_desk\n', '    escalate sales_desk\n    escalate sales_desk { mode cold }\n'],
@@ -267,7 +278,14 @@ describe('refusal', () => {
         const [document] = await loadDocuments(text);
         const errors = (document.diagnostics ?? []).filter(d => d.severity === 1);
         expect(errors.map(d => d.code).sort()).toEqual(['escalation-duplicate', 'required-missing']);
-        const error = (() => { try { buildDesiredState(document); return undefined; } catch (e) { return e; } })();
+        const error = (() => {
+            try {
+                buildDesiredState(document);
+                return undefined;
+            } catch (e) {
+                return e;
+            }
+        })();
         expect(error).toBeInstanceOf(DesiredStateError);
         const problems = (error as DesiredStateError).problems;
         expect(problems.map(p => [p.code, p.line, p.message])).toEqual(errors.map(d => [d.code, d.range.start.line + 1, d.message]));

@@ -12,8 +12,9 @@ let counter = 0;
 /** Parses, links and validates the texts together in a fresh workspace (files of one integration see each other). */
 export async function loadDocuments(...texts: string[]): Promise<LangiumDocument<SipflowFile>[]> {
     const services = createSipflowServices(EmptyFileSystem);
-    const documents = texts.map(text => services.shared.workspace.LangiumDocuments.createDocument(
-        URI.parse(`memory:///model-test-${++counter}.sipflow`), text) as LangiumDocument<SipflowFile>);
+    const documents = texts.map(
+        text => services.shared.workspace.LangiumDocuments.createDocument(URI.parse(`memory:///model-test-${++counter}.sipflow`), text) as LangiumDocument<SipflowFile>,
+    );
     await services.shared.workspace.DocumentBuilder.build(documents, { validation: true });
     return documents;
 }

@@ -91,7 +91,10 @@ const PULL_REQUEST = { pull_request: { number: 42 } };
 
 describe('scripts/action/run.sh', () => {
     it('a clean pull request: annotations, SARIF, the plan in the summary and one comment', () => {
-        const run = runAction({ INPUT_PATH: 'integrations other.sipflow', INPUT_INTEGRATION: 'integrations/acme.sipflow', INPUT_SARIF: 'reports/sipflow.sarif', INPUT_COMMENT: 'true' }, PULL_REQUEST);
+        const run = runAction(
+            { INPUT_PATH: 'integrations other.sipflow', INPUT_INTEGRATION: 'integrations/acme.sipflow', INPUT_SARIF: 'reports/sipflow.sarif', INPUT_COMMENT: 'true' },
+            PULL_REQUEST,
+        );
         expect(run.status).toBe(0);
         expect(run.stdout).toContain('::error file=acme.sipflow,line=3,col=5::E_STUB broken');
         expect(JSON.parse(readFileSync(join(dir, 'reports', 'sipflow.sarif'), 'utf8'))).toEqual({ version: '2.1.0', runs: [] });
@@ -110,7 +113,10 @@ describe('scripts/action/run.sh', () => {
     it('the first comment on a pull request is created when there is none to edit', () => {
         const run = runAction({ INPUT_INTEGRATION: 'acme.sipflow', STUB_NO_COMMENT_YET: '1' }, PULL_REQUEST);
         expect(run.status).toBe(0);
-        expect(run.calls.filter(c => c.startsWith('gh '))).toEqual([`gh pr comment 42 --body-file ${run.outputs.plan} --edit-last`, `gh pr comment 42 --body-file ${run.outputs.plan}`]);
+        expect(run.calls.filter(c => c.startsWith('gh '))).toEqual([
+            `gh pr comment 42 --body-file ${run.outputs.plan} --edit-last`,
+            `gh pr comment 42 --body-file ${run.outputs.plan}`,
+        ]);
     });
 
     it('validation errors fail the step, after the SARIF report is written (for the upload step)', () => {

@@ -21,7 +21,12 @@ let tarball: string;
 let project: string;
 
 function run(command: string, args: readonly string[], cwd: string) {
-    return spawnSync(command, args, { cwd, encoding: 'utf8', timeout: STEP_TIMEOUT_MS, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+    return spawnSync(command, args, {
+        cwd,
+        encoding: 'utf8',
+        timeout: STEP_TIMEOUT_MS,
+        env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+    });
 }
 
 /** The files a clone has: tracked plus untracked-but-not-ignored (so uncommitted work is packed too). */
@@ -63,7 +68,11 @@ afterAll(() => {
 describe('the npm package', () => {
     it('holds the CLI, the language server it starts for `sipflow lsp`, and no sources or tests', () => {
         const list = run('tar', ['-tzf', tarball], work);
-        const files = list.stdout.split('\n').filter(Boolean).map(f => f.replace(/^package\//, '')).sort();
+        const files = list.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map(f => f.replace(/^package\//, ''))
+            .sort();
         expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/sipflow.cjs', 'out/cli.cjs', 'out/server.cjs']));
         expect(files.filter(f => /^(src|test|specs|node_modules)\//.test(f) || f.endsWith('.map'))).toEqual([]);
     });

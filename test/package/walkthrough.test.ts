@@ -5,7 +5,11 @@ import { SIPFLOW_FILE_OPENED } from '../../src/extension/context-keys.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
-interface Step { readonly id: string; readonly completionEvents?: readonly string[]; readonly media: { readonly markdown?: string } }
+interface Step {
+    readonly id: string;
+    readonly completionEvents?: readonly string[];
+    readonly media: { readonly markdown?: string };
+}
 interface Manifest {
     readonly contributes: {
         readonly walkthroughs: ReadonlyArray<{ readonly id: string; readonly steps: readonly Step[] }>;

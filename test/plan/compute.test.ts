@@ -5,7 +5,9 @@ import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 import { assistant, convergedLive, demoLive, IDS, number, ORDER_LOOKUP, SALES_URI, TIER1_URI } from './fixtures.js';
 
 let desired: DesiredState;
-beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
+beforeAll(async () => {
+    desired = await desiredFrom(EXAMPLE);
+});
 
 const find = (plan: Plan, id: string): PlanItem => {
     const found = plan.items.find(i => i.id === id);
@@ -50,7 +52,9 @@ describe('first plan on the demo account', () => {
             trunkPasswordEnv: null,
         });
         expect(find(plan, `synthflow/assistant/${IDS.support}/number`).operation).toEqual({
-            type: 'synthflow.setInboundNumber', modelId: IDS.support, e164: '+4535551234',
+            type: 'synthflow.setInboundNumber',
+            modelId: IDS.support,
+            e164: '+4535551234',
         });
         expect(find(plan, `synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`).operation).toEqual({
             type: 'synthflow.createTransfer',
@@ -65,7 +69,7 @@ describe('first plan on the demo account', () => {
         });
     });
 
-    it('the action attach adds only the new action and keeps the assistant\'s foreign one', () => {
+    it("the action attach adds only the new action and keeps the assistant's foreign one", () => {
         const plan = computePlan(desired, demoLive());
         const attach = find(plan, `synthflow/assistant/${IDS.support}/actions`);
         expect(attach.operation).toEqual({
@@ -73,11 +77,13 @@ describe('first plan on the demo account', () => {
             modelId: IDS.support,
             add: [{ createdBy: `synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}` }],
         });
-        expect(attach.changes).toEqual([{
-            field: 'actions',
-            before: [IDS.orderLookup],
-            after: [IDS.orderLookup, `<new LIVE_TRANSFER to ${TIER1_URI}>`],
-        }]);
+        expect(attach.changes).toEqual([
+            {
+                field: 'actions',
+                before: [IDS.orderLookup],
+                after: [IDS.orderLookup, `<new LIVE_TRANSFER to ${TIER1_URI}>`],
+            },
+        ]);
         expect(attach.summary).toContain('keeping its 1 current action');
         // The foreign action is neither an orphan nor touched.
         expect(plan.items.filter(i => i.key === IDS.orderLookup)).toEqual([]);
@@ -99,13 +105,8 @@ describe('first plan on the demo account', () => {
 
     it('on an empty account: everything is created, assistants are conflicts', () => {
         const plan = computePlan(desired, EMPTY_LIVE_STATE);
-        expect(plan.items.filter(i => i.kind === 'conflict').map(i => i.id)).toEqual([
-            `synthflow/assistant/${IDS.support}`,
-            `synthflow/assistant/${IDS.sales}`,
-        ]);
-        expect(find(plan, `synthflow/assistant/${IDS.support}`).summary).toBe(
-            `assistant ${IDS.support} does not exist in Synthflow workspace 1738660423280x428309622607052800`,
-        );
+        expect(plan.items.filter(i => i.kind === 'conflict').map(i => i.id)).toEqual([`synthflow/assistant/${IDS.support}`, `synthflow/assistant/${IDS.sales}`]);
+        expect(find(plan, `synthflow/assistant/${IDS.support}`).summary).toBe(`assistant ${IDS.support} does not exist in Synthflow workspace 1738660423280x428309622607052800`);
         // Nothing can be attached to an assistant that does not exist.
         expect(plan.items.filter(i => i.kind === 'attach')).toEqual([]);
     });
@@ -150,9 +151,9 @@ describe('adopt and update', () => {
     it('adopts an attached LIVE_TRANSFER by its target and updates only what differs', () => {
         const base = convergedLive();
         const live = withSynthflow(base, {
-            actions: base.synthflow.actions.map(a => a.actionId === 'act-support'
-                ? { ...a, name: 'Escalate (made in the UI)', liveTransfer: { ...a.liveTransfer!, instructions: 'old', failedMsg: 'kept' } }
-                : a),
+            actions: base.synthflow.actions.map(a =>
+                a.actionId === 'act-support' ? { ...a, name: 'Escalate (made in the UI)', liveTransfer: { ...a.liveTransfer!, instructions: 'old', failedMsg: 'kept' } } : a,
+            ),
         });
         const item = find(computePlan(desired, live), `synthflow/assistant/${IDS.support}/transfer/${TIER1_URI}`);
         expect(item.kind).toBe('update');
@@ -179,7 +180,9 @@ describe('adopt and update', () => {
         const plan = computePlan(desired, live);
         expect(plan.items.filter(i => i.kind === 'create')).toEqual([]);
         expect(find(plan, `synthflow/assistant/${IDS.support}/actions`).operation).toEqual({
-            type: 'synthflow.attachActions', modelId: IDS.support, add: [{ actionId: 'act-support' }],
+            type: 'synthflow.attachActions',
+            modelId: IDS.support,
+            add: [{ actionId: 'act-support' }],
         });
     });
 });
@@ -213,11 +216,14 @@ describe('conflicts', () => {
         expect(find(computePlan(desired, live), 'synthflow/number/+4535551234/assistant').summary).toContain('is already the number of another inbound assistant');
     });
 
-    it('a number moving between two of the file\'s assistants waits for the holder\'s new number; a swap is a conflict', async () => {
+    it("a number moving between two of the file's assistants waits for the holder's new number; a swap is a conflict", async () => {
         // sales's assistant still answers support's DID; it gets its own number first.
         const base = demoLive();
         const live = withSynthflow(base, {
-            numbers: [number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.sales], isAvailable: false }), number('+4535555678', { friendlyName: 'sipflow:acme/sales' })],
+            numbers: [
+                number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.sales], isAvailable: false }),
+                number('+4535555678', { friendlyName: 'sipflow:acme/sales' }),
+            ],
             assistants: [base.synthflow.assistants[0]!, assistant(IDS.sales, 'Acme DK sales', { phoneNumber: '+4535551234' })],
         });
         const plan = computePlan(desired, live);
@@ -225,8 +231,14 @@ describe('conflicts', () => {
         expect(plan.summary.conflict).toBe(0);
         // Swapped: each holds the other's number.
         const swapped = withSynthflow(base, {
-            numbers: [number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.sales], isAvailable: false }), number('+4535555678', { friendlyName: 'sipflow:acme/sales', assistants: [IDS.support], isAvailable: false })],
-            assistants: [assistant(IDS.support, 'Acme DK front door', { phoneNumber: '+4535555678', actionIds: [IDS.orderLookup] }), assistant(IDS.sales, 'Acme DK sales', { phoneNumber: '+4535551234' })],
+            numbers: [
+                number('+4535551234', { friendlyName: 'sipflow:acme/support', assistants: [IDS.sales], isAvailable: false }),
+                number('+4535555678', { friendlyName: 'sipflow:acme/sales', assistants: [IDS.support], isAvailable: false }),
+            ],
+            assistants: [
+                assistant(IDS.support, 'Acme DK front door', { phoneNumber: '+4535555678', actionIds: [IDS.orderLookup] }),
+                assistant(IDS.sales, 'Acme DK sales', { phoneNumber: '+4535551234' }),
+            ],
         });
         const conflicts = computePlan(desired, swapped).items.filter(i => i.kind === 'conflict');
         expect(conflicts.map(c => c.summary)).toEqual([
@@ -241,10 +253,7 @@ describe('conflicts', () => {
         const live: LiveState = {
             synthflow: {
                 ...base.synthflow,
-                numbers: [
-                    number('+4535551234', { friendlyName: 'sipflow:globex/support' }),
-                    number('+4535555678', { providerName: 'twilio' }),
-                ],
+                numbers: [number('+4535551234', { friendlyName: 'sipflow:globex/support' }), number('+4535555678', { providerName: 'twilio' })],
                 assistants: [base.synthflow.assistants[0], assistant(IDS.sales, 'Sales dialler', { type: 'outbound' })],
             },
             dixa: { ...base.dixa, queues: [...base.dixa.queues, { id: 'dup', name: 'Phone – Tier 1', offeringAlgorithm: null, usages: {} }] },
@@ -266,7 +275,10 @@ describe('conflicts', () => {
 
     it('twin queues of which none routes the DID: the first Dixa lists, the same choice every run', () => {
         const base = demoLive();
-        const twins = [{ id: 'q-b', name: 'Phone – Tier 1', offeringAlgorithm: null, usages: {} }, { id: 'q-a', name: 'Phone – Tier 1', offeringAlgorithm: null, usages: {} }];
+        const twins = [
+            { id: 'q-b', name: 'Phone – Tier 1', offeringAlgorithm: null, usages: {} },
+            { id: 'q-a', name: 'Phone – Tier 1', offeringAlgorithm: null, usages: {} },
+        ];
         const live: LiveState = { ...base, dixa: { ...base.dixa, queues: [base.dixa.queues[0]!, ...twins] } };
         expect(find(computePlan(desired, live), 'dixa/queue/Phone – Tier 1').summary).toBe('queue "Phone – Tier 1" exists (q-b)');
         expect(computePlan(desired, live).summary.conflict).toBe(0);
@@ -302,7 +314,6 @@ describe('conflicts', () => {
         // act-other names an escalation the file does not declare: neither adopted nor deleted.
         expect(steps(plan).map(i => i.id)).toEqual(['synthflow/action/act-stray/delete']);
     });
-
 });
 
 describe('orphans', () => {
@@ -322,7 +333,11 @@ describe('orphans', () => {
     it('numbers of other owners are not orphans', () => {
         const base = convergedLive();
         const live = withSynthflow(base, {
-            numbers: [...base.synthflow.numbers, number('+441134960123', { friendlyName: 'UK line', assistants: [IDS.uk] }), number('+4535550000', { friendlyName: 'sipflow:globex/x', assistants: [IDS.uk] })],
+            numbers: [
+                ...base.synthflow.numbers,
+                number('+441134960123', { friendlyName: 'UK line', assistants: [IDS.uk] }),
+                number('+4535550000', { friendlyName: 'sipflow:globex/x', assistants: [IDS.uk] }),
+            ],
         });
         expect(computePlan(desired, live).hasChanges).toBe(false);
     });
@@ -343,7 +358,10 @@ describe('orphans', () => {
 describe('Dixa queues', () => {
     it('a queue whose offering algorithm differs cannot be changed by API: a manual step', () => {
         const base = convergedLive();
-        const live: LiveState = { ...base, dixa: { ...base.dixa, queues: base.dixa.queues.map(q => (q.name === 'Phone – Sales' ? { ...q, offeringAlgorithm: 'LongestIdle' } : q)) } };
+        const live: LiveState = {
+            ...base,
+            dixa: { ...base.dixa, queues: base.dixa.queues.map(q => (q.name === 'Phone – Sales' ? { ...q, offeringAlgorithm: 'LongestIdle' } : q)) },
+        };
         const plan = computePlan(desired, live);
         expect(find(plan, 'dixa/manual/queue-settings/Phone – Sales')).toMatchObject({
             kind: 'manual',

@@ -38,10 +38,7 @@ export function demoLive(): LiveState {
     return {
         synthflow: {
             numbers: [],
-            assistants: [
-                assistant(IDS.support, 'Acme DK front door', { actionIds: [IDS.orderLookup] }),
-                assistant(IDS.sales, 'Acme DK sales'),
-            ],
+            assistants: [assistant(IDS.support, 'Acme DK front door', { actionIds: [IDS.orderLookup] }), assistant(IDS.sales, 'Acme DK sales')],
             otherAssistants: [],
             actions: [ORDER_LOOKUP],
         },
@@ -118,12 +115,19 @@ export function conflictingLive(): LiveState {
         synthflow: {
             ...base.synthflow,
             numbers: [number('+4535551234', { friendlyName: 'UK line', assistants: [IDS.uk], isAvailable: false }), base.synthflow.numbers[1]!],
-            assistants: base.synthflow.assistants.map(a => (a.modelId === IDS.support ? { ...a, phoneNumber: null } : a.modelId === IDS.sales ? { ...a, actionIds: [...a.actionIds, 'act-old'] } : a)),
+            assistants: base.synthflow.assistants.map(a =>
+                a.modelId === IDS.support ? { ...a, phoneNumber: null } : a.modelId === IDS.sales ? { ...a, actionIds: [...a.actionIds, 'act-old'] } : a,
+            ),
             otherAssistants: [assistant(IDS.uk, 'Acme UK support', { phoneNumber: '+4535551234' })],
-            actions: [...base.synthflow.actions, {
-                actionId: 'act-old', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/sales escalate old',
-                liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570109999@acme.sip.dixa.com', instructions: 'i', initiatingMsg: 'm' },
-            }],
+            actions: [
+                ...base.synthflow.actions,
+                {
+                    actionId: 'act-old',
+                    actionType: 'LIVE_TRANSFER',
+                    name: 'sipflow:acme/sales escalate old',
+                    liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570109999@acme.sip.dixa.com', instructions: 'i', initiatingMsg: 'm' },
+                },
+            ],
         },
     };
 }

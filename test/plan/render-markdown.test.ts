@@ -5,7 +5,9 @@ import { desiredFrom, EXAMPLE } from '../model/helpers.js';
 import { convergedLive, demoLive, IDS, number } from './fixtures.js';
 
 let desired: DesiredState;
-beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
+beforeAll(async () => {
+    desired = await desiredFrom(EXAMPLE);
+});
 
 const lines = (text: string) => text.split('\n');
 
@@ -60,7 +62,9 @@ describe('Markdown rendering of a plan (for a pull request)', () => {
         expect(all).toContain('| create | 5 |');
         expect(all).toContain('| attach | 4 |');
         expect(all).not.toContain('| update | 0 |');
-        const order = ['### What changes in the call flow', '<summary><b>Dixa</b>: 1 to change, 1 unchanged</summary>', '<summary><b>Synthflow</b>: 8 to change</summary>'].map(l => all.indexOf(l));
+        const order = ['### What changes in the call flow', '<summary><b>Dixa</b>: 1 to change, 1 unchanged</summary>', '<summary><b>Synthflow</b>: 8 to change</summary>'].map(l =>
+            all.indexOf(l),
+        );
         expect(order.every(i => i > 0)).toBe(true);
         expect([...order].sort((a, b) => a - b)).toEqual(order);
         expect(all.findIndex(l => l.startsWith('<summary><b>Manual steps in Dixa</b>: 5'))).toBeGreaterThan(order[2]!);
@@ -71,15 +75,33 @@ describe('Markdown rendering of a plan (for a pull request)', () => {
         expect(all).toContain('  - `actions`: `[]` → `[<new LIVE_TRANSFER to sip:+4570102222@acme.sip.dixa.com>]`');
         expect(all).toContain('- ＝ unchanged: Phone – Tier 1');
         // <details> bodies start after a blank line, so that GitHub renders their Markdown.
-        all.forEach((line, i) => { if (line.startsWith('<summary>')) expect(all[i + 1]).toBe(''); });
+        all.forEach((line, i) => {
+            if (line.startsWith('<summary>')) expect(all[i + 1]).toBe('');
+        });
         expect(all.filter(l => l === '<details>')).toHaveLength(all.filter(l => l === '</details>').length);
     });
 
     it('draws the touched departments and highlights what apply changes (not the manual steps)', () => {
         const chart = expectWellFormedFlowchart(mermaidBlock(renderPlanMarkdown(computePlan(desired, demoLive()), { desired }))!);
-        expect([...chart.nodes.values()]).toEqual(['+4535551234', '“Support DK”', 'assistant b336ab4e…', 'Phone – Tier 1', '+4535555678', '“Sales DK”', 'assistant 0e4d6c2a…', 'Phone – Sales']);
+        expect([...chart.nodes.values()]).toEqual([
+            '+4535551234',
+            '“Support DK”',
+            'assistant b336ab4e…',
+            'Phone – Tier 1',
+            '+4535555678',
+            '“Sales DK”',
+            'assistant 0e4d6c2a…',
+            'Phone – Sales',
+        ]);
         // Numbers (DIDs), assistants, the new queue; not the flows (manual steps) nor the existing Tier 1 queue node itself.
-        expect(chart.highlighted.map(id => chart.nodes.get(id))).toEqual(['+4535551234', 'assistant b336ab4e…', 'Phone – Tier 1', '+4535555678', 'assistant 0e4d6c2a…', 'Phone – Sales']);
+        expect(chart.highlighted.map(id => chart.nodes.get(id))).toEqual([
+            '+4535551234',
+            'assistant b336ab4e…',
+            'Phone – Tier 1',
+            '+4535555678',
+            'assistant 0e4d6c2a…',
+            'Phone – Sales',
+        ]);
         // Transfers and escalations, and the fallback into the new queue; not the inbound calls.
         expect(chart.linkStyled).toEqual([1, 2, 5, 6, 7]);
     });
@@ -88,7 +110,10 @@ describe('Markdown rendering of a plan (for a pull request)', () => {
         const base = convergedLive();
         const live: LiveState = {
             ...base,
-            synthflow: { ...base.synthflow, numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]!] },
+            synthflow: {
+                ...base.synthflow,
+                numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]!],
+            },
         };
         const text = renderPlanMarkdown(computePlan(desired, live), { desired, assistantNames: new Map([[IDS.support, 'Acme DK front door']]) });
         expect(lines(text)).toContain('  - `termination_uri`: `"old.sip.dixa.com"` → `"acme.sip.dixa.com"`');
@@ -118,14 +143,18 @@ describe('Markdown rendering of a plan (for a pull request)', () => {
     it('leaves the diagram out, saying why, without the desired state', () => {
         const text = renderPlanMarkdown(computePlan(desired, demoLive()));
         expect(mermaidBlock(text)).toBeUndefined();
-        expect(text).toContain('*No diagram: the plan\'s `.sipflow` files could not be read as they were when it was made.*');
+        expect(text).toContain("*No diagram: the plan's `.sipflow` files could not be read as they were when it was made.*");
     });
 
     it('shows values from the plan as text, never as Markdown or HTML', () => {
         const plan = computePlan(desired, demoLive());
         const hostile: Plan = {
             ...plan,
-            items: plan.items.map(item => (item.resource === 'queue' && item.kind === 'create' ? { ...item, summary: 'create <img src=x onerror=alert(1)> *bold* [link](http://x) | `code`', changes: [{ field: 'name', before: null, after: 'a ``b`` c' }] } : item)),
+            items: plan.items.map(item =>
+                item.resource === 'queue' && item.kind === 'create'
+                    ? { ...item, summary: 'create <img src=x onerror=alert(1)> *bold* [link](http://x) | `code`', changes: [{ field: 'name', before: null, after: 'a ``b`` c' }] }
+                    : item,
+            ),
         };
         const all = lines(renderPlanMarkdown(hostile, { desired }));
         expect(all).toContain('- ➕ create &lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\[link\\](http://x) \\| \\`code\\`');

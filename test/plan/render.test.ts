@@ -1,12 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../../src/model/index.js';
 import { buildChecklist } from '../../src/checklist/index.js';
-import { computePlan, contentHashOf, dependencyProblem, manualWorkLine, OPERATION_FIELDS, parsePlanJson, PlanFormatError, renderPlanJson, renderPlanText, summaryLine, type LiveState } from '../../src/plan/index.js';
+import {
+    computePlan,
+    contentHashOf,
+    dependencyProblem,
+    manualWorkLine,
+    OPERATION_FIELDS,
+    parsePlanJson,
+    PlanFormatError,
+    renderPlanJson,
+    renderPlanText,
+    summaryLine,
+    type LiveState,
+} from '../../src/plan/index.js';
 import { desiredFrom, EXAMPLE, exampleWith } from '../model/helpers.js';
 import { conflictingLive, convergedLive, demoLive, IDS, number } from './fixtures.js';
 
 let desired: DesiredState;
-beforeAll(async () => { desired = await desiredFrom(EXAMPLE); });
+beforeAll(async () => {
+    desired = await desiredFrom(EXAMPLE);
+});
 
 const lines = (text: string) => text.split('\n');
 
@@ -37,7 +51,10 @@ describe('text rendering', () => {
         const base = convergedLive();
         const live: LiveState = {
             ...base,
-            synthflow: { ...base.synthflow, numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]] },
+            synthflow: {
+                ...base.synthflow,
+                numbers: [number('+4535551234', { friendlyName: 'Dixa – Support DK', sipTermUri: 'old.sip.dixa.com', assistants: [IDS.support] }), base.synthflow.numbers[1]],
+            },
         };
         const all = lines(renderPlanText(computePlan(desired, live)));
         expect(all).toContain('    ~ adopt number +4535551234 (imported outside sipflow) as "sipflow:acme/support"');
@@ -56,8 +73,12 @@ describe('text rendering', () => {
         const live = conflictingLive();
         const all = lines(renderPlanText(computePlan(desired, live)));
         expect(all).toContain(`    ! +4535551234 is already the number of assistant "Acme UK support" (${IDS.uk}), an inbound assistant the file does not name`);
-        expect(all).toContain('        A number serves one inbound assistant. Give that assistant another number in Synthflow (Agents → its phone number), or give department support another DID.');
-        expect(all).toContain(`    - LIVE_TRANSFER act-old "sipflow:acme/sales escalate old" to sip:+4570109999@acme.sip.dixa.com is no longer in the file: remove it from assistant "Acme DK sales" (${IDS.sales})  (needs --prune)`);
+        expect(all).toContain(
+            '        A number serves one inbound assistant. Give that assistant another number in Synthflow (Agents → its phone number), or give department support another DID.',
+        );
+        expect(all).toContain(
+            `    - LIVE_TRANSFER act-old "sipflow:acme/sales escalate old" to sip:+4570109999@acme.sip.dixa.com is no longer in the file: remove it from assistant "Acme DK sales" (${IDS.sales})  (needs --prune)`,
+        );
         expect(all.at(-2)).toBe('Plan: 1 to detach with --prune · 1 conflict (apply refuses until it is resolved) · 6 unchanged · 5 manual steps (sipflow checklist).');
     });
 
@@ -94,12 +115,38 @@ describe('JSON rendering and saved plans', () => {
 
     it('is stable and self-describing', () => {
         const json = savedJson();
-        expect(Object.keys(json)).toEqual(['format', 'formatVersion', 'integration', 'environment', 'sources', 'sourceHash', 'liveFingerprint', 'liveSections', 'items', 'summary', 'hasChanges', 'contentHash']);
+        expect(Object.keys(json)).toEqual([
+            'format',
+            'formatVersion',
+            'integration',
+            'environment',
+            'sources',
+            'sourceHash',
+            'liveFingerprint',
+            'liveSections',
+            'items',
+            'summary',
+            'hasChanges',
+            'contentHash',
+        ]);
         expect(json.format).toBe('sipflow-plan');
         expect(json.formatVersion).toBe(3);
         expect(json.sourceHash).toBe(desired.sourceHash);
         expect(json.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
-        expect(Object.keys(json.items[0])).toEqual(['id', 'vendor', 'resource', 'kind', 'key', 'summary', 'changes', 'detail', 'departments', 'dependsOn', 'operation', 'requiresPrune']);
+        expect(Object.keys(json.items[0])).toEqual([
+            'id',
+            'vendor',
+            'resource',
+            'kind',
+            'key',
+            'summary',
+            'changes',
+            'detail',
+            'departments',
+            'dependsOn',
+            'operation',
+            'requiresPrune',
+        ]);
         expect(renderPlanJson(computePlan(desired, demoLive()), SOURCES)).toBe(renderPlanJson(computePlan(desired, demoLive()), SOURCES));
     });
 
@@ -139,26 +186,33 @@ describe('JSON rendering and saved plans', () => {
         const withItem = (edit: (item: Record<string, unknown>) => Record<string, unknown>) =>
             rehashed({ ...json, items: json.items.map((i: Record<string, unknown>, n: number) => (n === importIndex ? edit(i) : i)) });
         const id = json.items[importIndex].id;
-        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), type: 'synthflow.deleteEverything' } }))))
-            .toThrow(`The plan is malformed: item ${id}, field operation: unknown operation type "synthflow.deleteEverything"`);
-        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), terminationUri: undefined } }))))
-            .toThrow(`item ${id}, field operation lacks "terminationUri"`);
-        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), host: 'evil.example' } }))))
-            .toThrow(`item ${id}, field operation has an unknown field "host"`);
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), type: 'synthflow.deleteEverything' } })))).toThrow(
+            `The plan is malformed: item ${id}, field operation: unknown operation type "synthflow.deleteEverything"`,
+        );
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), terminationUri: undefined } })))).toThrow(
+            `item ${id}, field operation lacks "terminationUri"`,
+        );
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), host: 'evil.example' } })))).toThrow(
+            `item ${id}, field operation has an unknown field "host"`,
+        );
         expect(() => parsePlanJson(withItem(i => ({ ...i, requiresPrune: 'no' })))).toThrow(`item ${id}, field requiresPrune must be boolean`);
         expect(() => parsePlanJson(withItem(i => ({ ...i, kind: 'delete' })))).toThrow(/field kind must be one of "create", "update"/);
-        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), e164: '45 3555' } })))).toThrow(`item ${id}, field operation.e164 must match pattern`);
+        expect(() => parsePlanJson(withItem(i => ({ ...i, operation: { ...(i.operation as object), e164: '45 3555' } })))).toThrow(
+            `item ${id}, field operation.e164 must match pattern`,
+        );
         expect(() => parsePlanJson(rehashed({ ...json, desired: { synthflow: { apiBaseUrl: 'https://evil.example/v2' } } }))).toThrow('the plan has an unknown field "desired"');
         expect(() => parsePlanJson(rehashed({ ...json, items: 'all of them' }))).toThrow('field items must be array');
     });
 
     it('refuses duplicate ids, dangling dependencies and cycles, however long, without recursion', () => {
         const json = savedJson();
-        const dependsOn = (edits: Record<number, string[]>) => rehashed({ ...json, items: json.items.map((i: { dependsOn: string[] }, n: number) => (n in edits ? { ...i, dependsOn: edits[n] } : i)) });
+        const dependsOn = (edits: Record<number, string[]>) =>
+            rehashed({ ...json, items: json.items.map((i: { dependsOn: string[] }, n: number) => (n in edits ? { ...i, dependsOn: edits[n] } : i)) });
         expect(() => parsePlanJson(dependsOn({ 3: ['nowhere'] }))).toThrow(`item ${json.items[3].id} depends on nowhere, which is not in the plan`);
         expect(() => parsePlanJson(dependsOn({ 3: [json.items[3].id] }))).toThrow(`item ${json.items[3].id} depends on itself`);
-        expect(() => parsePlanJson(dependsOn({ 0: [json.items[2].id], 2: [json.items[0].id] })))
-            .toThrow(`the dependencies form a cycle (${json.items[0].id} → ${json.items[2].id} → ${json.items[0].id})`);
+        expect(() => parsePlanJson(dependsOn({ 0: [json.items[2].id], 2: [json.items[0].id] }))).toThrow(
+            `the dependencies form a cycle (${json.items[0].id} → ${json.items[2].id} → ${json.items[0].id})`,
+        );
         expect(() => parsePlanJson(rehashed({ ...json, items: [...json.items, json.items[1]] }))).toThrow(`item ${json.items[1].id} appears twice`);
         // 50,000 items in one long cycle: a recursive check would overflow the stack.
         const chain = Array.from({ length: 50_000 }, (_, n) => ({ id: `i${n}`, dependsOn: [`i${(n + 1) % 50_000}`] }));
@@ -172,11 +226,17 @@ describe('JSON rendering and saved plans', () => {
     });
 });
 
-describe('the manual-work line (the editor\'s plan header and apply confirmation)', () => {
-    it('uses the footer\'s count of manual steps and says why the checklist counts more', () => {
+describe("the manual-work line (the editor's plan header and apply confirmation)", () => {
+    it("uses the footer's count of manual steps and says why the checklist counts more", () => {
         const plan = computePlan(desired, demoLive());
         const checklist = buildChecklist(desired, {});
-        const counts = { steps: checklist.items.length, verified: checklist.counts.verified, failed: checklist.counts.failed, unverifiable: checklist.counts.unverifiable, notChecked: checklist.counts['not-checked'] };
+        const counts = {
+            steps: checklist.items.length,
+            verified: checklist.counts.verified,
+            failed: checklist.counts.failed,
+            unverifiable: checklist.counts.unverifiable,
+            notChecked: checklist.counts['not-checked'],
+        };
         const line = manualWorkLine(plan.summary, counts);
         const stepsInLine = Number(/^(\d+) manual steps? in Dixa/.exec(line)?.[1]);
         const stepsInFooter = Number(/(\d+) manual steps? \(sipflow checklist\)/.exec(summaryLine(plan.summary))?.[1]);
@@ -189,7 +249,8 @@ describe('the manual-work line (the editor\'s plan header and apply confirmation
     });
 
     it('says plainly when there is no manual step, and leaves out an empty "not checked"', () => {
-        expect(manualWorkLine({ manual: 0 }, { steps: 1, verified: 1, failed: 0, unverifiable: 0, notChecked: 0 }))
-            .toBe('No manual steps in Dixa; the manual checklist checks the whole setup in 1 check: 1 verified, 0 failed, 0 cannot be verified');
+        expect(manualWorkLine({ manual: 0 }, { steps: 1, verified: 1, failed: 0, unverifiable: 0, notChecked: 0 })).toBe(
+            'No manual steps in Dixa; the manual checklist checks the whole setup in 1 check: 1 verified, 0 failed, 0 cannot be verified',
+        );
     });
 });

@@ -35,11 +35,11 @@ function factsOf(spec: Json, node: Json, seen = new Set<Json>()): SchemaFacts {
     for (const name of (schema['required'] as string[] | undefined) ?? []) facts.required.add(name);
     for (const part of (schema['allOf'] as Json[] | undefined) ?? []) {
         const f = factsOf(spec, part, seen);
-        f.properties.forEach((p) => facts.properties.add(p));
-        f.required.forEach((r) => facts.required.add(r));
+        f.properties.forEach(p => facts.properties.add(p));
+        f.required.forEach(r => facts.required.add(r));
     }
     for (const key of ['oneOf', 'anyOf'] as const) {
-        for (const part of (schema[key] as Json[] | undefined) ?? []) factsOf(spec, part, seen).properties.forEach((p) => facts.properties.add(p));
+        for (const part of (schema[key] as Json[] | undefined) ?? []) factsOf(spec, part, seen).properties.forEach(p => facts.properties.add(p));
     }
     return facts;
 }
@@ -68,22 +68,28 @@ interface InterfaceFacts {
 }
 
 function interfacesOf(file: string): InterfaceFacts[] {
-    const program = ts.createProgram([file], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true });
+    const program = ts.createProgram([file], {
+        strict: true,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        noEmit: true,
+        skipLibCheck: true,
+    });
     const checker = program.getTypeChecker();
     const source = program.getSourceFile(file)!;
     const out: InterfaceFacts[] = [];
-    source.forEachChild((node) => {
-        if (!ts.isInterfaceDeclaration(node) || !node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
-        const tags = ts.getJSDocTags(node).map((tag) => ({ name: tag.tagName.text, text: ts.getTextOfJSDocComment(tag.comment)?.trim() ?? '' }));
+    source.forEachChild(node => {
+        if (!ts.isInterfaceDeclaration(node) || !node.modifiers?.some(m => m.kind === ts.SyntaxKind.ExportKeyword)) return;
+        const tags = ts.getJSDocTags(node).map(tag => ({ name: tag.tagName.text, text: ts.getTextOfJSDocComment(tag.comment)?.trim() ?? '' }));
         const fields = new Map<string, boolean>();
         for (const symbol of checker.getPropertiesOfType(checker.getTypeAtLocation(node))) {
             fields.set(symbol.getName(), (symbol.flags & ts.SymbolFlags.Optional) !== 0);
         }
         out.push({
             name: node.name.text,
-            schemas: tags.filter((t) => t.name === 'schema').map((t) => t.text),
-            extensions: tags.filter((t) => t.name === 'extension').map((t) => t.text.split(/\s/)[0]!),
-            generic: tags.some((t) => t.name === 'generic'),
+            schemas: tags.filter(t => t.name === 'schema').map(t => t.text),
+            extensions: tags.filter(t => t.name === 'extension').map(t => t.text.split(/\s/)[0]!),
+            generic: tags.some(t => t.name === 'generic'),
             fields,
         });
     });
@@ -104,14 +110,14 @@ describe.each(VENDORS)('$vendor api-types.ts against the vendor OpenAPI file', (
         for (const i of interfaces) expect(i.generic || i.schemas.length > 0, `${i.name} has no @schema`).toBe(true);
     });
 
-    it.each(interfaces.filter((i) => !i.generic).map((i) => [i.name, i] as const))('%s matches its schemas', (_, i) => {
-        const facts = i.schemas.map((s) => factsOf(spec, schemaFor(spec, s)));
-        const known = new Set(facts.flatMap((f) => [...f.properties]));
-        const unknown = [...i.fields.keys()].filter((f) => !known.has(f) && !i.extensions.includes(f));
+    it.each(interfaces.filter(i => !i.generic).map(i => [i.name, i] as const))('%s matches its schemas', (_, i) => {
+        const facts = i.schemas.map(s => factsOf(spec, schemaFor(spec, s)));
+        const known = new Set(facts.flatMap(f => [...f.properties]));
+        const unknown = [...i.fields.keys()].filter(f => !known.has(f) && !i.extensions.includes(f));
         expect(unknown, `${i.name}: fields not in ${i.schemas.join(', ')}`).toEqual([]);
-        const stale = i.extensions.filter((e) => known.has(e));
+        const stale = i.extensions.filter(e => known.has(e));
         expect(stale, `${i.name}: @extension fields the spec does declare`).toEqual([]);
-        const missingRequired = [...facts[0]!.required].filter((r) => i.fields.get(r) !== false);
+        const missingRequired = [...facts[0]!.required].filter(r => i.fields.get(r) !== false);
         expect(missingRequired, `${i.name}: fields ${i.schemas[0]} requires, absent or optional here`).toEqual([]);
     });
 });

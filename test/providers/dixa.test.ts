@@ -21,7 +21,7 @@ afterAll(async () => {
 beforeEach(() => t.resetAll());
 
 const NEW_QUEUE = 'Phone – Sales';
-const queuesNamed = (name: string) => t.env.sandbox.state.dixa.queues.filter((q) => q.name === name);
+const queuesNamed = (name: string) => t.env.sandbox.state.dixa.queues.filter(q => q.name === name);
 
 describe('Dixa provider: reads', () => {
     it('getOrganization', async () => {
@@ -30,8 +30,8 @@ describe('Dixa provider: reads', () => {
 
     it('listTelephonyEndpoints returns the DIDs (not the email endpoint) with their functionality', async () => {
         const endpoints = await t.dixa().listTelephonyEndpoints();
-        expect(endpoints.map((e) => e.number).sort()).toEqual(Object.values(DEMO.dixa.dids).sort());
-        expect(endpoints.find((e) => e.number === DEMO.dixa.dids.tier1)).toEqual({ number: DEMO.dixa.dids.tier1, name: 'Tier 1 escalations', functionality: ['VoiceInbound'] });
+        expect(endpoints.map(e => e.number).sort()).toEqual(Object.values(DEMO.dixa.dids).sort());
+        expect(endpoints.find(e => e.number === DEMO.dixa.dids.tier1)).toEqual({ number: DEMO.dixa.dids.tier1, name: 'Tier 1 escalations', functionality: ['VoiceInbound'] });
         expect(t.requestsTo('GET', '/contact-endpoints')[0]!.query).toBe('_type=TelephonyEndpoint');
     });
 
@@ -53,21 +53,26 @@ describe('Dixa provider: reads', () => {
     it('listQueues and getQueue read usages; an unknown queue is undefined', async () => {
         const dixa = t.dixa();
         const queues = await dixa.listQueues();
-        expect(queues.map((q) => q.name)).toEqual(['Main queue', 'Phone – Tier 1', 'Email – Billing']);
+        expect(queues.map(q => q.name)).toEqual(['Main queue', 'Phone – Tier 1', 'Email – Billing']);
         const tier1 = await dixa.getQueue(DEMO.dixa.queues.tier1);
-        expect(tier1).toEqual({ id: DEMO.dixa.queues.tier1, name: 'Phone – Tier 1', offeringAlgorithm: 'AgentPriorityOneAtATimeRandom', usages: { PstnPhone: [DEMO.dixa.dids.tier1, DEMO.dixa.dids.support] } });
+        expect(tier1).toEqual({
+            id: DEMO.dixa.queues.tier1,
+            name: 'Phone – Tier 1',
+            offeringAlgorithm: 'AgentPriorityOneAtATimeRandom',
+            usages: { PstnPhone: [DEMO.dixa.dids.tier1, DEMO.dixa.dids.support] },
+        });
         expect(await dixa.getQueue('00000000-0000-4000-8000-000000000000')).toBeUndefined();
     });
 
     it('listAgents follows meta.next across several pages and keeps filters', async () => {
         const dixa = t.dixa({ pageSize: 3 });
         const agents = await dixa.listAgents();
-        expect(agents.map((a) => a.id)).toEqual([...DEMO.dixa.agentIds]);
+        expect(agents.map(a => a.id)).toEqual([...DEMO.dixa.agentIds]);
         expect(t.requestsTo('GET', '/agents')).toHaveLength(3);
         expect(dixa.stats.byOperation.get('GET /agents')).toBe(3);
         expect(agents.at(-1)!.roles).toEqual(['Admin']);
         const anna = await dixa.listAgents({ email: 'anna@acme.example' });
-        expect(anna.map((a) => a.displayName)).toEqual(['Anna Jensen']);
+        expect(anna.map(a => a.displayName)).toEqual(['Anna Jensen']);
     });
 });
 
@@ -92,7 +97,10 @@ describe('Dixa provider: queues', () => {
         t.env.sandbox.setFaults('dixa:POST:/queues=delay:150*1');
         const [ours] = await Promise.all([
             t.dixa({ direct: true }).createQueue({ name: NEW_QUEUE }),
-            (async () => { await new Promise(r => setTimeout(r, 50)); return other.createQueue({ name: NEW_QUEUE }); })(),
+            (async () => {
+                await new Promise(r => setTimeout(r, 50));
+                return other.createQueue({ name: NEW_QUEUE });
+            })(),
         ]);
         const twins = queuesNamed(NEW_QUEUE);
         expect(twins.length).toBeGreaterThanOrEqual(1);
@@ -107,7 +115,7 @@ describe('Dixa provider: queues', () => {
         expect(created).toMatchObject({ name: NEW_QUEUE, offeringAlgorithm: 'AllAtOnce' });
         const [record] = queuesNamed(NEW_QUEUE);
         expect(record).toMatchObject({ id: created.id, callFunctionality: true, isDefault: false, isDoNotOfferEnabled: false, offeringAlgorithm: 'AllAtOnce' });
-        expect((await dixa.listQueues()).map((q) => q.name)).toContain(NEW_QUEUE);
+        expect((await dixa.listQueues()).map(q => q.name)).toContain(NEW_QUEUE);
     });
 
     it('createQueue adopts an existing queue of that name without a POST', async () => {
@@ -120,7 +128,7 @@ describe('Dixa provider: queues', () => {
     it('concurrent creates of one name make one queue', async () => {
         const dixa = t.dixa();
         const results = await Promise.all([dixa.createQueue({ name: NEW_QUEUE }), dixa.createQueue({ name: NEW_QUEUE }), dixa.createQueue({ name: NEW_QUEUE })]);
-        expect(new Set(results.map((q) => q.id)).size).toBe(1);
+        expect(new Set(results.map(q => q.id)).size).toBe(1);
         expect(queuesNamed(NEW_QUEUE)).toHaveLength(1);
         expect(t.requestsTo('POST', '/queues')).toHaveLength(1);
     });
@@ -136,8 +144,8 @@ describe('Dixa provider: queues', () => {
         t.env.sandbox.setFaults('dixa:POST:/queues=500*1');
         const dixa = t.dixa();
         const queue = await dixa.createQueue({ name: NEW_QUEUE });
-        expect(queuesNamed(NEW_QUEUE).map((q) => q.id)).toEqual([queue.id]);
-        expect(t.requestsTo('POST', '/queues').map((r) => r.status)).toEqual([500, 201]);
+        expect(queuesNamed(NEW_QUEUE).map(q => q.id)).toEqual([queue.id]);
+        expect(t.requestsTo('POST', '/queues').map(r => r.status)).toEqual([500, 201]);
     });
 
     it('POST failing 500 every time: two POSTs at most, then ProviderError(outcome unknown), no queue', async () => {
@@ -150,7 +158,7 @@ describe('Dixa provider: queues', () => {
         expect(queuesNamed(NEW_QUEUE)).toHaveLength(0);
     });
 
-    it('a 400 is reported with Dixa\'s message and not retried', async () => {
+    it("a 400 is reported with Dixa's message and not retried", async () => {
         // Prism would refuse an invalid body itself (422); an injected 400 shows the sandbox's answer.
         t.env.sandbox.setFaults('dixa:POST:/queues=400*1');
         const error = (await rejectionOf(() => t.dixa().createQueue({ name: NEW_QUEUE }))) as ProviderError;
@@ -172,7 +180,7 @@ describe('Dixa provider: queue members (bulk outcomes)', () => {
         ]);
         expect(describeBulkFailures(outcomes)).toBe(`${unknown} NotFound: User not found; ${DEMO.dixa.endUserId} Validation: Member is neither Agent or Admin`);
         const members = await dixa.listQueueMembers(DEMO.dixa.queues.tier1);
-        expect(members.map((m) => m.agentId)).toEqual([DEMO.dixa.agentIds[0], DEMO.dixa.agentIds[1], DEMO.dixa.agentIds[2]]);
+        expect(members.map(m => m.agentId)).toEqual([DEMO.dixa.agentIds[0], DEMO.dixa.agentIds[1], DEMO.dixa.agentIds[2]]);
         expect(members[0]).toEqual({ agentId: DEMO.dixa.agentIds[0], priority: 1 });
     });
 
@@ -200,7 +208,7 @@ describe('Dixa provider: errors, retries and the throttle', () => {
         t.env.sandbox.setFaults('dixa:GET:/queues=429*2');
         const dixa = t.dixa();
         expect(await dixa.listQueues()).toHaveLength(3);
-        expect(t.requestsTo('GET', '/queues').map((r) => r.status)).toEqual([429, 429, 200]);
+        expect(t.requestsTo('GET', '/queues').map(r => r.status)).toEqual([429, 429, 200]);
         expect(dixa.stats.retries).toBe(2);
         expect(dixa.stats.requests).toBe(3);
     });
@@ -219,15 +227,15 @@ describe('Dixa provider: errors, retries and the throttle', () => {
     it('429 on a POST is retried too (a throttled request was not processed)', async () => {
         t.env.sandbox.setFaults('dixa:POST:/queues=429*1');
         await t.dixa().createQueue({ name: NEW_QUEUE });
-        expect(t.requestsTo('POST', '/queues').map((r) => r.status)).toEqual([429, 201]);
+        expect(t.requestsTo('POST', '/queues').map(r => r.status)).toEqual([429, 201]);
         expect(queuesNamed(NEW_QUEUE)).toHaveLength(1);
     });
 
-    it.each([500, 502, 503])('GET answered %i is retried', async (status) => {
+    it.each([500, 502, 503])('GET answered %i is retried', async status => {
         t.env.sandbox.setFaults(`dixa:GET:/organization=${status}*2`);
         const dixa = t.dixa();
         expect((await dixa.getOrganization()).subdomain).toBe('acme');
-        expect(t.requestsTo('GET', '/organization').map((r) => r.status)).toEqual([status, status, 200]);
+        expect(t.requestsTo('GET', '/organization').map(r => r.status)).toEqual([status, status, 200]);
         expect(dixa.stats.retries).toBe(2);
     });
 
@@ -238,13 +246,13 @@ describe('Dixa provider: errors, retries and the throttle', () => {
         expect(t.requestsTo('GET', '/organization')).toHaveLength(3);
     });
 
-    it('the throttle keeps a burst of 30 requests under Dixa\'s rate limit: the sandbox never answers 429', async () => {
+    it("the throttle keeps a burst of 30 requests under Dixa's rate limit: the sandbox never answers 429", async () => {
         const dixa = t.dixa();
         const results = await Promise.all(Array.from({ length: 30 }, () => dixa.getOrganization()));
         expect(results).toHaveLength(30);
         const seen = t.requestsTo('GET', '/organization');
         expect(seen).toHaveLength(30);
-        expect(seen.filter((r) => r.status !== 200)).toEqual([]);
+        expect(seen.filter(r => r.status !== 200)).toEqual([]);
         expect(dixa.stats.retries).toBe(0);
     });
 });
@@ -254,7 +262,7 @@ describe('Dixa provider: transport faults (straight to the sandbox)', () => {
         t.env.sandbox.setFaults('dixa:GET:/queues=reset*1');
         const dixa = t.dixa({ direct: true });
         expect(await dixa.listQueues()).toHaveLength(3);
-        expect(t.requestsTo('GET', '/queues').map((r) => r.status)).toEqual([null, 200]);
+        expect(t.requestsTo('GET', '/queues').map(r => r.status)).toEqual([null, 200]);
     });
 
     it('a GET that times out is retried (short timeoutMs)', async () => {
@@ -262,7 +270,7 @@ describe('Dixa provider: transport faults (straight to the sandbox)', () => {
         const dixa = t.dixa({ direct: true, timeoutMs: 300 });
         expect((await dixa.getOrganization()).subdomain).toBe('acme');
         expect(dixa.stats.retries).toBeGreaterThanOrEqual(1);
-        expect(t.logs.some((l) => l.includes('retry 1/4') && l.includes('after timeout'))).toBe(true);
+        expect(t.logs.some(l => l.includes('retry 1/4') && l.includes('after timeout'))).toBe(true);
     });
 
     it('a GET timing out every time ends in kind timeout', async () => {
@@ -284,22 +292,22 @@ describe('Dixa provider: transport faults (straight to the sandbox)', () => {
     it('write succeeded but the response was lost: re-read finds it, no duplicate', async () => {
         t.env.sandbox.setFaults('dixa:POST:/queues=lost*1');
         const queue = await t.dixa({ direct: true }).createQueue({ name: NEW_QUEUE });
-        expect(queuesNamed(NEW_QUEUE).map((q) => q.id)).toEqual([queue.id]);
+        expect(queuesNamed(NEW_QUEUE).map(q => q.id)).toEqual([queue.id]);
         expect(t.requestsTo('POST', '/queues')).toHaveLength(1);
     });
 
     it('a POST answered with malformed JSON (applied) is re-read, not re-sent', async () => {
         t.env.sandbox.setFaults('dixa:POST:/queues=malformed*1');
         const queue = await t.dixa({ direct: true }).createQueue({ name: NEW_QUEUE });
-        expect(queuesNamed(NEW_QUEUE).map((q) => q.id)).toEqual([queue.id]);
+        expect(queuesNamed(NEW_QUEUE).map(q => q.id)).toEqual([queue.id]);
         expect(t.requestsTo('POST', '/queues')).toHaveLength(1);
     });
 
     it('a POST whose connection is reset (not applied) is re-read, then sent once more', async () => {
         t.env.sandbox.setFaults('dixa:POST:/queues=reset*1');
         const queue = await t.dixa({ direct: true }).createQueue({ name: NEW_QUEUE });
-        expect(queuesNamed(NEW_QUEUE).map((q) => q.id)).toEqual([queue.id]);
-        expect(t.requestsTo('POST', '/queues').map((r) => r.status)).toEqual([null, 201]);
+        expect(queuesNamed(NEW_QUEUE).map(q => q.id)).toEqual([queue.id]);
+        expect(t.requestsTo('POST', '/queues').map(r => r.status)).toEqual([null, 201]);
     });
 
     it('a POST that times out while the server is still working is not re-sent: no duplicate', async () => {
@@ -311,7 +319,7 @@ describe('Dixa provider: transport faults (straight to the sandbox)', () => {
         // The slow create lands afterwards; the next run adopts it.
         await waitFor(() => queuesNamed(NEW_QUEUE).length === 1, 10_000);
         const adopted = await dixa.createQueue({ name: NEW_QUEUE });
-        expect(queuesNamed(NEW_QUEUE).map((q) => q.id)).toEqual([adopted.id]);
+        expect(queuesNamed(NEW_QUEUE).map(q => q.id)).toEqual([adopted.id]);
         expect(t.requestsTo('POST', '/queues')).toHaveLength(1);
     });
 
@@ -336,7 +344,7 @@ describe('Dixa provider: transport faults (straight to the sandbox)', () => {
         const controller = new AbortController();
         const dixa = t.dixa({ direct: true, signal: controller.signal });
         const pending = rejectionOf(() => dixa.createQueue({ name: NEW_QUEUE }));
-        await waitFor(() => t.logs.some((l) => l.includes('→ POST /queues')), 5_000);
+        await waitFor(() => t.logs.some(l => l.includes('→ POST /queues')), 5_000);
         controller.abort();
         const error = (await pending) as ProviderError;
         expect(error).toMatchObject({ kind: 'cancelled', outcome: 'unknown', operation: 'POST /queues' });

@@ -60,10 +60,10 @@ describe('TokenBucket', () => {
         const got: number[] = [];
         const takes = Array.from({ length: 6 }, (_, i) => bucket.take().then(() => got.push(i)));
         await Promise.resolve();
-        await new Promise((r) => setImmediate(r));
+        await new Promise(r => setImmediate(r));
         expect(got).toEqual([0, 1, 2, 3]);
         clock.advance(100);
-        await Promise.race([takes[4], new Promise((r) => setTimeout(r, 200))]);
+        await Promise.race([takes[4], new Promise(r => setTimeout(r, 200))]);
         expect(got).toEqual([0, 1, 2, 3, 4]);
         clock.advance(100);
         await takes[5];
@@ -103,7 +103,7 @@ describe('TokenBucket', () => {
         bucket.pause(100);
         let done = false;
         const waiting = bucket.take().then(() => (done = true));
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise(r => setTimeout(r, 20));
         expect(done).toBe(false);
         clock.advance(100);
         await waiting;

@@ -36,9 +36,9 @@ describe('secrets', () => {
         expect(t.env.dixaToken).toBe(DIXA_TOKEN);
         const captured: string[] = [];
         const errors: unknown[] = [];
-        const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+        const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map(m =>
             vi.spyOn(console, m).mockImplementation((...args: unknown[]) => {
-                captured.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 6 }))).join(' '));
+                captured.push(args.map(a => (typeof a === 'string' ? a : inspect(a, { depth: 6 }))).join(' '));
             }),
         );
         const attempt = async (fn: () => Promise<unknown>) => {
@@ -84,20 +84,22 @@ describe('secrets', () => {
             t.env.sandbox.clearFaults();
 
             // A server that echoes the Authorization header and the request body in its error text.
-            const echo = await startFaultServer((req) => {
+            const echo = await startFaultServer(req => {
                 const text = `bad request: auth=${String(req.headers.authorization)} body=${req.body}`;
-                return req.url.startsWith('/v1') ? { status: 400, body: { message: text } } : { status: 400, body: { detail: { status: 'error', description: text, request_id: 'r', category: 'c' } } };
+                return req.url.startsWith('/v1')
+                    ? { status: 400, body: { message: text } }
+                    : { status: 400, body: { detail: { status: 'error', description: text, request_id: 'r', category: 'c' } } };
             });
             try {
-                const echoSf = createSynthflowProvider({ baseUrl: `${echo.url}/v2`, apiKey: SYNTHFLOW_KEY, workspace: 'w', log: (l) => captured.push(l) });
-                const echoDixa = createDixaProvider({ baseUrl: `${echo.url}/v1`, apiKey: DIXA_TOKEN, log: (l) => captured.push(l) });
+                const echoSf = createSynthflowProvider({ baseUrl: `${echo.url}/v2`, apiKey: SYNTHFLOW_KEY, workspace: 'w', log: l => captured.push(l) });
+                const echoDixa = createDixaProvider({ baseUrl: `${echo.url}/v1`, apiKey: DIXA_TOKEN, log: l => captured.push(l) });
                 await attempt(() => echoSf.importNumber(withPassword('+4535550013')));
                 await attempt(() => echoSf.updateNumber('+4535550013', { trunkPassword: TRUNK_PASSWORD }));
                 await attempt(() => echoDixa.createQueue({ name: 'q' }));
                 echoSf.close();
                 echoDixa.close();
                 // The echo server did receive the secrets, so redaction (not absence) is what is tested.
-                expect(echo.requests.some((r) => r.body.includes(TRUNK_PASSWORD))).toBe(true);
+                expect(echo.requests.some(r => r.body.includes(TRUNK_PASSWORD))).toBe(true);
             } finally {
                 await echo.close();
             }
@@ -107,21 +109,21 @@ describe('secrets', () => {
 
         // The run exercised what it claims to.
         expect(errors.length).toBeGreaterThanOrEqual(12);
-        expect(errors.every((e) => e instanceof ProviderError)).toBe(true);
-        const kinds = new Set(errors.map((e) => (e as ProviderError).kind));
+        expect(errors.every(e => e instanceof ProviderError)).toBe(true);
+        const kinds = new Set(errors.map(e => (e as ProviderError).kind));
         for (const kind of ['auth', 'client', 'server', 'rate-limit', 'cancelled', 'network']) expect(kinds).toContain(kind);
         expect(t.logs.length).toBeGreaterThan(30);
         for (const error of errors) {
             const e = error as ProviderError;
             // Only the documented fields (the error model's code among them): no config, request, response or cause from axios.
             const allowed = ['name', 'code', 'vendor', 'operation', 'status', 'outcome', 'kind'];
-            expect(Object.keys(e).filter((k) => !allowed.includes(k))).toEqual([]);
+            expect(Object.keys(e).filter(k => !allowed.includes(k))).toEqual([]);
             expect(e.cause).toBeUndefined();
             captured.push(String(e), e.message, e.stack ?? '', inspect(e, { depth: 8, showHidden: true }), JSON.stringify(e));
         }
         captured.push(...t.logs);
         // The echoing server's text reached the errors, with the secrets replaced.
-        expect(captured.some((l) => l.includes('auth=[REDACTED]') && l.includes('[REDACTED]'))).toBe(true);
+        expect(captured.some(l => l.includes('auth=[REDACTED]') && l.includes('[REDACTED]'))).toBe(true);
         const everything = captured.join('\n');
         for (const secret of SECRETS) {
             expect(everything.includes(secret), `secret ${secret.slice(0, 8)}… leaked`).toBe(false);

@@ -39,7 +39,7 @@ const TRANSFER: LiveTransferConfig = {
 
 const numbersIn = () => t.env.sandbox.state.synthflow.numbers;
 const actionsIn = () => t.env.sandbox.state.synthflow.actions;
-const transfersTo = (phone: string) => actionsIn().filter((a) => a.action_type === 'LIVE_TRANSFER' && a.config['phone'] === phone);
+const transfersTo = (phone: string) => actionsIn().filter(a => a.action_type === 'LIVE_TRANSFER' && a.config['phone'] === phone);
 
 describe('Synthflow provider: numbers', () => {
     it('getNumber reads the flat detail; an unknown number is undefined', async () => {
@@ -62,10 +62,16 @@ describe('Synthflow provider: numbers', () => {
         const sf = t.synthflow();
         await sf.importNumber(importOf(SUPPORT_DID));
         await sf.importNumber(importOf(SALES_DID, { trunkUsername: 'synthflow-acme', trunkPassword: 'pw-for-the-trunk' }));
-        const [plain, withCreds] = [numbersIn().find((n) => n.phone_number === SUPPORT_DID)!, numbersIn().find((n) => n.phone_number === SALES_DID)!];
+        const [plain, withCreds] = [numbersIn().find(n => n.phone_number === SUPPORT_DID)!, numbersIn().find(n => n.phone_number === SALES_DID)!];
         expect(plain).toMatchObject({ provider_name: 'custom', sip_term_uri: 'acme.sip.dixa.com', trunk_username: null, trunk_pwd_sha256: null, workspace_id: S.workspace });
         expect(withCreds).toMatchObject({ trunk_username: 'synthflow-acme', trunk_pwd_sha256: createHash('sha256').update('pw-for-the-trunk').digest('hex') });
-        expect(await sf.getNumber(SUPPORT_DID)).toMatchObject({ e164: SUPPORT_DID, friendlyName: `sipflow: Acme / ${SUPPORT_DID}`, sipTermUri: 'acme.sip.dixa.com', isAvailable: true, assistants: [] });
+        expect(await sf.getNumber(SUPPORT_DID)).toMatchObject({
+            e164: SUPPORT_DID,
+            friendlyName: `sipflow: Acme / ${SUPPORT_DID}`,
+            sipTermUri: 'acme.sip.dixa.com',
+            isAvailable: true,
+            assistants: [],
+        });
     });
 
     it('listNumbers pages until offset >= total_records, then GETs each detail', async () => {
@@ -75,10 +81,10 @@ describe('Synthflow provider: numbers', () => {
         t.timed.length = 0;
         const numbers = await sf.listNumbers();
         // The demo seeds two numbers: the unrelated UK line and the outbound agent's caller id.
-        expect(numbers.map((n) => n.e164)).toEqual([S.unrelatedNumber, S.outboundNumber, ...dids]);
-        expect(numbers.every((n) => (n.providerName === 'custom' || n.e164 === S.outboundNumber) && n.sipTermUri !== null)).toBe(true);
-        expect(t.requestsTo('GET', '/numbers').map((r) => r.query)).toEqual([0, 2, 4, 6].map((o) => `workspace=${S.workspace}&limit=2&offset=${o}`));
-        expect(t.timed.filter((r) => r.path.startsWith('/v2/numbers/'))).toHaveLength(7);
+        expect(numbers.map(n => n.e164)).toEqual([S.unrelatedNumber, S.outboundNumber, ...dids]);
+        expect(numbers.every(n => (n.providerName === 'custom' || n.e164 === S.outboundNumber) && n.sipTermUri !== null)).toBe(true);
+        expect(t.requestsTo('GET', '/numbers').map(r => r.query)).toEqual([0, 2, 4, 6].map(o => `workspace=${S.workspace}&limit=2&offset=${o}`));
+        expect(t.timed.filter(r => r.path.startsWith('/v2/numbers/'))).toHaveLength(7);
     });
 
     it('updateNumber patches only the given fields; an empty patch sends nothing', async () => {
@@ -94,9 +100,9 @@ describe('Synthflow provider: numbers', () => {
     it('POST answered 500 (nothing applied): re-read, absent, sent once more → one number', async () => {
         t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=500*1');
         await t.synthflow().importNumber(importOf(SUPPORT_DID));
-        expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
-        expect(t.requestsTo('POST', '/custom-numbers').map((r) => r.status)).toEqual([500, 200]);
-        expect(t.requestsTo('GET', '/numbers/4535551234').map((r) => r.status)).toEqual([404]);
+        expect(numbersIn().filter(n => n.phone_number === SUPPORT_DID)).toHaveLength(1);
+        expect(t.requestsTo('POST', '/custom-numbers').map(r => r.status)).toEqual([500, 200]);
+        expect(t.requestsTo('GET', '/numbers/4535551234').map(r => r.status)).toEqual([404]);
     });
 
     it('a 403 (import not enabled) is reported with the vendor message, not retried', async () => {
@@ -111,7 +117,7 @@ describe('Synthflow provider: numbers', () => {
     it('lost response on import (applied): re-read finds the number, no second POST', async () => {
         t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=lost*1');
         await t.synthflow({ direct: true }).importNumber(importOf(SUPPORT_DID));
-        expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
+        expect(numbersIn().filter(n => n.phone_number === SUPPORT_DID)).toHaveLength(1);
         expect(t.requestsTo('POST', '/custom-numbers')).toHaveLength(1);
     });
 
@@ -119,8 +125,13 @@ describe('Synthflow provider: numbers', () => {
         t.env.sandbox.setFaults('synthflow:POST:/custom-numbers=delay:2000*1');
         await t.synthflow({ direct: true, timeoutMs: 500 }).importNumber(importOf(SUPPORT_DID));
         await waitFor(() => t.requestsTo('POST', '/custom-numbers').length === 2, 10_000);
-        expect(t.requestsTo('POST', '/custom-numbers').map((r) => r.status).sort()).toEqual([200, 400]);
-        expect(numbersIn().filter((n) => n.phone_number === SUPPORT_DID)).toHaveLength(1);
+        expect(
+            t
+                .requestsTo('POST', '/custom-numbers')
+                .map(r => r.status)
+                .sort(),
+        ).toEqual([200, 400]);
+        expect(numbersIn().filter(n => n.phone_number === SUPPORT_DID)).toHaveLength(1);
     });
 
     it('malformed JSON on a read is retried like a reset; persistent → invalid-response', async () => {
@@ -150,8 +161,8 @@ describe('Synthflow provider: assistants', () => {
 
     it('listAssistants pages, then reads each with its actions', async () => {
         const assistants = await t.synthflow({ pageSize: 2 }).listAssistants();
-        expect(assistants.map((a) => a.modelId)).toEqual(Object.values(S.assistants));
-        expect(assistants.find((a) => a.modelId === S.assistants.support)!.actionIds).toEqual([S.actions.orderLookup]);
+        expect(assistants.map(a => a.modelId)).toEqual(Object.values(S.assistants));
+        expect(assistants.find(a => a.modelId === S.assistants.support)!.actionIds).toEqual([S.actions.orderLookup]);
         expect(t.requestsTo('GET', '/assistants/')).toHaveLength(3);
     });
 
@@ -159,7 +170,7 @@ describe('Synthflow provider: assistants', () => {
         const sf = t.synthflow();
         await sf.importNumber(importOf(SUPPORT_DID));
         await sf.setInboundNumber(S.assistants.support, SUPPORT_DID);
-        const record = t.env.sandbox.state.synthflow.assistants.find((a) => a.model_id === S.assistants.support)!;
+        const record = t.env.sandbox.state.synthflow.assistants.find(a => a.model_id === S.assistants.support)!;
         expect(record.inbound_phone_slug).toBe('4535551234');
         // Partial: nothing else changed; the outbound pool is untouched.
         expect(record.name).toBe('Acme DK support front door');
@@ -176,7 +187,7 @@ describe('Synthflow provider: assistants', () => {
         const error = (await rejectionOf(() => t.synthflow().setInboundNumber(S.assistants.support, S.unrelatedNumber))) as ProviderError;
         expect(error).toMatchObject({ status: 400, kind: 'client', operation: 'PUT /assistants/{model_id}' });
         expect(error.message).toContain(`inbound agent ${S.assistants.uk}`);
-        expect(t.env.sandbox.state.synthflow.assistants.find((a) => a.model_id === S.assistants.support)!.inbound_phone_slug).toBeNull();
+        expect(t.env.sandbox.state.synthflow.assistants.find(a => a.model_id === S.assistants.support)!.inbound_phone_slug).toBeNull();
     });
 
     it('an unknown assistant is an error', async () => {
@@ -189,16 +200,22 @@ describe('Synthflow provider: transfer actions', () => {
     it('listActions and getAction read LIVE_TRANSFER configurations back; unknown is undefined', async () => {
         const sf = t.synthflow({ pageSize: 2 });
         const actions = await sf.listActions();
-        expect(actions.map((a) => a.actionId)).toEqual(Object.values(S.actions));
+        expect(actions.map(a => a.actionId)).toEqual(Object.values(S.actions));
         expect(t.requestsTo('GET', '/actions')).toHaveLength(2);
-        const uk = actions.find((a) => a.actionId === S.actions.ukTransfer)!;
+        const uk = actions.find(a => a.actionId === S.actions.ukTransfer)!;
         expect(uk).toEqual({
             actionId: S.actions.ukTransfer,
             actionType: 'LIVE_TRANSFER',
             name: 'Transfer to UK front desk',
-            liveTransfer: { transferMode: 'cold_transfer', phone: '+441134960000', instructions: 'The caller asks for a human', initiatingMsg: 'Transferring you now.', timeout: 30 },
+            liveTransfer: {
+                transferMode: 'cold_transfer',
+                phone: '+441134960000',
+                instructions: 'The caller asks for a human',
+                initiatingMsg: 'Transferring you now.',
+                timeout: 30,
+            },
         });
-        expect(actions.find((a) => a.actionId === S.actions.orderLookup)!.liveTransfer).toBeUndefined();
+        expect(actions.find(a => a.actionId === S.actions.orderLookup)!.liveTransfer).toBeUndefined();
         expect(await sf.getAction(S.actions.ukTransfer)).toEqual(uk);
         expect(await sf.getAction('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
     });
@@ -210,7 +227,7 @@ describe('Synthflow provider: transfer actions', () => {
 
         const updated: LiveTransferConfig = { transferMode: 'cold_transfer', phone: TRANSFER.phone, instructions: 'Only when asked', initiatingMsg: 'Transferring.' };
         await sf.updateLiveTransfer(id, updated);
-        const record = actionsIn().find((a) => a.action_id === id)!;
+        const record = actionsIn().find(a => a.action_id === id)!;
         expect(record.config).toEqual({ transfer_mode: 'cold_transfer', phone: TRANSFER.phone, instructions: 'Only when asked', initiating_msg: 'Transferring.' });
         expect(record.name).toBe('sipflow: Support DK → Phone – Tier 1');
 
@@ -243,7 +260,11 @@ describe('Synthflow provider: transfer actions', () => {
         t.env.sandbox.setFaults('synthflow:POST:/actions=503*1');
         const second = await sf.createLiveTransfer(TRANSFER, 'sipflow:acme/sales escalate tier1');
         expect(second).not.toBe(first);
-        expect(transfersTo(TRANSFER.phone).map((a) => a.action_id).sort()).toEqual([first, second].sort());
+        expect(
+            transfersTo(TRANSFER.phone)
+                .map(a => a.action_id)
+                .sort(),
+        ).toEqual([first, second].sort());
     });
 
     it('names not kept and configuration not read back: an unknown outcome is reported, never guessed', async () => {
@@ -262,15 +283,15 @@ describe('Synthflow provider: transfer actions', () => {
     it('lost response on create (applied): the re-read finds the new action, no duplicate', async () => {
         t.env.sandbox.setFaults('synthflow:POST:/actions=lost*1');
         const id = await t.synthflow({ direct: true }).createLiveTransfer(TRANSFER, 'sipflow transfer');
-        expect(transfersTo(TRANSFER.phone).map((a) => a.action_id)).toEqual([id]);
+        expect(transfersTo(TRANSFER.phone).map(a => a.action_id)).toEqual([id]);
         expect(t.requestsTo('POST', '/actions')).toHaveLength(1);
     });
 
     it('create answered 500 (nothing applied): re-read, absent, sent once more → one action', async () => {
         t.env.sandbox.setFaults('synthflow:POST:/actions=500*1');
         const id = await t.synthflow().createLiveTransfer(TRANSFER, 'sipflow transfer');
-        expect(transfersTo(TRANSFER.phone).map((a) => a.action_id)).toEqual([id]);
-        expect(t.requestsTo('POST', '/actions').map((r) => r.status)).toEqual([500, 200]);
+        expect(transfersTo(TRANSFER.phone).map(a => a.action_id)).toEqual([id]);
+        expect(t.requestsTo('POST', '/actions').map(r => r.status)).toEqual([500, 200]);
     });
 
     it('create timing out while the server works is not re-sent: no duplicate action', async () => {
@@ -287,8 +308,8 @@ describe('Synthflow provider: transfer actions', () => {
         const sf = t.synthflow();
         await sf.attachActions(S.assistants.sales, [S.actions.smsFollowUp]);
         await sf.updateLiveTransfer(S.actions.ukTransfer, { transferMode: 'warm_transfer', phone: '+441134960000', instructions: 'i', initiatingMsg: 'm' });
-        expect(t.requestsTo('POST', '/actions/attach').map((r) => r.status)).toEqual([503, 200]);
-        expect(t.requestsTo('PUT', `/actions/${S.actions.ukTransfer}`).map((r) => r.status)).toEqual([502, 200]);
+        expect(t.requestsTo('POST', '/actions/attach').map(r => r.status)).toEqual([503, 200]);
+        expect(t.requestsTo('PUT', `/actions/${S.actions.ukTransfer}`).map(r => r.status)).toEqual([502, 200]);
         expect(sf.stats.retries).toBe(2);
         expect(sf.stats.byOperation.get('POST /actions/attach')).toBe(2);
     });
@@ -310,17 +331,17 @@ describe('Synthflow provider: errors and retries', () => {
         await sf.listActions();
         await sf.getAssistant(S.assistants.support);
         await sf.listNumbers();
-        expect(t.requestsTo('GET', '/actions').map((r) => r.status)).toEqual([429, 200]);
+        expect(t.requestsTo('GET', '/actions').map(r => r.status)).toEqual([429, 200]);
         const [throttled, retried] = t.requestsTo('GET', `/assistants/${S.assistants.support}`);
         expect(throttled!.status).toBe(429);
         expect(retried!.startedAt - throttled!.finishedAt).toBeGreaterThanOrEqual(900);
-        expect(t.requestsTo('GET', '/numbers').map((r) => r.status)).toEqual([502, 200]);
+        expect(t.requestsTo('GET', '/numbers').map(r => r.status)).toEqual([502, 200]);
         expect(sf.stats.retries).toBe(3);
     });
 
     it('a connection reset on a read is retried', async () => {
         t.env.sandbox.setFaults('synthflow:GET:/actions=reset*1');
         expect(await t.synthflow({ direct: true }).listActions()).toHaveLength(3);
-        expect(t.requestsTo('GET', '/actions').map((r) => r.status)).toEqual([null, 200]);
+        expect(t.requestsTo('GET', '/actions').map(r => r.status)).toEqual([null, 200]);
     });
 });

@@ -12,7 +12,7 @@ import { rejectionOf } from '../support/providers.js';
 
 const servers: FaultServer[] = [];
 afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await Promise.all(servers.splice(0).map(s => s.close()));
 });
 async function serve(...args: Parameters<typeof startFaultServer>): Promise<FaultServer> {
     const server = await startFaultServer(...args);
@@ -108,7 +108,7 @@ describe('never sending the key elsewhere', () => {
     it('an absolute meta.next naming another host is followed on our own host only', async () => {
         const elsewhere = await serve(() => ({ status: 200, body: { data: [] } }));
         const agent = (id: string) => ({ id, createdAt: '2024-01-01T00:00:00Z', displayName: id, email: `${id}@x.example` });
-        const server = await serve((req) =>
+        const server = await serve(req =>
             req.url.includes('pageKey=p2')
                 ? { status: 200, body: { data: [agent('b')] } }
                 : { status: 200, body: { data: [agent('a')], meta: { next: `${elsewhere.url}/v1/agents?pageKey=p2` } } },
@@ -116,8 +116,8 @@ describe('never sending the key elsewhere', () => {
         const dixa = createDixaProvider({ baseUrl: `${server.url}/v1`, apiKey: KEY });
         const agents = await dixa.listAgents();
         dixa.close();
-        expect(agents.map((a) => a.id)).toEqual(['a', 'b']);
-        expect(server.requests.map((r) => r.url)).toEqual(['/v1/agents', '/v1/agents?pageKey=p2']);
+        expect(agents.map(a => a.id)).toEqual(['a', 'b']);
+        expect(server.requests.map(r => r.url)).toEqual(['/v1/agents', '/v1/agents?pageKey=p2']);
         expect(elsewhere.requests).toHaveLength(0);
     });
 
@@ -141,7 +141,7 @@ describe('never sending the key elsewhere', () => {
 });
 
 describe('base URL rule', () => {
-    it.each(['http://dev.dixa.io/v1', 'http://192.168.1.10:8080/v1', 'http://localhost.example.com/v1'])('refuses plain http to %s before any request', (baseUrl) => {
+    it.each(['http://dev.dixa.io/v1', 'http://192.168.1.10:8080/v1', 'http://localhost.example.com/v1'])('refuses plain http to %s before any request', baseUrl => {
         let error: unknown;
         try {
             createDixaProvider({ baseUrl, apiKey: KEY });

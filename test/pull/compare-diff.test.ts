@@ -3,7 +3,8 @@ import { changedHunks, unmarkedDifferences } from '../vscode/suite/line-diff.js'
 
 // The rule the code-server suite's "Compare with Live after apply" test applies to the diff it sees.
 const FILE = ['integration acme {', '  // the support line', '  department support {', '    timeout 30s', '  }', '}'].join('\n');
-const HEADER = '// sipflow pull: live state of integration acme, read from Dixa and Synthflow.\n// Checked by itself wherever it is. To adopt it as your configuration, delete the line above.\n';
+const HEADER =
+    '// sipflow pull: live state of integration acme, read from Dixa and Synthflow.\n// Checked by itself wherever it is. To adopt it as your configuration, delete the line above.\n';
 
 describe('unmarkedDifferences (Compare with Live after apply)', () => {
     it('allows the pull header and a line marked "not readable" whose code is the file\'s', () => {
@@ -17,7 +18,7 @@ describe('unmarkedDifferences (Compare with Live after apply)', () => {
         expect(unmarkedDifferences(live, FILE)).toEqual(['live:   department sales {', 'file:   // the support line', 'file:   department support {']);
     });
 
-    it('reports a marked line whose value differs from the file\'s', () => {
+    it("reports a marked line whose value differs from the file's", () => {
         const live = HEADER + FILE.replace('    timeout 30s', '    timeout 45s  // not readable: the recommended value');
         expect(unmarkedDifferences(live, FILE)).toEqual(['file:     timeout 30s']);
     });

@@ -11,8 +11,26 @@ const SALES = '0e4d6c2a-6b1f-4f0e-9a53-3b8b2d1c7f90';
 const APPLIED: PullSnapshot = {
     organization: { id: 'org', name: 'Acme', subdomain: 'acme' },
     numbers: [
-        { e164: '+4535555678', slug: '4535555678', friendlyName: 'sipflow:acme/sales', providerName: 'custom', sipTermUri: 'acme.sip.dixa.com', sipAuthUsername: null, assistants: [SALES], isAvailable: false },
-        { e164: '+4535551234', slug: '4535551234', friendlyName: 'sipflow:acme/support', providerName: 'custom', sipTermUri: 'acme.sip.dixa.com', sipAuthUsername: null, assistants: [SUPPORT], isAvailable: false },
+        {
+            e164: '+4535555678',
+            slug: '4535555678',
+            friendlyName: 'sipflow:acme/sales',
+            providerName: 'custom',
+            sipTermUri: 'acme.sip.dixa.com',
+            sipAuthUsername: null,
+            assistants: [SALES],
+            isAvailable: false,
+        },
+        {
+            e164: '+4535551234',
+            slug: '4535551234',
+            friendlyName: 'sipflow:acme/support',
+            providerName: 'custom',
+            sipTermUri: 'acme.sip.dixa.com',
+            sipAuthUsername: null,
+            assistants: [SUPPORT],
+            isAvailable: false,
+        },
         { e164: '+14155550100', slug: '14155550100', friendlyName: 'US line', providerName: 'twilio', sipTermUri: null, sipAuthUsername: null, assistants: [], isAvailable: true },
     ],
     assistants: [
@@ -22,12 +40,26 @@ const APPLIED: PullSnapshot = {
     actions: [
         { actionId: 'custom-1', actionType: 'CUSTOM_ACTION', name: 'CRM lookup' },
         {
-            actionId: 'act-support', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/support escalate tier1',
-            liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570101111@acme.sip.dixa.com', instructions: 'The caller asks for a human, or the problem cannot be solved', initiatingMsg: 'One moment, I am putting you through to a colleague.' },
+            actionId: 'act-support',
+            actionType: 'LIVE_TRANSFER',
+            name: 'sipflow:acme/support escalate tier1',
+            liveTransfer: {
+                transferMode: 'warm_transfer',
+                phone: 'sip:+4570101111@acme.sip.dixa.com',
+                instructions: 'The caller asks for a human, or the problem cannot be solved',
+                initiatingMsg: 'One moment, I am putting you through to a colleague.',
+            },
         },
         {
-            actionId: 'act-sales', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/sales escalate sales_desk',
-            liveTransfer: { transferMode: 'warm_transfer', phone: 'sip:+4570102222@acme.sip.dixa.com', instructions: DEFAULT_ESCALATION_WHEN, initiatingMsg: DEFAULT_ESCALATION_SAY },
+            actionId: 'act-sales',
+            actionType: 'LIVE_TRANSFER',
+            name: 'sipflow:acme/sales escalate sales_desk',
+            liveTransfer: {
+                transferMode: 'warm_transfer',
+                phone: 'sip:+4570102222@acme.sip.dixa.com',
+                instructions: DEFAULT_ESCALATION_WHEN,
+                initiatingMsg: DEFAULT_ESCALATION_SAY,
+            },
         },
     ],
     queues: [
@@ -63,7 +95,7 @@ describe('pull', () => {
         expect(comparable(fromPull)).toEqual(comparable(original));
     });
 
-    it('writes organization only when the subdomain differs from the sip-domain\'s company', async () => {
+    it("writes organization only when the subdomain differs from the sip-domain's company", async () => {
         expect(renderPulledConfiguration(APPLIED, { region: 'eu', workspace: 'ws' }).text).not.toContain('organization');
         const upper = { ...APPLIED, organization: { ...APPLIED.organization, subdomain: 'ACME' } };
         expect(renderPulledConfiguration(upper, { region: 'eu', workspace: 'ws' }).text).not.toContain('organization');
@@ -111,13 +143,19 @@ describe('pull', () => {
         const { text } = pulled;
         expect(text).toContain('  queue tier1 {\n    name "Phone – Tier 1"\n    did "+4570101111"\n  }\n');
         expect(text).toContain('  queue sales_desk {\n    name "Phone – Sales"\n    did "+4570102222"  // not readable:');
-        expect(text).toContain('    fallback tier1\n    uui phone_number  // not readable: Dixa has no API for flow steps (kept from the file)\n    escalate tier1 {\n      mode warm\n');
+        expect(text).toContain(
+            '    fallback tier1\n    uui phone_number  // not readable: Dixa has no API for flow steps (kept from the file)\n    escalate tier1 {\n      mode warm\n',
+        );
         expect(text).toContain('    fallback sales_desk  // not readable: Dixa has no API for flow steps (kept from the file)\n    escalate sales_desk\n');
         expect(text).toContain('    trunk-auth ip                    // Dixa authenticates Synthflow by source IP\n');
         expect(text.split('\n')[0]).toBe('// sipflow pull: live state of integration acme, read from Dixa and Synthflow.');
         // Every line of the file is there, as written or marked; nothing else is added but the pull header.
         const lines = text.split('\n');
-        for (const line of EXAMPLE.split('\n')) expect(lines.some(l => l === line || l.startsWith(`${line}  // not readable:`)), line).toBe(true);
+        for (const line of EXAMPLE.split('\n'))
+            expect(
+                lines.some(l => l === line || l.startsWith(`${line}  // not readable:`)),
+                line,
+            ).toBe(true);
         expect(lines.filter(l => !EXAMPLE.split('\n').includes(l) && !l.includes('// not readable:'))).toEqual([
             '// sipflow pull: live state of integration acme, read from Dixa and Synthflow.',
             '// Checked by itself wherever it is. To adopt it as your configuration, delete the line above.',
@@ -126,12 +164,14 @@ describe('pull', () => {
         expect(diagnostics.filter(d => d.severity === 1)).toEqual([]);
     });
 
-    it('against the file: what live says differently is live, under the file\'s names, and the changed line loses its comment', async () => {
+    it("against the file: what live says differently is live, under the file's names, and the changed line loses its comment", async () => {
         const { document } = await validate(EXAMPLE);
         const reference = pullReferenceOf(document, buildDesiredState(document));
         const cold: PullSnapshot = {
             ...APPLIED,
-            actions: APPLIED.actions.map(a => (a.actionId === 'act-sales' && a.liveTransfer ? { ...a, liveTransfer: { ...a.liveTransfer, transferMode: 'cold_transfer' as const } } : a)),
+            actions: APPLIED.actions.map(a =>
+                a.actionId === 'act-sales' && a.liveTransfer ? { ...a, liveTransfer: { ...a.liveTransfer, transferMode: 'cold_transfer' as const } } : a,
+            ),
         };
         const { text } = renderPulledConfiguration(cold, { region: 'eu', workspace: 'ws', reference });
         expect(text).toContain('    escalate sales_desk {\n      mode cold\n    }\n');
@@ -139,7 +179,7 @@ describe('pull', () => {
         expect(text).not.toContain('1738660423280x428309622607052800');
     });
 
-    it('puts the file\'s comments back only on lines that say the same', () => {
+    it("puts the file's comments back only on lines that say the same", () => {
         const file = '// head\na {\n  x 1   // one\n  // about y\n  y 2\n}\n';
         const pulled = '// marker\na {\n  x 1\n  y 3\n  t 5  // not readable: why\n}\n';
         expect(keepFileComments(file, pulled)).toBe('// marker\n// head\na {\n  x 1   // one\n  y 3\n  t 5  // not readable: why\n}\n');

@@ -22,7 +22,10 @@ afterAll(async () => env?.close());
 
 /** The demo with support's number imported and assigned, and a LIVE_TRANSFER to Tier 1 attached (what apply does). */
 async function applySupport(): Promise<string> {
-    expect((await sf('POST', '/custom-numbers', { json: { workspace_id: S.workspace, phone_number: D.dids.support, provider_name: 'custom', termination_uri: 'acme.sip.dixa.com' } })).status).toBe(200);
+    expect(
+        (await sf('POST', '/custom-numbers', { json: { workspace_id: S.workspace, phone_number: D.dids.support, provider_name: 'custom', termination_uri: 'acme.sip.dixa.com' } }))
+            .status,
+    ).toBe(200);
     expect((await sf('PUT', `/assistants/${S.assistants.support}`, { json: { phone_number: D.dids.support } })).status).toBe(200);
     const created = await sf('POST', '/actions', {
         json: { LIVE_TRANSFER: { transfer_mode: 'warm_transfer', phone: `sip:${D.dids.tier1}@acme.sip.dixa.com`, instructions: 'Human', initiating_msg: 'One moment' } },
@@ -32,8 +35,7 @@ async function applySupport(): Promise<string> {
     return actionId;
 }
 
-const startCall = (extra: Record<string, unknown> = {}) =>
-    sf('POST', '/calls', { json: { model_id: S.assistants.outbound, phone: D.dids.support, name: 'test', ...extra } });
+const startCall = (extra: Record<string, unknown> = {}) => sf('POST', '/calls', { json: { model_id: S.assistants.outbound, phone: D.dids.support, name: 'test', ...extra } });
 
 beforeEach(() => env.sandbox.reset());
 

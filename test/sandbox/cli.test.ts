@@ -96,7 +96,12 @@ describe('registerSandboxCommand (in-process)', () => {
         const sandbox = await done.listening;
         const manual = (await call(`${sandbox.adminUrl}/dixa-manual`)).body;
         expect(manual.allowlist).toEqual(['34.185.212.150', '34.89.186.33', '35.242.217.198']);
-        expect(manual.transferSteps['+4535551234']).toEqual({ sipAddress: '+4535551234@sip.eu.synthflow.ai:32681', uuiHeader: 'phone_number={caller}', timeoutSeconds: 30, fallbackQueue: 'Phone – Tier 1' });
+        expect(manual.transferSteps['+4535551234']).toEqual({
+            sipAddress: '+4535551234@sip.eu.synthflow.ai:32681',
+            uuiHeader: 'phone_number={caller}',
+            timeoutSeconds: 30,
+            fallbackQueue: 'Phone – Tier 1',
+        });
         expect(manual.queueRouting).toEqual({ 'Phone – Tier 1': ['+4570101111'], 'Phone – Sales': ['+4570102222'] });
         expect(done.stderr.join('')).toContain('transfer steps and queue routing done');
         done.stop();

@@ -15,7 +15,9 @@ const importBody = (phone: string) => ({ workspace_id: WS, phone_number: phone, 
 
 describe('fault spec grammar', () => {
     it('parses rules with vendor, method, path, action and modifiers', () => {
-        const config = parseFaultSpec('seed=7, synthflow:POST:/custom-numbers=lost*1, dixa:*:*=429*2, synthflow:*:/actions/**=503~0.25*5, dixa:GET:/queues=delay:2000@3, *:*:*=429:2, dixa:PATCH:/queues/{id}/members=timeout:500, synthflow:GET:*=malformed, dixa:*:*=reset');
+        const config = parseFaultSpec(
+            'seed=7, synthflow:POST:/custom-numbers=lost*1, dixa:*:*=429*2, synthflow:*:/actions/**=503~0.25*5, dixa:GET:/queues=delay:2000@3, *:*:*=429:2, dixa:PATCH:/queues/{id}/members=timeout:500, synthflow:GET:*=malformed, dixa:*:*=reset',
+        );
         expect(config.seed).toBe(7);
         expect(config.rules).toEqual([
             { vendor: 'synthflow', method: 'POST', path: '/custom-numbers', action: { kind: 'lost' }, times: 1 },
@@ -205,7 +207,9 @@ describe('faults over real HTTP (sandbox direct)', () => {
 
     it('lost on a Dixa queue create: the queue exists although the client saw no answer', async () => {
         sandbox.setFaults('dixa:POST:/queues=lost*1');
-        await expect(dixa('POST', '/queues', { json: { request: { name: 'Phone – Sales', callFunctionality: true, isDefault: false, isDoNotOfferEnabled: false } } })).rejects.toThrow();
+        await expect(
+            dixa('POST', '/queues', { json: { request: { name: 'Phone – Sales', callFunctionality: true, isDefault: false, isDoNotOfferEnabled: false } } }),
+        ).rejects.toThrow();
         expect(sandbox.state.dixa.queues.map(q => q.name)).toContain('Phone – Sales');
     });
 
@@ -226,7 +230,10 @@ describe('faults over real HTTP (sandbox direct)', () => {
         const bad = await call(`${sandbox.adminUrl}/faults`, { method: 'POST', rawBody: 'dixa:*:*=explode', headers: { 'content-type': 'text/plain' } });
         expect(bad.status).toBe(400);
         expect(bad.body.error).toMatch(/unknown action/);
-        const rules = await call(`${sandbox.adminUrl}/faults`, { method: 'POST', json: { rules: [{ vendor: 'dixa', method: 'GET', path: '/queues', action: { kind: 'status', status: 502 }, times: 1 }] } });
+        const rules = await call(`${sandbox.adminUrl}/faults`, {
+            method: 'POST',
+            json: { rules: [{ vendor: 'dixa', method: 'GET', path: '/queues', action: { kind: 'status', status: 502 }, times: 1 }] },
+        });
         expect(rules.body.rules[0].rule).toBe('dixa:GET:/queues=502*1');
         expect((await dixa('GET', '/queues')).status).toBe(502);
     });

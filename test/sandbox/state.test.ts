@@ -67,7 +67,9 @@ describe('statePath', () => {
             json: { workspace_id: WS, phone_number: '+4535551234', termination_uri: 'acme.sip.dixa.com', trunk_username: 'u', trunk_pwd: PASSWORD },
         });
         expect(imported.status).toBe(200);
-        const created = await dixaClient(first.dixaBaseUrl)('POST', '/queues', { json: { request: { name: 'Phone – Sales', callFunctionality: true, isDefault: false, isDoNotOfferEnabled: false } } });
+        const created = await dixaClient(first.dixaBaseUrl)('POST', '/queues', {
+            json: { request: { name: 'Phone – Sales', callFunctionality: true, isDefault: false, isDoNotOfferEnabled: false } },
+        });
         expect(created.status).toBe(201);
         const onDisk = readFileSync(path, 'utf8');
         expect(onDisk).toContain('+4535551234');

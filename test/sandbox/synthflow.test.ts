@@ -200,7 +200,7 @@ describe('assistants', () => {
 });
 
 describe('PUT /v2/assistants/{id}: the inbound number (a partial update)', () => {
-    it('phone_number makes the number the agent\'s own: GET shows it, the number is no longer available; other fields stay', async () => {
+    it("phone_number makes the number the agent's own: GET shows it, the number is no longer available; other fields stay", async () => {
         expectStatus(await importNumber(SUPPORT_DID), 200);
         const put = await sf('PUT', `/assistants/${S.assistants.support}`, { json: { phone_number: SUPPORT_DID } });
         expectStatus(put, 200);
@@ -386,7 +386,11 @@ describe('actions', () => {
     it('the assumptions are switchable through the admin API, and reset restores them', async () => {
         const read = async () => (await (await fetch(`${env.sandbox.adminUrl}/assumptions`)).json()) as { assumptions: Record<string, unknown> };
         expect((await read()).assumptions).toMatchObject({ liveTransferNameKept: true, liveTransferReadBack: true, attachReplaces: false });
-        const put = await fetch(`${env.sandbox.adminUrl}/assumptions`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ liveTransferReadBack: false }) });
+        const put = await fetch(`${env.sandbox.adminUrl}/assumptions`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ liveTransferReadBack: false }),
+        });
         expect(put.status).toBe(200);
         const id = await createTransfer();
         const item = (await sf('GET', `/actions/${id}`)).body.response.actions[0];

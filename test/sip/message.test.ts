@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-    buildOptionsRequest,
-    headerParameter,
-    headerValue,
-    headerValues,
-    newRequestIdentity,
-    parseSipMessage,
-    SipStreamFramer,
-} from '../../src/sip/message.js';
+import { buildOptionsRequest, headerParameter, headerValue, headerValues, newRequestIdentity, parseSipMessage, SipStreamFramer } from '../../src/sip/message.js';
 import { parseHostOverrides, parseSipTarget } from '../../src/sip/probe.js';
 
 describe('parseSipMessage', () => {

@@ -49,7 +49,14 @@ describe('probe over UDP', () => {
             const started = performance.now();
             const result = await probeTarget(target(responder.port, 'udp'), OPTIONS);
             const elapsed = performance.now() - started;
-            expect(result).toMatchObject({ ok: true, statusCode: 200, reasonPhrase: 'OK', statusLine: 'SIP/2.0 200 OK', server: 'Kamailio (5.8.1)', address: `127.0.0.1:${responder.port}` });
+            expect(result).toMatchObject({
+                ok: true,
+                statusCode: 200,
+                reasonPhrase: 'OK',
+                statusLine: 'SIP/2.0 200 OK',
+                server: 'Kamailio (5.8.1)',
+                address: `127.0.0.1:${responder.port}`,
+            });
             expect(result.rttMs).toBeGreaterThan(0);
             expect(result.rttMs).toBeLessThanOrEqual(elapsed);
             expect(responder.received).toHaveLength(1);
@@ -174,7 +181,15 @@ describe('probe over TLS', () => {
         const pems = await generate([{ name: 'commonName', value: 'sip.test.example' }], {
             keyType: 'ec',
             algorithm: 'sha256',
-            extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'sip.test.example' }, { type: 7, ip: '127.0.0.1' }] }],
+            extensions: [
+                {
+                    name: 'subjectAltName',
+                    altNames: [
+                        { type: 2, value: 'sip.test.example' },
+                        { type: 7, ip: '127.0.0.1' },
+                    ],
+                },
+            ],
         });
         certificate = { key: pems.private, cert: pems.cert };
     });

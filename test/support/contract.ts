@@ -77,10 +77,7 @@ export async function startContractEnvironment(options: ContractOptions = {}): P
         const sandbox = await startSandbox(options.sandbox);
         cleanups.push(() => sandbox.close());
         const timeoutMs = options.prismStartTimeoutMs ?? 45_000;
-        const started = await Promise.allSettled([
-            startPrismProxy(dixaSpec, sandbox.url, timeoutMs),
-            startPrismProxy(synthflowSpec, sandbox.synthflowBaseUrl, timeoutMs),
-        ]);
+        const started = await Promise.allSettled([startPrismProxy(dixaSpec, sandbox.url, timeoutMs), startPrismProxy(synthflowSpec, sandbox.synthflowBaseUrl, timeoutMs)]);
         for (const s of started) if (s.status === 'fulfilled') cleanups.push(() => s.value.stop());
         const failed = started.find(s => s.status === 'rejected');
         if (failed) throw failed.reason;
@@ -128,7 +125,12 @@ async function launchPrism(spec: string, upstream: string, port: number, timeout
     runningGroups.add(pid);
     const lines: string[] = [];
     const collect = (chunk: Buffer) => {
-        lines.push(...chunk.toString('utf8').split('\n').filter(l => l.trim() !== ''));
+        lines.push(
+            ...chunk
+                .toString('utf8')
+                .split('\n')
+                .filter(l => l.trim() !== ''),
+        );
         if (lines.length > 400) lines.splice(0, lines.length - 400);
     };
     child.stdout!.on('data', collect);

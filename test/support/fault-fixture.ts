@@ -75,8 +75,18 @@ const QUEUES: readonly FixtureQueue[] = [
  * them to be created: returns), and departments 3 and 9 escalate to two queues.
  */
 const ESCALATIONS: readonly (readonly string[])[] = [
-    ['tier1'], ['tier1'], ['billing'], ['billing', 'vip'], ['tech'], ['tech'],
-    ['sales_desk'], ['sales_desk'], ['returns'], ['returns', 'tier1'], ['vip'], ['tier1'],
+    ['tier1'],
+    ['tier1'],
+    ['billing'],
+    ['billing', 'vip'],
+    ['tech'],
+    ['tech'],
+    ['sales_desk'],
+    ['sales_desk'],
+    ['returns'],
+    ['returns', 'tier1'],
+    ['vip'],
+    ['tier1'],
 ];
 
 export function buildFixture(): Fixture {
@@ -87,9 +97,7 @@ export function buildFixture(): Fixture {
         fallback: QUEUES[i % QUEUES.length]!.key,
         escalateTo,
     }));
-    const preexisting: PreexistingAction[] = departments
-        .map((d, i) => ({ assistantId: d.assistantId, actionId: foreignActionIdOf(i) }))
-        .filter((_, i) => i % 3 === 0);
+    const preexisting: PreexistingAction[] = departments.map((d, i) => ({ assistantId: d.assistantId, actionId: foreignActionIdOf(i) })).filter((_, i) => i % 3 === 0);
     preexisting.push({ assistantId: departments[3]!.assistantId, actionId: foreignTransferId });
     return { text: renderFixture(departments), queues: QUEUES, departments, preexisting };
 }
@@ -116,7 +124,8 @@ function renderFixture(departments: readonly FixtureDepartment[]): string {
         out.push(`  department ${d.key} {`, `    did "${d.did}"`, `    assistant "${d.assistantId}"`, `    timeout 30s`, `    fallback ${d.fallback}`);
         for (const target of d.escalateTo) {
             // Some with a block (mode, when, say), some bare: both forms reach the same action shape.
-            if (i % 2 === 0) out.push(`    escalate ${target} {`, `      mode warm`, `      when "The caller asks for a human (${d.key})"`, `      say "One moment, please."`, `    }`);
+            if (i % 2 === 0)
+                out.push(`    escalate ${target} {`, `      mode warm`, `      when "The caller asks for a human (${d.key})"`, `      say "One moment, please."`, `    }`);
             else out.push(`    escalate ${target}`);
         }
         out.push('  }');

@@ -109,9 +109,7 @@ export function scheduleFor(seed: number, options: ScheduleOptions): FaultSchedu
         if (probability < 0.01) continue;
         for (const e of hit) budget.set(e, budget.get(e)! + probability);
         const action =
-            kind === 'delay' ? `delay:${between(5, Math.floor(options.clientTimeoutMs / 2))}`
-            : kind === 'timeout' ? `timeout:${between(20, options.clientTimeoutMs * 2)}`
-            : kind;
+            kind === 'delay' ? `delay:${between(5, Math.floor(options.clientTimeoutMs / 2))}` : kind === 'timeout' ? `timeout:${between(20, options.clientTimeoutMs * 2)}` : kind;
         const modifier = random() < 0.2 ? `*${between(1, 4)}` : random() < 0.15 ? `@${between(2, 6)}` : '';
         rules.push(`${target.vendor}:${target.method}:${target.pattern}=${action}${modifier}~${probability}`);
     }
@@ -189,8 +187,7 @@ export async function faultFreePlan(sandbox: Sandbox, desired: DesiredState): Pr
     }
 }
 
-export const describeChanges = (plan: Plan): string[] =>
-    plan.items.filter(i => i.operation !== null || i.kind === 'conflict').map(i => `${i.kind} ${i.id}`);
+export const describeChanges = (plan: Plan): string[] => plan.items.filter(i => i.operation !== null || i.kind === 'conflict').map(i => `${i.kind} ${i.id}`);
 
 export interface RunRecord {
     readonly run: number;
@@ -220,7 +217,12 @@ export interface ScheduleOutcome {
 }
 
 /** Fixture state in, up to `maxRuns` faulty plan → apply runs, every invariant checked after each. */
-export async function runSchedule(sandbox: Sandbox, context: FixtureContext, schedule: FaultSchedule, options: { maxRuns: number; tuning: ProviderTuning }): Promise<ScheduleOutcome> {
+export async function runSchedule(
+    sandbox: Sandbox,
+    context: FixtureContext,
+    schedule: FaultSchedule,
+    options: { maxRuns: number; tuning: ProviderTuning },
+): Promise<ScheduleOutcome> {
     const started = performance.now();
     sandbox.reset();
     sandbox.replaceState(fixtureState(context.fixture));

@@ -68,7 +68,7 @@ export async function startFaultServer(script: Script): Promise<FaultServer> {
         url: `http://127.0.0.1:${port}`,
         requests,
         close: () =>
-            (closing ??= new Promise<void>((resolve) => {
+            (closing ??= new Promise<void>(resolve => {
                 server.close(() => resolve());
                 server.closeAllConnections();
             })),

@@ -85,15 +85,25 @@ function repeated(values: readonly string[]): string[] {
 export function duplicateViolations(state: State): string[] {
     const violations: string[] = [];
     for (const phone of repeated(numbersOf(state).map(phoneOfNumber))) violations.push(`duplicate number: ${phone} imported more than once`);
-    for (const name of repeated(queuesOf(state).map(queueName))) violations.push(`duplicate queue: ${queuesOf(state).filter(q => queueName(q) === name).length} Dixa queues named "${name}"`);
+    for (const name of repeated(queuesOf(state).map(queueName)))
+        violations.push(`duplicate queue: ${queuesOf(state).filter(q => queueName(q) === name).length} Dixa queues named "${name}"`);
     const actions = new Map(actionsOf(state).map(a => [actionId(a), a]));
     for (const assistant of assistantsOf(state)) {
         const ids = attachedActionIds(assistant);
         for (const id of repeated(ids)) violations.push(`duplicate attachment: action ${id} attached twice to assistant ${assistantId(assistant)}`);
-        const phones = [...new Set(ids)].map(id => actions.get(id)).filter((a): a is ActionRecord => a !== undefined && isLiveTransfer(a)).map(transferPhone).filter((p): p is string => p !== undefined);
-        for (const phone of repeated(phones)) violations.push(`duplicate transfer: assistant ${assistantId(assistant)} has ${phones.filter(p => p === phone).length} LIVE_TRANSFER actions to ${phone}`);
+        const phones = [...new Set(ids)]
+            .map(id => actions.get(id))
+            .filter((a): a is ActionRecord => a !== undefined && isLiveTransfer(a))
+            .map(transferPhone)
+            .filter((p): p is string => p !== undefined);
+        for (const phone of repeated(phones))
+            violations.push(`duplicate transfer: assistant ${assistantId(assistant)} has ${phones.filter(p => p === phone).length} LIVE_TRANSFER actions to ${phone}`);
     }
-    for (const slug of repeated(assistantsOf(state).filter(isInbound).flatMap(a => [...new Set(inboundSlugsOf(a))]))) {
+    for (const slug of repeated(
+        assistantsOf(state)
+            .filter(isInbound)
+            .flatMap(a => [...new Set(inboundSlugsOf(a))]),
+    )) {
         violations.push(`number +${slug} answers on more than one inbound assistant`);
     }
     return violations;
@@ -133,10 +143,13 @@ export function convergedViolations(state: State, expected: Expectation): string
         if (toTarget.length !== 1) {
             violations.push(`${t.department}: ${toTarget.length} LIVE_TRANSFER actions to ${t.target} attached to assistant ${t.assistantId}, expected 1`);
         } else if (actionName(toTarget[0]!) !== t.actionName) {
-            violations.push(`${t.department}: the LIVE_TRANSFER to ${t.target} on assistant ${t.assistantId} is "${actionName(toTarget[0]!)}" (${actionId(toTarget[0]!)}), not its own "${t.actionName}"`);
+            violations.push(
+                `${t.department}: the LIVE_TRANSFER to ${t.target} on assistant ${t.assistantId} is "${actionName(toTarget[0]!)}" (${actionId(toTarget[0]!)}), not its own "${t.actionName}"`,
+            );
         }
         const named = actionsOf(state).filter(a => actionName(a) === t.actionName);
-        if (named.length !== 1) violations.push(`${t.department}: ${named.length} actions named "${t.actionName}" in the workspace, expected 1 (stray twins: ${named.map(actionId).join(', ')})`);
+        if (named.length !== 1)
+            violations.push(`${t.department}: ${named.length} actions named "${t.actionName}" in the workspace, expected 1 (stray twins: ${named.map(actionId).join(', ')})`);
     }
     const ours = actionsOf(state).filter(a => isLiveTransfer(a) && declaredTargets.has(transferPhone(a) ?? ''));
     if (ours.length !== expected.transfers.length) {
@@ -144,13 +157,15 @@ export function convergedViolations(state: State, expected: Expectation): string
     }
     for (const a of ours) {
         const holders = assistantsOf(state).filter(s => attachedActionIds(s).includes(actionId(a)));
-        if (holders.length > 1) violations.push(`LIVE_TRANSFER ${actionId(a)} "${actionName(a)}" is attached to ${holders.length} assistants: ${holders.map(assistantId).join(', ')}`);
+        if (holders.length > 1)
+            violations.push(`LIVE_TRANSFER ${actionId(a)} "${actionName(a)}" is attached to ${holders.length} assistants: ${holders.map(assistantId).join(', ')}`);
     }
 
     for (const p of expected.preexisting) {
         const assistant = assistants.get(p.assistantId);
         if (!actions.has(p.actionId)) violations.push(`lost: pre-existing action ${p.actionId} no longer exists`);
-        else if (!assistant || !attachedActionIds(assistant).includes(p.actionId)) violations.push(`lost: pre-existing action ${p.actionId} is no longer attached to assistant ${p.assistantId}`);
+        else if (!assistant || !attachedActionIds(assistant).includes(p.actionId))
+            violations.push(`lost: pre-existing action ${p.actionId} is no longer attached to assistant ${p.assistantId}`);
     }
     return violations;
 }
@@ -166,7 +181,10 @@ export function duplicateCounts(state: State, expected: Expectation): { transfer
     const oursById = new Map(ours.map(a => [actionId(a), a]));
     let transfers = 0;
     for (const assistant of assistantsOf(state)) {
-        const phones = [...new Set(attachedActionIds(assistant))].map(id => oursById.get(id)).filter((a): a is ActionRecord => a !== undefined).map(a => transferPhone(a)!);
+        const phones = [...new Set(attachedActionIds(assistant))]
+            .map(id => oursById.get(id))
+            .filter((a): a is ActionRecord => a !== undefined)
+            .map(a => transferPhone(a)!);
         transfers += phones.length - new Set(phones).size;
     }
     transfers += ours.filter(a => !assistantsOf(state).some(s => attachedActionIds(s).includes(actionId(a)))).length;

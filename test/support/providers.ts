@@ -44,7 +44,7 @@ export async function startProviderTestEnv(sandbox: SandboxOptions = {}): Promis
     const env = await startContractEnvironment({
         sandbox: {
             ...sandbox,
-            onRequest: (entry) => {
+            onRequest: entry => {
                 const finishedAt = performance.now();
                 timed.push({ ...entry, finishedAt, startedAt: finishedAt - entry.durationMs });
                 sandbox.onRequest?.(entry);
@@ -87,7 +87,7 @@ export async function startProviderTestEnv(sandbox: SandboxOptions = {}): Promis
             logs.length = 0;
         },
         requestsTo(method, path) {
-            return timed.filter((e) => e.method === method && (e.path === `/v1${path}` || e.path === `/v2${path}`));
+            return timed.filter(e => e.method === method && (e.path === `/v1${path}` || e.path === `/v2${path}`));
         },
         async close() {
             for (const c of clients) c.close();

@@ -74,11 +74,7 @@ function repliesFor(raw: string, options: ResponderOptions, stream: boolean): st
             return [];
         case 'stray-first':
             // Garbage, then a response to someone else's request (other branch), then ours.
-            return [
-                ...(stream ? [] : ['hello, not SIP at all']),
-                responseTo(raw, options, '486 Busy Here', { branch: 'z9hG4bKsomeoneelse' }),
-                responseTo(raw, options, status),
-            ];
+            return [...(stream ? [] : ['hello, not SIP at all']), responseTo(raw, options, '486 Busy Here', { branch: 'z9hG4bKsomeoneelse' }), responseTo(raw, options, status)];
         case 'provisional-first':
             return [responseTo(raw, options, '100 Trying'), responseTo(raw, options, status)];
         case 'chunked-with-body': {

@@ -33,7 +33,9 @@ describe('one Styles for every renderer', () => {
         expect(renderPlanText(plan, { styles: marked })).toContain('<b>Plan: 1 to create</b> · 0 unchanged.');
         expect(renderPlanText(plan)).not.toMatch(ANSI);
         expect(renderPlanText(plan, { color: true })).toMatch(ANSI);
-        const checklist = { integration: 'acme', items: [], counts: { verified: 0, failed: 0, unverifiable: 0, 'not-checked': 0 } } as unknown as Parameters<typeof renderChecklistText>[0];
+        const checklist = { integration: 'acme', items: [], counts: { verified: 0, failed: 0, unverifiable: 0, 'not-checked': 0 } } as unknown as Parameters<
+            typeof renderChecklistText
+        >[0];
         expect(renderChecklistText(checklist, marked)).toContain('<b>Manual steps for integration acme');
         const result = {
             status: 'nothing-to-do',

@@ -49,7 +49,7 @@ describe('the transfer field table', () => {
         expect(TRANSFER_SETTINGS.map(f => f.setting.keyword)).toEqual(['mode', 'when', 'say', 'failed']);
     });
 
-    it('every setting is in the grammar\'s Escalation rule', () => {
+    it("every setting is in the grammar's Escalation rule", () => {
         const langium = readFileSync(root('src/language/sipflow.langium'), 'utf8');
         const rule = /^Escalation:[\s\S]*?;$/m.exec(langium)?.[0] ?? '';
         for (const { setting } of TRANSFER_SETTINGS) expect(rule, setting.keyword).toContain(`'${setting.keyword}' ${setting.keyword}=`);
@@ -68,8 +68,14 @@ describe('the transfer field table', () => {
             expect(hit, setting.keyword).toBe(true);
         }
         const grammar = JSON.parse(text) as { repository: Record<string, { patterns?: { match?: string; name?: string }[] }> };
-        const settingRules = Object.values(grammar.repository).flatMap(r => r.patterns ?? []).filter(p => p.name === 'keyword.other.setting.sipflow');
-        for (const { setting } of TRANSFER_SETTINGS) expect(settingRules.some(p => p.match?.includes(setting.keyword)), setting.keyword).toBe(true);
+        const settingRules = Object.values(grammar.repository)
+            .flatMap(r => r.patterns ?? [])
+            .filter(p => p.name === 'keyword.other.setting.sipflow');
+        for (const { setting } of TRANSFER_SETTINGS)
+            expect(
+                settingRules.some(p => p.match?.includes(setting.keyword)),
+                setting.keyword,
+            ).toBe(true);
     });
 
     it('every setting has hover and completion docs naming its default', () => {
@@ -89,10 +95,20 @@ describe('the transfer field table', () => {
     });
 
     it('the plan diff reports a change of every field by its API name', () => {
-        const before: LiveTransferConfig = { transferMode: 'warm_transfer', phone: 'sip:+4570101111@acme.sip.dixa.com', instructions: 'a', initiatingMsg: 'b', failedMsg: 'c', timeout: 20 };
+        const before: LiveTransferConfig = {
+            transferMode: 'warm_transfer',
+            phone: 'sip:+4570101111@acme.sip.dixa.com',
+            instructions: 'a',
+            initiatingMsg: 'b',
+            failedMsg: 'c',
+            timeout: 20,
+        };
         for (const { key, api, type } of TRANSFER_FIELDS) {
             const changed = { ...before, [key]: type === 'integer' ? 21 : key === 'transferMode' ? 'cold_transfer' : 'changed' } as LiveTransferConfig;
-            expect(transferChanges(before, changed).map(c => c.field), key).toEqual([api]);
+            expect(
+                transferChanges(before, changed).map(c => c.field),
+                key,
+            ).toEqual([api]);
         }
     });
 
@@ -108,7 +124,18 @@ describe('the transfer field table', () => {
         const support = DEMO.synthflow.assistants.support;
         const snapshot: PullSnapshot = {
             organization: { id: 'org', name: 'Acme', subdomain: 'acme' },
-            numbers: [{ e164: '+4535551234', slug: '4535551234', friendlyName: 'sipflow:acme/support', providerName: 'custom', sipTermUri: 'acme.sip.dixa.com', sipAuthUsername: null, assistants: [support], isAvailable: false }],
+            numbers: [
+                {
+                    e164: '+4535551234',
+                    slug: '4535551234',
+                    friendlyName: 'sipflow:acme/support',
+                    providerName: 'custom',
+                    sipTermUri: 'acme.sip.dixa.com',
+                    sipAuthUsername: null,
+                    assistants: [support],
+                    isAvailable: false,
+                },
+            ],
             assistants: [{ modelId: support, name: 'Support', type: 'inbound', phoneNumber: '+4535551234', poolNumbers: [], actionIds: ['act'] }],
             actions: [{ actionId: 'act', actionType: 'LIVE_TRANSFER', name: 'sipflow:acme/support escalate tier1', liveTransfer: tier1!.transfer }],
             queues: [{ id: 'q1', name: 'Phone – Tier 1', offeringAlgorithm: 'LongestIdle', usages: { PstnPhone: ['+4570101111'] } }],
@@ -130,7 +157,12 @@ describe('the transfer field table', () => {
         });
 
         it('every field is written and read back unchanged', async () => {
-            const synthflow = createSynthflowProvider({ baseUrl: sandbox.synthflowBaseUrl, apiKey: sandbox.synthflowKey, workspace: DEMO.synthflow.workspace, log: () => undefined });
+            const synthflow = createSynthflowProvider({
+                baseUrl: sandbox.synthflowBaseUrl,
+                apiKey: sandbox.synthflowKey,
+                workspace: DEMO.synthflow.workspace,
+                log: () => undefined,
+            });
             try {
                 const config: Record<string, unknown> = {};
                 for (const { key, type, setting } of TRANSFER_FIELDS) {

@@ -41,8 +41,8 @@ const screenshot = shotIndex >= 0 ? resolve(args[shotIndex + 1] ?? 'e2e.png') : 
 const vsixIndex = args.indexOf('--vsix');
 const vsix = vsixIndex >= 0 ? resolve(args[vsixIndex + 1] ?? '') : undefined;
 
-const entry = process.env.SIPFLOW_CODE_SERVER
-    ?? join(process.env.SIPFLOW_CODE_SERVER_HOME ?? join(homedir(), '.cache/sipflow/code-server'), 'node_modules/code-server/out/node/entry.js');
+const entry =
+    process.env.SIPFLOW_CODE_SERVER ?? join(process.env.SIPFLOW_CODE_SERVER_HOME ?? join(homedir(), '.cache/sipflow/code-server'), 'node_modules/code-server/out/node/entry.js');
 const chromiumPath = process.env.SIPFLOW_CHROMIUM ?? '/usr/bin/chromium';
 // 20 min: the whole suite took over 10 min on 2 cores shared with eight other builds.
 const timeoutMs = Number(process.env.SIPFLOW_E2E_TIMEOUT_MS ?? 1_200_000);
@@ -73,15 +73,22 @@ cpSync(fixtureSource, fixture, { recursive: true });
 writeFileSync(reportFile, '');
 // Quiet, deterministic workbench: no welcome page, no trust prompt, no telemetry, no update checks.
 mkdirSync(join(userData, 'User'), { recursive: true });
-writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'workbench.enableExperiments': false,
-}, null, 2));
+writeFileSync(
+    join(userData, 'User/settings.json'),
+    JSON.stringify(
+        {
+            'workbench.startupEditor': 'none',
+            'security.workspace.trust.enabled': false,
+            'telemetry.telemetryLevel': 'off',
+            'update.mode': 'none',
+            'extensions.autoUpdate': false,
+            'extensions.autoCheckUpdates': false,
+            'workbench.enableExperiments': false,
+        },
+        null,
+        2,
+    ),
+);
 
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
@@ -93,7 +100,11 @@ let reportOffset = 0;
 let summary: { passed: number; failed: number; pending: number } | undefined;
 function pumpReport(): void {
     let text: string;
-    try { text = readFileSync(reportFile, 'utf8'); } catch { return; }
+    try {
+        text = readFileSync(reportFile, 'utf8');
+    } catch {
+        return;
+    }
     const fresh = text.slice(reportOffset);
     const lastNewline = fresh.lastIndexOf('\n');
     if (lastNewline < 0) return;
@@ -112,9 +123,17 @@ async function cleanup(): Promise<void> {
     domServer?.close();
     await browser?.close().catch(() => undefined);
     if (server && server.exitCode === null && server.pid) {
-        try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+        try {
+            process.kill(-server.pid, 'SIGTERM');
+        } catch {
+            /* already gone */
+        }
         await new Promise(r => setTimeout(r, 300));
-        try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
+        try {
+            process.kill(-server.pid, 'SIGKILL');
+        } catch {
+            /* already gone */
+        }
     }
     if (!keep) rmSync(scratch, { recursive: true, force: true });
 }
@@ -127,10 +146,14 @@ async function finish(code: number, why?: string): Promise<never> {
         if (summary) {
             // The plain closing line CI reads; a suite that ran nothing is a failure, not a pass.
             console.log(`e2e: ${summary.passed} passed, ${summary.failed} failed${summary.pending ? `, ${summary.pending} skipped` : ''}`);
-            if (summary.passed + summary.failed === 0 && code === 0) { code = 1; why = 'no test ran'; }
+            if (summary.passed + summary.failed === 0 && code === 0) {
+                code = 1;
+                why = 'no test ran';
+            }
             if (summary.failed > 0 && code === 0) code = 1;
         } else if (code === 0) {
-            code = 1; why ??= 'the suite reported no results';
+            code = 1;
+            why ??= 'the suite reported no results';
         }
         if (why) console.error(`run-code-server: ${why}`);
         await cleanup();
@@ -181,12 +204,17 @@ async function patchWorkbench(page: Page): Promise<void> {
 }
 
 let resolvePage: (page: Page) => void = () => undefined;
-const pageReady = new Promise<Page>(r => { resolvePage = r; });
+const pageReady = new Promise<Page>(r => {
+    resolvePage = r;
+});
 
 function locate(page: Page, target: DomTarget) {
     if (typeof target === 'string') return page.locator(target).filter({ visible: true }).first();
     const scope = target.within ? page.locator(target.within).filter({ visible: true }).first() : page;
-    return scope.getByRole(target.role, { name: target.name, exact: target.exact ?? true }).filter({ visible: true }).first();
+    return scope
+        .getByRole(target.role, { name: target.name, exact: target.exact ?? true })
+        .filter({ visible: true })
+        .first();
 }
 
 /** `(fn)(arg)` as one expression: evaluated through the debugger protocol, so the workbench's CSP (no eval) does not apply. */
@@ -199,8 +227,8 @@ async function webviewFrames(page: Page, filter: string): Promise<Frame[]> {
     const found: Frame[] = [];
     for (const frame of page.frames()) {
         if (frame === page.mainFrame()) continue;
-        const seen = await frame.evaluate('({ title: document.title, text: document.body ? document.body.innerText : "" })')
-            .catch(() => undefined) as { title: string; text: string } | undefined;
+        const seen = (await frame.evaluate('({ title: document.title, text: document.body ? document.body.innerText : "" })').catch(() => undefined)) as
+            { title: string; text: string } | undefined;
         if (seen && (seen.title.includes(filter) || seen.text.includes(filter))) found.push(frame);
     }
     return found;
@@ -304,14 +332,26 @@ function installedExtensionPath(): string {
 /** `code-server --install-extension FILE` into the throw-away extensions folder: no network involved. */
 function installVsix(file: string): Promise<void> {
     return new Promise((resolveInstall, reject) => {
-        const child = spawn(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', file],
-            { env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', file], {
+            env: serverEnv(),
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
-        child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-        child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+        child.stdout!.on('data', (c: Buffer) => {
+            output += c.toString();
+        });
+        child.stderr!.on('data', (c: Buffer) => {
+            output += c.toString();
+        });
         child.on('exit', code => {
             if (code === 0 && /successfully installed/i.test(output)) {
-                console.log(`run-code-server: ${output.trim().split('\n').filter(l => /install/i.test(l)).pop()}`);
+                console.log(
+                    `run-code-server: ${output
+                        .trim()
+                        .split('\n')
+                        .filter(l => /install/i.test(l))
+                        .pop()}`,
+                );
                 resolveInstall();
             } else {
                 reject(new Error(`installing ${file} failed (${code}):\n${output}`));
@@ -323,18 +363,28 @@ function installVsix(file: string): Promise<void> {
 /** Starts code-server on 127.0.0.1 with an OS-chosen port and resolves with its URL. */
 function startServer(): Promise<string> {
     const env = serverEnv();
-    server = spawn(process.execPath, [entry,
-        '--auth', 'none',
-        '--bind-addr', '127.0.0.1:0',
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
-        '--user-data-dir', userData,
-        '--extensions-dir', extensionsDir,
-        '--vscode-option', 'enable-smoke-test-driver',
-        fixture,
-    ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(
+        process.execPath,
+        [
+            entry,
+            '--auth',
+            'none',
+            '--bind-addr',
+            '127.0.0.1:0',
+            '--disable-telemetry',
+            '--disable-update-check',
+            '--disable-workspace-trust',
+            '--disable-getting-started-override',
+            '--user-data-dir',
+            userData,
+            '--extensions-dir',
+            extensionsDir,
+            '--vscode-option',
+            'enable-smoke-test-driver',
+            fixture,
+        ],
+        { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     return new Promise((resolvePromise, reject) => {
         let buffered = '';
         const onData = (chunk: Buffer) => {
@@ -373,8 +423,16 @@ try {
     browser = await chromium.launch({
         executablePath: chromiumPath,
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+        args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-dev-shm-usage',
+        ],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await patchWorkbench(page);
@@ -397,5 +455,5 @@ try {
     console.log(`run-code-server: suite finished with exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await finish(code);
 } catch (e) {
-    await finish(1, e instanceof Error ? (verbose ? e.stack ?? e.message : e.message) : String(e));
+    await finish(1, e instanceof Error ? (verbose ? (e.stack ?? e.message) : e.message) : String(e));
 }

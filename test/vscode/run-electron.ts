@@ -20,14 +20,7 @@ try {
         version: process.env.VSCODE_VERSION ?? 'stable',
         extensionDevelopmentPath: repo,
         extensionTestsPath: join(repo, 'out/test/vscode/suite/index.cjs'),
-        launchArgs: [
-            workspace,
-            '--disable-extensions',
-            '--disable-workspace-trust',
-            '--skip-welcome',
-            '--skip-release-notes',
-            `--user-data-dir=${userData}`,
-        ],
+        launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', `--user-data-dir=${userData}`],
         extensionTestsEnv: { SIPFLOW_E2E: '1' },
     });
 } catch (e) {

@@ -62,7 +62,10 @@ async function finish(code: number, why?: string): Promise<never> {
     server?.dispose();
     if (summary) {
         console.log(`web: ${summary.passed} passed, ${summary.failed} failed${summary.pending ? `, ${summary.pending} skipped` : ''}`);
-        if (summary.passed + summary.failed === 0 && code === 0) { code = 1; console.error('run-web: no test ran'); }
+        if (summary.passed + summary.failed === 0 && code === 0) {
+            code = 1;
+            console.error('run-web: no test ran');
+        }
         if (summary.failed > 0 && code === 0) code = 1;
     } else if (code === 0) {
         code = 1;
@@ -92,8 +95,16 @@ try {
     browser = await chromium.launch({
         executablePath: chromiumPath,
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+        args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-dev-shm-usage',
+        ],
     });
     const page = await browser.newPage();
     const exitCode = new Promise<number>(resolveExit => {
@@ -113,7 +124,9 @@ try {
         });
         void page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     });
-    page.on('pageerror', e => { if (verbose) process.stderr.write(`[page error] ${e.message}\n`); });
+    page.on('pageerror', e => {
+        if (verbose) process.stderr.write(`[page error] ${e.message}\n`);
+    });
     await page.goto(`http://${host}:${port}/`);
     const code = await exitCode;
     console.log(`run-web: suite finished with exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

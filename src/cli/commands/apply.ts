@@ -1,6 +1,20 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { AccountMismatchError, applyPlan, checkAccount, checkSavedPlan, describeStepError, guardAccount, PlanConflictError, readLiveState, renderApplyText, SavedPlanMismatchError, StalePlanError, type ApplyProgressEvent, type ApplyResult } from '../../apply/index.js';
+import {
+    AccountMismatchError,
+    applyPlan,
+    checkAccount,
+    checkSavedPlan,
+    describeStepError,
+    guardAccount,
+    PlanConflictError,
+    readLiveState,
+    renderApplyText,
+    SavedPlanMismatchError,
+    StalePlanError,
+    type ApplyProgressEvent,
+    type ApplyResult,
+} from '../../apply/index.js';
 import { buildChecklist, readDixaEvidence, renderChecklistText } from '../../checklist/index.js';
 import type { DesiredState } from '../../model/index.js';
 import { computePlan, renderPlanText, summaryLine, type Plan } from '../../plan/index.js';
@@ -26,12 +40,14 @@ interface ApplyCommandOptions extends TargetOptions, RunLockOptions {
  * it is applied only if a plan recomputed from its files and the live accounts equals it.
  */
 export function registerApplyCommand(program: Command): void {
-    addRunLockOptions(addTargetOptions(
-        program
-            .command('apply')
-            .description('apply a .sipflow file (or a saved plan) to Dixa and Synthflow')
-            .argument('<file-or-plan>', 'a .sipflow file, or a plan saved with sipflow plan --out'),
-    ))
+    addRunLockOptions(
+        addTargetOptions(
+            program
+                .command('apply')
+                .description('apply a .sipflow file (or a saved plan) to Dixa and Synthflow')
+                .argument('<file-or-plan>', 'a .sipflow file, or a plan saved with sipflow plan --out'),
+        ),
+    )
         .addOption(new Option('-y, --yes', 'do not ask for confirmation (for CI; a saved plan needs none)'))
         .addOption(new Option('--prune', 'also detach numbers and actions this integration created that the file no longer declares (never deletes)'))
         .addOption(new Option('--concurrency <n>', 'steps in flight at once, per vendor').default(4).argParser(positiveInteger('--concurrency')))
@@ -50,7 +66,12 @@ export async function applyCommand(target: string, options: ApplyCommandOptions)
 }
 
 /** apply, holding the run lock: plan against the live state, confirm, apply, checklist. */
-async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<typeof loadSavedPlan>> | undefined, options: ApplyCommandOptions, target: string): Promise<ExitCode> {
+async function applyLocked(
+    desired: DesiredState,
+    savedPlan: Awaited<ReturnType<typeof loadSavedPlan>> | undefined,
+    options: ApplyCommandOptions,
+    target: string,
+): Promise<ExitCode> {
     const color = colorEnabled(process.stdout);
     const controller = new AbortController();
     // The first Ctrl+C cancels (no new step starts); a second stops at once. Both are handled here rather
@@ -73,7 +94,9 @@ async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<
         const plan = savedPlan
             ? await checkSavedPlan(savedPlan.saved, savedPlan, session, { prune: options.prune === true })
             : await planFromFile(desired, session, options, target);
-        process.stdout.write(`Applying integration ${desired.integration}${desired.environment ? ` (environment ${desired.environment})` : ''} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`);
+        process.stdout.write(
+            `Applying integration ${desired.integration}${desired.environment ? ` (environment ${desired.environment})` : ''} to ${session.target}.\n\n${renderPlanText(plan, { color })}\n\n`,
+        );
         if (plan.summary.conflict > 0) throw new CommandError(new PlanConflictError(plan.items.filter(i => i.kind === 'conflict')).message);
         if (!plan.hasChanges) {
             process.stdout.write('Nothing to apply: Dixa and Synthflow already match the file.\n');
@@ -98,7 +121,8 @@ async function applyLocked(desired: DesiredState, savedPlan: Awaited<ReturnType<
         process.stdout.write(`\n${await checklistAfterApply(desired, session, options.checklist ? stylesFor(process.stdout) : undefined)}\n`);
         return result === undefined || result.ok ? ExitCode.Ok : ExitCode.Failure;
     } catch (error) {
-        if (error instanceof StalePlanError || error instanceof SavedPlanMismatchError || error instanceof PlanConflictError || error instanceof AccountMismatchError) throw new CommandError(error.message);
+        if (error instanceof StalePlanError || error instanceof SavedPlanMismatchError || error instanceof PlanConflictError || error instanceof AccountMismatchError)
+            throw new CommandError(error.message);
         throw error;
     } finally {
         process.off('SIGINT', onSignal);

@@ -14,12 +14,7 @@ interface ChecklistOptions extends TargetOptions {
  * can do, with exact values, verified by reading Dixa. Exit 0 when no step failed verification, 1 otherwise.
  */
 export function registerChecklistCommand(program: Command): void {
-    addTargetOptions(
-        program
-            .command('checklist')
-            .description('print the manual Dixa steps (no API for them) and verify what can be read')
-            .argument('<file>', 'the .sipflow file'),
-    )
+    addTargetOptions(program.command('checklist').description('print the manual Dixa steps (no API for them) and verify what can be read').argument('<file>', 'the .sipflow file'))
         .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
         .addOption(new Option('--offline', 'do not read Dixa: print the steps without verifying them'))
         .action(async (file: string, options: ChecklistOptions) => {

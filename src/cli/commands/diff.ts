@@ -20,11 +20,14 @@ export function registerDiffCommand(program: Command): void {
         .command('diff')
         .description('show the settings that differ between two environments of a file (reads no account)')
         .argument('[file]', `the .sipflow file (default: the only ${SIPFLOW_EXTENSION} file in the current folder)`)
-        .addOption(new Option('--env <name>', 'an environment to compare; once: the default against it, twice: the first against the second')
-            .argParser((value: string, previous: string[] = []) => {
-                if (previous.length >= 2) throw new InvalidArgumentError('give --env at most twice');
-                return [...previous, value];
-            }))
+        .addOption(
+            new Option('--env <name>', 'an environment to compare; once: the default against it, twice: the first against the second').argParser(
+                (value: string, previous: string[] = []) => {
+                    if (previous.length >= 2) throw new InvalidArgumentError('give --env at most twice');
+                    return [...previous, value];
+                },
+            ),
+        )
         .addOption(new Option('--json', 'print the differences as JSON'))
         .addOption(new Option('--detailed-exitcode', 'exit 2 when the configurations differ (0 when they do not)'))
         .action(async (file: string | undefined, options: DiffOptions) => {
@@ -48,7 +51,9 @@ export async function diffCommand(file: string | undefined, options: DiffOptions
 async function onlySipflowFileHere(): Promise<string> {
     const files = await regularSipflowFilesIn(process.cwd());
     if (files.length === 1) return path.relative(process.cwd(), files[0]!);
-    throw new UsageError(files.length === 0
-        ? `no ${SIPFLOW_EXTENSION} file in the current folder; name one: sipflow diff FILE --env A`
-        : `${files.length} ${SIPFLOW_EXTENSION} files in the current folder; name one: sipflow diff FILE --env A`);
+    throw new UsageError(
+        files.length === 0
+            ? `no ${SIPFLOW_EXTENSION} file in the current folder; name one: sipflow diff FILE --env A`
+            : `${files.length} ${SIPFLOW_EXTENSION} files in the current folder; name one: sipflow diff FILE --env A`,
+    );
 }

@@ -27,7 +27,12 @@ export function registerDoctorCommand(program: Command): void {
             .argument('[file]', 'the .sipflow file (default: the only one in the current directory)'),
     )
         .addOption(new Option('--json', 'print the findings as JSON'))
-        .addOption(new Option('--write-probes', 'also create one LIVE_TRANSFER with a sip: target, attach it to an assistant for a moment and delete it, and place one test call to a pool number'))
+        .addOption(
+            new Option(
+                '--write-probes',
+                'also create one LIVE_TRANSFER with a sip: target, attach it to an assistant for a moment and delete it, and place one test call to a pool number',
+            ),
+        )
         .addOption(new Option('-y, --yes', 'with --write-probes: do not ask for confirmation (for CI)'))
         .action(async (file: string | undefined, options: DoctorOptions) => {
             process.exitCode = await doctorCommand(file, options);
@@ -36,18 +41,20 @@ export function registerDoctorCommand(program: Command): void {
 
 async function defaultFile(): Promise<string> {
     const files = await regularSipflowFilesIn(process.cwd());
-    if (files.length !== 1) throw new UsageError(`doctor needs a .sipflow file: ${files.length === 0 ? 'there is none' : `there are ${files.length}`} in the current directory; name one.`);
+    if (files.length !== 1)
+        throw new UsageError(`doctor needs a .sipflow file: ${files.length === 0 ? 'there is none' : `there are ${files.length}`} in the current directory; name one.`);
     return files[0]!;
 }
 
 async function writeProbesConfirmed(options: DoctorOptions): Promise<boolean> {
     if (options.yes) return true;
-    if (!process.stdin.isTTY) throw new CommandError('--write-probes creates, attaches and deletes a Synthflow action (and may place a test call) and there is no terminal to ask: pass --yes.');
+    if (!process.stdin.isTTY)
+        throw new CommandError('--write-probes creates, attaches and deletes a Synthflow action (and may place a test call) and there is no terminal to ask: pass --yes.');
     const prompt = createInterface({ input: process.stdin, output: process.stderr });
     try {
         const answer = await prompt.question(
-            '--write-probes creates one LIVE_TRANSFER action in the Synthflow workspace, attaches it for a moment to one of the file\'s assistants ' +
-                '(restoring its actions) and deletes it, and, when an inbound agent has a pool number, places one test call to it (call minutes). Continue? Only \'yes\' is accepted: ',
+            "--write-probes creates one LIVE_TRANSFER action in the Synthflow workspace, attaches it for a moment to one of the file's assistants " +
+                "(restoring its actions) and deletes it, and, when an inbound agent has a pool number, places one test call to it (call minutes). Continue? Only 'yes' is accepted: ",
         );
         return answer.trim() === 'yes';
     } finally {

@@ -19,7 +19,7 @@ interface FmtOptions {
 export function registerFmtCommand(program: Command): void {
     program
         .command('fmt')
-        .description('rewrite .sipflow files in the canonical layout (the editor\'s Format Document)')
+        .description("rewrite .sipflow files in the canonical layout (the editor's Format Document)")
         .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory)')
         .addOption(new Option('--check', 'write nothing; list the files that are not formatted and exit 1 if there are any'))
         .addOption(new Option('--diff', 'also print the changes as a unified diff'))

@@ -15,8 +15,7 @@ interface GraphOptions extends EnvironmentOptions {
  * Synthflow assistant → escalation queue, and the timeout fallback), from the file alone: no request.
  */
 export function registerGraphCommand(program: Command): void {
-    addEnvironmentOption(program
-        .command('graph'))
+    addEnvironmentOption(program.command('graph'))
         .description('draw the call flow the file declares, as Mermaid or Graphviz DOT (reads no account)')
         .argument('[file]', `the .sipflow file (default: the only ${SIPFLOW_EXTENSION} file in the current folder)`)
         .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
@@ -37,7 +36,9 @@ export async function graphCommand(file: string | undefined, options: GraphOptio
 async function onlySipflowFileHere(): Promise<string> {
     const files = await regularSipflowFilesIn(process.cwd());
     if (files.length === 1) return path.relative(process.cwd(), files[0]!);
-    throw new UsageError(files.length === 0
-        ? `no ${SIPFLOW_EXTENSION} file in the current folder; name one: sipflow graph FILE`
-        : `${files.length} ${SIPFLOW_EXTENSION} files in the current folder; name one: sipflow graph FILE`);
+    throw new UsageError(
+        files.length === 0
+            ? `no ${SIPFLOW_EXTENSION} file in the current folder; name one: sipflow graph FILE`
+            : `${files.length} ${SIPFLOW_EXTENSION} files in the current folder; name one: sipflow graph FILE`,
+    );
 }

@@ -27,12 +27,14 @@ interface PlanOptions extends TargetOptions, RunLockOptions {
  * 2 (changes, with --detailed-exitcode), 1 (any error, usage errors included).
  */
 export function registerPlanCommand(program: Command): void {
-    addRunLockOptions(addTargetOptions(
-        program
-            .command('plan')
-            .description('show what apply would change in Dixa and Synthflow (reads both; changes nothing)')
-            .argument('<file>', 'the .sipflow file (other .sipflow files in its folder may hold its queues)'),
-    ))
+    addRunLockOptions(
+        addTargetOptions(
+            program
+                .command('plan')
+                .description('show what apply would change in Dixa and Synthflow (reads both; changes nothing)')
+                .argument('<file>', 'the .sipflow file (other .sipflow files in its folder may hold its queues)'),
+        ),
+    )
         .addOption(new Option('-f, --format <format>', 'output format: text (default), json (the saved-plan format) or markdown (for a pull request)').choices(PLAN_OUTPUT_FORMATS))
         .addOption(new Option('--json', 'the same as --format json'))
         .addOption(new Option('-o, --out <plan>', 'also save the plan, to apply exactly it later with sipflow apply PLAN'))

@@ -1,7 +1,17 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { SIPFLOW_EXTENSION } from '../workspace.js';
-import { defaultSipPort, integrationProbeTargets, parseHostOverrides, parseSipTarget, probeTargets, SIP_TRANSPORTS, type ProbeResult, type ProbeTarget, type SipTransport } from '../../sip/index.js';
+import {
+    defaultSipPort,
+    integrationProbeTargets,
+    parseHostOverrides,
+    parseSipTarget,
+    probeTargets,
+    SIP_TRANSPORTS,
+    type ProbeResult,
+    type ProbeTarget,
+    type SipTransport,
+} from '../../sip/index.js';
 import { ExitCode, stylesFor, UsageError, type Styles } from '../cli-support.js';
 import { loadIntegration } from '../vendor-session.js';
 import { addEnvironmentOption, type EnvironmentOptions } from './shared-options.js';
@@ -21,11 +31,12 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
  * every target answered, 1 when any did not.
  */
 export function registerProbeCommand(program: Command): void {
-    addEnvironmentOption(program
-        .command('probe'))
+    addEnvironmentOption(program.command('probe'))
         .description('check that SIP endpoints answer: SIP OPTIONS to a sip: URI, or to the endpoints of a .sipflow file')
         .argument('<target>', 'sip:HOST[:PORT] (or sips:), or a .sipflow file (Synthflow on 32681 UDP/TCP and 32682 TLS, the Dixa SIP domain on 5060)')
-        .addOption(new Option('-t, --transport <transport>', 'with a URI: the transport (default udp; sips: means tls); with a file: probe only this transport').choices(SIP_TRANSPORTS))
+        .addOption(
+            new Option('-t, --transport <transport>', 'with a URI: the transport (default udp; sips: means tls); with a file: probe only this transport').choices(SIP_TRANSPORTS),
+        )
         .addOption(new Option('--timeout <seconds>', 'give up on a target after this long').default(DEFAULT_TIMEOUT_SECONDS).argParser(timeoutSeconds))
         .addOption(new Option('--json', 'print the results as JSON'))
         .action(async (target: string, options: ProbeOptions) => {
@@ -101,7 +112,10 @@ export function renderProbeResults(results: readonly ProbeResult[], styles: Styl
     ];
     const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
     const table = rows.map((row, index) => {
-        const text = row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+        const text = row
+            .map((cell, column) => cell.padEnd(widths[column]))
+            .join('  ')
+            .trimEnd();
         return index === 0 ? styles.bold(text) : text;
     });
     const failed = results.filter(result => !result.ok).length;

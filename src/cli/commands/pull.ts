@@ -53,7 +53,9 @@ export async function pullCommand(options: PullCommandOptions): Promise<ExitCode
             await writeFile(options.out, text, 'utf8').catch((error: NodeJS.ErrnoException) => {
                 throw new UsageError(`${options.out}: cannot write (${error.code ?? error.message})`);
             });
-            process.stderr.write(`Wrote ${options.out}: integration ${pulled.integration}, ${pulled.departments} department${pulled.departments === 1 ? '' : 's'}, ${pulled.queues} queue${pulled.queues === 1 ? '' : 's'} from ${session.target}.\n`);
+            process.stderr.write(
+                `Wrote ${options.out}: integration ${pulled.integration}, ${pulled.departments} department${pulled.departments === 1 ? '' : 's'}, ${pulled.queues} queue${pulled.queues === 1 ? '' : 's'} from ${session.target}.\n`,
+            );
         }
         for (const note of pulled.notes) process.stderr.write(`note: ${note}\n`);
         return ExitCode.Ok;

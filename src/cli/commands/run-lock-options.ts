@@ -8,16 +8,7 @@ import { onExit } from 'signal-exit';
 import { parseDuration } from '../../language/values/durations.js';
 import type { DesiredState } from '../../model/index.js';
 import { DIXA_API_BASE_URL } from '../../vendors/dixa-facts.js';
-import {
-    acquireRunLock,
-    awaitRunLockFree,
-    describeHolder,
-    RunLockError,
-    RunLockHeldError,
-    urlTarget,
-    type LockRequest,
-    type RunLockKey,
-} from '../run-lock.js';
+import { acquireRunLock, awaitRunLockFree, describeHolder, RunLockError, RunLockHeldError, urlTarget, type LockRequest, type RunLockKey } from '../run-lock.js';
 import { CommandError } from '../vendor-session.js';
 
 export interface RunLockOptions {
@@ -32,11 +23,15 @@ export interface RunLockOptions {
 /** `--lock-timeout DURATION` and `--no-lock` (also `--lock=false`), for plan and apply. */
 export function addRunLockOptions(command: Command): Command {
     return command
-        .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another sipflow run of this integration to finish (e.g. 30s, 5m; 0s refuses at once)')
-            .default(0, '0s')
-            .argParser(parseLockTimeout))
+        .addOption(
+            new Option('--lock-timeout <duration>', 'how long to wait for another sipflow run of this integration to finish (e.g. 30s, 5m; 0s refuses at once)')
+                .default(0, '0s')
+                .argParser(parseLockTimeout),
+        )
         .addOption(new Option('--lock <boolean>', 'false: do not take the run lock (see --no-lock)').argParser(parseBoolean))
-        .addOption(new Option('--no-lock', 'do not take the run lock: only when nothing else can run sipflow on this integration at the same time (a race can duplicate Dixa queues)'));
+        .addOption(
+            new Option('--no-lock', 'do not take the run lock: only when nothing else can run sipflow on this integration at the same time (a race can duplicate Dixa queues)'),
+        );
 }
 
 function parseLockTimeout(value: string): number {
@@ -98,8 +93,7 @@ function cliLockRequest(key: RunLockKey, options: RunLockOptions): LockRequest {
         command: ['sipflow', ...process.argv.slice(2)].join(' '),
         onWait: (holder, _path, timeoutMs) =>
             process.stderr.write(`sipflow: integration ${key.integration} is locked by ${describeHolder(holder)}; waiting up to ${formatMs(timeoutMs)}…\n`),
-        onStaleRemoved: holder =>
-            process.stderr.write(`sipflow: taking over the lock of integration ${key.integration}: ${describeHolder(holder)} is no longer running.\n`),
+        onStaleRemoved: holder => process.stderr.write(`sipflow: taking over the lock of integration ${key.integration}: ${describeHolder(holder)} is no longer running.\n`),
     };
 }
 

@@ -42,8 +42,12 @@ export function registerSandboxCommand(program: Command, io?: SandboxCommandIo):
         .addOption(new Option('--latency <ms>', 'added latency per API request, in milliseconds').default(0).argParser(latencyArg))
         .addOption(new Option('--faults <spec>', 'inject faults, e.g. "synthflow:POST:/custom-numbers=lost*1,dixa:*:*=429*2" (see src/sandbox/README.md)').argParser(faultsArg))
         .addOption(new Option('--seed <seed>', 'initial data when there is no state file').choices(['demo', 'empty']).default('demo'))
-        .addOption(new Option('--dixa-manual <state>', 'the Dixa steps that have no API (allowlist, transfer steps, queue routing): done as examples/acme.sipflow needs, or none').choices(['done', 'none']))
-        .addOption(new Option('--dixa-organization <subdomain>', 'the Dixa organization\'s subdomain GET /organization answers (default: acme, as examples/acme.sipflow expects)'))
+        .addOption(
+            new Option('--dixa-manual <state>', 'the Dixa steps that have no API (allowlist, transfer steps, queue routing): done as examples/acme.sipflow needs, or none').choices(
+                ['done', 'none'],
+            ),
+        )
+        .addOption(new Option('--dixa-organization <subdomain>', "the Dixa organization's subdomain GET /organization answers (default: acme, as examples/acme.sipflow expects)"))
         .addOption(new Option('-v, --verbose', 'print every request (method, path, status)'))
         .action(async (options: SandboxCommandOptions) => {
             process.exitCode = await sandboxCommand(options, io ?? { stdout: process.stdout, stderr: process.stderr });

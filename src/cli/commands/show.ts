@@ -19,7 +19,9 @@ export function registerShowCommand(program: Command): void {
         .command('show')
         .description('print a plan saved with sipflow plan --out (contacts no vendor)')
         .argument('<plan>', 'the saved plan file')
-        .addOption(new Option('-f, --format <format>', 'output format: text (default), json (the plan file as saved) or markdown (for a pull request)').choices(PLAN_OUTPUT_FORMATS))
+        .addOption(
+            new Option('-f, --format <format>', 'output format: text (default), json (the plan file as saved) or markdown (for a pull request)').choices(PLAN_OUTPUT_FORMATS),
+        )
         .addOption(new Option('--json', 'the same as --format json'))
         .action(async (planFile: string, options: ShowOptions) => {
             process.exitCode = await showCommand(planFile, options);
@@ -39,7 +41,7 @@ export async function showCommand(planFile: string, options: ShowOptions): Promi
         process.stdout.write(renderPlanMarkdown(saved, { desired }));
     } else {
         process.stdout.write(renderPlanText({ ...saved, desired }, { color: colorEnabled(process.stdout) }));
-        if (desired === undefined) process.stdout.write('\n(The plan\'s .sipflow files have changed or cannot be read: sipflow apply would refuse this plan.)\n');
+        if (desired === undefined) process.stdout.write("\n(The plan's .sipflow files have changed or cannot be read: sipflow apply would refuse this plan.)\n");
     }
     return ExitCode.Ok;
 }

@@ -28,11 +28,17 @@ function warningLimit(value: string): number {
  * environment's are checked; with it, the default's and that environment's.
  */
 export function registerValidateCommand(program: Command): void {
-    addEnvironmentOption(program
-        .command('validate'))
+    addEnvironmentOption(program.command('validate'))
         .description('check .sipflow files and report their diagnostics (exit 0: no errors, 1: errors or a usage error)')
-        .argument('[paths...]', '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked and reported together with the other files of its integration in its folder')
-        .addOption(new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0; github: workflow-command annotations; junit: JUnit XML)').choices(VALIDATE_FORMATS).default('text'))
+        .argument(
+            '[paths...]',
+            '.sipflow files, or directories to search recursively (default: the current directory); a named file is checked and reported together with the other files of its integration in its folder',
+        )
+        .addOption(
+            new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0; github: workflow-command annotations; junit: JUnit XML)')
+                .choices(VALIDATE_FORMATS)
+                .default('text'),
+        )
         .addOption(new Option('--max-warnings <n>', 'also fail (exit 1) when there are more than N warnings').argParser(warningLimit))
         .action(async (paths: string[], options: ValidateOptions) => {
             process.exitCode = await validateCommand(paths.length > 0 ? paths : ['.'], options);
@@ -103,7 +109,11 @@ export async function validateCommand(paths: readonly string[], options: Validat
             json: () => `${JSON.stringify(diagnostics, null, 2)}\n`,
             sarif: () => formatSarif(diagnostics),
             github: () => formatGithub(diagnostics),
-            junit: () => formatJunit(diagnostics, files.map(file => file.displayPath)),
+            junit: () =>
+                formatJunit(
+                    diagnostics,
+                    files.map(file => file.displayPath),
+                ),
         }[format];
         process.stdout.write(report());
         process.stderr.write(`${summary}\n`);

@@ -31,7 +31,7 @@ export function registerVerifyCommand(program: Command): void {
     )
         .addOption(new Option('--call', 'place a test call to each department DID'))
         .addOption(new Option('--department <name...>', 'only these departments (file keys)'))
-        .addOption(new Option('--escalate', "ask the assistant to escalate, and check that the transfer reaches the queue"))
+        .addOption(new Option('--escalate', 'ask the assistant to escalate, and check that the transfer reaches the queue'))
         .addOption(new Option('--caller <model_id>', 'the outbound agent that places the test calls'))
         .addOption(new Option('--from <e164>', "the caller's number (one of its attached numbers)"))
         .addOption(new Option('-y, --yes', 'do not ask for confirmation'))
@@ -70,7 +70,10 @@ export async function verifyCommand(file: string, options: VerifyOptions): Promi
         const assistants = await session.synthflow.listAssistants();
         let caller;
         try {
-            caller = chooseCaller(assistants, { ...(options.caller !== undefined ? { modelId: options.caller } : {}), ...(options.from !== undefined ? { from: options.from } : {}) });
+            caller = chooseCaller(assistants, {
+                ...(options.caller !== undefined ? { modelId: options.caller } : {}),
+                ...(options.from !== undefined ? { from: options.from } : {}),
+            });
         } catch (error) {
             if (error instanceof VerifyError) throw new CommandError(error.message);
             throw error;
@@ -127,5 +130,12 @@ function renderSummary(results: readonly DepartmentCallResult[]): string {
         ]),
     ];
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map(row => row[i]!.length)));
-    return rows.map(row => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+    return rows
+        .map(row =>
+            row
+                .map((cell, i) => cell.padEnd(widths[i]!))
+                .join('  ')
+                .trimEnd(),
+        )
+        .join('\n');
 }

@@ -61,23 +61,28 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     workspace: '**workspace** `"…"`: the Synthflow workspace id (from the Synthflow dashboard), needed to import numbers.',
     'trunk-auth': '**trunk-auth** `ip | credentials { … }`: how Dixa authenticates Synthflow. `ip` (the default) relies on the allowlist.',
     ip: '**trunk-auth ip**: Dixa authenticates Synthflow by its source IP (see `allowlist`); no credentials are sent.',
-    credentials: '**trunk-auth credentials** `{ username env:X password env:Y }`: SIP credentials, only as `env:` references. Synthflow receives them as `trunk_username` / `trunk_pwd` (write-only).',
+    credentials:
+        '**trunk-auth credentials** `{ username env:X password env:Y }`: SIP credentials, only as `env:` references. Synthflow receives them as `trunk_username` / `trunk_pwd` (write-only).',
     username: '**username** `env:NAME`: the SIP trunk username, read from the environment variable (or VS Code SecretStorage entry) NAME. Never a literal.',
     password: '**password** `env:NAME`: the SIP trunk password, read from the environment variable (or VS Code SecretStorage entry) NAME. Never a literal.',
     queue: '**queue** `NAME { name "…" did "+E164" kind queue|ring-group }`: a Dixa agent queue reachable at a DID. Departments fall back and escalate to it; escalations dial `sip:{did}@{sip-domain}`.',
     ...Object.fromEntries(QUEUE_KINDS.map(kind => [kind === 'queue' ? 'QueueKind:queue' : kind, queueKindDoc(kind)])),
     name: '**name** `"…"`: the queue\'s name in Dixa, used to find the queue.',
     kind: '**kind** `queue | ring-group`: whether Dixa offers calls one agent at a time (`queue`, the default) or to all at once (`ring-group`).',
-    environment: '**environment** `NAME { … }`: a configuration besides the default (the top level), e.g. `staging`: its `dixa`, `synthflow`, `queue NAME` and `department NAME` blocks hold only the settings that differ there; a list setting (allowlist, header, escalate) replaces the default\'s list. `sipflow plan --env NAME` plans it; `validate` checks every environment.',
-    department: '**department** `NAME { … }`: one inbound DID routed to one Synthflow assistant: a Synthflow custom number attached to the assistant, and a transfer step in the Dixa phone flow of that DID.',
+    environment:
+        "**environment** `NAME { … }`: a configuration besides the default (the top level), e.g. `staging`: its `dixa`, `synthflow`, `queue NAME` and `department NAME` blocks hold only the settings that differ there; a list setting (allowlist, header, escalate) replaces the default's list. `sipflow plan --env NAME` plans it; `validate` checks every environment.",
+    department:
+        '**department** `NAME { … }`: one inbound DID routed to one Synthflow assistant: a Synthflow custom number attached to the assistant, and a transfer step in the Dixa phone flow of that DID.',
     flow: '**flow** `"…"` (optional): the Dixa phone flow of this DID, used to verify that it exists.',
     did: '**did** `"+E164"`: the phone number in E.164 (`+`, country code, digits only). The Synthflow number slug is the digits without `+`.',
-    assistant: '**assistant** `"uuid"`: the Synthflow assistant\'s `model_id` (assistants v2.0+). An inbound assistant answers one DID (Synthflow gives it a single `phone_number`), so each department needs its own.',
+    assistant:
+        '**assistant** `"uuid"`: the Synthflow assistant\'s `model_id` (assistants v2.0+). An inbound assistant answers one DID (Synthflow gives it a single `phone_number`), so each department needs its own.',
     timeout: `**timeout** \`${recommended}s\`: how long Dixa's transfer step waits for Synthflow before the fallback queue: ${min}s–${max}s, usually ${usualMin}s–${usualMax}s, default ${recommended}s. Units: \`ms\`, \`s\`, \`m\`.`,
     fallback: '**fallback** `QUEUE`: the queue Dixa sends the call to if Synthflow does not answer within the timeout.',
     uui: `**uui** \`${DEFAULT_UUI_KEY}\`: the key of the UUI header Dixa sends to Synthflow (default \`${DEFAULT_UUI_KEY}\`); its value is the caller's E.164 number: \`${DEFAULT_UUI_KEY}={caller}\`.`,
     header: '**header** `X-Name "value"` (optional, repeatable): an X- header Dixa\'s transfer step should send to Synthflow, e.g. `header X-Caller "{caller}"`. Synthflow reads every inbound `X-…` header as the variable `{X-Name}` (prompts, actions, transfer headers). Names: `X-` then letters, digits, `-` or `_` (case-sensitive); values on one line. Dixa has no API for flow steps: `sipflow checklist` lists it to set by hand.',
-    escalate: '**escalate** `QUEUE | "sip:…" [{ … }]`: the assistant\'s live transfer back to Dixa (Synthflow `LIVE_TRANSFER`), to `sip:{queue did}@{sip-domain}` or an explicit SIP URI on the Dixa domain.',
+    escalate:
+        '**escalate** `QUEUE | "sip:…" [{ … }]`: the assistant\'s live transfer back to Dixa (Synthflow `LIVE_TRANSFER`), to `sip:{queue did}@{sip-domain}` or an explicit SIP URI on the Dixa domain.',
     // mode, when, say, failed: from the transfer field table.
     ...Object.fromEntries(TRANSFER_SETTINGS.map(({ setting }) => [setting.keyword, transferSettingDoc(setting)])),
     ...Object.fromEntries((Object.keys(TRANSFER_MODES) as TransferModeKeyword[]).map(mode => [mode, transferModeDoc(mode)])),

@@ -1,6 +1,16 @@
 import { AstUtils, CstUtils, GrammarAST, GrammarUtils, isCompositeCstNode, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
 import type { CodeActionProvider, LangiumServices } from 'langium/lsp';
-import { CodeActionKind, type ClientCapabilities, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type Range, type SnippetTextEdit, type TextEdit } from 'vscode-languageserver';
+import {
+    CodeActionKind,
+    type ClientCapabilities,
+    type CodeAction,
+    type CodeActionParams,
+    type Command,
+    type Diagnostic,
+    type Range,
+    type SnippetTextEdit,
+    type TextEdit,
+} from 'vscode-languageserver';
 import type { SipflowFile } from '../generated/ast.js';
 import { isAllowlist, isDixaBlock } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
@@ -137,13 +147,15 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
         // With tab stops on the Dixa name and the DID's digits (the plain edit's placeholders are a new error).
         const snippet = declaration.newText.replace('name "…"', 'name "${1}"').replace('did "+…"', 'did "+${2}"');
         const edit: SnippetTextEdit = { range: declaration.range, snippet: { kind: 'snippet', value: snippet } };
-        return [{
-            title: `Declare queue ${name}`,
-            kind: CodeActionKind.QuickFix,
-            diagnostics: [diagnostic],
-            isPreferred: true,
-            edit: { documentChanges: [{ textDocument: { uri: document.textDocument.uri, version: document.textDocument.version }, edits: [edit] }] },
-        }];
+        return [
+            {
+                title: `Declare queue ${name}`,
+                kind: CodeActionKind.QuickFix,
+                diagnostics: [diagnostic],
+                isPreferred: true,
+                edit: { documentChanges: [{ textDocument: { uri: document.textDocument.uri, version: document.textDocument.version }, edits: [edit] }] },
+            },
+        ];
     }
 
     /**

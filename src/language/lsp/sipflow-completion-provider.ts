@@ -1,4 +1,16 @@
-import { AstUtils, GrammarAST, GrammarUtils, TextDocument, isCompositeCstNode, URI, type AstNodeDescription, type LangiumDocument, type LangiumDocuments, type MaybePromise, type ReferenceInfo } from 'langium';
+import {
+    AstUtils,
+    GrammarAST,
+    GrammarUtils,
+    TextDocument,
+    isCompositeCstNode,
+    URI,
+    type AstNodeDescription,
+    type LangiumDocument,
+    type LangiumDocuments,
+    type MaybePromise,
+    type ReferenceInfo,
+} from 'langium';
 import {
     DefaultCompletionProvider,
     type CompletionAcceptor,
@@ -7,7 +19,17 @@ import {
     type CompletionValueItem,
     type NextFeature,
 } from 'langium/lsp';
-import { CompletionItemKind, CompletionList, CompletionTriggerKind, InsertTextFormat, type CancellationToken, type CompletionItem, type CompletionParams, type Position, type Range } from 'vscode-languageserver';
+import {
+    CompletionItemKind,
+    CompletionList,
+    CompletionTriggerKind,
+    InsertTextFormat,
+    type CancellationToken,
+    type CompletionItem,
+    type CompletionParams,
+    type Position,
+    type Range,
+} from 'vscode-languageserver';
 import type { SecretValue, SipflowFile } from '../generated/ast.js';
 import { isCredentialsTrunkAuth, isIntegration, isQueue } from '../generated/ast.js';
 import { isEnvironmentOverride } from '../environments.js';
@@ -40,15 +62,21 @@ const BLOCK_SUMMARIES: Readonly<Record<string, string>> = {
 
 /** The block a setting keyword belongs to, by the grammar rule it is written in. */
 const SETTING_BLOCKS: Readonly<Record<string, string>> = {
-    DixaBlock: 'dixa', Allowlist: 'dixa', SynthflowBlock: 'synthflow', CredentialsTrunkAuth: 'trunk-auth credentials',
-    Queue: 'queue', Department: 'department', Header: 'department', Escalation: 'escalate',
+    DixaBlock: 'dixa',
+    Allowlist: 'dixa',
+    SynthflowBlock: 'synthflow',
+    CredentialsTrunkAuth: 'trunk-auth credentials',
+    Queue: 'queue',
+    Department: 'department',
+    Header: 'department',
+    Escalation: 'escalate',
 };
 
 /** Value keywords outside the enum rules: `trunk-auth ip | credentials`, `allowlist synthflow`. */
 const OTHER_VALUE_DETAILS: Readonly<Record<string, string>> = {
     'IpTrunkAuth:ip': 'value of trunk-auth · Dixa trusts the source IP',
     'CredentialsTrunkAuth:credentials': 'value of trunk-auth · SIP username and password from env:',
-    'Allowlist:synthflow': 'value of allowlist · the region\'s signalling IPs',
+    'Allowlist:synthflow': "value of allowlist · the region's signalling IPs",
 };
 
 /**
@@ -74,7 +102,8 @@ const OVERRIDE_SNIPPETS: Readonly<Record<string, string>> = {
 
 /** `escalate` may stand alone (`escalate tier1`); the block form is offered besides it, under its own label. */
 const ESCALATION_BLOCK_LABEL = 'escalate … { mode … }';
-const ESCALATION_BLOCK_SNIPPET = 'escalate ${1:queue} {\n\tmode ${2|warm,warm-with-context|}\n\twhen "${3:The caller asks for a human}"\n\tsay "${4:One moment, I am putting you through to a colleague.}"\n}';
+const ESCALATION_BLOCK_SNIPPET =
+    'escalate ${1:queue} {\n\tmode ${2|warm,warm-with-context|}\n\twhen "${3:The caller asks for a human}"\n\tsay "${4:One moment, I am putting you through to a colleague.}"\n}';
 
 /**
  * Completion: Langium's keyword and cross-reference completion, plus documentation for every keyword,
@@ -197,7 +226,10 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         return {
             ...item,
             detail: `queue${facts ? ` · ${facts}` : ''}`,
-            documentation: { kind: 'markdown', value: `${keywordDoc(setting) ?? ''}\n\n**queue ${queue.name}**${queue.displayName ? `: Dixa queue "${queue.displayName}"` : ''}${queue.did ? `, reached at \`${queue.did}\`` : ''}.` },
+            documentation: {
+                kind: 'markdown',
+                value: `${keywordDoc(setting) ?? ''}\n\n**queue ${queue.name}**${queue.displayName ? `: Dixa queue "${queue.displayName}"` : ''}${queue.did ? `, reached at \`${queue.did}\`` : ''}.`,
+            },
         };
     }
 
@@ -219,8 +251,10 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
     /** A one-line summary shown next to a keyword in the completion list: a block, a setting of which block, a value of which setting. */
     protected keywordDetail(keyword: string, rule: string | undefined): string {
         if (rule === 'Region' && isSynthflowRegion(keyword)) return `value of region · ${SYNTHFLOW_REGION_FACTS[keyword].description} · ${SYNTHFLOW_REGION_FACTS[keyword].sipHost}`;
-        if (rule === 'TransferMode' && keyword in TRANSFER_MODES) return `value of mode · Synthflow ${TRANSFER_MODES[keyword as TransferModeKeyword]}${keyword === DEFAULT_TRANSFER_MODE ? ' (default)' : ''}`;
-        if (rule === 'QueueKind' && (QUEUE_KINDS as readonly string[]).includes(keyword)) return `value of kind · ${keyword === 'queue' ? 'Dixa queue (default)' : 'Dixa ring group'}`;
+        if (rule === 'TransferMode' && keyword in TRANSFER_MODES)
+            return `value of mode · Synthflow ${TRANSFER_MODES[keyword as TransferModeKeyword]}${keyword === DEFAULT_TRANSFER_MODE ? ' (default)' : ''}`;
+        if (rule === 'QueueKind' && (QUEUE_KINDS as readonly string[]).includes(keyword))
+            return `value of kind · ${keyword === 'queue' ? 'Dixa queue (default)' : 'Dixa ring group'}`;
         const ruleKeyword = `${rule}:${keyword}`;
         const known = BLOCK_SUMMARIES[ruleKeyword] ?? OTHER_VALUE_DETAILS[ruleKeyword];
         if (known !== undefined) return known;
@@ -251,7 +285,10 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
                 filterText: name,
                 kind: CompletionItemKind.Variable,
                 detail: isDefault ? 'environment variable (suggested)' : 'environment variable (used in the workspace)',
-                documentation: { kind: 'markdown', value: `Read from the environment variable \`${name.slice('env:'.length)}\` (in VS Code: the SecretStorage entry of that name). Secrets are never written in the file.` },
+                documentation: {
+                    kind: 'markdown',
+                    value: `Read from the environment variable \`${name.slice('env:'.length)}\` (in VS Code: the SecretStorage entry of that name). Secrets are never written in the file.`,
+                },
                 insertTextFormat: InsertTextFormat.PlainText,
                 preselect: rank === 0 && setting !== undefined,
                 sortText: `0${String(rank++).padStart(4, '0')}`,
@@ -265,8 +302,8 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
      */
     protected envRefsInWorkspace(context: CompletionContext): string[] {
         const result: string[] = [];
-        const typing = (value: SecretValue) => AstUtils.getDocument(value) === context.document
-            && value.$cstNode !== undefined && value.$cstNode.offset <= context.offset && context.offset <= value.$cstNode.end;
+        const typing = (value: SecretValue) =>
+            AstUtils.getDocument(value) === context.document && value.$cstNode !== undefined && value.$cstNode.offset <= context.offset && context.offset <= value.$cstNode.end;
         for (const document of this.documents.all) {
             const integration = (document.parseResult?.value as SipflowFile | undefined)?.integration;
             if (!integration) continue;
@@ -328,11 +365,12 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         const integration = (document?.parseResult.value as SipflowFile | undefined)?.integration;
         const members = integration?.members ?? [];
         const header = integration?.$cstNode;
-        const openBrace = header && isCompositeCstNode(header)
-            ? header.content.find(child => child.text === '{' && GrammarAST.isKeyword(child.grammarSource))
-            : undefined;
+        const openBrace = header && isCompositeCstNode(header) ? header.content.find(child => child.text === '{' && GrammarAST.isKeyword(child.grammarSource)) : undefined;
         if (!openBrace || offset <= openBrace.end) return undefined;
-        const memberStart = lastStartAtOrBefore(members.map(member => member.$cstNode?.offset ?? Number.MAX_SAFE_INTEGER), offset);
+        const memberStart = lastStartAtOrBefore(
+            members.map(member => member.$cstNode?.offset ?? Number.MAX_SAFE_INTEGER),
+            offset,
+        );
         if (memberStart === undefined) return undefined;
         const text = textDocument.getText();
         return `${text.slice(0, openBrace.end)}\n${text.slice(memberStart, offset)}`;

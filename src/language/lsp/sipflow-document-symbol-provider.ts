@@ -22,9 +22,11 @@ export class SipflowDocumentSymbolProvider extends DefaultDocumentSymbolProvider
 
     protected override createSymbol(document: LangiumDocument, node: AstNode, cstNode: CstNode, nameNode: CstNode, computedName?: string): DocumentSymbol {
         const symbol = super.createSymbol(document, node, cstNode, nameNode, computedName);
-        const detail = isQueue(node) ? [node.displayName !== undefined ? `"${node.displayName}"` : undefined, node.did].filter(Boolean).join(' · ')
-            : isDepartment(node) ? node.did
-            : undefined;
+        const detail = isQueue(node)
+            ? [node.displayName !== undefined ? `"${node.displayName}"` : undefined, node.did].filter(Boolean).join(' · ')
+            : isDepartment(node)
+              ? node.did
+              : undefined;
         return detail ? { ...symbol, detail } : symbol;
     }
 

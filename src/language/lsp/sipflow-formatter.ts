@@ -34,7 +34,9 @@ export class SipflowFormatter extends AbstractFormatter {
 function layoutEdits(document: LangiumDocument, root: CstNode): TextEdit[] {
     const text = document.textDocument.getText();
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const tokens = CstUtils.flattenCst(root).filter(leaf => leaf.text.trim() !== '').toArray();
+    const tokens = CstUtils.flattenCst(root)
+        .filter(leaf => leaf.text.trim() !== '')
+        .toArray();
     const lineStarts = tokensStartingALine(root, tokens);
     const edits: TextEdit[] = [];
     const replaceGap = (start: number, end: number, desired: string) => {

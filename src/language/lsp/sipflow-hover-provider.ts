@@ -9,14 +9,7 @@ import { integrationParts } from '../integration-parts.js';
 import { checkDid } from '../values/phone-number.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
 import { DEFAULT_TRANSFER_MODE, DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, numberSlug } from '../../vendors/synthflow-facts.js';
-import {
-    canonicalDid,
-    departmentSipAddress,
-    escalationUri,
-    integrationSettingsOf,
-    queueEscalationUri,
-    showDerived,
-} from './derived-values.js';
+import { canonicalDid, departmentSipAddress, escalationUri, integrationSettingsOf, queueEscalationUri, showDerived } from './derived-values.js';
 import { keywordDoc } from './keyword-docs.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -73,8 +66,10 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
             // An override's name is a reference to the declaration (SipflowReferences), which the default
             // would hover; the override itself is what the user points at: its environment's values.
             const override = leaf?.astNode;
-            const nameNode = override && (isQueue(override) || isDepartment(override)) && isEnvironmentOverride(override)
-                ? GrammarUtils.findNodeForProperty(override.$cstNode, 'name') : undefined;
+            const nameNode =
+                override && (isQueue(override) || isDepartment(override)) && isEnvironmentOverride(override)
+                    ? GrammarUtils.findNodeForProperty(override.$cstNode, 'name')
+                    : undefined;
             if (leaf && override && nameNode && nameNode.offset <= leaf.offset && leaf.end <= nameNode.end) {
                 const content = await this.getAstNodeHoverContent(override);
                 if (content) return { contents: { kind: 'markdown', value: content }, range: leaf.range };
@@ -85,10 +80,7 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
 
     protected override async getAstNodeHoverContent(declared: AstNode): Promise<string | undefined> {
         const { node, environment } = await this.effective(declared);
-        let own = isDepartment(node) ? this.departmentHover(node)
-            : isQueue(node) ? this.queueHover(node)
-            : isIntegration(node) ? this.integrationHover(node)
-            : undefined;
+        let own = isDepartment(node) ? this.departmentHover(node) : isQueue(node) ? this.queueHover(node) : isIntegration(node) ? this.integrationHover(node) : undefined;
         if (own !== undefined && environment !== undefined) own = `${own}\n\n_Values of environment \`${environment}\`._`;
         const comment = (await super.getAstNodeHoverContent(declared)) as string | undefined;
         if (own === undefined) return comment;
@@ -115,9 +107,12 @@ export class SipflowHoverProvider extends MultilineCommentHoverProvider {
         const timeout = department.timeout ?? `${TRANSFER_TIMEOUT.recommended}s`;
         const timeoutNote = department.timeout === undefined ? ' (default)' : '';
         const fallback = department.fallback;
-        const fallbackText = fallback === undefined ? 'no fallback queue'
-            : fallback.ref ? `falls back to queue \`${fallback.ref.name}\`${fallback.ref.displayName !== undefined ? ` ("${fallback.ref.displayName}")` : ''}`
-            : `falls back to the undeclared queue \`${fallback.$refText}\``;
+        const fallbackText =
+            fallback === undefined
+                ? 'no fallback queue'
+                : fallback.ref
+                  ? `falls back to queue \`${fallback.ref.name}\`${fallback.ref.displayName !== undefined ? ` ("${fallback.ref.displayName}")` : ''}`
+                  : `falls back to the undeclared queue \`${fallback.$refText}\``;
         lines.push(`- timeout \`${timeout}\`${timeoutNote}, then ${fallbackText}`);
         const did = canonicalDid(department.did);
         if (did.ok) lines.push(`- Synthflow number \`${numberSlug(did.value)}\`${department.assistant !== undefined ? ` attached to assistant \`${department.assistant}\`` : ''}`);

@@ -9,13 +9,7 @@ import {
     type LangiumDocuments,
 } from 'langium';
 import { DefaultDocumentUpdateHandler, DefaultLanguageServer, type LangiumSharedServices } from 'langium/lsp';
-import {
-    PositionEncodingKind,
-    type FileSystemWatcher,
-    type InitializeParams,
-    type InitializeResult,
-    type TextDocumentChangeEvent,
-} from 'vscode-languageserver';
+import { PositionEncodingKind, type FileSystemWatcher, type InitializeParams, type InitializeResult, type TextDocumentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SipflowDocumentBuilder } from '../references/sipflow-document-builder.js';
 import packageJson from '../../../package.json' with { type: 'json' };

@@ -85,8 +85,10 @@ function lineRanges(leaf: LeafCstNode): Range[] {
     const { start, end } = leaf.range;
     if (start.line === end.line) return [leaf.range];
     const lines = leaf.text.split(/\r\n|\r|\n/);
-    return lines.map((line, index) => {
-        const character = index === 0 ? start.character : 0;
-        return { start: { line: start.line + index, character }, end: { line: start.line + index, character: character + line.length } };
-    }).filter(range => range.end.character > range.start.character);
+    return lines
+        .map((line, index) => {
+            const character = index === 0 ? start.character : 0;
+            return { start: { line: start.line + index, character }, end: { line: start.line + index, character: character + line.length } };
+        })
+        .filter(range => range.end.character > range.start.character);
 }

@@ -32,7 +32,11 @@ export class SipflowQueues {
      */
     useEffectiveSiblings(views: readonly Integration[]): void {
         const sorted = [...views].sort((a, b) => uriOf(a).localeCompare(uriOf(b)));
-        for (const view of views) this.effectiveSiblings.set(view, sorted.filter(other => other !== view));
+        for (const view of views)
+            this.effectiveSiblings.set(
+                view,
+                sorted.filter(other => other !== view),
+            );
     }
 
     /** The same integration declared in other files of its scope (integration-scope.ts), ordered by document URI. */
@@ -62,22 +66,27 @@ export class SipflowQueues {
     isQueueUsed(queue: Queue): boolean {
         const integration = AstUtils.getContainerOfType(queue, isIntegration);
         if (!integration) return false;
-        return this.usedCache.get(integration, () => {
-            const used = new Set<Queue>();
-            for (const part of [integration, ...this.siblingsOf(integration)]) {
-                // An environment's department may fall back or escalate to a queue the default does not use.
-                const overrides = part.members.filter(isEnvironment).flatMap(env => env.overrides).filter(isDepartment);
-                for (const department of [...integrationParts(part).departments, ...overrides]) {
-                    const fallback = department.fallback?.ref;
-                    if (fallback) used.add(fallback);
-                    for (const escalation of department.escalations) {
-                        const target = escalation.queue?.ref;
-                        if (target) used.add(target);
+        return this.usedCache
+            .get(integration, () => {
+                const used = new Set<Queue>();
+                for (const part of [integration, ...this.siblingsOf(integration)]) {
+                    // An environment's department may fall back or escalate to a queue the default does not use.
+                    const overrides = part.members
+                        .filter(isEnvironment)
+                        .flatMap(env => env.overrides)
+                        .filter(isDepartment);
+                    for (const department of [...integrationParts(part).departments, ...overrides]) {
+                        const fallback = department.fallback?.ref;
+                        if (fallback) used.add(fallback);
+                        for (const escalation of department.escalations) {
+                            const target = escalation.queue?.ref;
+                            if (target) used.add(target);
+                        }
                     }
                 }
-            }
-            return used;
-        }).has(queue);
+                return used;
+            })
+            .has(queue);
     }
 }
 

@@ -1,4 +1,17 @@
-import { AstUtils, DefaultScopeComputation, DefaultScopeProvider, MapScope, MultiMap, WorkspaceCache, type AstNode, type AstNodeDescription, type LangiumDocument, type LocalSymbols, type ReferenceInfo, type Scope } from 'langium';
+import {
+    AstUtils,
+    DefaultScopeComputation,
+    DefaultScopeProvider,
+    MapScope,
+    MultiMap,
+    WorkspaceCache,
+    type AstNode,
+    type AstNodeDescription,
+    type LangiumDocument,
+    type LocalSymbols,
+    type ReferenceInfo,
+    type Scope,
+} from 'langium';
 import type { Integration, SipflowFile } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import type { SipflowServices } from '../sipflow-module.js';
@@ -10,8 +23,8 @@ export class SipflowScopeComputation extends DefaultScopeComputation {
     override async collectExportedSymbols(document: LangiumDocument): Promise<AstNodeDescription[]> {
         const integration = (document.parseResult.value as SipflowFile).integration;
         if (!integration) return [];
-        return integrationParts(integration).queues
-            .filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
+        return integrationParts(integration)
+            .queues.filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
             .map(queue => this.descriptions.createDescription(queue, queue.name, document));
     }
 
@@ -55,8 +68,8 @@ export class SipflowScopeProvider extends DefaultScopeProvider {
         if (!integration || this.reflection.getReferenceType(context) !== 'Queue') return super.getScope(context);
         return this.queueScopes.get(integration, () => {
             const document = AstUtils.getDocument(integration);
-            const own = integrationParts(integration).queues
-                .filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
+            const own = integrationParts(integration)
+                .queues.filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
                 .map(queue => this.descriptions.createDescription(queue, queue.name, document));
             const foreign = this.queues
                 .siblingsOf(integration)

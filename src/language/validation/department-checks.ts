@@ -23,22 +23,38 @@ export function checkDepartment(department: Department, accept: ValidationAccept
             });
         }
     } else if (!isUuid(department.assistant)) {
-        report(accept, 'assistant-id-invalid', `"${department.assistant}" is not a Synthflow assistant id: write the assistant's model_id, a UUID like "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6".`, {
-            node: department,
-            property: 'assistant',
-        });
+        report(
+            accept,
+            'assistant-id-invalid',
+            `"${department.assistant}" is not a Synthflow assistant id: write the assistant's model_id, a UUID like "b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6".`,
+            {
+                node: department,
+                property: 'assistant',
+            },
+        );
     }
     if (department.fallback === undefined && !settingWritten(department, 'fallback')) {
-        report(accept, 'fallback-missing', `Department ${department.name} has no fallback queue: if Synthflow does not answer, Dixa has nowhere to send the call. Add "fallback {queue}".`, {
-            node: department,
-            property: 'name',
-        });
+        report(
+            accept,
+            'fallback-missing',
+            `Department ${department.name} has no fallback queue: if Synthflow does not answer, Dixa has nowhere to send the call. Add "fallback {queue}".`,
+            {
+                node: department,
+                property: 'name',
+            },
+        );
     }
     if (department.uui !== undefined && department.uui !== DEFAULT_UUI_KEY) {
-        report(accept, 'uui-key', `UUI key "${department.uui}" is not the one the Dixa guide prescribes: write "uui ${DEFAULT_UUI_KEY}" unless your Synthflow assistant reads "${department.uui}".`, {
-            node: department,
-            property: 'uui',
-        }, { replacement: DEFAULT_UUI_KEY });
+        report(
+            accept,
+            'uui-key',
+            `UUI key "${department.uui}" is not the one the Dixa guide prescribes: write "uui ${DEFAULT_UUI_KEY}" unless your Synthflow assistant reads "${department.uui}".`,
+            {
+                node: department,
+                property: 'uui',
+            },
+            { replacement: DEFAULT_UUI_KEY },
+        );
     }
     checkTimeout(department, accept);
     checkHeaders(department, accept);
@@ -51,10 +67,15 @@ function checkHeaders(department: Department, accept: ValidationAcceptor): void 
         if (!header.name) continue; // the parser has reported it
         if (!SYNTHFLOW_X_HEADER_NAME.test(header.name)) {
             const suggestion = /^x-/i.test(header.name) ? `X-${header.name.slice(2)}` : `X-${header.name}`;
-            report(accept, 'header-invalid', `"${header.name}" is not a header Synthflow reads: its name must start with "X-" (case-sensitive) followed by letters, digits, "-" or "_", e.g. "header ${suggestion.replace(/[^A-Za-z0-9\-_]/g, '') || 'X-Caller'} …".`, {
-                node: header,
-                property: 'name',
-            });
+            report(
+                accept,
+                'header-invalid',
+                `"${header.name}" is not a header Synthflow reads: its name must start with "X-" (case-sensitive) followed by letters, digits, "-" or "_", e.g. "header ${suggestion.replace(/[^A-Za-z0-9\-_]/g, '') || 'X-Caller'} …".`,
+                {
+                    node: header,
+                    property: 'name',
+                },
+            );
         } else if (seen.has(header.name)) {
             report(accept, 'setting-duplicate', `Header ${header.name} is already set in this department; send it once. Remove one of them.`, { node: header, property: 'name' });
         }
@@ -77,18 +98,29 @@ function checkTimeout(department: Department, accept: ValidationAcceptor): void 
     }
     const { min, max, usualMin, usualMax, recommended } = TRANSFER_TIMEOUT;
     if (duration.seconds < min || duration.seconds > max) {
-        report(accept, 'timeout-range', `timeout ${department.timeout} is outside ${min}s–${max}s: Dixa's transfer step needs a value in that range. Write "timeout ${recommended}s" (recommended).`, {
-            node: department,
-            property: 'timeout',
-        }, { replacement: `${recommended}s` });
+        report(
+            accept,
+            'timeout-range',
+            `timeout ${department.timeout} is outside ${min}s–${max}s: Dixa's transfer step needs a value in that range. Write "timeout ${recommended}s" (recommended).`,
+            {
+                node: department,
+                property: 'timeout',
+            },
+            { replacement: `${recommended}s` },
+        );
     } else if (duration.seconds < usualMin || duration.seconds > usualMax) {
-        const effect = duration.seconds < usualMin
-            ? 'Synthflow may not answer in time, and callers land in the fallback queue'
-            : 'callers wait a long time before the fallback queue';
-        report(accept, 'timeout-unusual', `timeout ${department.timeout} is outside the usual ${usualMin}s–${usualMax}s: ${effect}. The guide recommends "timeout ${recommended}s".`, {
-            node: department,
-            property: 'timeout',
-        }, { replacement: `${recommended}s` });
+        const effect =
+            duration.seconds < usualMin ? 'Synthflow may not answer in time, and callers land in the fallback queue' : 'callers wait a long time before the fallback queue';
+        report(
+            accept,
+            'timeout-unusual',
+            `timeout ${department.timeout} is outside the usual ${usualMin}s–${usualMax}s: ${effect}. The guide recommends "timeout ${recommended}s".`,
+            {
+                node: department,
+                property: 'timeout',
+            },
+            { replacement: `${recommended}s` },
+        );
     }
 }
 
@@ -110,8 +142,13 @@ export function checkSharedAssistants(integration: Integration, accept: Validati
 
 /** The one message for a shared assistant, in one file or across the files of an integration. */
 export function reportSharedAssistant(department: Department, firstUser: string, accept: ValidationAcceptor): void {
-    report(accept, 'assistant-shared', `Assistant ${department.assistant} already answers ${firstUser}: Synthflow gives an inbound assistant a single phone_number, so it cannot answer two departments' DIDs. Give department ${department.name} its own inbound assistant: assistant "{its model_id}".`, {
-        node: department,
-        property: 'assistant',
-    });
+    report(
+        accept,
+        'assistant-shared',
+        `Assistant ${department.assistant} already answers ${firstUser}: Synthflow gives an inbound assistant a single phone_number, so it cannot answer two departments' DIDs. Give department ${department.name} its own inbound assistant: assistant "{its model_id}".`,
+        {
+            node: department,
+            property: 'assistant',
+        },
+    );
 }

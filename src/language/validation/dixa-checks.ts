@@ -18,20 +18,35 @@ export function checkSipDomain(block: DixaBlock, accept: ValidationAcceptor): vo
     }
     const domain = block.sipDomain;
     if (/^sips?:/i.test(domain) || domain.includes('@') || domain.includes('/') || !isHostName(domain)) {
-        const hint = domain.replace(/^sips?:/i, '').replace(/^.*@/, '').replace(/[/:].*$/, '');
+        const hint = domain
+            .replace(/^sips?:/i, '')
+            .replace(/^.*@/, '')
+            .replace(/[/:].*$/, '');
         const suggestion = isHostName(hint) ? `"${hint}"` : '"{company}.sip.dixa.com"';
-        report(accept, 'sip-domain-invalid', `"${domain}" is not a host name: write only the domain, e.g. ${suggestion}.`, {
-            node: block,
-            property: 'sipDomain',
-        }, isHostName(hint) ? { replacement: hint } : {});
+        report(
+            accept,
+            'sip-domain-invalid',
+            `"${domain}" is not a host name: write only the domain, e.g. ${suggestion}.`,
+            {
+                node: block,
+                property: 'sipDomain',
+            },
+            isHostName(hint) ? { replacement: hint } : {},
+        );
         return;
     }
     if (!domain.toLowerCase().endsWith(DIXA_SIP_DOMAIN_SUFFIX)) {
         const suggestion = dixaSipDomainFor(domain);
-        report(accept, 'sip-domain-not-dixa', `"${domain}" is not a Dixa SIP domain: Dixa SIP domains have the form "{company}${DIXA_SIP_DOMAIN_SUFFIX}"${suggestion ? `, e.g. "${suggestion}"` : ''}.`, {
-            node: block,
-            property: 'sipDomain',
-        }, suggestion ? { replacement: suggestion } : {});
+        report(
+            accept,
+            'sip-domain-not-dixa',
+            `"${domain}" is not a Dixa SIP domain: Dixa SIP domains have the form "{company}${DIXA_SIP_DOMAIN_SUFFIX}"${suggestion ? `, e.g. "${suggestion}"` : ''}.`,
+            {
+                node: block,
+                property: 'sipDomain',
+            },
+            suggestion ? { replacement: suggestion } : {},
+        );
     }
 }
 
@@ -56,10 +71,15 @@ export function checkOrganization(block: DixaBlock, accept: ValidationAcceptor):
     const organization = block.organization;
     if (organization === undefined || DNS_LABEL.test(organization)) return;
     const problem = organization.trim() === '' ? 'is empty' : 'is not a subdomain';
-    report(accept, 'organization-invalid', `organization "${organization}" ${problem}: write the subdomain of the Dixa organization this file is for (Dixa's GET /organization → subdomain, the "{subdomain}" of {subdomain}.dixa.com): letters, digits and inner dashes, at most 63, e.g. organization "acme".`, {
-        node: block,
-        property: 'organization',
-    });
+    report(
+        accept,
+        'organization-invalid',
+        `organization "${organization}" ${problem}: write the subdomain of the Dixa organization this file is for (Dixa's GET /organization → subdomain, the "{subdomain}" of {subdomain}.dixa.com): letters, digits and inner dashes, at most 63, e.g. organization "acme".`,
+        {
+            node: block,
+            property: 'organization',
+        },
+    );
 }
 
 export function checkAllowlist(block: DixaBlock, integration: Integration, accept: ValidationAcceptor): void {
@@ -98,8 +118,14 @@ export function checkAllowlist(block: DixaBlock, integration: Integration, accep
     const missing = regionIps.filter(ip => !listed.has(ip));
     if (missing.length === 0) return;
     const explicit = block.allowlists.find(a => !a.synthflow) ?? block.allowlists[0];
-    report(accept, 'allowlist-incomplete', `The allowlist lacks Synthflow's ${region} signalling IP${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: calls from ${missing.length > 1 ? 'them' : 'it'} will be rejected. Add ${missing.map(ip => `"${ip}"`).join(', ')} or write "allowlist synthflow".`, {
-        node: explicit,
-        keyword: 'allowlist',
-    }, { values: missing });
+    report(
+        accept,
+        'allowlist-incomplete',
+        `The allowlist lacks Synthflow's ${region} signalling IP${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: calls from ${missing.length > 1 ? 'them' : 'it'} will be rejected. Add ${missing.map(ip => `"${ip}"`).join(', ')} or write "allowlist synthflow".`,
+        {
+            node: explicit,
+            keyword: 'allowlist',
+        },
+        { values: missing },
+    );
 }

@@ -23,7 +23,10 @@ export function checkEnvironment(environment: Environment, siblings: readonly In
     const integration = environment.$container;
     const own = integration.members.filter(isEnvironment);
     if (own.find(env => env.name === environment.name) !== environment) {
-        report(accept, 'name-duplicate', `Environment ${environment.name} is already declared in this file: merge its settings into the first one.`, { node: environment, property: 'name' });
+        report(accept, 'name-duplicate', `Environment ${environment.name} is already declared in this file: merge its settings into the first one.`, {
+            node: environment,
+            property: 'name',
+        });
     }
     const files = [integration, ...siblings];
     const queues = new Set(files.flatMap(file => integrationParts(file).queues.map(queue => queue.name)));
@@ -45,15 +48,29 @@ export function checkEnvironment(environment: Environment, siblings: readonly In
         const id = overrideId(override);
         if (!id) continue;
         if (isQueue(override) && !queues.has(override.name)) {
-            report(accept, 'environment-target-unknown', `Environment ${environment.name} overrides queue ${override.name}, which integration ${integration.name} does not declare: an environment changes the settings of a top-level queue; declare "queue ${override.name} { … }" at the top level first${suggest(queues)}.`, { node: override, property: 'name' });
+            report(
+                accept,
+                'environment-target-unknown',
+                `Environment ${environment.name} overrides queue ${override.name}, which integration ${integration.name} does not declare: an environment changes the settings of a top-level queue; declare "queue ${override.name} { … }" at the top level first${suggest(queues)}.`,
+                { node: override, property: 'name' },
+            );
         } else if (isDepartment(override) && !departments.has(override.name)) {
-            report(accept, 'environment-target-unknown', `Environment ${environment.name} overrides department ${override.name}, which integration ${integration.name} does not declare: an environment changes the settings of a top-level department; declare "department ${override.name} { … }" at the top level first${suggest(departments)}.`, { node: override, property: 'name' });
+            report(
+                accept,
+                'environment-target-unknown',
+                `Environment ${environment.name} overrides department ${override.name}, which integration ${integration.name} does not declare: an environment changes the settings of a top-level department; declare "department ${override.name} { … }" at the top level first${suggest(departments)}.`,
+                { node: override, property: 'name' },
+            );
         }
         const first = seen.get(id);
         if (first) {
             const what = isDixaBlock(override) ? 'the dixa block' : isSynthflowBlock(override) ? 'the synthflow block' : id.replace(':', ' ');
             const code = isDixaBlock(override) || isSynthflowBlock(override) ? 'block-duplicate' : 'name-duplicate';
-            const info = isDixaBlock(override) ? { node: override, keyword: 'dixa' } : isSynthflowBlock(override) ? { node: override, keyword: 'synthflow' } : { node: override, property: 'name' };
+            const info = isDixaBlock(override)
+                ? { node: override, keyword: 'dixa' }
+                : isSynthflowBlock(override)
+                  ? { node: override, keyword: 'synthflow' }
+                  : { node: override, property: 'name' };
             report(accept, code, `Environment ${environment.name} already overrides ${what} at ${where(first)}: merge the settings there.`, info as Parameters<typeof report>[3]);
         } else {
             seen.set(id, override);
@@ -79,4 +96,3 @@ function where(node: AstNode): string {
     const file = document.uri.path.split('/').pop() ?? document.uri.toString();
     return `${file}:${(node.$cstNode?.range.start.line ?? 0) + 1}`;
 }
-

@@ -14,10 +14,16 @@ export interface EscalationContext {
 
 export function checkEscalation(escalation: Escalation, context: EscalationContext, accept: ValidationAcceptor): void {
     if (escalation.mode === 'cold') {
-        report(accept, 'cold-transfer-refer', 'mode cold transfers with SIP REFER, which Dixa is not confirmed to accept: the call may drop. Prefer "mode warm".', {
-            node: escalation,
-            property: 'mode',
-        }, { replacement: 'warm' });
+        report(
+            accept,
+            'cold-transfer-refer',
+            'mode cold transfers with SIP REFER, which Dixa is not confirmed to accept: the call may drop. Prefer "mode warm".',
+            {
+                node: escalation,
+                property: 'mode',
+            },
+            { replacement: 'warm' },
+        );
     }
     if (escalation.uri !== undefined) checkEscalationUri(escalation, escalation.uri, context, accept);
 }
@@ -39,10 +45,16 @@ function checkEscalationUri(escalation: Escalation, uri: string, context: Escala
         const canonical = checkDid(number);
         const sipUri = context.sipDomain && canonical.kind === 'valid' ? dixaEscalationUri(canonical.e164, context.sipDomain) : undefined;
         const instead = owner ? `"escalate ${owner.name}"` : sipUri ? `"escalate \\"${sipUri}\\""` : 'a SIP URI on the Dixa sip-domain';
-        report(accept, 'escalation-not-sip', `"${uri}" is a plain phone number: Dixa routes escalations by SIP URI only. Write ${instead}.`, {
-            node: escalation,
-            property: 'uri',
-        }, { name: owner?.name, replacement: sipUri });
+        report(
+            accept,
+            'escalation-not-sip',
+            `"${uri}" is a plain phone number: Dixa routes escalations by SIP URI only. Write ${instead}.`,
+            {
+                node: escalation,
+                property: 'uri',
+            },
+            { name: owner?.name, replacement: sipUri },
+        );
         return;
     }
 
@@ -57,18 +69,30 @@ function checkEscalationUri(escalation: Escalation, uri: string, context: Escala
     const { user, host } = parsed.uri;
     if (context.sipDomain !== undefined && host !== context.sipDomain.toLowerCase()) {
         const fixed = `${parsed.uri.scheme}:${user}@${context.sipDomain}`;
-        report(accept, 'escalation-wrong-domain', `The escalation goes to ${host}, not to the Dixa sip-domain ${context.sipDomain}: Synthflow would transfer the caller away from Dixa. Write "${fixed}".`, {
-            node: escalation,
-            property: 'uri',
-        }, { replacement: fixed });
+        report(
+            accept,
+            'escalation-wrong-domain',
+            `The escalation goes to ${host}, not to the Dixa sip-domain ${context.sipDomain}: Synthflow would transfer the caller away from Dixa. Write "${fixed}".`,
+            {
+                node: escalation,
+                property: 'uri',
+            },
+            { replacement: fixed },
+        );
         return;
     }
     const owner = queueByDid(user);
     if (owner === undefined) {
-        report(accept, 'escalation-unknown-queue', `${user} is not the DID of a declared queue: make sure it is mapped to an agent queue in Dixa, or declare that queue and write "escalate {queue}".`, {
-            node: escalation,
-            property: 'uri',
-        }, { name: queueNameFor(user) });
+        report(
+            accept,
+            'escalation-unknown-queue',
+            `${user} is not the DID of a declared queue: make sure it is mapped to an agent queue in Dixa, or declare that queue and write "escalate {queue}".`,
+            {
+                node: escalation,
+                property: 'uri',
+            },
+            { name: queueNameFor(user) },
+        );
     }
 }
 
@@ -94,10 +118,15 @@ export function checkDuplicateEscalations(department: Department, sipDomain: str
             continue;
         }
         const line = (earlier.$cstNode?.range.start.line ?? 0) + 1;
-        report(accept, 'escalation-duplicate', `Department ${department.name} already escalates to ${target} (line ${line}): the assistant has one transfer action per target. Remove this escalate, or merge its settings into the first.`, {
-            node: escalation,
-            property: escalation.queue !== undefined ? 'queue' : 'uri',
-        });
+        report(
+            accept,
+            'escalation-duplicate',
+            `Department ${department.name} already escalates to ${target} (line ${line}): the assistant has one transfer action per target. Remove this escalate, or merge its settings into the first.`,
+            {
+                node: escalation,
+                property: escalation.queue !== undefined ? 'queue' : 'uri',
+            },
+        );
     }
 }
 

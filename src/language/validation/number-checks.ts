@@ -10,15 +10,27 @@ export function checkDidValue(node: Queue | Department, accept: ValidationAccept
     const check = checkDid(node.did);
     if (check.kind === 'invalid') {
         const example = check.withPlus ?? '+4535551234';
-        report(accept, 'e164-invalid', `"${node.did}" is not a valid phone number: ${check.reason}. Write the DID in E.164${check.withPlus ? ':' : ', e.g.'} "${example}".`, {
-            node,
-            property: 'did',
-        }, check.withPlus ? { replacement: check.withPlus } : {});
+        report(
+            accept,
+            'e164-invalid',
+            `"${node.did}" is not a valid phone number: ${check.reason}. Write the DID in E.164${check.withPlus ? ':' : ', e.g.'} "${example}".`,
+            {
+                node,
+                property: 'did',
+            },
+            check.withPlus ? { replacement: check.withPlus } : {},
+        );
     } else if (!check.canonical) {
-        report(accept, 'e164-not-canonical', `Write the DID in canonical E.164 form: "${check.e164}" (no spaces, dashes or brackets).`, {
-            node,
-            property: 'did',
-        }, { replacement: check.e164 });
+        report(
+            accept,
+            'e164-not-canonical',
+            `Write the DID in canonical E.164 form: "${check.e164}" (no spaces, dashes or brackets).`,
+            {
+                node,
+                property: 'did',
+            },
+            { replacement: check.e164 },
+        );
     }
 }
 
@@ -39,9 +51,14 @@ export function checkDuplicateDids(integration: Integration, accept: ValidationA
             continue;
         }
         const ownerLabel = `${owner.$type === 'Queue' ? 'queue' : 'department'} ${owner.name}`;
-        report(accept, 'did-duplicate', `DID ${check.e164} is already used by ${ownerLabel}: a number serves one inbound assistant or queue. Give this ${node.$type === 'Queue' ? 'queue' : 'department'} its own DID.`, {
-            node,
-            property: 'did',
-        });
+        report(
+            accept,
+            'did-duplicate',
+            `DID ${check.e164} is already used by ${ownerLabel}: a number serves one inbound assistant or queue. Give this ${node.$type === 'Queue' ? 'queue' : 'department'} its own DID.`,
+            {
+                node,
+                property: 'did',
+            },
+        );
     }
 }

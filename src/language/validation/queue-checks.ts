@@ -14,7 +14,10 @@ export function checkQueue(queue: Queue, accept: ValidationAcceptor): void {
         report(accept, 'required-missing', `The name of queue ${queue.name} is empty: write the name of the Dixa queue.`, { node: queue, property: 'displayName' });
     }
     if (queue.did === undefined && !settingWritten(queue, 'did')) {
-        report(accept, 'required-missing', `Queue ${queue.name} has no did: add did "+E164" with the DID Dixa routes to this queue (escalations dial it).`, { node: queue, property: 'name' });
+        report(accept, 'required-missing', `Queue ${queue.name} has no did: add did "+E164" with the DID Dixa routes to this queue (escalations dial it).`, {
+            node: queue,
+            property: 'name',
+        });
     }
 }
 

@@ -1,4 +1,16 @@
-import { AstUtils, Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled, type AstNode, type DiagnosticInfo, type LangiumDocument, type ValidationAcceptor, type ValidationOptions } from 'langium';
+import {
+    AstUtils,
+    Cancellation,
+    DefaultDocumentValidator,
+    DocumentValidator,
+    interruptAndCheck,
+    isOperationCancelled,
+    type AstNode,
+    type DiagnosticInfo,
+    type LangiumDocument,
+    type ValidationAcceptor,
+    type ValidationOptions,
+} from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
 import { isDepartment, isIntegration, isQueue, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
@@ -178,7 +190,12 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
      * in it (an override's line, or the default's when the environment does not change that value) and
      * the default's check did not already report it; it says which environments it holds in.
      */
-    private async validateEnvironments(document: LangiumDocument, existing: readonly Diagnostic[], options: ValidationOptions, cancelToken: Cancellation.CancellationToken): Promise<Diagnostic[]> {
+    private async validateEnvironments(
+        document: LangiumDocument,
+        existing: readonly Diagnostic[],
+        options: ValidationOptions,
+        cancelToken: Cancellation.CancellationToken,
+    ): Promise<Diagnostic[]> {
         const integration = (document.parseResult.value as { integration?: unknown }).integration;
         if (!isIntegration(integration) || !integration.name) return [];
         const queues = this.sipflowServices.references.SipflowQueues;
@@ -287,9 +304,13 @@ function internalErrorDiagnostic(error: unknown): Diagnostic {
 function capDiagnostics(diagnostics: Diagnostic[], document: LangiumDocument): Diagnostic[] {
     if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
     const byPosition = (a: Diagnostic, b: Diagnostic) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-    const ranked = diagnostics.map((diagnostic, index) => ({ diagnostic, index }))
+    const ranked = diagnostics
+        .map((diagnostic, index) => ({ diagnostic, index }))
         .sort((a, b) => (a.diagnostic.severity ?? 1) - (b.diagnostic.severity ?? 1) || byPosition(a.diagnostic, b.diagnostic) || a.index - b.index);
-    const shown = ranked.slice(0, MAX_DIAGNOSTICS_PER_FILE).map(r => r.diagnostic).sort(byPosition);
+    const shown = ranked
+        .slice(0, MAX_DIAGNOSTICS_PER_FILE)
+        .map(r => r.diagnostic)
+        .sort(byPosition);
     const hidden = ranked.slice(MAX_DIAGNOSTICS_PER_FILE).map(r => r.diagnostic);
     const counts = { error: 0, warning: 0, info: 0, hint: 0 };
     let worst = 4;
@@ -298,7 +319,9 @@ function capDiagnostics(diagnostics: Diagnostic[], document: LangiumDocument): D
         counts[SEVERITY_KEYS[severity - 1] ?? 'error']++;
         worst = Math.min(worst, severity);
     }
-    const breakdown = SEVERITY_KEYS.filter(key => counts[key] > 0).map(key => `${counts[key]} ${key}${counts[key] === 1 ? '' : 's'}`).join(', ');
+    const breakdown = SEVERITY_KEYS.filter(key => counts[key] > 0)
+        .map(key => `${counts[key]} ${key}${counts[key] === 1 ? '' : 's'}`)
+        .join(', ');
     const end = document.textDocument.positionAt(document.textDocument.getText().length);
     shown.push({
         severity: worst as Diagnostic['severity'],

@@ -63,10 +63,14 @@ export class SipflowValidator {
     checkEscalation(escalation: Escalation, accept: ValidationAcceptor): void {
         const integration = AstUtils.getContainerOfType(escalation, isIntegration);
         if (!integration) return;
-        checkEscalation(escalation, {
-            sipDomain: this.sipDomainOf(integration),
-            queues: this.services.references.SipflowQueues.queuesOf(integration),
-        }, accept);
+        checkEscalation(
+            escalation,
+            {
+                sipDomain: this.sipDomainOf(integration),
+                queues: this.services.references.SipflowQueues.queuesOf(integration),
+            },
+            accept,
+        );
     }
 
     checkDuplicateEscalations(department: Department, accept: ValidationAcceptor): void {
@@ -76,8 +80,11 @@ export class SipflowValidator {
 
     /** The integration's valid Dixa sip-domain, from this file's dixa block or another file's. */
     private sipDomainOf(integration: Integration): string | undefined {
-        const dixa = integrationParts(integration).dixa
-            ?? this.services.references.SipflowQueues.siblingsOf(integration).map(sibling => integrationParts(sibling).dixa).find(block => block !== undefined);
+        const dixa =
+            integrationParts(integration).dixa ??
+            this.services.references.SipflowQueues.siblingsOf(integration)
+                .map(sibling => integrationParts(sibling).dixa)
+                .find(block => block !== undefined);
         const domain = dixa?.sipDomain;
         return domain !== undefined && isHostName(domain) ? domain : undefined;
     }

@@ -63,7 +63,10 @@ export function checkIntegrationStructure(integration: Integration, accept: Vali
         if (!queue.name || dixaName === undefined) continue;
         const first = dixaNames.get(dixaName);
         if (first !== undefined) {
-            report(accept, 'name-duplicate', `Queue ${first} already has the Dixa name "${dixaName}": sipflow finds Dixa queues by name, so give queue ${queue.name} its own.`, { node: queue, property: 'displayName' });
+            report(accept, 'name-duplicate', `Queue ${first} already has the Dixa name "${dixaName}": sipflow finds Dixa queues by name, so give queue ${queue.name} its own.`, {
+                node: queue,
+                property: 'displayName',
+            });
         } else {
             dixaNames.set(dixaName, queue.name);
         }

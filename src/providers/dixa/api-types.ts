@@ -114,13 +114,7 @@ export interface DixaConversationFlowBody {
 // ─── Queues ─────────────────────────────────────────────────────────────────────────────────────────
 
 /** values of [CreateOrUpdateQueueRequest].offerAlgorithm / [Queue].offeringAlgorithm */
-export type DixaOfferAlgorithm =
-    | 'AgentPriorityOneAtATimeRandom'
-    | 'AllAtOnce'
-    | 'AgentPriorityLongestIdle'
-    | 'AgentPriorityAllAtOnce'
-    | 'LongestIdle'
-    | 'OneAtATimeRandom';
+export type DixaOfferAlgorithm = 'AgentPriorityOneAtATimeRandom' | 'AllAtOnce' | 'AgentPriorityLongestIdle' | 'AgentPriorityAllAtOnce' | 'LongestIdle' | 'OneAtATimeRandom';
 
 /**
  * [QueueUsages]

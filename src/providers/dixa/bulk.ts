@@ -59,5 +59,5 @@ export function readBulkOutcomes(sentIds: readonly string[], items: readonly unk
 
 /** One line per failed item, e.g. `914a… NotFound: User not found`. */
 export function describeBulkFailures(outcomes: DixaBulkOutcomes): string {
-    return outcomes.failed.map((f) => `${f.id} ${f.type}: ${f.message}`).join('; ');
+    return outcomes.failed.map(f => `${f.id} ${f.type}: ${f.message}`).join('; ');
 }

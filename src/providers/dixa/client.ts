@@ -90,8 +90,8 @@ function dixaReads({ http, label, pageSize, invalidFor, getData }: DixaTransport
             const invalid = invalidFor('GET /conversations/flows');
             const data = await getData('/conversations/flows', { channel: 'PstnPhone' });
             return expectArray(data, '`data`', invalid)
-                .map((f) => expectObject(f, 'a flow', invalid))
-                .map((f) => toPhoneFlow(f, invalid))
+                .map(f => expectObject(f, 'a flow', invalid))
+                .map(f => toPhoneFlow(f, invalid))
                 .filter((f): f is DixaPhoneFlow => f !== undefined);
         },
 
@@ -105,7 +105,7 @@ function dixaReads({ http, label, pageSize, invalidFor, getData }: DixaTransport
             if (filter.email !== undefined) query['email'] = filter.email;
             if (filter.phone !== undefined) query['phone'] = filter.phone;
             const items = await collectDixaPages(http, { method: 'GET', template: '/agents', query });
-            return items.map((a) => toAgent(a, invalidFor(operation)));
+            return items.map(a => toAgent(a, invalidFor(operation)));
         },
     };
 }
@@ -118,7 +118,7 @@ function dixaQueueMembers({ http, invalidFor, getData }: DixaTransport): DixaQue
         async listQueueMembers(queueId: string) {
             const invalid = invalidFor(`GET ${template}`);
             const data = await getData(template, undefined, { queueId });
-            return expectArray(data, '`data`', invalid).map((m) => toQueueMember(m, invalid));
+            return expectArray(data, '`data`', invalid).map(m => toQueueMember(m, invalid));
         },
 
         async addQueueMembers(queueId: string, agentIds: readonly string[]) {

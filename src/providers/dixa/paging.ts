@@ -16,8 +16,7 @@ const MAX_PAGES = 10_000;
  */
 export async function collectDixaPages(http: HttpClient, first: HttpRequest): Promise<unknown[]> {
     const operation = `GET ${first.template}`;
-    const invalid = (what: string) =>
-        http.error(operation, `${http.profile.label} ${operation} returned an unexpected response: ${what}`, { kind: 'invalid-response' });
+    const invalid = (what: string) => http.error(operation, `${http.profile.label} ${operation} returned an unexpected response: ${what}`, { kind: 'invalid-response' });
     const items: unknown[] = [];
     const seen = new Set<string>();
     let request: HttpRequest = first;

@@ -31,7 +31,7 @@ export function dixaQueues(transport: DixaTransport): DixaQueues {
     async function listQueues(): Promise<LiveDixaQueue[]> {
         const operation = 'GET /queues';
         const data = await getData('/queues');
-        return expectArray(data, '`data`', invalidFor(operation)).map((q) => toQueue(q, invalidFor(operation)));
+        return expectArray(data, '`data`', invalidFor(operation)).map(q => toQueue(q, invalidFor(operation)));
     }
 
     /**
@@ -49,7 +49,7 @@ export function dixaQueues(transport: DixaTransport): DixaQueues {
             });
             list = sharedQueueList;
         }
-        return (await list).filter((q) => q.name === name);
+        return (await list).filter(q => q.name === name);
     }
 
     async function postQueue(input: DixaQueueCreate): Promise<LiveDixaQueue> {

@@ -19,8 +19,8 @@ export const DIXA_CLIENT_THROTTLE = {
 export const DIXA_PROFILE: VendorProfile = {
     vendor: 'dixa',
     label: 'Dixa',
-    authorization: (apiKey) => apiKey,
-    errorMessage: (body) => (isObject(body) && typeof body['message'] === 'string' ? body['message'] : undefined),
+    authorization: apiKey => apiKey,
+    errorMessage: body => (isObject(body) && typeof body['message'] === 'string' ? body['message'] : undefined),
     defaultConcurrency: DIXA_RATE_LIMIT.burst,
     rateLimit: DIXA_CLIENT_THROTTLE,
 };
@@ -38,7 +38,10 @@ export interface DixaTransport {
 }
 
 export function dixaTransport(http: HttpClient, pageSize: number | undefined): DixaTransport {
-    const invalidFor = (operation: string, write = false): InvalidResponse => (what: string) => http.invalidResponse(operation, what, write);
+    const invalidFor =
+        (operation: string, write = false): InvalidResponse =>
+        (what: string) =>
+            http.invalidResponse(operation, what, write);
     return {
         http,
         label: http.profile.label,

@@ -42,9 +42,7 @@ export function checkBaseUrl(raw: string, label: string): URL {
     }
     if (url.protocol === 'http:') {
         if (!isLoopbackHost(url.hostname)) {
-            throw new BaseUrlError(
-                `${label} ${url.origin} uses plain http to a non-loopback host; use https (plain http is allowed only to 127.0.0.0/8, ::1 or localhost)`,
-            );
+            throw new BaseUrlError(`${label} ${url.origin} uses plain http to a non-loopback host; use https (plain http is allowed only to 127.0.0.0/8, ::1 or localhost)`);
         }
     } else if (url.protocol !== 'https:') {
         throw new BaseUrlError(`${label} must use https (got ${url.protocol.replace(/:$/, '')})`);

@@ -128,9 +128,7 @@ export class HttpClient {
         this.random = tuning.random ?? Math.random;
         const concurrency = Math.max(1, Math.floor(options.concurrency ?? profile.defaultConcurrency));
         this.limit = pLimit(concurrency);
-        this.bucket = profile.rateLimit
-            ? new TokenBucket({ ratePerSecond: profile.rateLimit.requestsPerSecond, capacity: profile.rateLimit.burst })
-            : undefined;
+        this.bucket = profile.rateLimit ? new TokenBucket({ ratePerSecond: profile.rateLimit.requestsPerSecond, capacity: profile.rateLimit.burst }) : undefined;
         this.agents = {
             http: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
             https: new https.Agent({ keepAlive: true, maxSockets: concurrency }),
@@ -177,11 +175,10 @@ export class HttpClient {
      * made (`unknown`): callers re-read before deciding.
      */
     invalidResponse(operation: string, what: string, write = false): ProviderError {
-        return this.error(
-            operation,
-            `${this.profile.label} ${operation} returned an unexpected response: ${what}${write ? '; the change may or may not have been made' : ''}`,
-            { outcome: write ? 'unknown' : 'failed', kind: 'invalid-response' },
-        );
+        return this.error(operation, `${this.profile.label} ${operation} returned an unexpected response: ${what}${write ? '; the change may or may not have been made' : ''}`, {
+            outcome: write ? 'unknown' : 'failed',
+            kind: 'invalid-response',
+        });
     }
 
     log(line: string): void {
@@ -217,14 +214,22 @@ export class HttpClient {
             const delay = backoffDelay(attempt, this.retryBaseDelayMs, failure.retryAfterMs, this.random);
             const canRetry = failure.retryable && attempt < this.maxRetries;
             if (!canRetry) {
-                this.log(`#${id} ✗ ${operation}: ${failure.error.kind}${failure.error.status ? ` ${failure.error.status}` : ''} (outcome ${failure.error.outcome}, ${attempt + 1} attempt${attempt ? 's' : ''})`);
+                this.log(
+                    `#${id} ✗ ${operation}: ${failure.error.kind}${failure.error.status ? ` ${failure.error.status}` : ''} (outcome ${failure.error.outcome}, ${attempt + 1} attempt${attempt ? 's' : ''})`,
+                );
                 throw failure.error;
             }
             if (failure.retryAfterMs !== undefined && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
-                throw this.error(operation, `${failure.error.message} (the server asked to retry after ${Math.ceil(failure.retryAfterMs / 1000)} s; not waiting that long)`, fieldsOf(failure.error));
+                throw this.error(
+                    operation,
+                    `${failure.error.message} (the server asked to retry after ${Math.ceil(failure.retryAfterMs / 1000)} s; not waiting that long)`,
+                    fieldsOf(failure.error),
+                );
             }
             if (performance.now() + delay >= deadline) {
-                this.log(`#${id} ✗ ${operation}: ${failure.error.kind} (outcome ${failure.error.outcome}); the request's ${this.deadlineMs} ms deadline leaves no time for another attempt`);
+                this.log(
+                    `#${id} ✗ ${operation}: ${failure.error.kind} (outcome ${failure.error.outcome}); the request's ${this.deadlineMs} ms deadline leaves no time for another attempt`,
+                );
                 throw this.error(
                     operation,
                     `${failure.error.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''}: the request's ${Math.round(this.deadlineMs / 1000)} s deadline was reached)`,
@@ -309,7 +314,7 @@ export class HttpClient {
             if (e instanceof ProviderError) throw e;
             if (this.signal?.aborted) throw this.cancelledError(operation, sent, request.method);
             // Read only the error code; the axios error itself (config.headers!) never escapes.
-            const code = typeof (e as { code?: unknown })?.code === 'string' ? ((e as { code: string }).code) : undefined;
+            const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : undefined;
             const timedOut = timeoutSignal?.aborted === true || code === 'ETIMEDOUT' || code === 'ECONNABORTED' || isTimeoutAbort(e);
             if (!sent) throw this.error(operation, `${this.profile.label} ${operation} could not be started`, { kind: 'network' });
             return transportFailure(this.classifier, this.attemptInfo(request, operation, idempotent), { timedOut, code, timeoutMs: attemptTimeoutMs, host: this.baseUrl.host });

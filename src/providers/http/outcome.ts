@@ -106,11 +106,11 @@ function parseSuccess<T>(classifier: Classifier, attempt: AttemptInfo, status: n
         const { operation, idempotent } = attempt;
         const write = attempt.method !== 'GET';
         return {
-            error: classifier.error(
-                operation,
-                `${classifier.label} ${operation} returned a malformed JSON response (HTTP ${status})${write && !idempotent ? MAYBE_MADE : ''}`,
-                { status, outcome: write ? 'unknown' : 'failed', kind: 'invalid-response' },
-            ),
+            error: classifier.error(operation, `${classifier.label} ${operation} returned a malformed JSON response (HTTP ${status})${write && !idempotent ? MAYBE_MADE : ''}`, {
+                status,
+                outcome: write ? 'unknown' : 'failed',
+                kind: 'invalid-response',
+            }),
             // A cut-off body is a transport fault like a reset: what may be repeated is repeated.
             retryable: idempotent,
         };

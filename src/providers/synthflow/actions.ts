@@ -16,8 +16,14 @@ function sameTransfer(action: LiveSynthflowAction, config: LiveTransferConfig, n
     if (action.name === name) return true;
     if (!action.liveTransfer) return 'unknown';
     const read = action.liveTransfer;
-    return read.phone === config.phone && read.transferMode === config.transferMode && read.instructions === config.instructions
-        && read.initiatingMsg === config.initiatingMsg && read.failedMsg === config.failedMsg && read.timeout === config.timeout;
+    return (
+        read.phone === config.phone &&
+        read.transferMode === config.transferMode &&
+        read.instructions === config.instructions &&
+        read.initiatingMsg === config.initiatingMsg &&
+        read.failedMsg === config.failedMsg &&
+        read.timeout === config.timeout
+    );
 }
 
 /** A closure over the actions this client has seen (`seenActionIds`), which creates must consult: hence its length. */
@@ -32,7 +38,7 @@ export function synthflowActions(transport: SynthflowTransport): SynthflowAction
     let actionsListed = false;
 
     async function listActions(): Promise<LiveSynthflowAction[]> {
-        const actions = (await collectPages('/actions', 'actions')).map((a) => toAction(a, invalidFor('GET /actions')));
+        const actions = (await collectPages('/actions', 'actions')).map(a => toAction(a, invalidFor('GET /actions')));
         for (const action of actions) seenActionIds.add(action.actionId);
         actionsListed = true;
         return actions;
@@ -44,15 +50,16 @@ export function synthflowActions(transport: SynthflowTransport): SynthflowAction
      * cannot be read back, are ambiguous: never adopted.
      */
     async function findCreatedTransfer(config: LiveTransferConfig, name: string, before: ReadonlySet<string>): Promise<Reread<string>> {
-        const appeared = (await listActions()).filter((a) => a.actionType === 'LIVE_TRANSFER' && !before.has(a.actionId));
-        const matches = appeared.filter((a) => sameTransfer(a, config, name) === true);
-        const unreadable = appeared.filter((a) => sameTransfer(a, config, name) === 'unknown');
+        const appeared = (await listActions()).filter(a => a.actionType === 'LIVE_TRANSFER' && !before.has(a.actionId));
+        const matches = appeared.filter(a => sameTransfer(a, config, name) === true);
+        const unreadable = appeared.filter(a => sameTransfer(a, config, name) === 'unknown');
         if (matches.length === 1 && unreadable.length === 0) return { found: matches[0]!.actionId };
         if (matches.length === 0 && unreadable.length === 0) return 'absent';
         return {
-            ambiguous: matches.length > 1
-                ? `${matches.length} new transfer actions to ${config.phone} (${matches.map((a) => a.actionId).join(', ')})`
-                : `${unreadable.length} new transfer action${unreadable.length === 1 ? '' : 's'} whose name and configuration cannot be read back`,
+            ambiguous:
+                matches.length > 1
+                    ? `${matches.length} new transfer actions to ${config.phone} (${matches.map(a => a.actionId).join(', ')})`
+                    : `${unreadable.length} new transfer action${unreadable.length === 1 ? '' : 's'} whose name and configuration cannot be read back`,
         };
     }
 

@@ -46,7 +46,7 @@ async function attachActions(transport: SynthflowTransport, modelId: string, act
     const operation = 'POST /actions/attach';
     const before = await requireAssistant(transport, modelId, operation);
     const wanted = [...new Set(actionIds)];
-    const missing = wanted.filter((id) => !before.actionIds.includes(id));
+    const missing = wanted.filter(id => !before.actionIds.includes(id));
     if (missing.length === 0) return { changed: [], unchanged: wanted, restored: [], after: before.actionIds };
     const attach = async (ids: readonly string[]) => {
         const body: SynthflowAttachActionsBody = { model_id: modelId, actions: [...ids] };
@@ -55,33 +55,39 @@ async function attachActions(transport: SynthflowTransport, modelId: string, act
         return requireAssistant(transport, modelId, operation);
     };
     let after = await attach(missing);
-    const dropped = before.actionIds.filter((id) => !after.actionIds.includes(id));
+    const dropped = before.actionIds.filter(id => !after.actionIds.includes(id));
     if (dropped.length > 0) {
         http.log(`${operation} dropped ${dropped.length} action(s) already on ${modelId} (the API replaced the list); attaching them again`);
         after = await attach([...before.actionIds, ...missing]);
     }
-    const notAttached = missing.filter((id) => !after.actionIds.includes(id));
-    const lost = before.actionIds.filter((id) => !after.actionIds.includes(id));
+    const notAttached = missing.filter(id => !after.actionIds.includes(id));
+    const lost = before.actionIds.filter(id => !after.actionIds.includes(id));
     if (notAttached.length > 0 || lost.length > 0) {
-        throw unconfirmed(transport, operation, [
-            notAttached.length > 0 ? `does not show ${notAttached.join(', ')} on assistant ${modelId}` : '',
-            lost.length > 0 ? `no longer shows ${lost.join(', ')}, which were attached before` : '',
-        ].filter(Boolean).join(', and '));
+        throw unconfirmed(
+            transport,
+            operation,
+            [
+                notAttached.length > 0 ? `does not show ${notAttached.join(', ')} on assistant ${modelId}` : '',
+                lost.length > 0 ? `no longer shows ${lost.join(', ')}, which were attached before` : '',
+            ]
+                .filter(Boolean)
+                .join(', and '),
+        );
     }
-    return { changed: missing, unchanged: wanted.filter((id) => !missing.includes(id)), restored: dropped, after: after.actionIds };
+    return { changed: missing, unchanged: wanted.filter(id => !missing.includes(id)), restored: dropped, after: after.actionIds };
 }
 
 export function synthflowAssistants(transport: SynthflowTransport): SynthflowAssistants {
     const { http, invalidFor, collectPages } = transport;
     return {
-        getAssistant: (modelId) => getAssistant(transport, modelId),
+        getAssistant: modelId => getAssistant(transport, modelId),
 
         async listAssistants(): Promise<LiveSynthflowAssistant[]> {
             const invalid = invalidFor('GET /assistants/');
             const items = await collectPages('/assistants/', 'assistants');
-            const ids = items.map((i) => expectString(expectObject(i, 'an assistant', invalid)['model_id'], '`model_id`', invalid));
+            const ids = items.map(i => expectString(expectObject(i, 'an assistant', invalid)['model_id'], '`model_id`', invalid));
             // The list has neither attached numbers nor actions: GET each with include_actions.
-            const details = await Promise.all([...new Set(ids)].map((id) => getAssistant(transport, id)));
+            const details = await Promise.all([...new Set(ids)].map(id => getAssistant(transport, id)));
             return details.filter((d): d is LiveSynthflowAssistant => d !== undefined);
         },
 
@@ -100,15 +106,15 @@ export function synthflowAssistants(transport: SynthflowTransport): SynthflowAss
         async detachActions(modelId: string, actionIds: readonly string[]): Promise<ActionListChange> {
             const operation = 'POST /actions/detach';
             const before = await requireAssistant(transport, modelId, operation);
-            const present = [...new Set(actionIds)].filter((id) => before.actionIds.includes(id));
+            const present = [...new Set(actionIds)].filter(id => before.actionIds.includes(id));
             if (present.length === 0) return { changed: [], unchanged: [...new Set(actionIds)], restored: [], after: before.actionIds };
             const body: SynthflowDetachActionsBody = { model_id: modelId, actions: present };
             // Detaching what is detached changes nothing: retried like a DELETE.
             await http.request({ method: 'POST', template: '/actions/detach', body, idempotent: true });
             const after = await requireAssistant(transport, modelId, operation);
-            const still = present.filter((id) => after.actionIds.includes(id));
+            const still = present.filter(id => after.actionIds.includes(id));
             if (still.length > 0) throw unconfirmed(transport, operation, `still shows ${still.join(', ')} on assistant ${modelId}`);
-            return { changed: present, unchanged: actionIds.filter((id) => !present.includes(id)), restored: [], after: after.actionIds };
+            return { changed: present, unchanged: actionIds.filter(id => !present.includes(id)), restored: [], after: after.actionIds };
         },
     };
 }

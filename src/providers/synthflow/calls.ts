@@ -67,7 +67,7 @@ export function synthflowCalls(transport: SynthflowTransport): SynthflowCalls {
                 template: '/calls',
                 query: { model_id: modelId, limit: options.limit ?? 20, offset: 0, ...(options.fromMs !== undefined ? { from_date: options.fromMs } : {}) },
             });
-            return expectArray(unwrap(data, operation)['calls'], '`response.calls`', invalid).map((value) => toCall(value, modelId, invalid));
+            return expectArray(unwrap(data, operation)['calls'], '`response.calls`', invalid).map(value => toCall(value, modelId, invalid));
         },
 
         async probeListPage(list: 'actions' | 'assistants' | 'numbers', limit: number): Promise<SynthflowPageProbe> {

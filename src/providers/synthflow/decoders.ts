@@ -47,9 +47,7 @@ export function toNumber(value: unknown, invalid: InvalidResponse): LiveSynthflo
 export function toAssistant(value: unknown, invalid: InvalidResponse): LiveSynthflowAssistant {
     const a = expectObject(value, 'the assistant', invalid);
     const pool = Array.isArray(a['attached_phone_numbers'])
-        ? a['attached_phone_numbers']
-              .map((p) => (isObject(p) && typeof p['number'] === 'string' ? withPlus(p['number']) : undefined))
-              .filter((p): p is string => p !== undefined)
+        ? a['attached_phone_numbers'].map(p => (isObject(p) && typeof p['number'] === 'string' ? withPlus(p['number']) : undefined)).filter((p): p is string => p !== undefined)
         : [];
     const phone = typeof a['phone_number'] === 'string' && a['phone_number'].trim() !== '' ? withPlus(a['phone_number'].trim()) : null;
     return {

@@ -44,9 +44,9 @@ export function synthflowNumbers(transport: SynthflowTransport): SynthflowNumber
         async listNumbers(): Promise<LiveSynthflowNumber[]> {
             const invalid = invalidFor('GET /numbers');
             const items = await collectPages('/numbers', 'phone_numbers', { workspace });
-            const numbers = items.map((i) => expectString(expectObject(i, 'a number', invalid)['number'], '`number`', invalid));
+            const numbers = items.map(i => expectString(expectObject(i, 'a number', invalid)['number'], '`number`', invalid));
             // The list has no SIP fields: GET each (bounded by the client's concurrency limit).
-            const details = await Promise.all([...new Set(numbers.map(withPlus))].map((n) => getNumber(n)));
+            const details = await Promise.all([...new Set(numbers.map(withPlus))].map(n => getNumber(n)));
             return details.filter((d): d is LiveSynthflowNumber => d !== undefined);
         },
 

@@ -22,7 +22,7 @@ export function synthflowErrorMessage(body: unknown): string | undefined {
     }
     // FastAPI-style validation errors: detail: [{loc, msg}]
     if (Array.isArray(detail)) {
-        const msgs = detail.map((d) => (isObject(d) && typeof d['msg'] === 'string' ? d['msg'] : undefined)).filter((m): m is string => m !== undefined);
+        const msgs = detail.map(d => (isObject(d) && typeof d['msg'] === 'string' ? d['msg'] : undefined)).filter((m): m is string => m !== undefined);
         if (msgs.length > 0) return msgs.join('; ');
     }
     if (typeof body['message'] === 'string') return body['message'];
@@ -33,7 +33,7 @@ export function synthflowErrorMessage(body: unknown): string | undefined {
 export const SYNTHFLOW_PROFILE: VendorProfile = {
     vendor: 'synthflow',
     label: 'Synthflow',
-    authorization: (apiKey) => `Bearer ${apiKey}`,
+    authorization: apiKey => `Bearer ${apiKey}`,
     errorMessage: synthflowErrorMessage,
     defaultConcurrency: 8,
 };
@@ -53,7 +53,10 @@ export interface SynthflowTransport {
 }
 
 export function synthflowTransport(http: HttpClient, workspace: string, pageSize: number): SynthflowTransport {
-    const invalidFor = (operation: string, write = false): InvalidResponse => (what: string) => http.invalidResponse(operation, what, write);
+    const invalidFor =
+        (operation: string, write = false): InvalidResponse =>
+        (what: string) =>
+            http.invalidResponse(operation, what, write);
     const unwrap = (data: unknown, operation: string, write = false): JsonObject => {
         const invalid = invalidFor(operation, write);
         return expectObject(expectObject(data, 'the body', invalid)['response'], '`response`', invalid);

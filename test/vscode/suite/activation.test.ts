@@ -11,7 +11,10 @@ describe('extension', () => {
         const api = await extensionApi();
         assert.equal(ext.isActive, true);
         assert.equal(api.client.isRunning(), true, 'the language client is running');
-        assert.ok(api.logLines().some(l => /activated in \d+ ms/.test(l)), 'the log records the activation time');
+        assert.ok(
+            api.logLines().some(l => /activated in \d+ ms/.test(l)),
+            'the log records the activation time',
+        );
         report(`activation: ${api.activationMs.toFixed(0)} ms from activate() to a running language server (${ext.extensionPath})`);
         await waitFor('the status bar item', () => api.statusText().includes('SIPflow'));
     });

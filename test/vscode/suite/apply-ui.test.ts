@@ -16,7 +16,9 @@ const DIALOG = '.monaco-dialog-box';
 const TOAST = '.notification-toast';
 
 /** A sandbox request with the time (this process's clock) it began: the log has its end and duration. */
-interface TimedRequest extends RequestLogEntry { readonly startedAt: number }
+interface TimedRequest extends RequestLogEntry {
+    readonly startedAt: number;
+}
 const isWrite = (r: RequestLogEntry) => r.vendor !== 'admin' && r.method !== 'GET';
 
 /**
@@ -38,10 +40,14 @@ describe('apply through the workbench: the modal, the progress notification, com
     };
     /** Waits for the modal and returns its text, checking that no "planning" notification shows behind it. */
     const confirmation = async () => {
-        const [text] = await waitFor('the confirmation modal', async () => {
-            const texts = await dom.texts(DIALOG);
-            return texts.length > 0 ? texts : undefined;
-        }, 60_000);
+        const [text] = await waitFor(
+            'the confirmation modal',
+            async () => {
+                const texts = await dom.texts(DIALOG);
+                return texts.length > 0 ? texts : undefined;
+            },
+            60_000,
+        );
         const behind = await dom.texts(TOAST, { hasText: 'planning' });
         report(`      modal shown; toasts on screen: ${JSON.stringify(await dom.texts(TOAST))}`);
         assert.deepEqual(behind, [], 'no "planning" notification on screen behind the modal');
@@ -50,9 +56,12 @@ describe('apply through the workbench: the modal, the progress notification, com
 
     before(async () => {
         api = await extensionApi();
-        sandbox = await sandboxAsLive({ dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY }, {
-            onRequest: entry => timed.push({ ...entry, startedAt: Date.now() - entry.durationMs }),
-        });
+        sandbox = await sandboxAsLive(
+            { dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY },
+            {
+                onRequest: entry => timed.push({ ...entry, startedAt: Date.now() - entry.durationMs }),
+            },
+        );
         await vscode.commands.executeCommand('sipflow.setCredentials', { dixa: DIXA_TOKEN, synthflow: SYNTHFLOW_KEY });
         await dom.showWorkbenchUi(true);
     });
@@ -80,7 +89,11 @@ describe('apply through the workbench: the modal, the progress notification, com
         assert.equal(await applying, undefined, 'nothing applied');
         await waitFor('the modal to close', async () => (await dom.count(DIALOG)) === 0);
 
-        assert.deepEqual(writesAfter(seq).map(r => `${r.method} ${r.path}`), [], 'no write request reached the sandbox');
+        assert.deepEqual(
+            writesAfter(seq).map(r => `${r.method} ${r.path}`),
+            [],
+            'no write request reached the sandbox',
+        );
         assert.equal(JSON.stringify(sandbox.state), state, 'the sandbox state is unchanged');
         assert.ok(api.logLines().some(l => l.includes('Apply cancelled at the confirmation.')));
         assert.deepEqual((await plan(document.uri)).summary, s, 'the plan is unchanged');
@@ -102,17 +115,28 @@ describe('apply through the workbench: the modal, the progress notification, com
             assert.ok(result, 'an apply result');
             assert.equal(result.status, 'cancelled', JSON.stringify(result.counts));
             assert.ok(result.counts.cancelled > 0, `steps not done: ${JSON.stringify(result.counts)}`);
-            assert.ok(result.outcomes.some(o => o.status === 'cancelled'), 'the outcomes list what was not done');
+            assert.ok(
+                result.outcomes.some(o => o.status === 'cancelled'),
+                'the outcomes list what was not done',
+            );
 
             // Every write that began after the cancel: none (the one in flight began before it).
             await new Promise(r => setTimeout(r, 2000)); // let an in-flight delayed write reach the log
             const late = timed.filter(r => r.seq > seq && isWrite(r) && r.startedAt > cancelledAt);
-            assert.deepEqual(late.map(r => `${r.method} ${r.path} began ${r.startedAt - cancelledAt} ms after the cancel`), []);
+            assert.deepEqual(
+                late.map(r => `${r.method} ${r.path} began ${r.startedAt - cancelledAt} ms after the cancel`),
+                [],
+            );
             const writes = writesAfter(seq);
             const began = timed.filter(r => r.seq > seq && isWrite(r)).map(r => r.startedAt - cancelledAt);
-            report(`      cancel: ${result.counts.succeeded} of ${result.outcomes.length} steps done, ${result.counts.cancelled} cancelled; ${writes.length} writes sent, the last began ${Math.max(...began)} ms from the cancel`);
+            report(
+                `      cancel: ${result.counts.succeeded} of ${result.outcomes.length} steps done, ${result.counts.cancelled} cancelled; ${writes.length} writes sent, the last began ${Math.max(...began)} ms from the cancel`,
+            );
             assert.ok(writes.length < result.outcomes.length, `fewer writes (${writes.length}) than steps (${result.outcomes.length})`);
-            assert.ok(api.logLines().some(l => /cancelled by the user/.test(l)), 'the log says it was cancelled');
+            assert.ok(
+                api.logLines().some(l => /cancelled by the user/.test(l)),
+                'the log says it was cancelled',
+            );
             // The same name the extension gives its result view (a fresh ViewDocuments only names it).
             const resultView = await vscode.workspace.openTextDocument(new ViewDocuments().uriFor('result', document.uri));
             assert.match(resultView.getText(), /cancel/i, 'the result view says cancelled');
@@ -145,16 +169,31 @@ describe('apply through the workbench: the modal, the progress notification, com
         try {
             const live = await vscode.workspace.openTextDocument(input.original);
             await new Promise(r => setTimeout(r, 1500)); // the language server publishes after a debounce
-            assert.deepEqual(vscode.languages.getDiagnostics(input.original).map(d => `${codeOf(d)}: ${d.message}`), []);
-            const mentions = vscode.languages.getDiagnostics().flatMap(([uri, ds]) => ds
-                .filter(d => uri.toString() === input.original.toString() || uri.scheme === input.original.scheme
-                    || d.message.includes(input.original.path) || (d.relatedInformation ?? []).some(r => r.location.uri.scheme === input.original.scheme))
-                .map(d => `${uri.toString()}: ${codeOf(d)}: ${d.message}`));
+            assert.deepEqual(
+                vscode.languages.getDiagnostics(input.original).map(d => `${codeOf(d)}: ${d.message}`),
+                [],
+            );
+            const mentions = vscode.languages
+                .getDiagnostics()
+                .flatMap(([uri, ds]) =>
+                    ds
+                        .filter(
+                            d =>
+                                uri.toString() === input.original.toString() ||
+                                uri.scheme === input.original.scheme ||
+                                d.message.includes(input.original.path) ||
+                                (d.relatedInformation ?? []).some(r => r.location.uri.scheme === input.original.scheme),
+                        )
+                        .map(d => `${uri.toString()}: ${codeOf(d)}: ${d.message}`),
+                );
             assert.deepEqual(mentions, [], 'no diagnostic anywhere about the live document');
 
             assert.ok(live.getText().includes('// not readable:'), `the live side marks what it could not read:\n${live.getText()}`);
-            assert.deepEqual(unmarkedDifferences(live.getText(), document.getText()), [],
-                `only the pull marker and "not readable" lines differ; the live side:\n${live.getText()}`);
+            assert.deepEqual(
+                unmarkedDifferences(live.getText(), document.getText()),
+                [],
+                `only the pull marker and "not readable" lines differ; the live side:\n${live.getText()}`,
+            );
         } finally {
             await vscode.window.tabGroups.close(tab);
         }

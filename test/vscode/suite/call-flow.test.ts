@@ -15,7 +15,10 @@ const PANEL_WIDTH = 700;
 
 // The page's globals, typed for the functions that run in the webview frame or the workbench (the suite
 // compiles without the DOM lib; each function is sent as source, so it reads them off its own globalThis).
-interface PageNode { readonly nodeType: number; readonly textContent: string | null }
+interface PageNode {
+    readonly nodeType: number;
+    readonly textContent: string | null;
+}
 interface PageElement extends PageNode {
     readonly childNodes: ArrayLike<PageNode>;
     readonly scrollWidth: number;
@@ -42,14 +45,18 @@ interface PageWindow {
 
 /** Activates (click, or Enter/Space as the page's keydown listener sees them) the node with this key inside the webview. */
 function activate(target: string, how: 'click' | 'Enter' | ' '): Promise<boolean> {
-    return dom.inWebview(FRAME, ({ target, how }: { target: string; how: string }) => {
-        const w = globalThis as unknown as PageWindow;
-        const element = Array.from(w.document.querySelectorAll(`[data-target="${target}"]`)).find(e => e.checkVisibility());
-        if (!element) return false;
-        element.focus();
-        element.dispatchEvent(how === 'click' ? new w.MouseEvent('click', { bubbles: true }) : new w.KeyboardEvent('keydown', { key: how, bubbles: true }));
-        return true;
-    }, { target, how });
+    return dom.inWebview(
+        FRAME,
+        ({ target, how }: { target: string; how: string }) => {
+            const w = globalThis as unknown as PageWindow;
+            const element = Array.from(w.document.querySelectorAll(`[data-target="${target}"]`)).find(e => e.checkVisibility());
+            if (!element) return false;
+            element.focus();
+            element.dispatchEvent(how === 'click' ? new w.MouseEvent('click', { bubbles: true }) : new w.KeyboardEvent('keydown', { key: how, bubbles: true }));
+            return true;
+        },
+        { target, how },
+    );
 }
 
 describe('Call Flow beside the editor', function () {
@@ -93,7 +100,9 @@ describe('Call Flow beside the editor', function () {
         const rendered = api.nextCallFlowRender();
         await vscode.commands.executeCommand('sipflow.showCallFlow', file.uri);
         await rendered;
-        await waitFor('the names in the webview', () => dom.inWebview(FRAME, () => (globalThis as unknown as PageWindow).document.body.innerText.includes('Acme DK support front door')).catch(() => false));
+        await waitFor('the names in the webview', () =>
+            dom.inWebview(FRAME, () => (globalThis as unknown as PageWindow).document.body.innerText.includes('Acme DK support front door')).catch(() => false),
+        );
         const after = api.callFlowHtml() ?? '';
         assert.ok(after.includes('Acme DK support front door') && after.includes('Acme DK sales front door'), 'both names');
         assert.ok(after.includes('b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6'), 'the id stays as detail');
@@ -110,30 +119,41 @@ describe('Call Flow beside the editor', function () {
         const innerWidth = () => dom.inWebview(FRAME, () => (globalThis as unknown as PageWindow).innerWidth).catch(() => 0);
         // Group sizes are proportions of the editor area (the grid scales them to it).
         await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: area - PANEL_WIDTH }, { size: PANEL_WIDTH }] });
-        const width = await waitFor(`the panel resized to ${PANEL_WIDTH} px (editor area ${area} px)`, async () => {
-            const inner = await innerWidth();
-            return Math.abs(inner - PANEL_WIDTH) <= 24 ? inner : undefined;
-        }, 10_000);
+        const width = await waitFor(
+            `the panel resized to ${PANEL_WIDTH} px (editor area ${area} px)`,
+            async () => {
+                const inner = await innerWidth();
+                return Math.abs(inner - PANEL_WIDTH) <= 24 ? inner : undefined;
+            },
+            10_000,
+        );
         const measured = await dom.inWebview(FRAME, () => {
             const w = globalThis as unknown as PageWindow;
             const document = w.document;
             const TEXT_NODE = 3;
-            const texts = Array.from(document.querySelectorAll('body *'))
-                .filter(e => e.checkVisibility() && Array.from(e.childNodes).some(n => n.nodeType === TEXT_NODE && n.textContent!.trim() !== ''));
+            const texts = Array.from(document.querySelectorAll('body *')).filter(
+                e => e.checkVisibility() && Array.from(e.childNodes).some(n => n.nodeType === TEXT_NODE && n.textContent!.trim() !== ''),
+            );
             const sizes = texts.map(e => ({ size: parseFloat(w.getComputedStyle(e).fontSize), text: e.textContent!.trim().slice(0, 40) }));
             const smallest = sizes.reduce((a, b) => (b.size < a.size ? b : a));
             const table = document.querySelector('table.details')!.getBoundingClientRect();
             const diagram = document.querySelector('.diagram')!;
-            const layout = Array.from(document.querySelectorAll('svg.callflow')).filter(s => s.checkVisibility()).map(s => s.getAttribute('class'));
+            const layout = Array.from(document.querySelectorAll('svg.callflow'))
+                .filter(s => s.checkVisibility())
+                .map(s => s.getAttribute('class'));
             return {
-                count: sizes.length, smallest, layout,
+                count: sizes.length,
+                smallest,
+                layout,
                 viewport: w.innerWidth,
                 pageScrollWidth: document.documentElement.scrollWidth,
                 tableRight: table.right,
                 diagramOverflow: diagram.scrollWidth - diagram.clientWidth,
             };
         });
-        report(`      Call Flow at ${width} px: ${measured.count} text elements, smallest ${measured.smallest.size} px ("${measured.smallest.text}"), layout ${measured.layout.join(', ')}`);
+        report(
+            `      Call Flow at ${width} px: ${measured.count} text elements, smallest ${measured.smallest.size} px ("${measured.smallest.text}"), layout ${measured.layout.join(', ')}`,
+        );
         assert.ok(measured.count > 40, `text found: ${measured.count}`);
         assert.ok(measured.smallest.size >= 11, `smallest text ${measured.smallest.size} px: "${measured.smallest.text}"`);
         assert.deepEqual(measured.layout, ['callflow tall'], 'the stacked layout at this width');
@@ -154,11 +174,21 @@ describe('Call Flow beside the editor', function () {
                 .filter(e => e.checkVisibility())
                 .map(e => {
                     e.focus();
-                    return { target: e.getAttribute('data-target'), role: e.getAttribute('role'), label: e.getAttribute('aria-label'), focused: w.document.activeElement === e, outline: w.getComputedStyle(e).outlineStyle };
+                    return {
+                        target: e.getAttribute('data-target'),
+                        role: e.getAttribute('role'),
+                        label: e.getAttribute('aria-label'),
+                        focused: w.document.activeElement === e,
+                        outline: w.getComputedStyle(e).outlineStyle,
+                    };
                 });
         });
         const nodeKeys = ['did:support', 'flow:support', 'assistant:support', 'q0', 'did:sales', 'flow:sales', 'assistant:sales', 'q1'];
-        assert.deepEqual(focusable.map(f => f.target), [...nodeKeys, 'edge:2', 'edge:3', 'edge:6', 'edge:7'], 'nodes, then escalation and fallback labels');
+        assert.deepEqual(
+            focusable.map(f => f.target),
+            [...nodeKeys, 'edge:2', 'edge:3', 'edge:6', 'edge:7'],
+            'nodes, then escalation and fallback labels',
+        );
         for (const f of focusable) {
             assert.equal(f.role, 'button', `${f.target} is a button`);
             assert.ok(f.label && f.label.endsWith('Reveal its declaration'), `${f.target} is labelled: ${f.label}`);
@@ -190,7 +220,7 @@ describe('Call Flow beside the editor', function () {
 
     it('lists the errors as Problems does: each once, as path:line:col message', async () => {
         const broken = await openFixture('broken/numbers.sipflow');
-        const problems = await waitFor('the broken file\'s errors in Problems', () => {
+        const problems = await waitFor("the broken file's errors in Problems", () => {
             const errors = vscode.languages.getDiagnostics(broken.uri).filter(d => d.severity === vscode.DiagnosticSeverity.Error);
             return errors.length >= 5 ? errors : undefined;
         });
@@ -200,7 +230,14 @@ describe('Call Flow beside the editor', function () {
         await rendered;
         const items = await waitFor('the error list', () => {
             const html = api.callFlowHtml() ?? '';
-            const listed = [...html.matchAll(/<li>([^<]*)<\/li>/g)].map(m => m[1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+            const listed = [...html.matchAll(/<li>([^<]*)<\/li>/g)].map(m =>
+                m[1]!
+                    .replace(/&#39;/g, "'")
+                    .replace(/&quot;/g, '"')
+                    .replace(/&lt;/g, '<')
+                    .replace(/&gt;/g, '>')
+                    .replace(/&amp;/g, '&'),
+            );
             return listed.length === distinct.size ? { html, listed } : undefined;
         });
         assert.ok(items.html.includes(`${distinct.size} error${distinct.size === 1 ? '' : 's'} to fix first`), 'the count Problems shows');

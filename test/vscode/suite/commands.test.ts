@@ -65,7 +65,10 @@ describe('commands against a sandbox the test starts', function () {
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
         const titles = lenses.map(l => l.command?.title ?? '');
         assert.ok(titles.some(t => t.includes('Plan')) && titles.some(t => t.includes('Apply')), `Plan/Apply lenses: ${titles.join(' | ')}`);
-        assert.ok(titles.some(t => t.includes('will create')), `a department lens says what will be created: ${titles.join(' | ')}`);
+        assert.ok(
+            titles.some(t => t.includes('will create')),
+            `a department lens says what will be created: ${titles.join(' | ')}`,
+        );
     });
 
     it('Apply refuses a file with errors before any request', async () => {
@@ -91,11 +94,14 @@ describe('commands against a sandbox the test starts', function () {
             assert.ok(number, `number ${did} imported`);
             assert.equal(number.sip_term_uri?.includes('acme.sip.dixa.com'), true, `number ${did} terminates on the Dixa domain`);
         }
-        assert.ok(state.dixa.queues.some(q => q.name === 'Phone – Sales'), 'queue "Phone – Sales" created');
+        assert.ok(
+            state.dixa.queues.some(q => q.name === 'Phone – Sales'),
+            'queue "Phone – Sales" created',
+        );
         assert.equal(state.dixa.queues.filter(q => q.name === 'Phone – Tier 1').length, 1, 'the existing queue was adopted, not duplicated');
         const support = state.synthflow.assistants.find(a => a.model_id === 'b336ab4e-8f1e-4b6c-aca1-d8f95b5b3ef6');
         assert.ok(support, 'the support assistant exists');
-        assert.equal(support.inbound_phone_slug, '4535551234', 'the DID is the support assistant\'s inbound number (PUT /assistants/{id} phone_number)');
+        assert.equal(support.inbound_phone_slug, '4535551234', "the DID is the support assistant's inbound number (PUT /assistants/{id} phone_number)");
         const transfers = state.synthflow.actions.filter(a => a.action_type === 'LIVE_TRANSFER' && JSON.stringify(a.config).includes('sip:+4570101111@acme.sip.dixa.com'));
         assert.equal(transfers.length, 1, 'one transfer action to tier1');
         assert.ok(support.actions.includes(transfers[0]!.action_id), 'the transfer action is attached to the support assistant');
@@ -114,7 +120,10 @@ describe('commands against a sandbox the test starts', function () {
         await vscode.window.showTextDocument(document);
         await waitFor('"in sync" in the status bar', () => api.statusText().includes('in sync'));
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
-        assert.ok(lenses.some(l => l.command?.title.includes('in sync')), 'a lens says in sync');
+        assert.ok(
+            lenses.some(l => l.command?.title.includes('in sync')),
+            'a lens says in sync',
+        );
     });
 
     it('CodeLens shows one state per line: an edit after the plan makes it say only "outdated"', async () => {
@@ -165,8 +174,14 @@ describe('commands against a sandbox the test starts', function () {
         assert.ok(pulled.getText().startsWith('// sipflow pull:'), pulled.getText());
         await new Promise(r => setTimeout(r, 1500));
         const errors = vscode.languages.getDiagnostics(pulled.uri).filter(d => d.severity === vscode.DiagnosticSeverity.Error);
-        assert.deepEqual(errors.map(d => `${codeOf(d)}: ${d.message}`), []);
-        assert.deepEqual(vscode.languages.getDiagnostics(fixtureUri('acme.sipflow')).map(d => `${codeOf(d)}: ${d.message}`), []);
+        assert.deepEqual(
+            errors.map(d => `${codeOf(d)}: ${d.message}`),
+            [],
+        );
+        assert.deepEqual(
+            vscode.languages.getDiagnostics(fixtureUri('acme.sipflow')).map(d => `${codeOf(d)}: ${d.message}`),
+            [],
+        );
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
@@ -179,8 +194,14 @@ describe('commands against a sandbox the test starts', function () {
         assert.equal(input.modified.toString(), document.uri.toString());
         // The live side adds nothing to Problems, and none of its own (a view stands alone).
         await new Promise(r => setTimeout(r, 1500));
-        assert.deepEqual(vscode.languages.getDiagnostics(input.original).map(d => `${codeOf(d)}: ${d.message}`), []);
-        assert.deepEqual(vscode.languages.getDiagnostics(document.uri).map(d => `${codeOf(d)}: ${d.message}`), []);
+        assert.deepEqual(
+            vscode.languages.getDiagnostics(input.original).map(d => `${codeOf(d)}: ${d.message}`),
+            [],
+        );
+        assert.deepEqual(
+            vscode.languages.getDiagnostics(document.uri).map(d => `${codeOf(d)}: ${d.message}`),
+            [],
+        );
         await vscode.window.tabGroups.close(tab);
     });
 
@@ -193,8 +214,8 @@ describe('commands against a sandbox the test starts', function () {
         assert.ok(html.includes("default-src 'none'"), 'strict CSP');
         // One script, inline and carrying the CSP's nonce (it posts a clicked node's key; test/vscode/suite/call-flow.test.ts).
         const nonce = /script-src 'nonce-([0-9a-f]+)'/.exec(html)?.[1];
-        assert.ok(nonce, 'the CSP allows only a nonce\'d script');
-        assert.deepEqual(html.match(/<script[^>]*>/gi), [`<script nonce="${nonce}">`], 'only the nonce\'d script');
+        assert.ok(nonce, "the CSP allows only a nonce'd script");
+        assert.deepEqual(html.match(/<script[^>]*>/gi), [`<script nonce="${nonce}">`], "only the nonce'd script");
         assert.ok(!/(src|href)=["']https?:/i.test(html), 'no network resource');
         for (const text of ['+4535551234', 'Support DK', 'Phone – Tier 1', 'Phone – Sales', 'fallback']) assert.ok(html.includes(text), `diagram shows ${text}`);
 
@@ -210,7 +231,7 @@ describe('commands against a sandbox the test starts', function () {
         assert.ok(!document.isDirty && !document.getText().includes('Support DK live'), 'the edit is reverted');
     });
 
-    it('Apply refuses another organization\'s Dixa token before any write (the account guard)', async () => {
+    it("Apply refuses another organization's Dixa token before any write (the account guard)", async () => {
         const document = await openFixture('acme.sipflow');
         const original = structuredClone(sandbox.state);
         const other = structuredClone(original);
@@ -221,8 +242,14 @@ describe('commands against a sandbox the test starts', function () {
             const result = await vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', document.uri, { confirm: false });
             assert.equal(result, undefined);
             const writes = sandbox.requests.filter(r => r.seq > last && r.vendor !== 'admin' && r.method !== 'GET');
-            assert.deepEqual(writes.map(r => `${r.method} ${r.path}`), []);
-            assert.ok(api.logLines().some(l => l.includes('the Dixa token reaches organization "globex", but acme.sipflow is for "acme"')), 'the log says why');
+            assert.deepEqual(
+                writes.map(r => `${r.method} ${r.path}`),
+                [],
+            );
+            assert.ok(
+                api.logLines().some(l => l.includes('the Dixa token reaches organization "globex", but acme.sipflow is for "acme"')),
+                'the log says why',
+            );
         } finally {
             sandbox.replaceState(original);
         }
@@ -256,7 +283,10 @@ describe('commands against a sandbox the test starts', function () {
         const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', fixtureUri('acme.sipflow'));
         assert.equal(plan, undefined);
         assert.equal(sandbox.requests.length, before);
-        assert.ok(api.logLines().some(l => l.includes('Set API Credentials')), 'the log says how to set credentials');
+        assert.ok(
+            api.logLines().some(l => l.includes('Set API Credentials')),
+            'the log says how to set credentials',
+        );
     });
 
     it('Use Sandbox plans against the in-process sandbox', async () => {

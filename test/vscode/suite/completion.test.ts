@@ -95,14 +95,15 @@ describe('completion offers only what fits the position', function () {
         const document = await openWith(FILE.join('\n'), 'after-closing-brace');
         try {
             // The server has parsed the document once it lists its symbols: then ask after the "}".
-            await waitFor('the document\'s symbols', async () => {
+            await waitFor("the document's symbols", async () => {
                 const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
                 return (symbols ?? []).some(s => s.name.includes('cmp'));
             });
             const last = FILE.length - 1; // the empty line after "}"
             const items = (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(last, 0))).items;
             assert.deepEqual(items.map(describeItem), [], 'no item after the integration');
-            const onBrace = (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(last - 1, 1))).items;
+            const onBrace = (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(last - 1, 1)))
+                .items;
             assert.deepEqual(onBrace.filter(i => i.kind === vscode.CompletionItemKind.Text).map(describeItem), [], 'no word-based item right after "}"');
         } finally {
             await discard(document);

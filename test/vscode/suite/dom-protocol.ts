@@ -5,13 +5,13 @@
 export type DomTarget =
     | string
     | {
-        readonly role: 'button' | 'link' | 'menuitem' | 'tab' | 'checkbox' | 'option' | 'treeitem';
-        readonly name: string;
-        /** Match the name exactly (default true). */
-        readonly exact?: boolean;
-        /** A CSS selector the element must be inside, e.g. `.monaco-dialog-box`. */
-        readonly within?: string;
-    };
+          readonly role: 'button' | 'link' | 'menuitem' | 'tab' | 'checkbox' | 'option' | 'treeitem';
+          readonly name: string;
+          /** Match the name exactly (default true). */
+          readonly exact?: boolean;
+          /** A CSS selector the element must be inside, e.g. `.monaco-dialog-box`. */
+          readonly within?: string;
+      };
 
 export type DomRequest =
     | { readonly op: 'count'; readonly selector: string; readonly hasText?: string }

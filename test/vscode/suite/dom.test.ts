@@ -27,6 +27,9 @@ describe('the DOM probe channel', () => {
 
     it('reports what it cannot do instead of passing', async () => {
         await assert.rejects(dom.click('.no-such-element-9d2e', 300), /dom\.click: .*Timeout/);
-        await assert.rejects(dom.inWebview('no such webview 7b1a', () => 1), /no webview frame/);
+        await assert.rejects(
+            dom.inWebview('no such webview 7b1a', () => 1),
+            /no webview frame/,
+        );
     });
 });

@@ -44,8 +44,8 @@ describe('environments in the editor', function () {
         const plan = await vscode.commands.executeCommand<Plan | undefined>('sipflow.plan', document.uri);
         assert.ok(plan, 'a plan');
         assert.equal(plan.environment, 'staging');
-        assert.ok(JSON.stringify(plan.items).includes('+4535559999'), 'the plan has staging\'s DID');
-        assert.ok(!JSON.stringify(plan.items).includes('+4535551234'), 'and not the default\'s');
+        assert.ok(JSON.stringify(plan.items).includes('+4535559999'), "the plan has staging's DID");
+        assert.ok(!JSON.stringify(plan.items).includes('+4535551234'), "and not the default's");
     });
 
     it('an environment the file does not declare is said in the status bar and refused by Plan', async () => {

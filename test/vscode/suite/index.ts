@@ -12,7 +12,9 @@ import Mocha from 'mocha';
  */
 export async function run(): Promise<void> {
     const reportFile = process.env.SIPFLOW_E2E_REPORT;
-    const write = (text: string) => { if (reportFile) fs.appendFileSync(reportFile, text); };
+    const write = (text: string) => {
+        if (reportFile) fs.appendFileSync(reportFile, text);
+    };
     const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
     const consoleLog = base.consoleLog;
     base.consoleLog = (...args: unknown[]) => {
@@ -23,7 +25,11 @@ export async function run(): Promise<void> {
     const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
     if (process.env.SIPFLOW_E2E_GREP) mocha.grep(process.env.SIPFLOW_E2E_GREP);
     const dir = __dirname;
-    for (const f of fs.readdirSync(dir).filter(f => f.endsWith('.test.cjs')).sort()) mocha.addFile(path.join(dir, f));
+    for (const f of fs
+        .readdirSync(dir)
+        .filter(f => f.endsWith('.test.cjs'))
+        .sort())
+        mocha.addFile(path.join(dir, f));
     await new Promise<void>((resolve, reject) => {
         const runner = mocha.run(failures => {
             const s = runner.stats ?? { passes: 0, failures, pending: 0 };

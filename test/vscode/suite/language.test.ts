@@ -24,7 +24,16 @@ describe('the language server inside VS Code', function () {
         const document = await openFixture('broken/numbers.sipflow');
         const diagnostics = await diagnosticsOf(document.uri, 8);
         const codes = new Set(diagnostics.map(codeOf));
-        for (const code of ['allowlist-missing', 'e164-not-canonical', 'assistant-id-invalid', 'timeout-range', 'escalation-not-sip', 'e164-invalid', 'linking-error', 'cold-transfer-refer']) {
+        for (const code of [
+            'allowlist-missing',
+            'e164-not-canonical',
+            'assistant-id-invalid',
+            'timeout-range',
+            'escalation-not-sip',
+            'e164-invalid',
+            'linking-error',
+            'cold-transfer-refer',
+        ]) {
             assert.ok(codes.has(code), `expected ${code} among ${[...codes].join(', ')}`);
         }
         const canonical = diagnostics.find(d => codeOf(d) === 'e164-not-canonical')!;
@@ -50,31 +59,43 @@ describe('the language server inside VS Code', function () {
         await diagnosticsOf((await openFixture('broken/numbers.sipflow')).uri, 8);
         await vscode.window.showTextDocument(document);
         await new Promise(r => setTimeout(r, 1000));
-        assert.deepEqual(vscode.languages.getDiagnostics(document.uri).map(d => `${codeOf(d)}: ${d.message}`), []);
+        assert.deepEqual(
+            vscode.languages.getDiagnostics(document.uri).map(d => `${codeOf(d)}: ${d.message}`),
+            [],
+        );
     });
 
     it('completes regions, transfer modes and queue references', async () => {
-        const document = await untitled([
-            'integration comp {',
-            '  dixa { sip-domain "comp.sip.dixa.com" allowlist synthflow }',
-            '  synthflow {',
-            '    region ',
-            '    workspace "w1"',
-            '  }',
-            '  queue comp_desk { name "Comp Desk" did "+4570107777" }',
-            '  department comp_one {',
-            '    did "+4535557777"',
-            '    assistant "8a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
-            '    fallback ',
-            '  }',
-            '}',
-        ].join('\n'));
+        const document = await untitled(
+            [
+                'integration comp {',
+                '  dixa { sip-domain "comp.sip.dixa.com" allowlist synthflow }',
+                '  synthflow {',
+                '    region ',
+                '    workspace "w1"',
+                '  }',
+                '  queue comp_desk { name "Comp Desk" did "+4570107777" }',
+                '  department comp_one {',
+                '    did "+4535557777"',
+                '    assistant "8a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
+                '    fallback ',
+                '  }',
+                '}',
+            ].join('\n'),
+        );
         try {
             const labels = async (line: number, character: number) => {
-                const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(line, character));
+                const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+                    'vscode.executeCompletionItemProvider',
+                    document.uri,
+                    new vscode.Position(line, character),
+                );
                 return list.items.map(i => (typeof i.label === 'string' ? i.label : i.label.label));
             };
-            const regions = await waitFor('region completions', async () => { const l = await labels(3, 11); return l.includes('eu') ? l : undefined; });
+            const regions = await waitFor('region completions', async () => {
+                const l = await labels(3, 11);
+                return l.includes('eu') ? l : undefined;
+            });
             for (const region of ['eu', 'us', 'global']) assert.ok(regions.includes(region), `region ${region} in ${regions.join(', ')}`);
             const queues = await labels(10, 13);
             assert.ok(queues.includes('comp_desk'), `queue comp_desk in ${queues.join(', ')}`);
@@ -85,7 +106,10 @@ describe('the language server inside VS Code', function () {
 
     it('hovers a department with the SIP address Dixa must dial', async () => {
         const document = await openFixture('acme.sipflow');
-        const line = document.getText().split('\n').findIndex(l => l.includes('department support'));
+        const line = document
+            .getText()
+            .split('\n')
+            .findIndex(l => l.includes('department support'));
         const position = new vscode.Position(line, document.lineAt(line).text.indexOf('support') + 2);
         const hovers = await waitFor('a hover', async () => {
             const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
@@ -107,7 +131,10 @@ describe('the language server inside VS Code', function () {
                 assert.ok(await vscode.workspace.applyEdit(edit), `edits apply: ${JSON.stringify(edits)}`);
                 return edits;
             };
-            const first = await waitFor('formatting edits', async () => { const e = await format(); return e.length > 0 ? e : undefined; });
+            const first = await waitFor('formatting edits', async () => {
+                const e = await format();
+                return e.length > 0 ? e : undefined;
+            });
             assert.ok(first.length > 0);
             const formatted = document.getText();
             assert.ok(formatted.includes('\n  dixa {\n    sip-domain "fmt.sip.dixa.com"\n'), `formatted:\n${formatted}`);
@@ -119,18 +146,21 @@ describe('the language server inside VS Code', function () {
     });
 
     it('completion after "fallback " (on the space): only the queues, no snippet', async () => {
-        const document = await namedUntitled('completion-after-fallback.sipflow', [
-            'integration only {',
-            '  dixa { sip-domain "only.sip.dixa.com" allowlist synthflow }',
-            '  synthflow { region eu workspace "w5" }',
-            '  queue only_desk { name "Only Desk" did "+4570105555" }',
-            '  department only_one {',
-            '    did "+4535555555"',
-            '    assistant "7a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
-            '    fallback ',
-            '  }',
-            '}',
-        ].join('\n'));
+        const document = await namedUntitled(
+            'completion-after-fallback.sipflow',
+            [
+                'integration only {',
+                '  dixa { sip-domain "only.sip.dixa.com" allowlist synthflow }',
+                '  synthflow { region eu workspace "w5" }',
+                '  queue only_desk { name "Only Desk" did "+4570105555" }',
+                '  department only_one {',
+                '    did "+4535555555"',
+                '    assistant "7a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
+                '    fallback ',
+                '  }',
+                '}',
+            ].join('\n'),
+        );
         try {
             const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
             const at = new vscode.Position(7, 13);
@@ -151,20 +181,28 @@ describe('the language server inside VS Code', function () {
     });
 
     it('"Declare queue" inserts a snippet: tab stops on the Dixa name, then the DID', async () => {
-        const document = await namedUntitled('declare-queue-snippet.sipflow', [
-            'integration snip {',
-            '  dixa { sip-domain "snip.sip.dixa.com" allowlist synthflow }',
-            '  synthflow { region eu workspace "w4" }',
-            '  department snip_one {',
-            '    did "+4535554444"',
-            '    assistant "6a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
-            '    fallback snip_desk',
-            '  }',
-            '}',
-        ].join('\n'));
+        const document = await namedUntitled(
+            'declare-queue-snippet.sipflow',
+            [
+                'integration snip {',
+                '  dixa { sip-domain "snip.sip.dixa.com" allowlist synthflow }',
+                '  synthflow { region eu workspace "w4" }',
+                '  department snip_one {',
+                '    did "+4535554444"',
+                '    assistant "6a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
+                '    fallback snip_desk',
+                '  }',
+                '}',
+            ].join('\n'),
+        );
         try {
             const diagnostic = await waitFor('linking-error', () => vscode.languages.getDiagnostics(document.uri).find(d => codeOf(d) === 'linking-error'));
-            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+                'vscode.executeCodeActionProvider',
+                document.uri,
+                diagnostic.range,
+                vscode.CodeActionKind.QuickFix.value,
+            );
             const declare = actions.find(a => a.title === 'Declare queue snip_desk');
             assert.ok(declare?.edit, `"Declare queue snip_desk" among: ${actions.map(a => a.title).join(' | ')}`);
             assert.ok(await vscode.workspace.applyEdit(declare.edit));
@@ -183,22 +221,29 @@ describe('the language server inside VS Code', function () {
     });
 
     it('applies a quick fix through the code action API', async () => {
-        const document = await untitled([
-            'integration fix {',
-            '  dixa { sip-domain "fix.sip.dixa.com" allowlist synthflow }',
-            '  synthflow { region eu workspace "w3" }',
-            '  queue fix_desk { name "Fix Desk" did "+4570106666" }',
-            '  department fix_one {',
-            '    did "+45 35 55 66 66"',
-            '    assistant "9a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
-            '    fallback fix_desk',
-            '    escalate fix_desk',
-            '  }',
-            '}',
-        ].join('\n'));
+        const document = await untitled(
+            [
+                'integration fix {',
+                '  dixa { sip-domain "fix.sip.dixa.com" allowlist synthflow }',
+                '  synthflow { region eu workspace "w3" }',
+                '  queue fix_desk { name "Fix Desk" did "+4570106666" }',
+                '  department fix_one {',
+                '    did "+45 35 55 66 66"',
+                '    assistant "9a1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5"',
+                '    fallback fix_desk',
+                '    escalate fix_desk',
+                '  }',
+                '}',
+            ].join('\n'),
+        );
         try {
             const diagnostic = await waitFor('e164-not-canonical', () => vscode.languages.getDiagnostics(document.uri).find(d => codeOf(d) === 'e164-not-canonical'));
-            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+                'vscode.executeCodeActionProvider',
+                document.uri,
+                diagnostic.range,
+                vscode.CodeActionKind.QuickFix.value,
+            );
             const fix = actions.find(a => a.title.includes('+4535556666'));
             assert.ok(fix?.edit, `a quick fix writing +4535556666 among: ${actions.map(a => a.title).join(' | ')}`);
             assert.ok(await vscode.workspace.applyEdit(fix.edit));

@@ -3,15 +3,21 @@ import { PULL_MARKER } from '../../../src/language/references/integration-scope.
 import { NOT_READABLE_MARKER } from '../../../src/pull/keep-comments.js';
 
 /** One run of lines that differ between the live document and the file (either side may be empty). */
-export interface Hunk { readonly live: readonly string[]; readonly file: readonly string[] }
+export interface Hunk {
+    readonly live: readonly string[];
+    readonly file: readonly string[];
+}
 
 /** The line diff of two texts (the `diff` package's LCS), as the runs of lines that differ. */
 export function changedHunks(liveText: string, fileText: string): Hunk[] {
     const hunks: Hunk[] = [];
     let open: { live: string[]; file: string[] } | undefined;
     for (const part of diffArrays(liveText.split('\n'), fileText.split('\n'))) {
-        if (!part.added && !part.removed) { open = undefined; continue; }
-        if (!open) hunks.push(open = { live: [], file: [] });
+        if (!part.added && !part.removed) {
+            open = undefined;
+            continue;
+        }
+        if (!open) hunks.push((open = { live: [], file: [] }));
         (part.removed ? open.live : open.file).push(...part.value);
     }
     return hunks;

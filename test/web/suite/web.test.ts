@@ -50,7 +50,10 @@ describe('SIPflow in VS Code for the web', function () {
     it('runs the language server in a worker: diagnostics with codes on a broken file', async () => {
         const document = await vscode.workspace.openTextDocument(fixture('broken/numbers.sipflow'));
         await vscode.window.showTextDocument(document);
-        const diagnostics = await waitFor('diagnostics', () => { const d = vscode.languages.getDiagnostics(document.uri); return d.length >= 8 ? d : undefined; });
+        const diagnostics = await waitFor('diagnostics', () => {
+            const d = vscode.languages.getDiagnostics(document.uri);
+            return d.length >= 8 ? d : undefined;
+        });
         const codes = new Set(diagnostics.map(codeOf));
         for (const code of ['allowlist-missing', 'e164-not-canonical', 'e164-invalid', 'timeout-range', 'escalation-not-sip', 'linking-error']) {
             assert.ok(codes.has(code), `${code} among ${[...codes].join(', ')}`);
@@ -63,13 +66,19 @@ describe('SIPflow in VS Code for the web', function () {
         const document = await vscode.workspace.openTextDocument(fixture('acme.sipflow'));
         await vscode.window.showTextDocument(document);
         // Hover answering proves the server has built the document; then there must be no diagnostics.
-        const line = document.getText().split('\n').findIndex(l => l.includes('department support'));
+        const line = document
+            .getText()
+            .split('\n')
+            .findIndex(l => l.includes('department support'));
         await waitFor('a hover', async () => {
             const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(line, 14));
             return h.length > 0;
         });
         await new Promise(r => setTimeout(r, 500));
-        assert.deepEqual(vscode.languages.getDiagnostics(document.uri).map(d => `${codeOf(d)}: ${d.message}`), []);
+        assert.deepEqual(
+            vscode.languages.getDiagnostics(document.uri).map(d => `${codeOf(d)}: ${d.message}`),
+            [],
+        );
     });
 
     it('completes regions', async () => {
@@ -84,7 +93,10 @@ describe('SIPflow in VS Code for the web', function () {
 
     it('hovers a department with the SIP address Dixa must dial', async () => {
         const document = await vscode.workspace.openTextDocument(fixture('acme.sipflow'));
-        const line = document.getText().split('\n').findIndex(l => l.includes('department support'));
+        const line = document
+            .getText()
+            .split('\n')
+            .findIndex(l => l.includes('department support'));
         const hovers = await waitFor('a hover', async () => {
             const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(line, 14));
             return h.length > 0 ? h : undefined;
