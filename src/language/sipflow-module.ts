@@ -8,6 +8,7 @@ import {
     type PartialLangiumServices,
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
+import { IncrementalDocumentFactory } from './incremental-parse.js';
 import { ExportsOnlyIndexManager } from './references/exports-only-index-manager.js';
 import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
@@ -75,6 +76,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
 export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     workspace: {
         DocumentBuilder: services => new RequestAwareDocumentBuilder(services),
+        LangiumDocumentFactory: services => new IncrementalDocumentFactory(services),
         WorkspaceManager: services => new SipflowWorkspaceManager(services),
         ConfigurationProvider: services => new SipflowConfigurationProvider(services),
     },
