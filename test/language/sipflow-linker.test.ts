@@ -1,0 +1,54 @@
+// SipflowLinker walks the AST its own way (a plain loop instead of streamAst/streamReferences). It must link
+// exactly the references Langium's walk finds, in the same order, and resolve each as DefaultLinker does.
+import { AstUtils, EmptyFileSystem, URI, type Reference } from 'langium';
+import { describe, expect, it } from 'vitest';
+import { generateIntegration, toSipflow } from '../../bench/generate.js';
+import { createSipflowServices } from '../../src/language/sipflow-module.js';
+import { SipflowLinker } from '../../src/language/references/sipflow-linker.js';
+import { EXAMPLE } from './helpers.js';
+
+const WITH_ENVIRONMENT_AND_ERRORS = `${EXAMPLE.trimEnd().replace(/\}\s*$/, '')}
+  department extra {
+    fallback nowhere
+    escalate tier1
+    escalate "sip:+4570101111@acme.sip.dixa.com"
+  }
+  environment staging {
+    department support {
+      fallback sales_desk
+    }
+  }
+}
+`;
+
+async function linked(text: string) {
+    const services = createSipflowServices(EmptyFileSystem);
+    const document = services.shared.workspace.LangiumDocumentFactory.fromString(text, URI.parse('file:///linker/file.sipflow'));
+    await services.shared.workspace.DocumentBuilder.build([document], { validation: false });
+    return { services, document };
+}
+
+describe('the linker', () => {
+    it('is the linker of the sipflow services', () => {
+        expect(createSipflowServices(EmptyFileSystem).Sipflow.references.Linker).toBeInstanceOf(SipflowLinker);
+    });
+
+    for (const [name, text] of [
+        ['the example with an environment and unresolvable references', WITH_ENVIRONMENT_AND_ERRORS],
+        ['a generated 300-department file', toSipflow(generateIntegration(300))],
+    ] as const) {
+        it(`links every reference Langium's walk finds, in its order: ${name}`, async () => {
+            const { document } = await linked(text);
+            const expected = AstUtils.streamAst(document.parseResult.value)
+                .flatMap(node => AstUtils.streamReferences(node))
+                .map(info => info.reference as Reference)
+                .toArray();
+            expect(expected.length).toBeGreaterThan(3);
+            expect(document.references).toEqual(expected);
+            for (const reference of expected) expect(reference.ref !== undefined || reference.error !== undefined).toBe(true);
+            const failed = expected.filter(reference => reference.error).map(reference => reference.$refText);
+            if (name.startsWith('the example')) expect(failed).toEqual(['nowhere']);
+            else expect(failed).toEqual([]);
+        });
+    }
+});
