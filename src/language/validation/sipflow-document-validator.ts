@@ -110,7 +110,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         const contextKey = this.contextKeyOf(integration, options);
         let cache = this.blockCaches.get(document);
         if (cache?.contextKey !== contextKey) {
-            cache = { contextKey, blocks: new Map() };
+            cache = { contextKey, blocks: new Map(), keys: new WeakMap() };
             this.blockCaches.set(document, cache);
         }
         const items: Diagnostic[] = [];
@@ -119,10 +119,13 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         await this.checkNode(root, options, accept, cancelToken);
         await this.checkNode(integration, options, accept, cancelToken);
         const seen = new Set<string>();
+        let sinceCheck = 0;
         for (const member of integration.members) {
-            await interruptAndCheck(cancelToken);
-            const text = member.$cstNode?.text;
-            if (text === undefined || !(isDepartment(member) || isQueue(member))) {
+            if (++sinceCheck === MEMBERS_BETWEEN_CHECKS) {
+                sinceCheck = 0;
+                await interruptAndCheck(cancelToken);
+            }
+            if (!member.$cstNode || !(isDepartment(member) || isQueue(member))) {
                 await this.checkSubtree(member, options, accept, cancelToken);
                 continue;
             }
@@ -130,7 +133,13 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             // not the CST text itself (a slice of the whole document's): V8 flattens it into a string of its
             // own when it is hashed, so a key kept across edits does not keep an old version of the file alive.
             const kind = isQueue(member) ? (this.sipflowServices.references.SipflowQueues.isQueueUsed(member) ? 'used queue' : 'unused queue') : 'department';
-            const key = `${kind}\0${text}`;
+            // A node seen before has the text it had (an incremental re-parse keeps the nodes of the blocks it did
+            // not re-parse, and a full parse makes new ones): its key is known without reading and hashing the text.
+            let key = cache.keys.get(member);
+            if (key === undefined || !key.startsWith(`${kind}\0`)) {
+                key = `${kind}\0${member.$cstNode.text}`;
+                cache.keys.set(member, key);
+            }
             const start = member.$cstNode!.range.start;
             const cached = cache.blocks.get(key);
             seen.add(key);
@@ -267,7 +276,12 @@ interface BlockCache {
     readonly contextKey: string;
     /** Block kind (for a queue, whether it is used) and text → its last diagnostics. */
     readonly blocks: Map<string, CachedBlock>;
+    /** A block's node → its key in `blocks`, as last computed. */
+    readonly keys: WeakMap<AstNode, string>;
 }
+
+/** How many members are checked between two checks for cancellation. */
+const MEMBERS_BETWEEN_CHECKS = 500;
 
 /**
  * The nodes of an effective view the checks run on (its own properties only: see environments.ts); with
