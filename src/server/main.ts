@@ -1,7 +1,7 @@
-import { startLanguageServer } from 'langium/lsp';
 import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { RegularFileSystem } from '../language/references/regular-file-system.js';
 import { createSipflowServices } from '../language/sipflow-module.js';
+import { startSipflowLanguageServerHandlers } from '../language/lsp/sipflow-language-server.js';
 
 /**
  * Serves the language over `connection` (by default the transport named on the command line: `--stdio`,
@@ -10,7 +10,7 @@ import { createSipflowServices } from '../language/sipflow-module.js';
  */
 export function startSipflowLanguageServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
     const { shared } = createSipflowServices({ connection, ...RegularFileSystem });
-    startLanguageServer(shared);
+    startSipflowLanguageServerHandlers(shared);
 }
 
 /** Serves the language over a pair of streams (`sipflow lsp`: stdin and stdout). */

@@ -3,8 +3,7 @@
 // change is answered from the new text, and completion and hover do not wait for validation. In process
 // so that a test can hold one validation open (a check that waits for the test) and assert the order.
 import { PassThrough } from 'node:stream';
-import { EmptyFileSystem, type AstNode } from 'langium';
-import { startLanguageServer } from 'langium/lsp';
+import { EmptyFileSystem, type AstNode, type Cancellation, type LangiumDocument } from 'langium';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
     CompletionRequest,
@@ -23,6 +22,8 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } fr
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isDepartment } from '../../src/language/generated/ast.js';
+import { startSipflowLanguageServerHandlers } from '../../src/language/lsp/sipflow-language-server.js';
+import { SipflowLinker } from '../../src/language/references/sipflow-linker.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE, validate } from '../language/helpers.js';
 
@@ -38,6 +39,8 @@ interface Session {
     events: string[];
     /** Holds the validation of department `slow` until `release` (only while `hold` is set). */
     gate: { hold: boolean; entered?: () => void; release?: () => void };
+    /** Holds the next link of the file until `release` (only while `hold` is set). */
+    linkGate: { hold: boolean; entered?: () => void; release?: () => void };
     version: number;
     change(text: string): Promise<void>;
 }
@@ -48,13 +51,39 @@ async function startSession(initial: string): Promise<Session> {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
     const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-    const { shared, Sipflow } = createSipflowServices({ connection, ...EmptyFileSystem });
     const gate: Session['gate'] = { hold: false };
+    const linkGate: Session['linkGate'] = { hold: false };
+    const events: string[] = [];
+    // The services' own linker, waiting first while the test holds linkGate.
+    class HeldLinker extends SipflowLinker {
+        override async link(document: LangiumDocument, cancelToken?: Cancellation.CancellationToken): Promise<void> {
+            if (linkGate.hold) {
+                events.push('linking held');
+                await new Promise<void>(resolve => {
+                    linkGate.release = () => {
+                        events.push('linking released');
+                        linkGate.hold = false;
+                        resolve();
+                    };
+                    linkGate.entered?.();
+                });
+            }
+            return super.link(document, cancelToken);
+        }
+    }
+    const { shared, Sipflow } = createSipflowServices(
+        { connection, ...EmptyFileSystem },
+        {
+            // createSipflowServices takes a module (factories), typed as the services it makes.
+            references: { Linker: ((services: ConstructorParameters<typeof SipflowLinker>[0]) => new HeldLinker(services)) as unknown as SipflowLinker },
+        },
+    );
     const session: Session = {
         client: createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer)),
         published: [],
-        events: [],
+        events,
         gate,
+        linkGate,
         version: 1,
         async change(text: string) {
             await session.client.sendNotification(DidChangeTextDocumentNotification.type, {
@@ -78,7 +107,7 @@ async function startSession(initial: string): Promise<Session> {
             });
         },
     });
-    startLanguageServer(shared);
+    startSipflowLanguageServerHandlers(shared);
     session.client.onNotification(PublishDiagnosticsNotification.type, params => {
         if (params.uri !== URI_OF_FILE) return;
         session.events.push('diagnostics');
@@ -95,6 +124,7 @@ async function startSession(initial: string): Promise<Session> {
 afterEach(() => {
     for (const session of sessions.splice(0)) {
         session.gate.release?.();
+        session.linkGate.release?.();
         session.client.dispose();
     }
 });
@@ -190,5 +220,30 @@ describe('the edit path over LSP', () => {
         expect(order).toEqual(['validation held', 'completion', 'hover', 'validation released', 'diagnostics']);
         // The held validation's result is the edited file's.
         expect(session.published[session.published.length - 1]).toEqual((await validate(edited)).diagnostics);
+    }, 60_000);
+
+    it('answers completion right after a change while the new text is still being linked (hover waits for the link)', async () => {
+        const session = await startSession(EXAMPLE);
+        await publishedSuch(session, diagnostics => diagnostics.length === 0, 'the example clean');
+        const held = new Promise<void>(resolve => (session.linkGate.entered = resolve));
+        session.linkGate.hold = true;
+        // A new queue: completion can only offer it from the new text's scopes.
+        const edited = EXAMPLE.replace('  department support {', '  queue overflow {\n    name "Phone – Overflow"\n    did "+4570103333"\n  }\n  department support {');
+        await session.change(edited);
+        await held;
+        const breaker = setTimeout(() => session.linkGate.release?.(), DEADLOCK_BREAKER_MS);
+        const completion = await session.client.sendRequest(CompletionRequest.type, { textDocument: { uri: URI_OF_FILE }, position: positionAfter(edited, 'fallback ') });
+        session.events.push('completion');
+        const hover = session.client.sendRequest(HoverRequest.type, { textDocument: { uri: URI_OF_FILE }, position: positionAfter(edited, '    fallb') }).then(result => {
+            session.events.push('hover');
+            return result;
+        });
+        await sleep(50);
+        session.linkGate.release?.();
+        clearTimeout(breaker);
+        expect(await hover).not.toBeNull();
+        expect(labels(completion)).toEqual(expect.arrayContaining(['tier1', 'sales_desk', 'overflow']));
+        const order = session.events.slice(session.events.indexOf('linking held'));
+        expect(order.slice(0, 4)).toEqual(['linking held', 'completion', 'linking released', 'hover']);
     }, 60_000);
 });

@@ -1,14 +1,14 @@
 import {
     DefaultConfigurationProvider,
     type Cancellation,
-    type DocumentState,
+    DocumentState,
     UriUtils,
     URI,
     type ConfigurationInitializedParams,
     type FileSystemProvider,
     type LangiumDocuments,
 } from 'langium';
-import { DefaultDocumentUpdateHandler, DefaultLanguageServer, type LangiumSharedServices } from 'langium/lsp';
+import { addCompletionHandler, DefaultDocumentUpdateHandler, DefaultLanguageServer, startLanguageServer, type LangiumSharedServices } from 'langium/lsp';
 import { PositionEncodingKind, type FileSystemWatcher, type InitializeParams, type InitializeResult, type TextDocumentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SipflowDocumentBuilder } from '../references/sipflow-document-builder.js';
@@ -207,4 +207,15 @@ export function withoutByteOrderMarks(fileSystem: FileSystemProvider): FileSyste
         readDirectory: uri => fileSystem.readDirectory(uri),
         readDirectorySync: uri => fileSystem.readDirectorySync(uri),
     };
+}
+
+/**
+ * Langium's language server, with completion answered once the document's scopes are computed rather than
+ * once it is linked (Langium's default): completion reads the queues in scope (SipflowScopeProvider), never a
+ * resolved reference, and at 10,000 departments linking is most of what a completion right after a keystroke
+ * would wait for. Hover and the rest keep Langium's states. Registering the handler again replaces Langium's.
+ */
+export function startSipflowLanguageServerHandlers(shared: LangiumSharedServices): void {
+    startLanguageServer(shared);
+    addCompletionHandler(shared.lsp.Connection!, shared, DocumentState.ComputedScopes);
 }
