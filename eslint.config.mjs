@@ -37,9 +37,6 @@ export default tseslint.config(
             '@typescript-eslint/no-explicit-any': 'off',
             // Control characters in regular expressions are intended: they validate SIP and header text.
             'no-control-regex': 'off',
-            // TODO(issue 12, owner): one finding, the sandbox's state-file read (loadState), which the refactor-rest
-            // branch moves to src/sandbox/state-file.ts: after merging it, add `{ cause: error }` there and delete this line.
-            'preserve-caught-error': 'off',
         },
     },
     {
