@@ -11,10 +11,12 @@ export interface IntegrationParts {
     readonly departments: readonly Department[];
 }
 
-const partsCache = new WeakMap<Integration, IntegrationParts>();
+// Keyed by the members array, not the integration: an incremental re-parse (incremental-parse.ts) keeps the
+// integration node and gives it a new members array when it replaces a block.
+const partsCache = new WeakMap<Integration['members'], IntegrationParts>();
 
 export function integrationParts(integration: Integration): IntegrationParts {
-    let parts = partsCache.get(integration);
+    let parts = partsCache.get(integration.members);
     if (!parts) {
         const dixaBlocks = integration.members.filter(isDixaBlock);
         const synthflowBlocks = integration.members.filter(isSynthflowBlock);
@@ -26,7 +28,7 @@ export function integrationParts(integration: Integration): IntegrationParts {
             queues: integration.members.filter(isQueue),
             departments: integration.members.filter(isDepartment),
         };
-        partsCache.set(integration, parts);
+        partsCache.set(integration.members, parts);
     }
     return parts;
 }

@@ -8,7 +8,10 @@ import {
     type PartialLangiumServices,
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
+import { IncrementalDocumentFactory } from './incremental-parse.js';
 import { ExportsOnlyIndexManager } from './references/exports-only-index-manager.js';
+import { LazyReferenceIndexManager } from './references/lazy-reference-index-manager.js';
+import { SipflowLinker } from './references/sipflow-linker.js';
 import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
 import { SipflowReferences } from './references/sipflow-references.js';
@@ -50,6 +53,7 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
         References: services => new SipflowReferences(services),
         ScopeComputation: services => new SipflowScopeComputation(services),
         ScopeProvider: services => new SipflowScopeProvider(services),
+        Linker: services => new SipflowLinker(services),
     },
     parser: {
         LangiumParser: services => createSipflowParser(services),
@@ -75,6 +79,8 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
 export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     workspace: {
         DocumentBuilder: services => new RequestAwareDocumentBuilder(services),
+        LangiumDocumentFactory: services => new IncrementalDocumentFactory(services),
+        IndexManager: services => new LazyReferenceIndexManager(services),
         WorkspaceManager: services => new SipflowWorkspaceManager(services),
         ConfigurationProvider: services => new SipflowConfigurationProvider(services),
     },
