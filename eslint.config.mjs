@@ -37,9 +37,6 @@ export default tseslint.config(
             '@typescript-eslint/no-explicit-any': 'off',
             // Control characters in regular expressions are intended: they validate SIP and header text.
             'no-control-regex': 'off',
-            // TODO(issue 12, owner): one finding, the sandbox's state-file read (loadState), which the refactor-rest
-            // branch moves to src/sandbox/state-file.ts: after merging it, add `{ cause: error }` there and delete this line.
-            'preserve-caught-error': 'off',
         },
     },
     {
@@ -57,21 +54,6 @@ export default tseslint.config(
             // Tests match rendered layouts, whose indentation is literal spaces: /  department x/ reads as the output does.
             'no-regex-spaces': 'off',
         },
-    },
-    {
-        // TODO(issue 12, owner): the files being split by the refactor branches (refactor-core: plan and providers;
-        // refactor-rest: the sandbox's request stages; e2e-dom: extension/commands/). Each entry is a file
-        // that today has a file over 500 lines or a function over 80; delete an entry once its split has
-        // landed (then the limits hold there too), and the block when it is empty.
-        files: [
-            'src/apply/apply.ts', // applyPlan 84, runOperation 89
-            'src/extension/commands.ts', // 530 lines; applyHoldingLock 82
-            'src/plan/compute.ts', // 815 lines; PlanContext.numbers 100
-            'src/providers/dixa/client.ts', // createDixaProvider 201
-            'src/providers/http/client.ts', // 502 lines
-            'src/providers/synthflow/client.ts', // 608 lines; createSynthflowProvider 348
-        ],
-        rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
     },
     {
         // Code that runs in the browser (the web extension, its worker, the call-flow webview script).

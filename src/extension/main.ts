@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CallFlowPanel } from './call-flow.js';
 import { PlanCodeLens } from './codelens.js';
-import { Commands } from './commands.js';
+import { registerCommands } from './commands/index.js';
 import { registerEnvironmentCommand } from './environment-command.js';
 import { trackSipflowFileOpened } from './file-opened-context.js';
 import { Connections } from './connection.js';
@@ -85,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Sipflo
                 plans.clear();
         }),
     );
-    new Commands(log, model, connections, credentials, plans, views, callFlow).register(context);
+    registerCommands(context, { log, model, connections, credentials, plans, views, callFlow });
     registerEnvironmentCommand(context, log);
     trackSipflowFileOpened(context);
 

@@ -11,7 +11,7 @@ export function loadState(path: string | undefined, seed: SeedName): SandboxStat
         try {
             parsed = JSON.parse(readFileSync(path, 'utf8'));
         } catch (error) {
-            throw new Error(`cannot read the sandbox state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+            throw new Error(`cannot read the sandbox state file ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
         return checkState(parsed, path);
     }

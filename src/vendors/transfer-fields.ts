@@ -3,11 +3,12 @@
  * the field is named in the API (and so in plans and the sandbox), in the model and providers
  * (`LiveTransferConfig`), and in a `.sipflow` file (`escalate … { mode … when … say … failed … }`), with
  * its default and documentation. What reads the table: the keyword docs (hover, completion), the model
- * (model/build.ts), the plan diff and saved-plan schema (src/plan), pull's renderer, the sandbox's
+ * (model/build.ts), the plan diff and saved-plan schema (src/plan), pull's renderer, the Synthflow client's
+ * LIVE_TRANSFER body, read-back and comparison (src/providers/synthflow/decoders.ts), the sandbox's
  * LIVE_TRANSFER checks. test/vendors/transfer-fields.test.ts fails when a row is missing from the
- * grammar, the TextMate grammar, the docs, pull, the environment diff or a sandbox round trip.
+ * grammar, the TextMate grammar, the docs, pull, the environment diff, the client or a sandbox round trip.
  * Adding a field: a row here, then the grammar (sipflow.langium Escalation), LiveTransferConfig and
- * the Synthflow client's body and read-back (src/providers/synthflow/client.ts).
+ * the API type (src/providers/synthflow/api-types.ts SynthflowLiveTransferBody).
  */
 import { DEFAULT_ESCALATION_SAY, DEFAULT_ESCALATION_WHEN, DEFAULT_TRANSFER_MODE, TRANSFER_MODES, type SynthflowTransferMode, type TransferModeKeyword } from './synthflow-facts.js';
 
@@ -39,7 +40,7 @@ export interface TransferField {
     /** The property of Synthflow's `LIVE_TRANSFER` object: the API, the plan's field changes, the sandbox. */
     readonly api: string;
     readonly type: 'string' | 'integer';
-    /** Whether the API requires it on create and update (then the file's default applies). */
+    /** Whether the API requires it on create and update (then the file's default applies); a read-back without it is not a transfer. */
     readonly required: boolean;
     /** How a file sets it; absent: not by a setting (`phone` is the escalation's target, `timeout` is kept as live). */
     readonly setting?: TransferSetting;

@@ -99,6 +99,8 @@ describe('statePath', () => {
         await expect(startSandbox({ statePath: path })).rejects.toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a sipflow sandbox state file`));
         writeFileSync(path, '{not json');
         await expect(startSandbox({ statePath: path })).rejects.toThrow(/cannot read the sandbox state file/);
+        // The JSON parser's error stays attached as the cause (lint: preserve-caught-error).
+        await expect(startSandbox({ statePath: path })).rejects.toMatchObject({ cause: expect.any(SyntaxError) });
     });
 
     it('reset() returns to the seed and persists it', async () => {

@@ -1,7 +1,8 @@
 /**
  * The transfer field table (src/vendors/transfer-fields.ts) against every place a transfer field must
  * appear: a row missing from the grammar, the TextMate grammar, the keyword docs, the model, the plan
- * diff, pull, the environment diff or a round trip through the Synthflow client and the sandbox fails here.
+ * diff, pull, the environment diff, the Synthflow client's request body, read-back or read-back comparison, or
+ * a round trip through the Synthflow client and the sandbox fails here.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,8 @@ import { keywordDoc } from '../../src/language/lsp/keyword-docs.js';
 import { buildDesiredState, type DesiredEscalation } from '../../src/model/index.js';
 import { diffConfigurations } from '../../src/model/environment-diff.js';
 import { transferChanges } from '../../src/plan/index.js';
-import { createSynthflowProvider } from '../../src/providers/synthflow/index.js';
+import { sameTransferConfig } from '../../src/providers/synthflow/decoders.js';
+import { createSynthflowProvider, liveTransferBody, readLiveTransfer } from '../../src/providers/synthflow/index.js';
 import type { LiveTransferConfig } from '../../src/providers/types.js';
 import { renderPulledConfiguration, type PullSnapshot } from '../../src/pull/index.js';
 import { DEMO, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -26,6 +28,23 @@ function sample(setting: TransferSetting): string {
 }
 const written = (setting: TransferSetting, value: string) => (setting.syntax === TEXT_SYNTAX ? `"${value}"` : value);
 const apiValue = (setting: TransferSetting, value: string) => (setting.toApi ? setting.toApi(value) : value);
+
+/** A transfer with every field of the table set, to a value that is not its default. */
+function everyField(): LiveTransferConfig {
+    const config: Record<string, unknown> = {};
+    for (const { key, type, setting } of TRANSFER_FIELDS) {
+        if (key === 'phone') config[key] = 'sip:+4570101111@acme.sip.dixa.com';
+        else if (type === 'integer') config[key] = 25;
+        else config[key] = setting ? apiValue(setting, sample(setting)) : `sample ${key}`;
+    }
+    return config as unknown as LiveTransferConfig;
+}
+
+/** Another value of the same field: a valid mode for the mode, else another number or text. */
+function otherValue(key: TransferFieldKey, value: unknown): unknown {
+    if (key === 'transferMode') return value === 'cold_transfer' ? 'warm_transfer' : 'cold_transfer';
+    return typeof value === 'number' ? value + 1 : `${String(value)}, changed`;
+}
 
 /** The example with the support department's escalation writing every setting of the table. */
 const EVERY_SETTING = (() => {
@@ -147,6 +166,43 @@ describe('the transfer field table', () => {
         expect(pulled!.transfer).toEqual(tier1!.transfer);
     });
 
+    describe('in the Synthflow client (src/providers/synthflow/decoders.ts)', () => {
+        it("the request body carries every field under its API name, and nothing else of the config's", () => {
+            const config = everyField();
+            const body = liveTransferBody(config) as unknown as Record<string, unknown>;
+            for (const { key, api } of TRANSFER_FIELDS) expect(body[api], api).toEqual(config[key]);
+            expect(Object.keys(body).sort()).toEqual(TRANSFER_FIELDS.map(f => f.api).sort());
+        });
+
+        it('the request body leaves out an optional field the config does not set', () => {
+            for (const { key, api } of TRANSFER_FIELDS.filter(f => !f.required)) {
+                const { [key]: _, ...without } = everyField();
+                expect(liveTransferBody(without as LiveTransferConfig), api).not.toHaveProperty(api);
+            }
+        });
+
+        it('the read-back decodes every field, in either place a server may put the transfer', () => {
+            const config = everyField();
+            for (const where of ['LIVE_TRANSFER', 'parameters_hard_coded']) expect(readLiveTransfer({ [where]: liveTransferBody(config) }), where).toEqual(config);
+        });
+
+        it('the read-back needs every required field, and does without an optional one', () => {
+            const config = everyField();
+            const body = liveTransferBody(config) as unknown as Record<string, unknown>;
+            for (const { key, api, required } of TRANSFER_FIELDS) {
+                const { [api]: _, ...without } = body;
+                const { [key]: __, ...rest } = config;
+                expect(readLiveTransfer({ parameters_hard_coded: without }), api).toEqual(required ? undefined : rest);
+            }
+        });
+
+        it('the read-back comparison (adopting a create whose outcome was unknown) tells a change of every field', () => {
+            const config = everyField();
+            expect(sameTransferConfig(config, { ...config })).toBe(true);
+            for (const { key } of TRANSFER_FIELDS) expect(sameTransferConfig(config, { ...config, [key]: otherValue(key, config[key]) }), key).toBe(false);
+        });
+    });
+
     describe('through the Synthflow client and the sandbox', () => {
         let sandbox: Sandbox;
         beforeAll(async () => {
@@ -164,13 +220,8 @@ describe('the transfer field table', () => {
                 log: () => undefined,
             });
             try {
-                const config: Record<string, unknown> = {};
-                for (const { key, type, setting } of TRANSFER_FIELDS) {
-                    if (key === 'phone') config[key] = 'sip:+4570101111@acme.sip.dixa.com';
-                    else if (type === 'integer') config[key] = 25;
-                    else config[key] = setting ? apiValue(setting, sample(setting)) : `sample ${key}`;
-                }
-                const id = await synthflow.createLiveTransfer(config as unknown as LiveTransferConfig, 'sipflow:acme/support escalate tier1');
+                const config = everyField();
+                const id = await synthflow.createLiveTransfer(config, 'sipflow:acme/support escalate tier1');
                 const stored = sandbox.state.synthflow.actions.find(a => a.action_id === id)!.config;
                 for (const { key, api } of TRANSFER_FIELDS) expect(stored[api], api).toEqual(config[key]);
                 expect((await synthflow.getAction(id))?.liveTransfer).toEqual(config);

@@ -17,7 +17,7 @@ import { integrationParts } from '../integration-parts.js';
 import type { SipflowDiagnosticData } from '../validation/report.js';
 import { parseSipUri } from '../values/network.js';
 import { TRANSFER_TIMEOUT } from '../../vendors/dixa-facts.js';
-import { DEFAULT_UUI_KEY } from '../../vendors/synthflow-facts.js';
+import { DEFAULT_TRANSFER_MODE, DEFAULT_UUI_KEY } from '../../vendors/synthflow-facts.js';
 
 /** One indentation level, as the formatter writes it. */
 const INDENT_UNIT = '  ';
@@ -60,7 +60,7 @@ export class SipflowCodeActionProvider implements CodeActionProvider {
         'escalation-not-sip': (d, doc) => this.escalateBySip(d, doc),
         'escalation-wrong-domain': (d, doc) => this.replaceWithString(d, doc, 'Escalate to'),
         'allowlist-incomplete': (d, doc) => this.completeAllowlist(d, doc),
-        'cold-transfer-refer': (d, doc) => [this.replace(d, doc, 'Switch to mode warm', data(d)?.replacement ?? 'warm')],
+        'cold-transfer-refer': (d, doc) => [this.replace(d, doc, `Switch to mode ${DEFAULT_TRANSFER_MODE}`, data(d)?.replacement ?? DEFAULT_TRANSFER_MODE)],
         'linking-error': (d, doc) => this.declareMissingQueue(d, doc),
         'escalation-unknown-queue': (d, doc) => this.declareQueueForUri(d, doc),
         'timeout-range': (d, doc) => this.recommendedTimeout(d, doc),

@@ -1,6 +1,7 @@
 import type { ValidationAcceptor } from 'langium';
 import type { Department, Escalation, Queue } from '../generated/ast.js';
 import { dixaEscalationUri } from '../../vendors/dixa-facts.js';
+import { DEFAULT_TRANSFER_MODE } from '../../vendors/synthflow-facts.js';
 import { checkDid, looksLikePhoneNumber } from '../values/phone-number.js';
 import { parseSipUri } from '../values/network.js';
 import { report } from './report.js';
@@ -22,7 +23,7 @@ export function checkEscalation(escalation: Escalation, context: EscalationConte
                 node: escalation,
                 property: 'mode',
             },
-            { replacement: 'warm' },
+            { replacement: DEFAULT_TRANSFER_MODE },
         );
     }
     if (escalation.uri !== undefined) checkEscalationUri(escalation, escalation.uri, context, accept);

@@ -6,7 +6,7 @@ import { createWithReread, type Reread } from '../http/create-with-reread.js';
 import { expectArray, expectString } from '../http/shape.js';
 import type { LiveSynthflowAction, LiveTransferConfig, SynthflowProvider } from '../types.js';
 import type { SynthflowLiveTransferActionBody } from './api-types.js';
-import { liveTransferBody, toAction } from './decoders.js';
+import { liveTransferBody, sameTransferConfig, toAction } from './decoders.js';
 import type { SynthflowTransport } from './transport.js';
 
 export type SynthflowActions = Pick<SynthflowProvider, 'listActions' | 'getAction' | 'createLiveTransfer' | 'updateLiveTransfer' | 'deleteAction'>;
@@ -15,15 +15,7 @@ export type SynthflowActions = Pick<SynthflowProvider, 'listActions' | 'getActio
 function sameTransfer(action: LiveSynthflowAction, config: LiveTransferConfig, name: string): boolean | 'unknown' {
     if (action.name === name) return true;
     if (!action.liveTransfer) return 'unknown';
-    const read = action.liveTransfer;
-    return (
-        read.phone === config.phone &&
-        read.transferMode === config.transferMode &&
-        read.instructions === config.instructions &&
-        read.initiatingMsg === config.initiatingMsg &&
-        read.failedMsg === config.failedMsg &&
-        read.timeout === config.timeout
-    );
+    return sameTransferConfig(action.liveTransfer, config);
 }
 
 /** A closure over the actions this client has seen (`seenActionIds`), which creates must consult: hence its length. */

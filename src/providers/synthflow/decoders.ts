@@ -3,7 +3,8 @@
  * LIVE_TRANSFER body). Each decoder checks what it reads: a body without the promised shape becomes
  * an invalid-response ProviderError through `invalid`, never a TypeError later.
  */
-import { numberSlug, TRANSFER_MODES, type SynthflowTransferMode } from '../../vendors/synthflow-facts.js';
+import { numberSlug, TRANSFER_MODES } from '../../vendors/synthflow-facts.js';
+import { TRANSFER_FIELDS } from '../../vendors/transfer-fields.js';
 import { expectObject, expectString, isObject, optionalString, stringArray, type InvalidResponse, type JsonObject } from '../http/shape.js';
 import type { LiveSynthflowAction, LiveSynthflowAssistant, LiveSynthflowNumber, LiveTransferConfig } from '../types.js';
 import type { SynthflowLiveTransferBody } from './api-types.js';
@@ -88,17 +89,15 @@ export function toCall(value: unknown, modelId: string, invalid: InvalidResponse
     };
 }
 
-/** The `LIVE_TRANSFER` body for a config: the API's required fields plus the optional ones set. */
+/**
+ * The `LIVE_TRANSFER` body for a config: every field of the transfer table (src/vendors/transfer-fields.ts) that
+ * the config sets, by its API name. The API's required fields are required in LiveTransferConfig too.
+ */
 export function liveTransferBody(config: LiveTransferConfig): SynthflowLiveTransferBody {
-    return {
-        transfer_mode: config.transferMode,
-        // [I] assumption: sip-uri-in-transfer-phone
-        phone: config.phone,
-        instructions: config.instructions,
-        initiating_msg: config.initiatingMsg,
-        ...(config.failedMsg !== undefined ? { failed_msg: config.failedMsg } : {}),
-        ...(config.timeout !== undefined ? { timeout: config.timeout } : {}),
-    };
+    const body: Record<string, unknown> = {};
+    // `phone` carries the escalation's SIP URI. [I] assumption: sip-uri-in-transfer-phone
+    for (const { key, api } of TRANSFER_FIELDS) if (config[key] !== undefined) body[api] = config[key];
+    return body as unknown as SynthflowLiveTransferBody;
 }
 
 /**
@@ -110,23 +109,24 @@ export function readLiveTransfer(item: JsonObject): LiveTransferConfig | undefin
     // [I] assumption: live-transfer-read-back
     const candidates = [item['LIVE_TRANSFER'], item['live_transfer'], item['config'], item['parameters_hard_coded']];
     for (const candidate of candidates) {
-        if (!isObject(candidate)) continue;
-        const mode = candidate['transfer_mode'];
-        const phone = candidate['phone'];
-        const instructions = candidate['instructions'];
-        const initiating = candidate['initiating_msg'];
-        if (typeof mode !== 'string' || !TRANSFER_MODE_VALUES.includes(mode)) continue;
-        if (typeof phone !== 'string' || typeof instructions !== 'string' || typeof initiating !== 'string') continue;
-        const failed = candidate['failed_msg'];
-        const timeout = candidate['timeout'];
-        return {
-            transferMode: mode as SynthflowTransferMode,
-            phone,
-            instructions,
-            initiatingMsg: initiating,
-            ...(typeof failed === 'string' ? { failedMsg: failed } : {}),
-            ...(typeof timeout === 'number' ? { timeout } : {}),
-        };
+        const config = isObject(candidate) ? transferFromApi(candidate) : undefined;
+        if (config) return config;
     }
     return undefined;
+}
+
+/** The transfer table's fields read from one object by their API names; undefined when a required one is missing or mistyped, or the mode is not Synthflow's. */
+function transferFromApi(candidate: JsonObject): LiveTransferConfig | undefined {
+    const config: Record<string, unknown> = {};
+    for (const { key, api, type, required } of TRANSFER_FIELDS) {
+        const value = candidate[api];
+        if (typeof value === (type === 'integer' ? 'number' : 'string')) config[key] = value;
+        else if (required) return undefined;
+    }
+    return TRANSFER_MODE_VALUES.includes(config['transferMode'] as string) ? (config as unknown as LiveTransferConfig) : undefined;
+}
+
+/** Whether two transfer configurations agree on every field of the transfer table. */
+export function sameTransferConfig(a: LiveTransferConfig, b: LiveTransferConfig): boolean {
+    return TRANSFER_FIELDS.every(({ key }) => a[key] === b[key]);
 }

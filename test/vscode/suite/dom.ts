@@ -57,7 +57,7 @@ async function call<T>(request: DomRequest): Promise<T> {
     try {
         response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
     } catch (e) {
-        throw new Error(`the DOM probe channel at ${url} did not answer (${e instanceof Error ? e.message : String(e)})`);
+        throw new Error(`the DOM probe channel at ${url} did not answer (${e instanceof Error ? e.message : String(e)})`, { cause: e });
     }
     const body = (await response.json()) as DomResponse;
     if (!body.ok) throw new Error(`dom.${request.op}: ${body.error}`);
