@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
     CodeActionRequest,
     CompletionRequest,
+    CompletionResolveRequest,
     DidChangeTextDocumentNotification,
     DidOpenTextDocumentNotification,
     DocumentFormattingRequest,
@@ -205,6 +206,7 @@ describe('language server over stdio', () => {
     it('initializes with the editor features the issue asks for', () => {
         const capabilities = initializeResult.capabilities;
         expect(capabilities.completionProvider?.triggerCharacters).toEqual([' ', ':']);
+        expect(capabilities.completionProvider?.resolveProvider).toBe(true);
         expect(capabilities.hoverProvider).toBeTruthy();
         expect(capabilities.codeActionProvider).toBeTruthy();
         expect(capabilities.documentFormattingProvider).toBeTruthy();
@@ -251,6 +253,11 @@ describe('language server over stdio', () => {
             position: after(GLOBEX_BROKEN, 'fallback '),
         });
         expect(completionLabels(queues)).toContain('desk');
+        // A queue item's documentation comes on completionItem/resolve.
+        const desk = (Array.isArray(queues) ? queues : (queues?.items ?? [])).find(item => item.label === 'desk')!;
+        expect(desk.documentation).toBeUndefined();
+        const resolved = await connection.sendRequest(CompletionResolveRequest.type, desk);
+        expect(JSON.stringify(resolved.documentation)).toContain('**queue desk**: Dixa queue \\"Globex desk\\"');
 
         const regions = await connection.sendRequest(CompletionRequest.type, {
             textDocument: { uri: uriOf('acme.sipflow') },

@@ -40,15 +40,13 @@ import { QUEUE_KINDS } from '../../vendors/dixa-facts.js';
 import { DEFAULT_TRANSFER_MODE, DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, TRANSFER_MODES, isSynthflowRegion, type TransferModeKeyword } from '../../vendors/synthflow-facts.js';
 import { keywordDoc } from './keyword-docs.js';
 import { SUGGESTED_TRUNK_ENV } from '../validation/synthflow-checks.js';
+import { triggerAsksForValue } from './completion-triggers.js';
 
 /** The variables the trunk credentials are expected in, also suggested by the plaintext-secret message. */
 export const DEFAULT_ENV_REFS = { username: `env:${SUGGESTED_TRUNK_ENV.username}`, password: `env:${SUGGESTED_TRUNK_ENV.password}` } as const;
 
 /** Grammar rules whose keywords are values (an enum), not settings. */
 const VALUE_RULES = new Set(['Region', 'TransferMode', 'QueueKind']);
-
-/** The words after which a space asks for a value (a trigger character answers only there). */
-export const VALUE_TAKING_KEYWORDS: ReadonlySet<string> = new Set(['fallback', 'escalate', 'region', 'mode', 'kind', 'trunk-auth', 'uui', 'allowlist', 'username', 'password']);
 
 /** What a block keyword opens, for the completion item's detail. */
 const BLOCK_SUMMARIES: Readonly<Record<string, string>> = {
@@ -216,21 +214,33 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         return this.clientCapabilities === undefined || this.clientCapabilities.completionItem?.snippetSupport === true;
     }
 
-    /** A queue offered for `fallback` / `escalate`: its Dixa name and DID, as the hover shows them. */
+    /**
+     * A queue offered for `fallback` / `escalate`: its Dixa name and DID as the detail; the documentation (the
+     * setting's docs and the queue, as the hover shows them) comes on completionItem/resolve, for the item the
+     * editor shows. In a file of 10,000 departments the list has 1,250 queues: with the documentation inline
+     * each completion was ~700 KB of JSON.
+     */
     protected override createReferenceCompletionItem(nodeDescription: AstNodeDescription, refInfo: ReferenceInfo, context: CompletionContext): CompletionValueItem {
         const item = super.createReferenceCompletionItem(nodeDescription, refInfo, context);
         const queue = nodeDescription.node;
         if (!isQueue(queue)) return item;
-        const setting = refInfo.property === 'fallback' ? 'fallback' : 'escalate';
         const facts = [queue.displayName && `"${queue.displayName}"`, queue.did].filter(Boolean).join(' · ');
-        return {
-            ...item,
-            detail: `queue${facts ? ` · ${facts}` : ''}`,
-            documentation: {
-                kind: 'markdown',
-                value: `${keywordDoc(setting) ?? ''}\n\n**queue ${queue.name}**${queue.displayName ? `: Dixa queue "${queue.displayName}"` : ''}${queue.did ? `, reached at \`${queue.did}\`` : ''}.`,
-            },
+        const reference: QueueReferenceData = {
+            setting: refInfo.property === 'fallback' ? 'fallback' : 'escalate',
+            queue: queue.name,
+            displayName: queue.displayName,
+            did: queue.did,
         };
+        return { ...item, detail: `queue${facts ? ` · ${facts}` : ''}`, data: { [QUEUE_REFERENCE_DATA]: reference } };
+    }
+
+    /** completionItem/resolve: the documentation of a queue reference item (see createReferenceCompletionItem). */
+    resolveCompletionItem(item: CompletionItem): CompletionItem {
+        const reference = (item.data as Record<string, QueueReferenceData | undefined> | undefined)?.[QUEUE_REFERENCE_DATA];
+        if (!reference || item.documentation !== undefined) return item;
+        const { setting, queue, displayName, did } = reference;
+        const value = `${keywordDoc(setting) ?? ''}\n\n**queue ${queue}**${displayName ? `: Dixa queue "${displayName}"` : ''}${did ? `, reached at \`${did}\`` : ''}.`;
+        return { ...item, documentation: { kind: 'markdown', value } };
     }
 
     /**
@@ -404,60 +414,6 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
     }
 }
 
-/**
- * Whether a trigger character typed at `position` asks for a value: a space after a word that takes one, a colon
- * ending `env:` after `username` / `password`; never inside a string or a comment.
- */
-export function triggerAsksForValue(textDocument: TextDocument, position: Position, trigger: string): boolean {
-    const text = textDocument.getText();
-    const offset = textDocument.offsetAt(position);
-    if (insideStringOrComment(text, offset)) return false;
-    const lineBefore = textDocument.getText({ start: { line: position.line, character: 0 }, end: position });
-    if (trigger === ':') return /\b(?:username|password)\s+env:$/.test(lineBefore);
-    if (trigger !== ' ') return true;
-    const word = /(?:^|[\s{}])([a-z][a-z-]*) $/.exec(lineBefore)?.[1];
-    return word !== undefined && VALUE_TAKING_KEYWORDS.has(word);
-}
-
-/**
- * Whether `offset` is inside a string literal or a comment. Strings and `//` comments end with their line, so
- * the line is scanned; a block comment may span lines, so the text before the line is searched for an open one.
- */
-export function insideStringOrComment(text: string, offset: number): boolean {
-    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-    let scanFrom = lineStart;
-    const lastOpen = lineStart > 0 ? text.lastIndexOf('/*', lineStart - 1) : -1;
-    if (lastOpen >= 0 && !scanLine(text, text.lastIndexOf('\n', lastOpen - 1) + 1, lastOpen)) {
-        const close = text.indexOf('*/', lastOpen + 2);
-        if (close < 0 || close + 2 > offset) return true;
-        if (close + 2 > lineStart) scanFrom = close + 2;
-    }
-    return scanLine(text, scanFrom, offset);
-}
-
-/** Scans `text` from `start` (outside any string or comment) to `offset`: is `offset` inside one? */
-function scanLine(text: string, start: number, offset: number): boolean {
-    let i = start;
-    while (i < offset) {
-        const char = text[i];
-        if (char === '"') {
-            i++;
-            while (i < offset && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
-            if (i >= offset) return true;
-            i++;
-        } else if (char === '/' && text[i + 1] === '/') {
-            return true;
-        } else if (char === '/' && text[i + 1] === '*') {
-            const close = text.indexOf('*/', i + 2);
-            if (close < 0 || close + 2 > offset) return true;
-            i = close + 2;
-        } else {
-            i++;
-        }
-    }
-    return false;
-}
-
 /** The range of the `env:` reference at the completion point: from its start to its end, or empty at the cursor. */
 function envTokenRange(context: CompletionContext): Range {
     const text = context.textDocument.getText();
@@ -486,4 +442,16 @@ function lastStartAtOrBefore(starts: readonly number[], offset: number): number 
         }
     }
     return found;
+}
+
+export { insideStringOrComment, triggerAsksForValue, VALUE_TAKING_KEYWORDS } from './completion-triggers.js';
+
+/** The key, in a completion item's `data`, of what resolveCompletionItem needs to document a queue reference. */
+const QUEUE_REFERENCE_DATA = 'sipflowQueueReference';
+
+interface QueueReferenceData {
+    readonly setting: 'fallback' | 'escalate';
+    readonly queue: string;
+    readonly displayName?: string;
+    readonly did?: string;
 }

@@ -8,10 +8,11 @@ import {
     type FileSystemProvider,
     type LangiumDocuments,
 } from 'langium';
-import { addCompletionHandler, DefaultDocumentUpdateHandler, DefaultLanguageServer, startLanguageServer, type LangiumSharedServices } from 'langium/lsp';
+import { addCompletionHandler, DefaultDocumentUpdateHandler, DefaultLanguageServer, startLanguageServer, type LangiumServices, type LangiumSharedServices } from 'langium/lsp';
 import { PositionEncodingKind, type FileSystemWatcher, type InitializeParams, type InitializeResult, type TextDocumentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SipflowDocumentBuilder } from '../references/sipflow-document-builder.js';
+import { SipflowCompletionProvider } from './sipflow-completion-provider.js';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 /** What the server calls itself in the initialize result (editors show it in their LSP info views). */
@@ -24,7 +25,9 @@ export const SERVER_INFO = { name: 'sipflow', version: packageJson.version } as 
 export class SipflowLanguageServer extends DefaultLanguageServer {
     protected override buildInitializeResult(params: InitializeParams): InitializeResult {
         const result = super.buildInitializeResult(params);
-        return { ...result, capabilities: { ...result.capabilities, positionEncoding: PositionEncodingKind.UTF16 }, serverInfo: { ...SERVER_INFO } };
+        // resolveProvider: queue items carry their documentation on completionItem/resolve (startSipflowLanguageServerHandlers).
+        const completionProvider = result.capabilities.completionProvider && { ...result.capabilities.completionProvider, resolveProvider: true };
+        return { ...result, capabilities: { ...result.capabilities, completionProvider, positionEncoding: PositionEncodingKind.UTF16 }, serverInfo: { ...SERVER_INFO } };
     }
 }
 
@@ -217,5 +220,13 @@ export function withoutByteOrderMarks(fileSystem: FileSystemProvider): FileSyste
  */
 export function startSipflowLanguageServerHandlers(shared: LangiumSharedServices): void {
     startLanguageServer(shared);
-    addCompletionHandler(shared.lsp.Connection!, shared, DocumentState.ComputedScopes);
+    const connection = shared.lsp.Connection!;
+    addCompletionHandler(connection, shared, DocumentState.ComputedScopes);
+    // The documentation of queue items (SipflowCompletionProvider.resolveCompletionItem); it needs no document.
+    connection.onCompletionResolve(item => {
+        const provider = shared.ServiceRegistry.all
+            .map(services => (services as Partial<LangiumServices>).lsp?.CompletionProvider)
+            .find(p => p instanceof SipflowCompletionProvider);
+        return provider ? provider.resolveCompletionItem(item) : item;
+    });
 }
