@@ -1,10 +1,10 @@
 // SipflowLinker walks the AST its own way (a plain loop instead of streamAst/streamReferences). It must link
 // exactly the references Langium's walk finds, in the same order, and resolve each as DefaultLinker does.
-import { AstUtils, EmptyFileSystem, URI, type Reference } from 'langium';
+import { AstUtils, Cancellation, EmptyFileSystem, OperationCancelled, URI, type Reference } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
-import { SipflowLinker } from '../../src/language/references/sipflow-linker.js';
+import { SipflowLinker, yieldToRequests } from '../../src/language/references/sipflow-linker.js';
 import { EXAMPLE } from './helpers.js';
 
 const WITH_ENVIRONMENT_AND_ERRORS = `${EXAMPLE.trimEnd().replace(/\}\s*$/, '')}
@@ -51,4 +51,19 @@ describe('the linker', () => {
             else expect(failed).toEqual([]);
         });
     }
+
+    it('yields a turn of the event loop to waiting requests during a cancelable build, and stops a cancelled one', async () => {
+        const source = new Cancellation.CancellationTokenSource();
+        let turned = false;
+        setImmediate(() => (turned = true));
+        await yieldToRequests(source.token);
+        expect(turned).toBe(true);
+        source.cancel();
+        await expect(yieldToRequests(source.token)).rejects.toBe(OperationCancelled);
+        // A build nobody can cancel (the CLI's) does not pay for turns.
+        let turnedAgain = false;
+        setImmediate(() => (turnedAgain = true));
+        await yieldToRequests(Cancellation.CancellationToken.None);
+        expect(turnedAgain).toBe(false);
+    });
 });

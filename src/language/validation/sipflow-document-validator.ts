@@ -15,6 +15,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
 import { isDepartment, isIntegration, isQueue, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
 import { effectiveIntegrations, environmentNamesOf, originOf, overrideOf, overridesOf } from '../environments.js';
+import { yieldToRequests } from '../references/sipflow-linker.js';
 import type { SipflowServices } from '../sipflow-module.js';
 
 /** Langium's own problem kinds, given the stable codes docs/language.md and `sipflow validate` promise. */
@@ -123,7 +124,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         for (const member of integration.members) {
             if (++sinceCheck === MEMBERS_BETWEEN_CHECKS) {
                 sinceCheck = 0;
-                await interruptAndCheck(cancelToken);
+                await yieldToRequests(cancelToken);
             }
             if (!member.$cstNode || !(isDepartment(member) || isQueue(member))) {
                 await this.checkSubtree(member, options, accept, cancelToken);
