@@ -21,6 +21,7 @@ import {
     type ProtocolConnection,
 } from 'vscode-languageserver-protocol';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { changedRange } from '../src/language/incremental-parse.js';
 import { BURST_QUIET_MS } from '../src/language/lsp/sipflow-language-server.js';
 
 export interface LatencyStats {
@@ -66,11 +67,8 @@ function positionAt(text: string, offset: number): Position {
 
 /** The change from `before` to `after` as one ranged edit (the differing middle, between their common prefix and suffix). */
 function rangedChange(before: string, after: string): { range: { start: Position; end: Position }; text: string } {
-    let start = 0;
-    while (start < before.length && start < after.length && before[start] === after[start]) start++;
-    let end = 0;
-    while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
-    return { range: { start: positionAt(before, start), end: positionAt(before, before.length - end) }, text: after.slice(start, after.length - end) };
+    const { start, oldEnd, newEnd } = changedRange(before, after) ?? { start: 0, oldEnd: 0, newEnd: 0 };
+    return { range: { start: positionAt(before, start), end: positionAt(before, oldEnd) }, text: after.slice(start, newEnd) };
 }
 
 /** The server in its own process and a client on its stdio; `published` waits for diagnostics that satisfy a predicate. */

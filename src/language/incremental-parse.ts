@@ -190,7 +190,7 @@ function bodyNode(node: CompositeNode): CompositeNode {
 const COMPARED_AT_ONCE = 1024;
 
 /** The first position where the texts differ and where the difference ends in each; undefined when equal. */
-function changedRange(oldText: string, text: string): { start: number; oldEnd: number; newEnd: number } | undefined {
+export function changedRange(oldText: string, text: string): { start: number; oldEnd: number; newEnd: number } | undefined {
     const shorter = Math.min(oldText.length, text.length);
     let start = 0;
     while (start + COMPARED_AT_ONCE <= shorter && oldText.slice(start, start + COMPARED_AT_ONCE) === text.slice(start, start + COMPARED_AT_ONCE)) start += COMPARED_AT_ONCE;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectCompletion } from 'langium/test';
 import { CompletionItemKind, CompletionTriggerKind, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver';
-import { insideStringOrComment, SipflowCompletionProvider } from '../../src/language/lsp/sipflow-completion-provider.js';
+import { insideStringOrComment, resolveCompletionItem } from '../../src/language/lsp/sipflow-completion-provider.js';
 import { EXAMPLE, exampleWith } from './helpers.js';
 import { editor, openFiles } from './editor-helpers.js';
 import { SYNTHFLOW_REGION_FACTS } from '../../src/vendors/synthflow-facts.js';
@@ -414,11 +414,10 @@ describe('completion: every item says what it is', () => {
         expect(item(list, 'tier1').detail).toBe('queue · "Phone – Tier 1" · +4570101111');
         // The documentation comes on completionItem/resolve, not in the list (1,250 queues at 10,000 departments).
         expect(item(list, 'tier1').documentation).toBeUndefined();
-        const provider = editor.Sipflow.lsp.CompletionProvider as SipflowCompletionProvider;
-        const resolved = provider.resolveCompletionItem(JSON.parse(JSON.stringify(item(list, 'tier1'))) as CompletionItem);
+        const resolved = resolveCompletionItem(JSON.parse(JSON.stringify(item(list, 'tier1'))) as CompletionItem);
         expect(markdown(resolved)).toContain('**fallback**');
         expect(markdown(resolved)).toContain('**queue tier1**: Dixa queue "Phone – Tier 1", reached at `+4570101111`');
         const escalation = await completeAs(exampleWith('escalate sales_desk', 'escalate <|>'));
-        expect(markdown(provider.resolveCompletionItem(item(escalation, 'sales_desk')))).toContain('**escalate**');
+        expect(markdown(resolveCompletionItem(item(escalation, 'sales_desk')))).toContain('**escalate**');
     });
 });

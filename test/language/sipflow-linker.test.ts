@@ -4,7 +4,8 @@ import { AstUtils, Cancellation, EmptyFileSystem, OperationCancelled, URI, type 
 import { describe, expect, it } from 'vitest';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
-import { SipflowLinker, yieldToRequests } from '../../src/language/references/sipflow-linker.js';
+import { SipflowLinker } from '../../src/language/references/sipflow-linker.js';
+import { yieldToRequests } from '../../src/language/yield-to-requests.js';
 import { EXAMPLE } from './helpers.js';
 
 const WITH_ENVIRONMENT_AND_ERRORS = `${EXAMPLE.trimEnd().replace(/\}\s*$/, '')}

@@ -234,15 +234,6 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         return { ...item, detail: `queue${facts ? ` · ${facts}` : ''}`, data: { [QUEUE_REFERENCE_DATA]: reference } };
     }
 
-    /** completionItem/resolve: the documentation of a queue reference item (see createReferenceCompletionItem). */
-    resolveCompletionItem(item: CompletionItem): CompletionItem {
-        const reference = (item.data as Record<string, QueueReferenceData | undefined> | undefined)?.[QUEUE_REFERENCE_DATA];
-        if (!reference || item.documentation !== undefined) return item;
-        const { setting, queue, displayName, did } = reference;
-        const value = `${keywordDoc(setting) ?? ''}\n\n**queue ${queue}**${displayName ? `: Dixa queue "${displayName}"` : ''}${did ? `, reached at \`${did}\`` : ''}.`;
-        return { ...item, documentation: { kind: 'markdown', value } };
-    }
-
     /**
      * A setting that may be written once per block (`did`, `timeout`…) is not proposed again in a block that has
      * it, unless the cursor is on that very keyword (the user is retyping it).
@@ -454,4 +445,13 @@ interface QueueReferenceData {
     readonly queue: string;
     readonly displayName?: string;
     readonly did?: string;
+}
+
+/** completionItem/resolve: the documentation of a queue reference item (see createReferenceCompletionItem); other items as they are. */
+export function resolveCompletionItem(item: CompletionItem): CompletionItem {
+    const reference = (item.data as Record<string, QueueReferenceData | undefined> | undefined)?.[QUEUE_REFERENCE_DATA];
+    if (!reference || item.documentation !== undefined) return item;
+    const { setting, queue, displayName, did } = reference;
+    const value = `${keywordDoc(setting) ?? ''}\n\n**queue ${queue}**${displayName ? `: Dixa queue "${displayName}"` : ''}${did ? `, reached at \`${did}\`` : ''}.`;
+    return { ...item, documentation: { kind: 'markdown', value } };
 }

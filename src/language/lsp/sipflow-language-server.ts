@@ -8,11 +8,11 @@ import {
     type FileSystemProvider,
     type LangiumDocuments,
 } from 'langium';
-import { addCompletionHandler, DefaultDocumentUpdateHandler, DefaultLanguageServer, startLanguageServer, type LangiumServices, type LangiumSharedServices } from 'langium/lsp';
+import { addCompletionHandler, DefaultDocumentUpdateHandler, DefaultLanguageServer, startLanguageServer, type LangiumSharedServices } from 'langium/lsp';
 import { PositionEncodingKind, type FileSystemWatcher, type InitializeParams, type InitializeResult, type TextDocumentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SipflowDocumentBuilder } from '../references/sipflow-document-builder.js';
-import { SipflowCompletionProvider } from './sipflow-completion-provider.js';
+import { resolveCompletionItem } from './sipflow-completion-provider.js';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 /** What the server calls itself in the initialize result (editors show it in their LSP info views). */
@@ -222,11 +222,6 @@ export function startSipflowLanguageServerHandlers(shared: LangiumSharedServices
     startLanguageServer(shared);
     const connection = shared.lsp.Connection!;
     addCompletionHandler(connection, shared, DocumentState.ComputedScopes);
-    // The documentation of queue items (SipflowCompletionProvider.resolveCompletionItem); it needs no document.
-    connection.onCompletionResolve(item => {
-        const provider = shared.ServiceRegistry.all
-            .map(services => (services as Partial<LangiumServices>).lsp?.CompletionProvider)
-            .find(p => p instanceof SipflowCompletionProvider);
-        return provider ? provider.resolveCompletionItem(item) : item;
-    });
+    // The documentation of queue items, from the item alone (resolveCompletionItem).
+    connection.onCompletionResolve(resolveCompletionItem);
 }

@@ -1,19 +1,8 @@
-import { Cancellation, DefaultLinker, delayNextTick, interruptAndCheck, isAstNode, isMultiReference, isReference, type AstNode, type LangiumDocument } from 'langium';
+import { Cancellation, DefaultLinker, interruptAndCheck, isAstNode, isMultiReference, isReference, type AstNode, type LangiumDocument } from 'langium';
+import { yieldToRequests } from '../yield-to-requests.js';
 
 /** How many AST nodes are linked between two checks for cancellation (Langium checks at every node). */
 const NODES_BETWEEN_CHECKS = 1000;
-
-/**
- * A turn of the event loop, then Langium's cancellation check. A turn, not a microtask: a request that only
- * needs the document's scopes (completion) is read and answered in full during it, instead of advancing one
- * await per check (Langium's interruptAndCheck yields a turn only every 10 ms). ~80 turns per link at 10,000
- * departments: well under a millisecond.
- */
-export async function yieldToRequests(cancelToken: Cancellation.CancellationToken): Promise<void> {
-    if (cancelToken === Cancellation.CancellationToken.None) return;
-    await delayNextTick();
-    await interruptAndCheck(cancelToken);
-}
 
 /**
  * Langium's linker with a cheaper walk. DefaultLinker.link streams every node (streamAst), streams each

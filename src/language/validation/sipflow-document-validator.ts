@@ -15,7 +15,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
 import { isDepartment, isIntegration, isQueue, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
 import { effectiveIntegrations, environmentNamesOf, originOf, overrideOf, overridesOf } from '../environments.js';
-import { yieldToRequests } from '../references/sipflow-linker.js';
+import { yieldToRequests } from '../yield-to-requests.js';
 import type { SipflowServices } from '../sipflow-module.js';
 
 /** Langium's own problem kinds, given the stable codes docs/language.md and `sipflow validate` promise. */
