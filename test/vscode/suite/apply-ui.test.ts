@@ -14,12 +14,32 @@ const DIXA_TOKEN = 'e2e-ui-dixa-token-93be10';
 const SYNTHFLOW_KEY = 'e2e-ui-synthflow-key-4d7c22';
 const DIALOG = '.monaco-dialog-box';
 const TOAST = '.notification-toast';
+/** How long a closing toast may overlap the modal: one or two frames of the workbench's own rendering. */
+const BEHIND_MODAL_MAX_MS = 100;
 
 /** A sandbox request with the time (this process's clock) it began: the log has its end and duration. */
 interface TimedRequest extends RequestLogEntry {
     readonly startedAt: number;
 }
 const isWrite = (r: RequestLogEntry) => r.vendor !== 'admin' && r.method !== 'GET';
+
+/** What the workbench page records between the start of an apply and its modal (page times, performance.now()). */
+interface ModalWatch {
+    dialogAt?: number;
+    planningShown: boolean;
+    planningGoneAt?: number;
+    readonly observer: { disconnect(): void };
+}
+// The page's globals this file's in-page functions read (the suite compiles without the DOM lib).
+interface PageElement {
+    readonly textContent: string | null;
+    checkVisibility(): boolean;
+}
+interface WatchPage {
+    sipflowModalWatch?: ModalWatch;
+    readonly document: { querySelectorAll(selector: string): ArrayLike<PageElement>; readonly body: unknown };
+    readonly MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void; disconnect(): void };
+}
 
 /**
  * The apply confirmation and progress as the user sees them, through the DOM probe channel (dom.ts):
@@ -38,7 +58,12 @@ describe('apply through the workbench: the modal, the progress notification, com
         assert.ok(p, 'a plan');
         return p;
     };
-    /** Waits for the modal and returns its text, checking that no "planning" notification shows behind it. */
+    /**
+     * Waits for the modal and returns its text, checking that no "planning" notification shows behind it.
+     * The workbench page itself times it (watchPlanningBehindModal), so a slow probe round trip under
+     * load does not count: without the wait before the modal, a sandbox plan (~100–300 ms) leaves the
+     * toast up for the rest of VS Code's 800 ms; with it, the toast is gone before the modal opens.
+     */
     const confirmation = async () => {
         const [text] = await waitFor(
             'the confirmation modal',
@@ -48,11 +73,55 @@ describe('apply through the workbench: the modal, the progress notification, com
             },
             60_000,
         );
-        const behind = await dom.texts(TOAST, { hasText: 'planning' });
-        report(`      modal shown; toasts on screen: ${JSON.stringify(await dom.texts(TOAST))}`);
-        assert.deepEqual(behind, [], 'no "planning" notification on screen behind the modal');
+        // Until the toast has gone (or 2 s): how long it stayed once the modal was up, on the page's clock.
+        const behind = () =>
+            dom.evaluate(() => {
+                const watch = (globalThis as unknown as WatchPage).sipflowModalWatch;
+                if (watch?.dialogAt === undefined) return { ms: -1, shown: false };
+                const goneAt = watch.planningShown ? performance.now() : watch.planningGoneAt;
+                return { ms: goneAt === undefined ? 0 : Math.max(0, goneAt - watch.dialogAt), shown: watch.planningShown };
+            });
+        let seen = await behind();
+        while (seen.shown && seen.ms < 2000) seen = await behind();
+        await dom.evaluate(() => (globalThis as unknown as WatchPage).sipflowModalWatch?.observer.disconnect());
+        const behindMs = seen.ms;
+        report(`      modal shown; a "planning" toast behind it for ${Math.round(behindMs)} ms; toasts on screen: ${JSON.stringify(await dom.texts(TOAST))}`);
+        assert.ok(behindMs >= 0, 'the page saw the modal open');
+        assert.ok(behindMs <= BEHIND_MODAL_MAX_MS, `a "planning" notification stayed on screen ${Math.round(behindMs)} ms behind the modal`);
         return text!;
     };
+    /** Before an apply that confirms: the page notes when the modal appears and when a "planning" toast leaves. */
+    const watchPlanningBehindModal = () =>
+        dom.evaluate(
+            ({ dialog, toast }) => {
+                const page = globalThis as unknown as WatchPage;
+                page.sipflowModalWatch?.observer.disconnect();
+                const shown = (selector: string) => Array.from(page.document.querySelectorAll(selector)).filter(e => e.checkVisibility());
+                const look = () => {
+                    const now = performance.now();
+                    if (watch.dialogAt === undefined && shown(dialog).length > 0) watch.dialogAt = now;
+                    const planning = shown(toast).some(t => (t.textContent ?? '').includes('planning'));
+                    if (watch.planningShown && !planning) watch.planningGoneAt = now;
+                    watch.planningShown = planning;
+                };
+                const observer = new page.MutationObserver(look);
+                const watch: ModalWatch = { planningShown: false, observer };
+                observer.observe(page.document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+                page.sipflowModalWatch = watch;
+                look();
+            },
+            { dialog: DIALOG, toast: TOAST },
+        );
+    /** An apply a test started; afterEach settles it, so one failing test cannot leave a modal and the run lock to the next. */
+    let pending: Thenable<ApplyResult | undefined> | undefined;
+    const startApply = (uri: vscode.Uri, options?: { confirm: boolean }) => (pending = vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', uri, options));
+
+    afterEach(async () => {
+        if (!pending) return;
+        if ((await dom.count(DIALOG)) > 0) await dom.click({ role: 'button', name: 'Cancel', within: DIALOG });
+        await Promise.resolve(pending).catch(() => undefined);
+        pending = undefined;
+    });
 
     before(async () => {
         api = await extensionApi();
@@ -80,7 +149,8 @@ describe('apply through the workbench: the modal, the progress notification, com
         const state = JSON.stringify(sandbox.state);
         const seq = lastSeq();
 
-        const applying = vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', document.uri);
+        await watchPlanningBehindModal();
+        const applying = startApply(document.uri);
         const text = await confirmation();
         const s = planned.summary;
         assert.ok(text.includes('Apply acme to'), text);
@@ -106,7 +176,7 @@ describe('apply through the workbench: the modal, the progress notification, com
         sandbox.setFaults(['POST', 'PUT', 'PATCH', 'DELETE'].map(m => `*:${m}:*=delay:1500`).join(','));
         try {
             const seq = lastSeq();
-            const applying = vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', document.uri, { confirm: false });
+            const applying = startApply(document.uri, { confirm: false });
             const applyingToast = `${TOAST}:has-text("applying acme")`;
             await waitFor('the first step in the progress notification', async () => (await dom.count(applyingToast, { hasText: '(1/' })) > 0, 60_000);
             await dom.click({ role: 'button', name: 'Cancel', within: applyingToast });
@@ -149,7 +219,8 @@ describe('apply through the workbench: the modal, the progress notification, com
     it('Apply in the confirmation modal sends the writes, and the next plan is in sync', async () => {
         const document = await openFixture('acme.sipflow');
         const seq = lastSeq();
-        const applying = vscode.commands.executeCommand<ApplyResult | undefined>('sipflow.apply', document.uri);
+        await watchPlanningBehindModal();
+        const applying = startApply(document.uri);
         const text = await confirmation();
         assert.match(text, /create \d+ · update \d+ · attach \d+/);
         await dom.click({ role: 'button', name: 'Apply', within: DIALOG });
