@@ -5,7 +5,7 @@ import { AstUtils, URI, type LangiumDocument } from 'langium';
 import { SipflowError } from '../errors.js';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { RegularFileSystem } from '../language/references/regular-file-system.js';
-import { createSipflowServices } from '../language/sipflow-module.js';
+import { createSipflowCoreServices } from '../language/sipflow-core-module.js';
 import { UsageError } from './cli-support.js';
 
 export const SIPFLOW_EXTENSION = '.sipflow';
@@ -143,7 +143,7 @@ export interface LoadedFile {
 }
 
 export interface LoadedWorkspace {
-    readonly services: ReturnType<typeof createSipflowServices>;
+    readonly services: ReturnType<typeof createSipflowCoreServices>;
     /** Each source file with its built (parsed, linked, validated) document, in the order of `files`. */
     readonly documents: readonly LoadedFile[];
     /** The `context` files that could be read, built like the others. */
@@ -171,7 +171,7 @@ export function integrationOf(workspace: LoadedWorkspace, entry: LoadedFile): Lo
  * but left out of `documents`; one that cannot be read is skipped (it is not what the user asked about).
  */
 export async function loadWorkspace(files: readonly SourceFile[], options: { validation: boolean; context?: readonly SourceFile[] }): Promise<LoadedWorkspace> {
-    const services = createSipflowServices({ ...RegularFileSystem, forCli: true });
+    const services = createSipflowCoreServices({ ...RegularFileSystem, forCli: true });
     const langiumDocuments = services.shared.workspace.LangiumDocuments;
     const load = async (file: SourceFile) => {
         // Checked again right before reading: the file may have been replaced since it was found.

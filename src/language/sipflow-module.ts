@@ -1,3 +1,8 @@
+/**
+ * The language's services for an editor: sipflow-core-module.ts's, plus the language server's (completion,
+ * hover, code actions, formatting, symbols, folding, rename, semantic tokens) and a document builder that
+ * answers requests from the latest text. The CLI's validate and plan use the core services alone.
+ */
 import { inject, type DeepPartial, type LangiumSharedCoreServices, type Module } from 'langium';
 import {
     createDefaultModule,
@@ -8,19 +13,15 @@ import {
     type PartialLangiumServices,
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
-import { IncrementalDocumentFactory } from './incremental-parse.js';
-import { ExportsOnlyIndexManager } from './references/exports-only-index-manager.js';
-import { LazyReferenceIndexManager } from './references/lazy-reference-index-manager.js';
-import { SipflowLinker } from './references/sipflow-linker.js';
-import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
-import { SipflowQueues } from './references/sipflow-queues.js';
-import { SipflowReferences } from './references/sipflow-references.js';
-import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
-import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
+import {
+    OneShotSharedModule,
+    SipflowCoreModule,
+    SipflowSharedCoreModule,
+    withoutByteOrderMarks,
+    type SipflowAddedServices,
+    type SipflowCoreServicesContext,
+} from './sipflow-core-module.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
-import { SipflowValidationRegistry } from './validation/sipflow-validation-registry.js';
-import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } from './sipflow-parser-messages.js';
-import { createSipflowParser } from './sipflow-parser.js';
 import { SipflowCodeActionProvider } from './lsp/sipflow-code-action-provider.js';
 import { SipflowCompletionProvider } from './lsp/sipflow-completion-provider.js';
 import { SipflowDocumentSymbolProvider } from './lsp/sipflow-document-symbol-provider.js';
@@ -30,40 +31,14 @@ import { SipflowHoverProvider } from './lsp/sipflow-hover-provider.js';
 import { SipflowNodeKindProvider } from './lsp/sipflow-node-kind-provider.js';
 import { SipflowRenameProvider } from './lsp/sipflow-rename-provider.js';
 import { SipflowSemanticTokenProvider } from './lsp/sipflow-semantic-token-provider.js';
-import {
-    RequestAwareDocumentBuilder,
-    SipflowConfigurationProvider,
-    SipflowDocumentUpdateHandler,
-    SipflowLanguageServer,
-    withoutByteOrderMarks,
-} from './lsp/sipflow-language-server.js';
+import { RequestAwareDocumentBuilder, SipflowConfigurationProvider, SipflowDocumentUpdateHandler, SipflowLanguageServer } from './lsp/sipflow-language-server.js';
 
-/** Services the language adds to Langium's. */
-export interface SipflowAddedServices {
-    references: {
-        SipflowQueues: SipflowQueues;
-    };
-}
+export type { SipflowAddedServices, SipflowCoreServices } from './sipflow-core-module.js';
 
 export type SipflowServices = LangiumServices & SipflowAddedServices;
 
 export const SipflowModule: Module<SipflowServices, PartialLangiumServices & SipflowAddedServices> = {
-    references: {
-        SipflowQueues: services => new SipflowQueues(services),
-        References: services => new SipflowReferences(services),
-        ScopeComputation: services => new SipflowScopeComputation(services),
-        ScopeProvider: services => new SipflowScopeProvider(services),
-        Linker: services => new SipflowLinker(services),
-    },
-    parser: {
-        LangiumParser: services => createSipflowParser(services),
-        ParserErrorMessageProvider: () => new SipflowParserErrorMessageProvider(),
-        LexerErrorMessageProvider: () => new SipflowLexerErrorMessageProvider(),
-    },
-    validation: {
-        DocumentValidator: services => new SipflowDocumentValidator(services),
-        ValidationRegistry: services => new SipflowValidationRegistry(services),
-    },
+    ...(SipflowCoreModule as Module<SipflowServices, PartialLangiumServices & SipflowAddedServices>),
     lsp: {
         CompletionProvider: services => new SipflowCompletionProvider(services),
         HoverProvider: services => new SipflowHoverProvider(services),
@@ -78,10 +53,8 @@ export const SipflowModule: Module<SipflowServices, PartialLangiumServices & Sip
 
 export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     workspace: {
+        ...(SipflowSharedCoreModule.workspace as Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>>['workspace']),
         DocumentBuilder: services => new RequestAwareDocumentBuilder(services),
-        LangiumDocumentFactory: services => new IncrementalDocumentFactory(services),
-        IndexManager: services => new LazyReferenceIndexManager(services),
-        WorkspaceManager: services => new SipflowWorkspaceManager(services),
         ConfigurationProvider: services => new SipflowConfigurationProvider(services),
     },
     lsp: {
@@ -91,21 +64,7 @@ export const SipflowSharedModule: Module<LangiumSharedServices, DeepPartial<Lang
     },
 };
 
-/** Shared services of a one-shot build (the CLI): no reference index (ExportsOnlyIndexManager). */
-const OneShotSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
-    workspace: {
-        IndexManager: services => new ExportsOnlyIndexManager(services),
-    },
-};
-
-export interface SipflowServicesContext extends DefaultSharedModuleContext {
-    /**
-     * A one-shot build, read once and thrown away (the CLI): skips what only an editor uses, the
-     * reference index behind find references, rename and incremental relinking. Never for a language
-     * server or anything that calls DocumentBuilder.update.
-     */
-    readonly forCli?: boolean;
-}
+export interface SipflowServicesContext extends DefaultSharedModuleContext, Pick<SipflowCoreServicesContext, 'forCli'> {}
 
 /**
  * Creates the shared and language services. `context.fileSystemProvider` decides where workspace files
@@ -124,14 +83,14 @@ export function createSipflowServices(
         createDefaultSharedModule({ ...moduleContext, fileSystemProvider: services => withoutByteOrderMarks(fromDisk(services)) }),
         SipflowGeneratedSharedModule,
         SipflowSharedModule,
-        forCli ? OneShotSharedModule : {},
+        (forCli ? OneShotSharedModule : {}) as Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>>,
     );
     const Sipflow = inject(createDefaultModule({ shared }), SipflowGeneratedModule, SipflowModule, (overrides ?? {}) as Module<SipflowServices, DeepPartial<SipflowServices>>);
     shared.ServiceRegistry.register(Sipflow);
     registerValidationChecks(Sipflow);
     if (!context.connection) {
         // Without a language server the workspace is never "initialized"; do it now so the index is usable.
-        shared.workspace.ConfigurationProvider.initialized({});
+        void shared.workspace.ConfigurationProvider.initialized({});
     }
     return { shared, Sipflow };
 }

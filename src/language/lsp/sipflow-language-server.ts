@@ -195,23 +195,6 @@ export class RequestAwareDocumentBuilder extends SipflowDocumentBuilder {
     }
 }
 
-/** A file system whose text files lose a leading UTF-8 byte order mark, which editors hide: with it, every column of a file's first line read from disk would be one off. */
-export function withoutByteOrderMarks(fileSystem: FileSystemProvider): FileSystemProvider {
-    const strip = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    return {
-        stat: uri => fileSystem.stat(uri),
-        statSync: uri => fileSystem.statSync(uri),
-        exists: uri => fileSystem.exists(uri),
-        existsSync: uri => fileSystem.existsSync(uri),
-        readBinary: uri => fileSystem.readBinary(uri),
-        readBinarySync: uri => fileSystem.readBinarySync(uri),
-        readFile: async uri => strip(await fileSystem.readFile(uri)),
-        readFileSync: uri => strip(fileSystem.readFileSync(uri)),
-        readDirectory: uri => fileSystem.readDirectory(uri),
-        readDirectorySync: uri => fileSystem.readDirectorySync(uri),
-    };
-}
-
 /**
  * Langium's language server, with completion answered once the document's scopes are computed rather than
  * once it is linked (Langium's default): completion reads the queues in scope (SipflowScopeProvider), never a

@@ -1,7 +1,7 @@
 import { AstUtils, WorkspaceCache, type LangiumDocument, type LangiumDocuments } from 'langium';
 import type { Integration, Queue, SipflowFile } from '../generated/ast.js';
 import { isDepartment, isEnvironment, isIntegration } from '../generated/ast.js';
-import type { SipflowServices } from '../sipflow-module.js';
+import type { SipflowCoreServices } from '../sipflow-core-module.js';
 import { integrationParts } from '../integration-parts.js';
 import { sameIntegrationScope, type ScopedDocument } from './integration-scope.js';
 
@@ -19,7 +19,7 @@ export class SipflowQueues {
     private readonly usedCache: WorkspaceCache<Integration, ReadonlySet<Queue>>;
     private readonly effectiveSiblings = new WeakMap<Integration, readonly Integration[]>();
 
-    constructor(services: SipflowServices) {
+    constructor(services: SipflowCoreServices) {
         this.documents = services.shared.workspace.LangiumDocuments;
         this.siblingsCache = new WorkspaceCache(services.shared);
         this.queuesCache = new WorkspaceCache(services.shared);

@@ -3,7 +3,7 @@ import type { Department, Integration, Queue } from '../generated/ast.js';
 import { isDepartment, isIntegration, isQueue } from '../generated/ast.js';
 import { environmentBlocksOf, isEnvironmentOverride } from '../environments.js';
 import { integrationParts } from '../integration-parts.js';
-import type { SipflowServices } from '../sipflow-module.js';
+import type { SipflowCoreServices } from '../sipflow-core-module.js';
 import type { SipflowQueues } from './sipflow-queues.js';
 
 /**
@@ -14,7 +14,7 @@ import type { SipflowQueues } from './sipflow-queues.js';
 export class SipflowReferences extends DefaultReferences {
     private readonly queues: SipflowQueues;
 
-    constructor(services: SipflowServices) {
+    constructor(services: SipflowCoreServices) {
         super(services);
         this.queues = services.references.SipflowQueues;
     }

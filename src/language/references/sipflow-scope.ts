@@ -14,7 +14,7 @@ import {
 } from 'langium';
 import type { Integration, SipflowFile } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
-import type { SipflowServices } from '../sipflow-module.js';
+import type { SipflowCoreServices } from '../sipflow-core-module.js';
 import { integrationParts } from '../integration-parts.js';
 import type { SipflowQueues } from './sipflow-queues.js';
 
@@ -57,7 +57,7 @@ export class SipflowScopeProvider extends DefaultScopeProvider {
     private readonly queues: SipflowQueues;
     private readonly queueScopes: WorkspaceCache<Integration, Scope>;
 
-    constructor(services: SipflowServices) {
+    constructor(services: SipflowCoreServices) {
         super(services);
         this.queues = services.references.SipflowQueues;
         this.queueScopes = new WorkspaceCache(services.shared);

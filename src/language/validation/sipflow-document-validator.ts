@@ -16,7 +16,7 @@ import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } f
 import { isDepartment, isIntegration, isQueue, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
 import { effectiveIntegrations, environmentNamesOf, originOf, overrideOf, overridesOf } from '../environments.js';
 import { yieldToRequests } from '../yield-to-requests.js';
-import type { SipflowServices } from '../sipflow-module.js';
+import type { SipflowCoreServices } from '../sipflow-core-module.js';
 
 /** Langium's own problem kinds, given the stable codes docs/language.md and `sipflow validate` promise. */
 const BUILT_IN_CODES: Readonly<Record<string, string>> = {
@@ -52,7 +52,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
     /** How many blocks the last validations checked and reused (for tests and the benchmark). */
     readonly blockStats = { checked: 0, reused: 0 };
 
-    constructor(private readonly sipflowServices: SipflowServices) {
+    constructor(private readonly sipflowServices: SipflowCoreServices) {
         super(sipflowServices);
     }
 

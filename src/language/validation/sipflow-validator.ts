@@ -2,7 +2,7 @@ import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
 import type { Department, DixaBlock, Environment, Escalation, Integration, Queue, SipflowAstType } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import { AstUtils } from 'langium';
-import type { SipflowServices } from '../sipflow-module.js';
+import type { SipflowCoreServices } from '../sipflow-core-module.js';
 import { integrationParts } from '../integration-parts.js';
 import { isHostName } from '../values/network.js';
 import { checkAllowlist, checkOrganization, checkSipDomain } from './dixa-checks.js';
@@ -17,7 +17,7 @@ import { report } from './report.js';
 import { checkEnvironment, insideEnvironment } from './environment-checks.js';
 
 /** Registers the checks of every concept (validation/*-checks.ts) with Langium's registry. */
-export function registerValidationChecks(services: SipflowServices): void {
+export function registerValidationChecks(services: SipflowCoreServices): void {
     const validator = new SipflowValidator(services);
     const repeated = (node: Parameters<typeof checkRepeatedSettings>[0], accept: ValidationAcceptor) => checkRepeatedSettings(node, accept);
     // Inside an environment only the block's own shape is checked here; its values are checked in the
@@ -42,7 +42,7 @@ export function registerValidationChecks(services: SipflowServices): void {
 }
 
 export class SipflowValidator {
-    constructor(private readonly services: SipflowServices) {}
+    constructor(private readonly services: SipflowCoreServices) {}
 
     checkAcrossFiles(integration: Integration, accept: ValidationAcceptor): void {
         checkAcrossFiles(integration, this.services.references.SipflowQueues.siblingsOf(integration), accept);
