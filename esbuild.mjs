@@ -2,6 +2,8 @@
 // VS Code loads CommonJS extensions; langium is ESM-only, so bundling is what makes it loadable.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
@@ -36,6 +38,48 @@ const options = {
 };
 
 /**
+ * For the CLI bundle only: Langium's core modules (not langium/lsp) import five names from
+ * vscode-languageserver-protocol — CancellationToken(Source), Emitter, ResponseError, LSPErrorCodes — and
+ * with them esbuild would load the whole protocol and its JSON-RPC runtime (~230 KB, ~40 ms of start-up)
+ * into `sipflow validate`, which has no connection. They are served here from the protocol's own copy of
+ * vscode-jsonrpc (the same modules the protocol re-exports, so fmt and pull, which do load langium/lsp,
+ * see one CancellationToken). A Langium that imports another name fails the build ("No matching export").
+ */
+const langiumCoreProtocolSource = jsonRpcCommon => `
+import RAL from ${JSON.stringify(path.join(jsonRpcCommon, 'ral.js'))};
+export { CancellationToken, CancellationTokenSource } from ${JSON.stringify(path.join(jsonRpcCommon, 'cancellation.js'))};
+export { Emitter } from ${JSON.stringify(path.join(jsonRpcCommon, 'events.js'))};
+export { ResponseError } from ${JSON.stringify(path.join(jsonRpcCommon, 'messages.js'))};
+// The protocol's values (lib/common/api.js), for the two Langium's document builder rejects with.
+export const LSPErrorCodes = { RequestFailed: -32803, ServerCancelled: -32802, ContentModified: -32801, RequestCancelled: -32800 };
+// Cancellation and Emitter reach JSON-RPC's runtime layer for a timer and console.error; the protocol's node
+// entry installs the full one when it loads (and replaces this).
+try {
+    RAL();
+} catch {
+    RAL.install({ console, timer: { setTimeout, clearTimeout, setImmediate, clearImmediate, setInterval, clearInterval } });
+}
+`;
+const langiumCoreProtocol = {
+    name: 'langium-core-protocol',
+    setup(build) {
+        // The copy of vscode-jsonrpc the protocol itself loads; its package exports hide lib/common, so by path.
+        const fromProtocol = createRequire(path.resolve('node_modules/vscode-languageserver-protocol/package.json'));
+        const jsonRpcCommon = path.join(path.dirname(fromProtocol.resolve('vscode-jsonrpc')), '../common');
+        build.onResolve({ filter: /^vscode-languageserver-protocol$/ }, args =>
+            /[\\/]node_modules[\\/]langium[\\/]lib[\\/]/.test(args.importer) && !/[\\/]lib[\\/]lsp[\\/]/.test(args.importer)
+                ? { path: 'langium-core-protocol', namespace: 'sipflow' }
+                : undefined,
+        );
+        build.onLoad({ filter: /^langium-core-protocol$/, namespace: 'sipflow' }, () => ({
+            contents: langiumCoreProtocolSource(jsonRpcCommon),
+            loader: 'js',
+            resolveDir: jsonRpcCommon,
+        }));
+    },
+};
+
+/**
  * The CLI: ESM with code splitting, so that each command loads only its own modules (main.ts imports a
  * command with import() when it runs): `--version` loads no language, `validate` no vendors, sandbox or
  * apply. esbuild splits only ESM output. out/cli.cjs stays the CLI's one entry (bin/sipflow.cjs and the
@@ -61,6 +105,7 @@ const cliOptions = {
             "const importMetaUrl = new URL('../cli.cjs', import.meta.url).href;",
         ].join('\n'),
     },
+    plugins: [langiumCoreProtocol],
     metafile: true,
 };
 

@@ -58,13 +58,29 @@ const sourcesOf = (outputs: Set<string>) => [...outputs].flatMap(output => Objec
 
 /** Sources validate has no use for: the vendors' API clients, the sandbox, plan, apply, the checklist, pull, axios. */
 const NOT_FOR_VALIDATE = /^(src\/(providers|sandbox|plan|apply|checklist|pull|verify|doctor)\/|node_modules\/axios\/)/;
+/** The editor's half of the language: langium/lsp, the language server libraries and our LSP providers. */
+const NOT_FOR_VALIDATE_LSP = /^(src\/language\/lsp\/|src\/language\/sipflow-module\.ts|node_modules\/(langium\/lib\/lsp|vscode-languageserver(-protocol)?\/lib)\/)/;
 
 describe('what each command loads (esbuild metafile)', () => {
     it('validate reaches the language and libphonenumber, but no vendor client, sandbox, plan, apply or axios', () => {
         const sources = sourcesOf(staticClosure([MAIN, outputFor('src/cli/commands/validate.ts')]));
-        expect(sources).toContain('src/language/sipflow-module.ts');
+        expect(sources).toContain('src/language/sipflow-core-module.ts');
         expect(sources.some(source => source.includes('node_modules/libphonenumber-js/'))).toBe(true);
         expect(sources.filter(source => NOT_FOR_VALIDATE.test(source))).toEqual([]);
+    });
+
+    it('validate builds the core services: no language server, langium/lsp or LSP protocol (only JSON-RPC cancellation and events)', () => {
+        const sources = sourcesOf(staticClosure([MAIN, outputFor('src/cli/commands/validate.ts')]));
+        expect(sources.filter(source => NOT_FOR_VALIDATE_LSP.test(source))).toEqual([]);
+        // What esbuild.mjs's langium-core-protocol serves instead of the protocol: four files of its vscode-jsonrpc.
+        const jsonRpc = sources.filter(source => source.includes('/vscode-jsonrpc/')).map(source => source.replace(/^.*\/vscode-jsonrpc\//, ''));
+        expect(jsonRpc.sort()).toEqual(['lib/common/cancellation.js', 'lib/common/events.js', 'lib/common/is.js', 'lib/common/messages.js', 'lib/common/ral.js']);
+    });
+
+    it('fmt does reach the language server services (so the pattern above names what is really in the bundle)', () => {
+        const sources = sourcesOf(staticClosure([MAIN, outputFor('src/cli/commands/fmt.ts')]));
+        expect(sources.filter(source => NOT_FOR_VALIDATE_LSP.test(source)).length).toBeGreaterThan(0);
+        expect(sources).toContain('src/language/lsp/sipflow-formatter.ts');
     });
 
     it('apply does reach them (so the pattern above names what is really in the bundle)', () => {
