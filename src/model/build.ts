@@ -1,6 +1,6 @@
 import { AstUtils, type AstNode, type LangiumDocument, type Reference } from 'langium';
 import { SipflowError } from '../errors.js';
-import type { Allowlist, Department, Escalation, Integration, Queue, SecretValue, SipflowFile, SynthflowBlock } from '../language/generated/ast.js';
+import type { Allowlist, Department, Escalation, Integration, Queue, SecretValue, SynthflowBlock } from '../language/generated/ast.js';
 import { isIntegration, isCredentialsTrunkAuth, isSipflowFile } from '../language/generated/ast.js';
 import { integrationParts, type IntegrationParts } from '../language/integration-parts.js';
 import { parseDuration } from '../language/values/durations.js';
@@ -22,10 +22,10 @@ import { transferFromSettings } from '../vendors/transfer-fields.js';
 import { deepFreeze, sha256, sourceHashOf } from './hash.js';
 import { departmentMarker, escalationActionName, ownerKey, ownershipMarker } from './ownership.js';
 import { effectiveIntegrations, environmentNamesOf } from '../language/environments.js';
+import { diagnosticAppliesTo, integrationOf, sameIntegration, type IntegrationSource } from './sources.js';
 import type { DesiredAllowlist, DesiredDixaOrganization, DesiredDepartment, DesiredEscalation, DesiredQueue, DesiredSource, DesiredState, DesiredTrunkAuth } from './types.js';
 
 /** A parsed `.sipflow` file, its root node, or its integration node. */
-export type IntegrationSource = LangiumDocument<SipflowFile> | SipflowFile | Integration;
 
 /** One error diagnostic of the integration's documents, as `buildDesiredState` reports it. */
 export interface ModelProblem {
@@ -93,32 +93,6 @@ export class UnknownEnvironmentError extends SipflowError {
     }
 }
 
-/** The environments the integration's files declare (sorted), for `--env` and the editor's picker. */
-export function environmentsOf(main: IntegrationSource, others: readonly IntegrationSource[] = []): string[] {
-    const integration = integrationOf(main);
-    if (!integration) return [];
-    return environmentNamesOf(sameIntegration(integration, others));
-}
-
-function sameIntegration(integration: Integration, others: readonly IntegrationSource[]): Integration[] {
-    const integrations = [integration];
-    for (const other of others) {
-        const candidate = integrationOf(other);
-        if (candidate && candidate !== integration && candidate.name === integration.name && !integrations.includes(candidate)) integrations.push(candidate);
-    }
-    return integrations;
-}
-
-/**
- * Does this diagnostic hold in the configuration being built? A finding of the environment pass names
- * the environments it holds in (`data.environments`); the default's findings hold everywhere.
- */
-export function diagnosticAppliesTo(diagnostic: { data?: unknown }, environment: string | undefined): boolean {
-    const environments = (diagnostic.data as { environments?: unknown } | undefined)?.environments;
-    if (!Array.isArray(environments)) return true;
-    return environment !== undefined && environments.includes(environment);
-}
-
 export function buildDesiredState(main: IntegrationSource, others: readonly IntegrationSource[] = [], options: BuildOptions = {}): DesiredState {
     const integration = integrationOf(main);
     if (!integration) throw new ModelInputError(`${describeSource(main)} declares no integration: there is nothing to plan.`);
@@ -133,12 +107,6 @@ export function buildDesiredState(main: IntegrationSource, others: readonly Inte
     if (problems.length > 0) throw new DesiredStateError(name, problems);
     const effective = environment === undefined ? integrations : effectiveIntegrations(integrations, environment);
     return deepFreeze(new Derivation(name, effective, environment ?? null).build());
-}
-
-function integrationOf(source: IntegrationSource): Integration | undefined {
-    if (isIntegration(source)) return source;
-    if (isSipflowFile(source)) return source.integration;
-    return (source as LangiumDocument<SipflowFile>).parseResult?.value?.integration;
 }
 
 function documentOf(node: AstNode): LangiumDocument | undefined {

@@ -20,17 +20,7 @@ export type {
     DesiredTrunkAuth,
 } from './types.js';
 export { QUEUE_KIND_OFFER_ALGORITHM } from '../vendors/dixa-facts.js';
-export {
-    buildDesiredState,
-    DesiredStateError,
-    diagnosticAppliesTo,
-    environmentsOf,
-    ModelInputError,
-    UnknownEnvironmentError,
-    uuiHeader,
-    type BuildOptions,
-    type IntegrationSource,
-    type ModelProblem,
-} from './build.js';
+export { buildDesiredState, DesiredStateError, ModelInputError, UnknownEnvironmentError, uuiHeader, type BuildOptions, type ModelProblem } from './build.js';
+export { diagnosticAppliesTo, environmentsOf, type IntegrationSource } from './sources.js';
 export { departmentMarker, escalationActionName, ownerKey, ownershipMarker, parseOwnership, OWNERSHIP_PREFIX, type Ownership } from './ownership.js';
 export { canonicalJson, sha256, sourceHashOf } from './hash.js';

@@ -4,7 +4,7 @@ import { compareReported, formatSummary, formatText, severityTotals, toReported,
 import { formatGithub, formatJunit, formatSarif } from '../report-formats.js';
 import { INTERNAL_ERROR_CODE } from '../../language/diagnostic-codes.js';
 import { findSipflowFiles, folderContext, integrationOf, loadWorkspace, NotRegularFileError, type LoadedFile } from '../workspace.js';
-import { diagnosticAppliesTo, environmentsOf } from '../../model/index.js';
+import { diagnosticAppliesTo, environmentsOf } from '../../model/sources.js';
 import { addEnvironmentOption, type EnvironmentOptions } from './shared-options.js';
 
 export const VALIDATE_FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;
