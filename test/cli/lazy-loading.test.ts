@@ -125,6 +125,22 @@ describe('what the process loads', () => {
         expect([...chunks].filter(chunk => !allowed.has(chunk))).toEqual([]);
     });
 
+    it("validate loads neither Node's child_process nor crypto (commander's child_process is lazy: patches/commander+14.0.3.patch)", () => {
+        const record = path.join(work, 'builtins.json');
+        const hook = path.join(work, 'record-builtins.cjs');
+        writeFileSync(
+            hook,
+            `const before = new Set(process.moduleLoadList);
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.moduleLoadList.filter(m => !before.has(m)))));
+`,
+        );
+        const run = spawnSync(process.execPath, ['--require', hook, CLI_BUNDLE, 'validate', 'examples/acme.sipflow'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+        expect(run.status, run.stderr).toBe(0);
+        const builtins = (JSON.parse(readFileSync(record, 'utf8')) as string[]).filter(m => m.startsWith('NativeModule ')).map(m => m.slice('NativeModule '.length));
+        expect(builtins).toContain('fs/promises'); // the record is real: validate reads files with it
+        expect(builtins.filter(m => /^(child_process|internal\/child_process|crypto|dgram)$/.test(m))).toEqual([]);
+    });
+
     it('--version loads main and its static imports only: no command', () => {
         const { status, chunks } = loadedChunks(['--version']);
         expect(status).toBe(0);
