@@ -111,10 +111,6 @@ const cliOptions = {
 
 /** out/cli.cjs: the entry, CommonJS so that `require`-based callers and `node out/cli.cjs` keep working. */
 const CLI_LAUNCHER = `// Built by esbuild.mjs: the sipflow CLI is ESM chunks in out/cli/ (code splitting); this file starts it.
-// Parsing a large file allocates mostly short-lived objects; V8 otherwise doubles the young generation as
-// they arrive and the process peaks at ~310 MB RSS for 10,000 departments (~190 MB with this, and no slower:
-// see README, Speed). The flag exists in every V8 of Node >= 22 (older Node is refused by main.mjs).
-if (Number(process.versions.node.split('.')[0]) >= 22) require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
 import('./cli/main.mjs').catch(error => {
     process.stderr.write(\`sipflow: cannot load the CLI bundle: \${error instanceof Error ? error.message : String(error)}\\n\`);
     process.exitCode = 1;

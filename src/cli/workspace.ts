@@ -6,6 +6,7 @@ import { SipflowError } from '../errors.js';
 import type { SipflowFile } from '../language/generated/ast.js';
 import { RegularFileSystem } from '../language/references/regular-file-system.js';
 import { createSipflowCoreServices } from '../language/sipflow-core-module.js';
+import { noteInputSize } from './young-generation.js';
 import { UsageError } from './cli-support.js';
 
 export const SIPFLOW_EXTENSION = '.sipflow';
@@ -173,10 +174,12 @@ export function integrationOf(workspace: LoadedWorkspace, entry: LoadedFile): Lo
 export async function loadWorkspace(files: readonly SourceFile[], options: { validation: boolean; context?: readonly SourceFile[] }): Promise<LoadedWorkspace> {
     const services = createSipflowCoreServices({ ...RegularFileSystem, forCli: true });
     const langiumDocuments = services.shared.workspace.LangiumDocuments;
+    let inputBytes = 0;
     const load = async (file: SourceFile) => {
         // Checked again right before reading: the file may have been replaced since it was found.
         const info = await stat(file.absolutePath);
         if (!info.isFile()) throw notRegular(file.displayPath, specialKind(info) ?? 'not a file');
+        noteInputSize((inputBytes += info.size));
         const text = await readFile(file.absolutePath, 'utf8');
         return langiumDocuments.createDocument(URI.file(file.absolutePath), text) as LangiumDocument<SipflowFile>;
     };
