@@ -28,6 +28,7 @@ import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipf
 import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } from './sipflow-parser-messages.js';
 import { createSipflowParser } from './sipflow-parser.js';
+import { SipflowTokenBuilder } from './sipflow-token-builder.js';
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { SipflowValidationRegistry } from './validation/sipflow-validation-registry.js';
 import { registerValidationChecks } from './validation/sipflow-validator.js';
@@ -54,6 +55,7 @@ export const SipflowCoreModule: Module<SipflowCoreServices, PartialLangiumCoreSe
         LangiumParser: services => createSipflowParser(services),
         ParserErrorMessageProvider: () => new SipflowParserErrorMessageProvider(),
         LexerErrorMessageProvider: () => new SipflowLexerErrorMessageProvider(),
+        TokenBuilder: () => new SipflowTokenBuilder(),
     },
     validation: {
         DocumentValidator: services => new SipflowDocumentValidator(services),
