@@ -6,7 +6,7 @@ import type { Checklist } from '../../../src/checklist/index.js';
 import type { SipflowExtensionApi } from '../../../src/extension/main.js';
 import type { Plan } from '../../../src/plan/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { codeOf, diagnosticsOf, extensionApi, fixtureUri, openFixture, sandboxAsLive, waitFor } from './helpers.js';
+import { codeOf, diagnosticsOf, extensionApi, fixtureUri, openFixture, revertFile, sandboxAsLive, waitFor } from './helpers.js';
 
 // Keys the test sandbox accepts (and rejects all others with 401). They must never reach the log.
 const DIXA_TOKEN = 'e2e-dixa-token-7f3a91c2d4';
@@ -148,8 +148,7 @@ describe('commands against a sandbox the test starts', function () {
             });
             for (const title of edited) assert.deepEqual(states(title), ['outdated'], `only "outdated" in "${title}"`);
         } finally {
-            await vscode.window.showTextDocument(document);
-            await vscode.commands.executeCommand('workbench.action.files.revert');
+            await revertFile(document);
         }
     });
 
@@ -225,10 +224,11 @@ describe('commands against a sandbox the test starts', function () {
         await editor.edit(b => b.replace(new vscode.Range(document.positionAt(offset), document.positionAt(offset + '"Support DK"'.length)), '"Support DK live"'));
         await next;
         assert.ok(api.callFlowHtml()?.includes('Support DK live'), 'the diagram follows the edit');
-        // Revert this document (the Call Flow panel may be the active editor), so that no later test sees the edit.
-        await vscode.window.showTextDocument(document);
-        await vscode.commands.executeCommand('workbench.action.files.revert');
-        assert.ok(!document.isDirty && !document.getText().includes('Support DK live'), 'the edit is reverted');
+        // Close the panel, which follows the active editor, and revert the edit, so that no later test sees either.
+        for (const tab of vscode.window.tabGroups.all.flatMap(group => group.tabs))
+            if (tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('sipflow.callFlow')) await vscode.window.tabGroups.close(tab);
+        await revertFile(document);
+        assert.ok(!document.getText().includes('Support DK live'), 'the edit is reverted');
     });
 
     it("Apply refuses another organization's Dixa token before any write (the account guard)", async () => {

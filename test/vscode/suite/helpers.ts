@@ -24,12 +24,13 @@ export async function openFixture(relative: string): Promise<vscode.TextDocument
     return document;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+/** Polls `probe` until it gives a value. `what` names it in the timeout's message; a function is asked at the timeout, to say what there was instead. */
+export async function waitFor<T>(what: string | (() => string), probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = await probe();
         if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
         await new Promise(r => setTimeout(r, 100));
     }
 }
@@ -38,6 +39,12 @@ export function codeOf(d: vscode.Diagnostic): string | undefined {
     const code = d.code;
     if (code === undefined) return undefined;
     return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+/** A document's state for a failure message: what the editor holds and what the language server last published. */
+export function documentState(document: vscode.TextDocument): string {
+    const diagnostics = vscode.languages.getDiagnostics(document.uri).map(d => codeOf(d) ?? d.message);
+    return `${document.uri.toString()}: ${document.languageId}, version ${document.version}, ${document.getText().length} characters${document.isClosed ? ', closed' : ''}; diagnostics [${diagnostics.join(', ')}]`;
 }
 
 export async function diagnosticsOf(uri: vscode.Uri, minimum = 1): Promise<vscode.Diagnostic[]> {
@@ -54,10 +61,46 @@ export async function untitled(content: string): Promise<vscode.TextDocument> {
     return document;
 }
 
-/** Reverts and closes a document's editor without a save prompt (a prompt would block a headless run). */
+/** What the workbench has active, for a failure message: the active command acts on it, and a webview beside can hold the focus. */
+function activeEditorSummary(): string {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    return `active editor ${vscode.window.activeTextEditor?.document.uri.toString() ?? 'none'}, active tab "${tab?.label ?? 'none'}"`;
+}
+
+/**
+ * Reverts a document to its text on disk. `workbench.action.files.revert` acts on the active editor, and
+ * under load the Call Flow panel beside can still be active right after showTextDocument: so show and
+ * revert until the document is clean.
+ */
+export async function revertFile(document: vscode.TextDocument): Promise<void> {
+    await waitFor(
+        `${document.uri.path} reverted`,
+        async () => {
+            await vscode.window.showTextDocument(document);
+            if (vscode.window.activeTextEditor?.document === document) await vscode.commands.executeCommand('workbench.action.files.revert');
+            return !document.isDirty || undefined;
+        },
+        10_000,
+    ).catch(error => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)} (${activeEditorSummary()})`);
+    });
+}
+
+/** Reverts and closes a document's editor without a save prompt (a prompt would block a headless run), as the active command must act on that editor. */
 export async function discard(document: vscode.TextDocument): Promise<void> {
-    await vscode.window.showTextDocument(document);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const open = () =>
+        vscode.window.tabGroups.all.some(group => group.tabs.some(tab => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === document.uri.toString()));
+    await waitFor(
+        `${document.uri.toString()} closed`,
+        async () => {
+            await vscode.window.showTextDocument(document);
+            if (vscode.window.activeTextEditor?.document === document) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+            return !open() || undefined;
+        },
+        10_000,
+    ).catch(error => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)} (${activeEditorSummary()})`);
+    });
 }
 
 /** A line for the launcher's output (the report file the code-server launcher streams, and the console). */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeOf, diagnosticsOf, discard, extensionApi, openFixture, untitled, waitFor } from './helpers.js';
+import { codeOf, diagnosticsOf, discard, documentState, extensionApi, openFixture, untitled, waitFor } from './helpers.js';
 
 /**
  * An untitled document under its own name: "Untitled-N" names are reused once closed, and a document opened
@@ -8,8 +8,13 @@ import { codeOf, diagnosticsOf, discard, extensionApi, openFixture, untitled, wa
  */
 async function namedUntitled(name: string, content: string): Promise<vscode.TextDocument> {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:${name}`));
-    const editor = await vscode.window.showTextDocument(document);
-    await editor.edit(builder => builder.insert(new vscode.Position(0, 0), content));
+    await vscode.window.showTextDocument(document);
+    // A workspace edit, not the editor's: it applies whichever editor is active (the editor's can be refused once another is).
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, 0), content);
+    assert.ok(await vscode.workspace.applyEdit(edit), `the text is inserted into ${name}`);
+    assert.equal(document.languageId, 'sipflow', `${name} is a sipflow document`);
+    assert.equal(document.getText(), content);
     return document;
 }
 
@@ -165,10 +170,13 @@ describe('the language server inside VS Code', function () {
             const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
             const at = new vscode.Position(7, 13);
             // Invoked first: the server has analysed the document once it answers.
-            const invoked = await waitFor('queue completions', async () => {
-                const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, at);
-                return l.items.length > 0 ? l : undefined;
-            });
+            const invoked = await waitFor(
+                () => `queue completions; ${documentState(document)}`,
+                async () => {
+                    const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, at);
+                    return l.items.length > 0 ? l : undefined;
+                },
+            );
             assert.deepEqual(invoked.items.map(label), ['only_desk']);
             const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, at, ' ');
             assert.deepEqual(list.items.map(label), ['only_desk'], `on the space; line: ${JSON.stringify(document.lineAt(7).text)}`);
@@ -196,7 +204,10 @@ describe('the language server inside VS Code', function () {
             ].join('\n'),
         );
         try {
-            const diagnostic = await waitFor('linking-error', () => vscode.languages.getDiagnostics(document.uri).find(d => codeOf(d) === 'linking-error'));
+            const diagnostic = await waitFor(
+                () => `linking-error; ${documentState(document)}`,
+                () => vscode.languages.getDiagnostics(document.uri).find(d => codeOf(d) === 'linking-error'),
+            );
             const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
                 'vscode.executeCodeActionProvider',
                 document.uri,
@@ -237,7 +248,10 @@ describe('the language server inside VS Code', function () {
             ].join('\n'),
         );
         try {
-            const diagnostic = await waitFor('e164-not-canonical', () => vscode.languages.getDiagnostics(document.uri).find(d => codeOf(d) === 'e164-not-canonical'));
+            const diagnostic = await waitFor(
+                () => `e164-not-canonical; ${documentState(document)}`,
+                () => vscode.languages.getDiagnostics(document.uri).find(d => codeOf(d) === 'e164-not-canonical'),
+            );
             const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
                 'vscode.executeCodeActionProvider',
                 document.uri,
