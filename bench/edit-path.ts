@@ -71,6 +71,11 @@ function rangedChange(before: string, after: string): { range: { start: Position
     return { range: { start: positionAt(before, start), end: positionAt(before, oldEnd) }, text: after.slice(start, newEnd) };
 }
 
+/** What VS Code's language client (vscode-languageclient 9, lib/common/completion.js) says of completion lists: the editor the numbers are for. */
+const VSCODE_COMPLETION_CAPABILITIES = {
+    textDocument: { completion: { completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } } },
+};
+
 /** The server in its own process and a client on its stdio; `published` waits for diagnostics that satisfy a predicate. */
 async function openSession(text: string) {
     const server = spawn(process.execPath, [path.resolve('out/server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -83,7 +88,7 @@ async function openSession(text: string) {
         }
     });
     client.listen();
-    await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: VSCODE_COMPLETION_CAPABILITIES, workspaceFolders: null });
     await client.sendNotification(InitializedNotification.type, {});
     let version = 1;
     let current = text;

@@ -112,10 +112,16 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
     private readonly documents: LangiumDocuments;
     private readonly sipflowQueues: SipflowQueues;
 
+    /** Whether the client takes a list-wide edit range (LSP 3.17 `itemDefaults.editRange`; VS Code, Neovim 0.10 and Helix do). */
+    private clientTakesDefaultEditRange = false;
+
     constructor(services: SipflowServices) {
         super(services);
         this.documents = services.shared.workspace.LangiumDocuments;
         this.sipflowQueues = services.references.SipflowQueues;
+        services.shared.lsp.LanguageServer.onInitialize(params => {
+            this.clientTakesDefaultEditRange = params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange') === true;
+        });
     }
 
     /**
@@ -128,7 +134,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
         if (trigger !== undefined && !triggerAsksForValue(document.textDocument, params.position, trigger)) return CompletionList.create([], false);
         const result = await super.getCompletion(document, params, cancelToken);
-        if (result && result.items.length > 0) return result;
+        if (result && result.items.length > 0) return this.clientTakesDefaultEditRange ? withDefaultEditRange(result) : result;
         return this.completionForBareEnvPrefix(document, params.position) ?? result;
     }
 
@@ -225,12 +231,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         const queue = nodeDescription.node;
         if (!isQueue(queue)) return item;
         const facts = [queue.displayName && `"${queue.displayName}"`, queue.did].filter(Boolean).join(' · ');
-        const reference: QueueReferenceData = {
-            setting: refInfo.property === 'fallback' ? 'fallback' : 'escalate',
-            queue: queue.name,
-            displayName: queue.displayName,
-            did: queue.did,
-        };
+        const reference: QueueReferenceData = [refInfo.property === 'fallback' ? 'fallback' : 'escalate', queue.name, queue.displayName ?? null, queue.did ?? null];
         return { ...item, detail: `queue${facts ? ` · ${facts}` : ''}`, data: { [QUEUE_REFERENCE_DATA]: reference } };
     }
 
@@ -438,20 +439,39 @@ function lastStartAtOrBefore(starts: readonly number[], offset: number): number 
 export { insideStringOrComment, triggerAsksForValue, VALUE_TAKING_KEYWORDS } from './completion-triggers.js';
 
 /** The key, in a completion item's `data`, of what resolveCompletionItem needs to document a queue reference. */
-const QUEUE_REFERENCE_DATA = 'sipflowQueueReference';
+const QUEUE_REFERENCE_DATA = 'sipflowQueue';
 
-interface QueueReferenceData {
-    readonly setting: 'fallback' | 'escalate';
-    readonly queue: string;
-    readonly displayName?: string;
-    readonly did?: string;
+/** The setting, the queue's name, its Dixa name and its DID: a tuple, as 1,250 of them go over the wire in one list. */
+type QueueReferenceData = readonly [setting: 'fallback' | 'escalate', queue: string, displayName: string | null, did: string | null];
+
+/**
+ * The list with the edit range most items share said once (`itemDefaults.editRange`) instead of in each item: at
+ * 10,000 departments the 1,250 queue items' edits were a third of the list's JSON. An item keeps its own edit when
+ * its range differs or it inserts something other than its label. Only when every item has an edit: an item without
+ * one would otherwise start taking the default range.
+ */
+function withDefaultEditRange(list: CompletionList): CompletionList {
+    const edits = list.items.map(item => (item.textEdit && 'range' in item.textEdit ? item.textEdit : undefined));
+    if (list.items.length < 2 || edits.some(edit => edit === undefined)) return list;
+    const key = (range: Range) => `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
+    const counts = new Map<string, number>();
+    for (const edit of edits) counts.set(key(edit!.range), (counts.get(key(edit!.range)) ?? 0) + 1);
+    const common = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+    const range = edits.find(edit => key(edit!.range) === common)!.range;
+    const items = list.items.map((item, index) => {
+        const edit = edits[index]!;
+        if (key(edit.range) !== common || edit.newText !== item.label || item.insertText !== undefined) return item;
+        const { textEdit: _shared, ...rest } = item;
+        return rest;
+    });
+    return { ...list, items, itemDefaults: { ...list.itemDefaults, editRange: range } };
 }
 
 /** completionItem/resolve: the documentation of a queue reference item (see createReferenceCompletionItem); other items as they are. */
 export function resolveCompletionItem(item: CompletionItem): CompletionItem {
     const reference = (item.data as Record<string, QueueReferenceData | undefined> | undefined)?.[QUEUE_REFERENCE_DATA];
-    if (!reference || item.documentation !== undefined) return item;
-    const { setting, queue, displayName, did } = reference;
+    if (!Array.isArray(reference) || item.documentation !== undefined) return item;
+    const [setting, queue, displayName, did] = reference;
     const value = `${keywordDoc(setting) ?? ''}\n\n**queue ${queue}**${displayName ? `: Dixa queue "${displayName}"` : ''}${did ? `, reached at \`${did}\`` : ''}.`;
     return { ...item, documentation: { kind: 'markdown', value } };
 }

@@ -53,8 +53,12 @@ const CASES: readonly Case[] = [
 
 async function openWith(text: string, name: string): Promise<vscode.TextDocument> {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:completion-${name.replace(/\W+/g, '-')}.sipflow`));
-    const editor = await vscode.window.showTextDocument(document);
-    await editor.edit(b => b.insert(new vscode.Position(0, 0), text));
+    await vscode.window.showTextDocument(document);
+    // A workspace edit, not the editor's: it applies whichever editor is active.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, 0), text);
+    assert.ok(await vscode.workspace.applyEdit(edit), `the text is inserted into ${document.uri.toString()}`);
+    assert.equal(document.getText(), text);
     return document;
 }
 
@@ -85,6 +89,15 @@ describe('completion offers only what fits the position', function () {
                 for (const required of c.required) assert.ok(labels.includes(required), `${required} among ${items.map(describeItem).join(', ')}`);
                 const misfits = items.filter(i => !c.fits(labelOf(i)) || i.kind === vscode.CompletionItemKind.Text || i.kind === vscode.CompletionItemKind.Snippet);
                 assert.deepEqual(misfits.map(describeItem), [], `only what fits after "${c.name}"`);
+                // The server says the edit range once for the list (itemDefaults.editRange); the client gives it to every item.
+                const cursor = new vscode.Position(line, c.typed.length);
+                for (const item of items) {
+                    const range = item.range instanceof vscode.Range ? item.range : item.range?.replacing;
+                    assert.ok(
+                        range?.end.isEqual(cursor) && range.start.line === line && range.start.character <= cursor.character,
+                        `${labelOf(item)} replaces up to the cursor: ${JSON.stringify(item.range)}`,
+                    );
+                }
             } finally {
                 await discard(document);
             }

@@ -1,0 +1,100 @@
+// Completion lists over a real LSP connection: the edit range said once for the list (LSP 3.17 itemDefaults)
+// when the client takes it, in each item when it does not, and the same text inserted either way.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+    CompletionRequest,
+    CompletionResolveRequest,
+    DidOpenTextDocumentNotification,
+    InitializeRequest,
+    InitializedNotification,
+    type ClientCapabilities,
+    type CompletionItem,
+    type CompletionList,
+    type Range,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { generateIntegration, toSipflow } from '../../bench/generate.js';
+import { startLspProcess, type LspProcess } from '../support/lsp-stdio.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER_BUNDLE = path.join(ROOT, 'out/server.cjs');
+// 80 departments: 10 queues, enough for the list's size to be mostly its items.
+const TEXT = toSipflow(generateIntegration(80));
+const MIDDLE = TEXT.indexOf('department line_00041 {');
+const CURSOR = TEXT.indexOf('fallback ', MIDDLE) + 'fallback '.length;
+const BEFORE = TextDocument.create('file:///x.sipflow', 'sipflow', 1, TEXT);
+
+/** What vscode-languageclient 9 declares (lib/common/completion.js). */
+const VSCODE: ClientCapabilities = {
+    textDocument: {
+        completion: { completionItem: { snippetSupport: true }, completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } },
+    },
+};
+const WITHOUT_ITEM_DEFAULTS: ClientCapabilities = { textDocument: { completion: { completionItem: { snippetSupport: true } } } };
+
+const workspaces: string[] = [];
+const servers: LspProcess[] = [];
+afterAll(() => {
+    for (const server of servers) {
+        server.connection.dispose();
+        server.process.kill();
+    }
+    for (const folder of workspaces) rmSync(folder, { recursive: true, force: true });
+});
+
+async function completeWith(capabilities: ClientCapabilities): Promise<{ list: CompletionList; server: LspProcess }> {
+    const folder = mkdtempSync(path.join(tmpdir(), 'sipflow-completion-list-'));
+    workspaces.push(folder);
+    const server = startLspProcess(SERVER_BUNDLE, ['--stdio'], folder);
+    servers.push(server);
+    await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities });
+    await server.connection.sendNotification(InitializedNotification.type, {});
+    const uri = pathToFileURL(path.join(folder, 'bench.sipflow')).toString();
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'sipflow', version: 1, text: TEXT } });
+    const list = (await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: BEFORE.positionAt(CURSOR) })) as CompletionList;
+    return { list, server };
+}
+
+/** The text after accepting `item`, as LSP 3.17 says a client applies it: its own edit, else the list's range with its insertText or label. */
+function accept(list: CompletionList, item: CompletionItem): string {
+    const edit = item.textEdit && 'range' in item.textEdit ? item.textEdit : undefined;
+    const defaultRange = list.itemDefaults?.editRange as Range | undefined;
+    const range = edit?.range ?? defaultRange;
+    expect(range, `${item.label} has an edit range`).toBeDefined();
+    const newText = edit?.newText ?? item.textEditText ?? item.insertText ?? item.label;
+    return TextDocument.applyEdits(BEFORE, [{ range: range!, newText }]);
+}
+
+describe('a completion list', () => {
+    it('says the shared edit range once to a client that takes item defaults, and inserts what it inserts for one that does not', async () => {
+        const [compact, full] = await Promise.all([completeWith(VSCODE), completeWith(WITHOUT_ITEM_DEFAULTS)]);
+        const labels = (list: CompletionList) => list.items.map(item => item.label);
+        expect(labels(full.list)).toHaveLength(10);
+        expect(labels(compact.list)).toEqual(labels(full.list));
+
+        // Without item defaults every item carries its edit; with them none of these does, and the list says the range.
+        expect(full.list.itemDefaults).toBeUndefined();
+        expect(full.list.items.every(item => item.textEdit !== undefined)).toBe(true);
+        expect(compact.list.items.filter(item => item.textEdit !== undefined)).toEqual([]);
+        expect(compact.list.itemDefaults?.editRange).toEqual((full.list.items[0].textEdit as { range: Range }).range);
+
+        for (const [index, item] of compact.list.items.entries()) expect(accept(compact.list, item)).toBe(accept(full.list, full.list.items[index]));
+        expect(accept(compact.list, compact.list.items[0])).toContain('fallback team_0000\n');
+
+        // The rest of each item is the same: detail, kind, sort order.
+        const rest = ({ textEdit: _edit, ...item }: CompletionItem) => item;
+        expect(compact.list.items).toEqual(full.list.items.map(rest));
+        const compactSize = JSON.stringify(compact.list).length;
+        const fullSize = JSON.stringify(full.list).length;
+        expect(compactSize, `${compactSize} against ${fullSize} characters`).toBeLessThan(fullSize * 0.75);
+
+        // completionItem/resolve documents a queue from the item alone.
+        const resolved = await compact.server.connection.sendRequest(CompletionResolveRequest.type, compact.list.items[1]);
+        const documentation = resolved.documentation as { kind: string; value: string };
+        expect(documentation.value).toContain('**queue team_0001**: Dixa queue "Phone – Team 1", reached at `+4570200001`');
+    });
+});
