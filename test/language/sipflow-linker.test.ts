@@ -1,6 +1,6 @@
 // SipflowLinker walks the AST its own way (a plain loop instead of streamAst/streamReferences). It must link
 // exactly the references Langium's walk finds, in the same order, and resolve each as DefaultLinker does.
-import { AstUtils, Cancellation, EmptyFileSystem, OperationCancelled, URI, type Reference } from 'langium';
+import { AstUtils, Cancellation, DocumentState, EmptyFileSystem, OperationCancelled, URI, type Reference } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
@@ -52,6 +52,27 @@ describe('the linker', () => {
             else expect(failed).toEqual([]);
         });
     }
+
+    it('unlinks as Langium does, without deleting fields: every reference unresolved, then linked again to the same target', async () => {
+        const { services, document } = await linked(WITH_ENVIRONMENT_AND_ERRORS);
+        const references = [...document.references] as Reference[];
+        const targets = references.map(reference => reference.ref);
+        const errors = references.map(reference => reference.error?.message);
+        services.shared.workspace.DocumentBuilder.resetToState(document, DocumentState.ComputedScopes);
+        expect(document.references).toEqual([]);
+        for (const [index, reference] of references.entries()) {
+            const fields = reference as unknown as Record<string, unknown>;
+            expect(fields._ref).toBeUndefined();
+            expect(fields._nodeDescription).toBeUndefined();
+            // Assigned, not deleted (Langium deletes it): the object keeps its shape, as a deleted field puts it in dictionary mode.
+            if (targets[index] !== undefined) expect('_nodeDescription' in fields, reference.$refText).toBe(true);
+        }
+        await services.Sipflow.references.Linker.link(document);
+        expect(document.references).toEqual(references);
+        expect(references.map(reference => reference.ref)).toEqual(targets);
+        expect(references.map(reference => reference.error?.message)).toEqual(errors);
+        expect(errors.filter(Boolean)).toHaveLength(1);
+    });
 
     it('yields a turn of the event loop to waiting requests during a cancelable build, and stops a cancelled one', async () => {
         const source = new Cancellation.CancellationTokenSource();

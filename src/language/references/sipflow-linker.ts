@@ -36,6 +36,25 @@ export class SipflowLinker extends DefaultLinker {
         await interruptAndCheck(cancelToken);
     }
 
+    /**
+     * Langium's unlink, assigning undefined where it deletes: `delete` turns each of the file's references (20,000
+     * at 10,000 departments) into a dictionary-mode object, ~10 ms on every keystroke before the new text is parsed,
+     * and slower property reads when the references are linked again. Langium reads these fields by value only
+     * (isAstNodeDescription, isLinkingError), never with `in`, so undefined and absent mean the same.
+     */
+    override unlink(document: LangiumDocument): void {
+        for (const ref of document.references as unknown as Array<Record<string, unknown>>) {
+            if ('_ref' in ref) {
+                ref._ref = undefined;
+                if (ref._nodeDescription !== undefined) ref._nodeDescription = undefined;
+            } else if ('_items' in ref) {
+                ref._items = undefined;
+                if (ref._linkingError !== undefined) ref._linkingError = undefined;
+            }
+        }
+        document.references = [];
+    }
+
     private visit(container: AstNode, property: string, value: unknown, children: AstNode[], document: LangiumDocument, index?: number): void {
         if (isReference(value) || isMultiReference(value)) this.doLink({ reference: value, container, property, index }, document);
         else if (isAstNode(value) && value.$container === container) children.push(value);
