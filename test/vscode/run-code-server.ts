@@ -71,13 +71,16 @@ for (const d of [home, userData, extensionsDir]) mkdirSync(d, { recursive: true 
 const fixture = join(scratch, 'fixture');
 cpSync(fixtureSource, fixture, { recursive: true });
 writeFileSync(reportFile, '');
-// Quiet, deterministic workbench: no welcome page, no trust prompt, no telemetry, no update checks.
+// Quiet, deterministic workbench: no welcome page, no trust prompt, no telemetry, no update checks, no auto-save.
 mkdirSync(join(userData, 'User'), { recursive: true });
 writeFileSync(
     join(userData, 'User/settings.json'),
     JSON.stringify(
         {
             'workbench.startupEditor': 'none',
+            // VS Code for the web (code-server) saves after a 1 s delay by default, desktop VS Code never: a
+            // test's edit it then reverts must not reach the fixture's file when the run is slow.
+            'files.autoSave': 'off',
             'security.workspace.trust.enabled': false,
             'telemetry.telemetryLevel': 'off',
             'update.mode': 'none',

@@ -228,6 +228,8 @@ describe('commands against a sandbox the test starts', function () {
         for (const tab of vscode.window.tabGroups.all.flatMap(group => group.tabs))
             if (tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('sipflow.callFlow')) await vscode.window.tabGroups.close(tab);
         await revertFile(document);
+        const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(document.uri));
+        assert.ok(!onDisk.includes('Support DK live'), 'the edit never reached the file (nothing saves it; the launcher turns auto-save off)');
         assert.ok(!document.getText().includes('Support DK live'), 'the edit is reverted');
     });
 
