@@ -112,7 +112,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
     private readonly documents: LangiumDocuments;
     private readonly sipflowQueues: SipflowQueues;
 
-    /** Whether the client takes a list-wide edit range (LSP 3.17 `itemDefaults.editRange`; VS Code, Neovim 0.10 and Helix do). */
+    /** Whether the client takes a list-wide edit range (LSP 3.17 `itemDefaults.editRange`; VS Code's language client does). */
     private clientTakesDefaultEditRange = false;
 
     constructor(services: SipflowServices) {
