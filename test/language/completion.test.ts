@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectCompletion } from 'langium/test';
 import { CompletionItemKind, CompletionTriggerKind, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver';
-import { insideStringOrComment, resolveCompletionItem } from '../../src/language/lsp/sipflow-completion-provider.js';
+import { insideStringOrComment, lastStartAtOrBefore, resolveCompletionItem } from '../../src/language/lsp/sipflow-completion-provider.js';
 import { EXAMPLE, exampleWith } from './helpers.js';
 import { editor, openFiles } from './editor-helpers.js';
 import { SYNTHFLOW_REGION_FACTS } from '../../src/vendors/synthflow-facts.js';
@@ -419,5 +419,20 @@ describe('completion: every item says what it is', () => {
         expect(markdown(resolved)).toContain('**queue tier1**: Dixa queue "Phone – Tier 1", reached at `+4570101111`');
         const escalation = await completeAs(exampleWith('escalate sales_desk', 'escalate <|>'));
         expect(markdown(resolveCompletionItem(item(escalation, 'sales_desk')))).toContain('**escalate**');
+    });
+});
+
+describe('the member a completion is in', () => {
+    it('is found by binary search, reading only the starts it probes (a start is a walk down the CST)', () => {
+        const starts = Array.from({ length: 11_250 }, (_, index) => index * 40);
+        let read = 0;
+        const startOf = (index: number) => (read++, starts[index]);
+        for (const offset of [0, 39, 40, 225_000, 449_959, 449_960, 10_000_000]) {
+            read = 0;
+            expect(lastStartAtOrBefore(starts.length, startOf, offset), String(offset)).toBe(starts.filter(start => start <= offset).at(-1));
+            expect(read, String(offset)).toBeLessThanOrEqual(Math.ceil(Math.log2(starts.length)) + 1);
+        }
+        expect(lastStartAtOrBefore(starts.length, startOf, -1)).toBeUndefined();
+        expect(lastStartAtOrBefore(0, startOf, 5)).toBeUndefined();
     });
 });

@@ -369,10 +369,7 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
         const header = integration?.$cstNode;
         const openBrace = header && isCompositeCstNode(header) ? header.content.find(child => child.text === '{' && GrammarAST.isKeyword(child.grammarSource)) : undefined;
         if (!openBrace || offset <= openBrace.end) return undefined;
-        const memberStart = lastStartAtOrBefore(
-            members.map(member => member.$cstNode?.offset ?? Number.MAX_SAFE_INTEGER),
-            offset,
-        );
+        const memberStart = lastStartAtOrBefore(members.length, index => members[index].$cstNode?.offset ?? Number.MAX_SAFE_INTEGER, offset);
         if (memberStart === undefined) return undefined;
         const text = textDocument.getText();
         return `${text.slice(0, openBrace.end)}\n${text.slice(memberStart, offset)}`;
@@ -419,15 +416,19 @@ function ruleOf(element: GrammarAST.AbstractElement): string | undefined {
     return AstUtils.getContainerOfType(element, GrammarAST.isParserRule)?.name;
 }
 
-/** The last of the ascending `starts` that is ≤ offset (binary search: members can number 10,000s). */
-function lastStartAtOrBefore(starts: readonly number[], offset: number): number | undefined {
+/**
+ * The last of `count` ascending starts that is ≤ offset, reading only the O(log count) starts a binary search
+ * probes: a member's start is a CST offset, found by descending to its first leaf, and members number 10,000s.
+ */
+export function lastStartAtOrBefore(count: number, startOf: (index: number) => number, offset: number): number | undefined {
     let low = 0;
-    let high = starts.length - 1;
+    let high = count - 1;
     let found: number | undefined;
     while (low <= high) {
         const middle = (low + high) >> 1;
-        if (starts[middle] <= offset) {
-            found = starts[middle];
+        const start = startOf(middle);
+        if (start <= offset) {
+            found = start;
             low = middle + 1;
         } else {
             high = middle - 1;
