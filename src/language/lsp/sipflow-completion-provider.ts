@@ -454,14 +454,14 @@ type QueueReferenceData = readonly [setting: 'fallback' | 'escalate', queue: str
 function withDefaultEditRange(list: CompletionList): CompletionList {
     const edits = list.items.map(item => (item.textEdit && 'range' in item.textEdit ? item.textEdit : undefined));
     if (list.items.length < 2 || edits.some(edit => edit === undefined)) return list;
-    const key = (range: Range) => `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
+    const keys = edits.map(edit => `${edit!.range.start.line}:${edit!.range.start.character}:${edit!.range.end.line}:${edit!.range.end.character}`);
     const counts = new Map<string, number>();
-    for (const edit of edits) counts.set(key(edit!.range), (counts.get(key(edit!.range)) ?? 0) + 1);
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
     const common = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
-    const range = edits.find(edit => key(edit!.range) === common)!.range;
+    const range = edits[keys.indexOf(common)]!.range;
     const items = list.items.map((item, index) => {
         const edit = edits[index]!;
-        if (key(edit.range) !== common || edit.newText !== item.label || item.insertText !== undefined) return item;
+        if (keys[index] !== common || edit.newText !== item.label || item.insertText !== undefined) return item;
         const { textEdit: _shared, ...rest } = item;
         return rest;
     });
