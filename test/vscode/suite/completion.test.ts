@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEFAULT_ENV_REFS } from '../../../src/language/lsp/sipflow-completion-provider.js';
 import { SYNTHFLOW_REGIONS, TRANSFER_MODES } from '../../../src/vendors/synthflow-facts.js';
-import { discard, waitFor } from './helpers.js';
+import { discard, namedUntitled, waitFor } from './helpers.js';
 
 /** A valid file; each case below blanks out one value and asks for completion there. */
 const FILE = [
@@ -51,15 +51,8 @@ const CASES: readonly Case[] = [
     { name: 'username env:', replaces: '      username env:CMP_SIP_USER', typed: '      username env:', fits: l => ENV_NAME.test(l), required: [DEFAULT_ENV_REFS.username] },
 ];
 
-async function openWith(text: string, name: string): Promise<vscode.TextDocument> {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:completion-${name.replace(/\W+/g, '-')}.sipflow`));
-    await vscode.window.showTextDocument(document);
-    // A workspace edit, not the editor's: it applies whichever editor is active.
-    const edit = new vscode.WorkspaceEdit();
-    edit.insert(document.uri, new vscode.Position(0, 0), text);
-    assert.ok(await vscode.workspace.applyEdit(edit), `the text is inserted into ${document.uri.toString()}`);
-    assert.equal(document.getText(), text);
-    return document;
+function openWith(text: string, name: string): Promise<vscode.TextDocument> {
+    return namedUntitled(`completion-${name.replace(/\W+/g, '-')}.sipflow`, text);
 }
 
 const labelOf = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);

@@ -68,17 +68,16 @@ function activeEditorSummary(): string {
 }
 
 /**
- * Reverts a document to its text on disk. `workbench.action.files.revert` acts on the active editor, and
- * under load the Call Flow panel beside can still be active right after showTextDocument: so show and
- * revert until the document is clean.
+ * Runs an active-editor command on `document` until `done`: the command acts on the active editor, and under
+ * load a webview beside (the Call Flow panel) can still be active right after showTextDocument.
  */
-export async function revertFile(document: vscode.TextDocument): Promise<void> {
+async function runOnDocumentUntil(document: vscode.TextDocument, command: string, done: () => boolean, what: string): Promise<void> {
     await waitFor(
-        `${document.uri.path} reverted`,
+        what,
         async () => {
             await vscode.window.showTextDocument(document);
-            if (vscode.window.activeTextEditor?.document === document) await vscode.commands.executeCommand('workbench.action.files.revert');
-            return !document.isDirty || undefined;
+            if (vscode.window.activeTextEditor?.document === document) await vscode.commands.executeCommand(command);
+            return done() || undefined;
         },
         10_000,
     ).catch(error => {
@@ -86,21 +85,32 @@ export async function revertFile(document: vscode.TextDocument): Promise<void> {
     });
 }
 
-/** Reverts and closes a document's editor without a save prompt (a prompt would block a headless run), as the active command must act on that editor. */
+/** Reverts a document to its text on disk. */
+export async function revertFile(document: vscode.TextDocument): Promise<void> {
+    await runOnDocumentUntil(document, 'workbench.action.files.revert', () => !document.isDirty, `${document.uri.path} reverted`);
+}
+
+/** Reverts and closes a document's editor without a save prompt (a prompt would block a headless run). */
 export async function discard(document: vscode.TextDocument): Promise<void> {
     const open = () =>
         vscode.window.tabGroups.all.some(group => group.tabs.some(tab => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === document.uri.toString()));
-    await waitFor(
-        `${document.uri.toString()} closed`,
-        async () => {
-            await vscode.window.showTextDocument(document);
-            if (vscode.window.activeTextEditor?.document === document) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-            return !open() || undefined;
-        },
-        10_000,
-    ).catch(error => {
-        throw new Error(`${error instanceof Error ? error.message : String(error)} (${activeEditorSummary()})`);
-    });
+    await runOnDocumentUntil(document, 'workbench.action.revertAndCloseActiveEditor', () => !open(), `${document.uri.toString()} closed`);
+}
+
+/**
+ * An untitled document under its own name, holding `content`: "Untitled-N" names are reused once closed, and a
+ * document opened under the name of one just closed was at times not analysed for 20 s (seen with three in a row).
+ */
+export async function namedUntitled(name: string, content: string): Promise<vscode.TextDocument> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:${name}`));
+    await vscode.window.showTextDocument(document);
+    // A workspace edit, not the editor's: it applies whichever editor is active (the editor's can be refused once another is).
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, 0), content);
+    assert.ok(await vscode.workspace.applyEdit(edit), `the text is inserted into ${name}`);
+    assert.equal(document.languageId, 'sipflow', `${name} is a sipflow document`);
+    assert.equal(document.getText(), content);
+    return document;
 }
 
 /** A line for the launcher's output (the report file the code-server launcher streams, and the console). */

@@ -1,22 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeOf, diagnosticsOf, discard, documentState, extensionApi, openFixture, untitled, waitFor } from './helpers.js';
-
-/**
- * An untitled document under its own name: "Untitled-N" names are reused once closed, and a document opened
- * under the name of one just closed was at times not analysed for 20 s (seen with three in a row).
- */
-async function namedUntitled(name: string, content: string): Promise<vscode.TextDocument> {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:${name}`));
-    await vscode.window.showTextDocument(document);
-    // A workspace edit, not the editor's: it applies whichever editor is active (the editor's can be refused once another is).
-    const edit = new vscode.WorkspaceEdit();
-    edit.insert(document.uri, new vscode.Position(0, 0), content);
-    assert.ok(await vscode.workspace.applyEdit(edit), `the text is inserted into ${name}`);
-    assert.equal(document.languageId, 'sipflow', `${name} is a sipflow document`);
-    assert.equal(document.getText(), content);
-    return document;
-}
+import { codeOf, diagnosticsOf, discard, documentState, extensionApi, namedUntitled, openFixture, untitled, waitFor } from './helpers.js';
 
 describe('the language server inside VS Code', function () {
     this.timeout(60_000);
