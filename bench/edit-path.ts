@@ -72,7 +72,7 @@ function rangedChange(before: string, after: string): { range: { start: Position
 }
 
 /** What VS Code's language client (vscode-languageclient 9, lib/common/completion.js) says of completion lists: the editor the numbers are for. */
-const VSCODE_COMPLETION_CAPABILITIES = {
+export const VSCODE_COMPLETION_CAPABILITIES = {
     textDocument: { completion: { completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } } },
 };
 

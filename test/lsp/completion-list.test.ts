@@ -17,6 +17,7 @@ import {
     type Range,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { VSCODE_COMPLETION_CAPABILITIES } from '../../bench/edit-path.js';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { startLspProcess, type LspProcess } from '../support/lsp-stdio.js';
 
@@ -28,11 +29,9 @@ const MIDDLE = TEXT.indexOf('department line_00041 {');
 const CURSOR = TEXT.indexOf('fallback ', MIDDLE) + 'fallback '.length;
 const BEFORE = TextDocument.create('file:///x.sipflow', 'sipflow', 1, TEXT);
 
-/** What vscode-languageclient 9 declares (lib/common/completion.js). */
+/** What vscode-languageclient 9 declares for completion lists (the bench's client declares the same). */
 const VSCODE: ClientCapabilities = {
-    textDocument: {
-        completion: { completionItem: { snippetSupport: true }, completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } },
-    },
+    textDocument: { completion: { ...VSCODE_COMPLETION_CAPABILITIES.textDocument.completion, completionItem: { snippetSupport: true } } },
 };
 const WITHOUT_ITEM_DEFAULTS: ClientCapabilities = { textDocument: { completion: { completionItem: { snippetSupport: true } } } };
 
