@@ -77,6 +77,45 @@ describe('a failing check', () => {
             expect(diagnostic.message).toContain('internal error: check exploded');
         }
     });
+
+    it('that rejects asynchronously is an internal-error too', async () => {
+        const services = createSipflowServices(EmptyFileSystem);
+        services.Sipflow.validation.ValidationRegistry.register<SipflowAstType>({
+            Queue: async (): Promise<void> => {
+                await new Promise(resolve => setTimeout(resolve, 1));
+                throw new Error('late failure');
+            },
+        });
+        const document = await parseHelper<SipflowFile>(services.Sipflow)(EXAMPLE, { validation: true });
+        const internal = (document.diagnostics ?? []).filter(d => d.code === INTERNAL_ERROR_CODE);
+        expect(internal.map(d => d.message)).toEqual([expect.stringContaining('internal error: late failure'), expect.stringContaining('internal error: late failure')]);
+    });
+});
+
+describe('checks that return a promise', () => {
+    it('are awaited, and the checks after them, on the node and inside it, still run in order', async () => {
+        const services = createSipflowServices(EmptyFileSystem);
+        const order: string[] = [];
+        services.Sipflow.validation.ValidationRegistry.register<SipflowAstType>({
+            Department: [
+                async (department, accept): Promise<void> => {
+                    await new Promise(resolve => setTimeout(resolve, 1));
+                    order.push(`async ${department.name}`);
+                    accept('warning', 'from the async check', { node: department, property: 'name' });
+                },
+                department => void order.push(`sync ${department.name}`),
+            ],
+            Escalation: escalation => void order.push(`escalation of ${escalation.$container.name}`),
+        });
+        const document = await parseHelper<SipflowFile>(services.Sipflow)(EXAMPLE, { validation: true });
+        const departments = [...EXAMPLE.matchAll(/department (\w+)/g)].map(match => match[1]);
+        expect(departments.length).toBeGreaterThan(0);
+        // Each department's async check, then its sync one, then its escalations, before the next department.
+        expect(order.filter(entry => !entry.startsWith('escalation')).join(' ')).toBe(departments.map(name => `async ${name} sync ${name}`).join(' '));
+        const firstEscalation = order.findIndex(entry => entry.startsWith('escalation'));
+        expect(firstEscalation).toBeGreaterThan(order.indexOf(`sync ${departments[0]}`));
+        expect(document.diagnostics?.filter(d => d.message === 'from the async check')).toHaveLength(departments.length);
+    });
 });
 
 describe("the language server's workspace scan", () => {

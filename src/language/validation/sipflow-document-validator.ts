@@ -8,14 +8,19 @@ import {
     type AstNode,
     type DiagnosticInfo,
     type LangiumDocument,
+    type MaybePromise,
     type ValidationAcceptor,
+    type ValidationCategory,
+    type ValidationCheck,
     type ValidationOptions,
+    type ValidationRegistry,
 } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../diagnostic-codes.js';
 import { isDepartment, isIntegration, isQueue, isSynthflowBlock, type Integration, type Queue } from '../generated/ast.js';
 import { effectiveIntegrations, environmentNamesOf, originOf, overrideOf, overridesOf } from '../environments.js';
 import { yieldToRequests } from '../yield-to-requests.js';
+import { SipflowValidationRegistry } from './sipflow-validation-registry.js';
 import type { SipflowCoreServices } from '../sipflow-core-module.js';
 
 /** Langium's own problem kinds, given the stable codes docs/language.md and `sipflow validate` promise. */
@@ -127,7 +132,8 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
                 await yieldToRequests(cancelToken);
             }
             if (!member.$cstNode || !(isDepartment(member) || isQueue(member))) {
-                await this.checkSubtree(member, options, accept, cancelToken);
+                const pending = this.checkSubtree(member, options, accept, cancelToken);
+                if (pending) await pending;
                 continue;
             }
             // queue-unused depends on every department's references: part of the queue's key. A concatenation,
@@ -150,7 +156,8 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
                 continue;
             }
             const own: Diagnostic[] = [];
-            await this.checkSubtree(member, options, (severity, message, info) => void own.push(this.toDiagnostic(severity, message, info)), cancelToken);
+            const pending = this.checkSubtree(member, options, (severity, message, info) => void own.push(this.toDiagnostic(severity, message, info)), cancelToken);
+            if (pending) await pending;
             this.blockStats.checked++;
             cache.blocks.set(key, { line: start.line, character: start.character, diagnostics: own });
             for (const diagnostic of own) items.push(diagnostic);
@@ -180,17 +187,44 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         return parts.join('\0');
     }
 
-    private async checkNode(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): Promise<void> {
+    /**
+     * The node's checks, in order. Synchronous while they are: a promise only when a check returns one, so
+     * that 10,000 departments' nodes do not each cost a chain of promises and microtask turns.
+     */
+    private checkNode(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): MaybePromise<void> {
         if (!this.validateSingleNodeOptions(node, options).validateNode) return;
-        for (const check of this.validationRegistry.getChecks(node.$type, options.categories)) await check(node, accept, cancelToken);
+        const checks = checksOf(this.validationRegistry, node.$type, options.categories);
+        for (let i = 0; i < checks.length; i++) {
+            const pending = checks[i](node, accept, cancelToken);
+            if (pending) return finishChecks(pending, checks.slice(i + 1), node, accept, cancelToken);
+        }
     }
 
-    private async checkSubtree(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): Promise<void> {
+    /**
+     * The checks of `node` and everything in it. No cancellation check per node: a member is a handful of
+     * nodes, and validateByBlock yields to requests and checks for cancellation every MEMBERS_BETWEEN_CHECKS.
+     */
+    private checkSubtree(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): MaybePromise<void> {
         const nodes = AstUtils.streamAst(node).iterator();
         for (const current of nodes) {
-            await interruptAndCheck(cancelToken);
-            await this.checkNode(current, options, accept, cancelToken);
+            const pending = this.checkNode(current, options, accept, cancelToken);
+            if (pending) return pending.then(() => this.checkRest(nodes, current, options, accept, cancelToken));
             if (!this.validateSingleNodeOptions(current, options).validateChildren) nodes.prune();
+        }
+    }
+
+    /** checkSubtree's loop after a check returned a promise: `current` was checked, its children are next. */
+    private async checkRest(
+        nodes: ReturnType<ReturnType<typeof AstUtils.streamAst>['iterator']>,
+        current: AstNode,
+        options: ValidationOptions,
+        accept: ValidationAcceptor,
+        cancelToken: Cancellation.CancellationToken,
+    ): Promise<void> {
+        if (!this.validateSingleNodeOptions(current, options).validateChildren) nodes.prune();
+        for (const next of nodes) {
+            await this.checkNode(next, options, accept, cancelToken);
+            if (!this.validateSingleNodeOptions(next, options).validateChildren) nodes.prune();
         }
     }
 
@@ -240,7 +274,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             };
             for (const view of views) {
                 for (const node of effectiveNodesOf(view, onlyOverridden)) {
-                    for (const check of registry.getChecks(node.$type, options.categories)) await check(node, accept, cancelToken);
+                    for (const check of checksOf(registry, node.$type, options.categories)) await check(node, accept, cancelToken);
                 }
             }
         }
@@ -279,6 +313,23 @@ interface BlockCache {
     readonly blocks: Map<string, CachedBlock>;
     /** A block's node → its key in `blocks`, as last computed. */
     readonly keys: WeakMap<AstNode, string>;
+}
+
+/** A node type's checks as an array: cached by the language's registry, built from the stream by any other. */
+function checksOf(registry: ValidationRegistry, type: string, categories: ValidationCategory[] | undefined): readonly ValidationCheck[] {
+    return registry instanceof SipflowValidationRegistry ? registry.checksFor(type, categories) : registry.getChecks(type, categories).toArray();
+}
+
+/** The rest of a node's checks once one returned a promise. */
+async function finishChecks(
+    pending: PromiseLike<void>,
+    rest: readonly ValidationCheck[],
+    node: AstNode,
+    accept: ValidationAcceptor,
+    cancelToken: Cancellation.CancellationToken,
+): Promise<void> {
+    await pending;
+    for (const check of rest) await check(node, accept, cancelToken);
 }
 
 /** How many members are checked between two checks for cancellation. */
