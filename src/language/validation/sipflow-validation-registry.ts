@@ -1,12 +1,4 @@
-import {
-    isOperationCancelled,
-    ValidationRegistry,
-    type AstNode,
-    type MaybePromise,
-    type ValidationAcceptor,
-    type ValidationCategory,
-    type ValidationCheck,
-} from 'langium';
+import { isOperationCancelled, ValidationRegistry, type AstNode, type MaybePromise, type ValidationAcceptor, type ValidationCategory, type ValidationCheck } from 'langium';
 import { INTERNAL_ERROR_CODE } from '../diagnostic-codes.js';
 
 /** ValidationRegistry.addEntry's entry type, which langium does not export. */
