@@ -28,6 +28,7 @@ import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipf
 import { SipflowWorkspaceManager } from './references/sipflow-workspace-manager.js';
 import { SipflowLexerErrorMessageProvider, SipflowParserErrorMessageProvider } from './sipflow-parser-messages.js';
 import { createSipflowParser } from './sipflow-parser.js';
+import { SipflowValueConverter } from './sipflow-value-converter.js';
 import { SipflowTokenBuilder } from './sipflow-token-builder.js';
 import { SipflowDocumentValidator } from './validation/sipflow-document-validator.js';
 import { SipflowValidationRegistry } from './validation/sipflow-validation-registry.js';
@@ -56,6 +57,7 @@ export const SipflowCoreModule: Module<SipflowCoreServices, PartialLangiumCoreSe
         ParserErrorMessageProvider: () => new SipflowParserErrorMessageProvider(),
         LexerErrorMessageProvider: () => new SipflowLexerErrorMessageProvider(),
         TokenBuilder: () => new SipflowTokenBuilder(),
+        ValueConverter: () => new SipflowValueConverter(),
     },
     validation: {
         DocumentValidator: services => new SipflowDocumentValidator(services),
