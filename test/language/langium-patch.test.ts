@@ -1,4 +1,4 @@
-import { EmptyFileSystem } from 'langium';
+import { AstUtils, EmptyFileSystem, type AstNode } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE } from './helpers.js';
@@ -6,8 +6,9 @@ import { EXAMPLE } from './helpers.js';
 /**
  * patches/langium+*.patch (applied by patch-package: npm's postinstall, and .ci/run after `npm ci
  * --ignore-scripts`) makes Langium's parser build the choices of each alternatives element once instead
- * of on every call (docs/upstream/langium-alternatives.md). If the patch is not applied, or a Langium
- * upgrade drops it, parsing still works but allocates again: this says so.
+ * of on every call (docs/upstream/langium-alternatives.md), and link parsed nodes to their containers
+ * without entry pairs and closures (docs/upstream/langium-link-content.md). If the patch is not applied,
+ * or a Langium upgrade drops it, parsing still works but allocates again: this says so.
  */
 describe('the langium alternatives patch', () => {
     it('passes the same choices to Chevrotain on every call, however often the file is parsed', () => {
@@ -28,5 +29,33 @@ describe('the langium alternatives patch', () => {
         expect(afterOneParse.calls).toBeGreaterThan(afterOneParse.distinct * 2);
         expect(calls).toBe(afterOneParse.calls * 2);
         expect(distinctChoices.size).toBe(afterOneParse.distinct);
+    });
+});
+
+describe('the langium linkContentToContainer patch', () => {
+    it('links every node of a parsed file as before, without a forEach closure per array', () => {
+        const { Sipflow } = createSipflowServices(EmptyFileSystem);
+        const root = Sipflow.parser.LangiumParser.parse(EXAMPLE).value;
+        const nodes = AstUtils.streamAst(root).toArray();
+        const expected = nodes.map(node => [node.$container, node.$containerProperty, node.$containerIndex]);
+        for (const node of nodes) {
+            const mutable = node as { $container?: AstNode; $containerProperty?: string; $containerIndex?: number };
+            mutable.$container = mutable.$containerProperty = mutable.$containerIndex = undefined;
+        }
+        const forEach = Array.prototype.forEach;
+        let forEachCalls = 0;
+        Array.prototype.forEach = function (this: unknown[], ...args: Parameters<typeof forEach>) {
+            forEachCalls++;
+            return forEach.apply(this, args);
+        };
+        try {
+            AstUtils.linkContentToContainer(root, { deep: true });
+        } finally {
+            Array.prototype.forEach = forEach;
+        }
+        expect(nodes.map(node => [node.$container, node.$containerProperty, node.$containerIndex])).toEqual(expected);
+        expect(nodes.filter(node => node.$containerIndex !== undefined).length).toBeGreaterThan(5);
+        // Unpatched, every array property of every node (members, escalations, …) goes through forEach.
+        expect(forEachCalls).toBe(0);
     });
 });
