@@ -81,11 +81,19 @@ export const OneShotSharedModule: Module<LangiumSharedCoreServices, DeepPartial<
     },
 };
 
+/** Language services of a one-shot build: validation keeps no per-block results for a next time. */
+export const OneShotModule: Module<SipflowCoreServices, DeepPartial<SipflowCoreServices>> = {
+    validation: {
+        DocumentValidator: services => new SipflowDocumentValidator(services, { reuseBlocks: false }),
+    },
+};
+
 export interface SipflowCoreServicesContext extends DefaultSharedCoreModuleContext {
     /**
      * A one-shot build, read once and thrown away (the CLI): skips what only an editor uses, the
-     * reference index behind find references, rename and incremental relinking. Never for a language
-     * server or anything that calls DocumentBuilder.update.
+     * reference index behind find references, rename and incremental relinking, and the validation
+     * results kept per block for the next edit. Never for a language server or anything that calls
+     * DocumentBuilder.update.
      */
     readonly forCli?: boolean;
 }
@@ -127,6 +135,7 @@ export function createSipflowCoreServices(
         createDefaultCoreModule({ shared }),
         SipflowGeneratedModule,
         SipflowCoreModule,
+        forCli ? OneShotModule : {},
         (overrides ?? {}) as Module<SipflowCoreServices, DeepPartial<SipflowCoreServices>>,
     );
     shared.ServiceRegistry.register(Sipflow);

@@ -14,6 +14,7 @@ import {
 } from 'langium/lsp';
 import { SipflowGeneratedModule, SipflowGeneratedSharedModule } from './generated/module.js';
 import {
+    OneShotModule,
     OneShotSharedModule,
     SipflowCoreModule,
     SipflowSharedCoreModule,
@@ -85,7 +86,13 @@ export function createSipflowServices(
         SipflowSharedModule,
         (forCli ? OneShotSharedModule : {}) as Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>>,
     );
-    const Sipflow = inject(createDefaultModule({ shared }), SipflowGeneratedModule, SipflowModule, (overrides ?? {}) as Module<SipflowServices, DeepPartial<SipflowServices>>);
+    const Sipflow = inject(
+        createDefaultModule({ shared }),
+        SipflowGeneratedModule,
+        SipflowModule,
+        (forCli ? OneShotModule : {}) as Module<SipflowServices, DeepPartial<SipflowServices>>,
+        (overrides ?? {}) as Module<SipflowServices, DeepPartial<SipflowServices>>,
+    );
     shared.ServiceRegistry.register(Sipflow);
     registerValidationChecks(Sipflow);
     if (!context.connection) {

@@ -35,11 +35,16 @@ async function editedSession(initial: string) {
     };
 }
 
-/** Diagnostics of `text` validated from scratch: fresh services, a document they have never seen. */
-async function freshDiagnostics(text: string): Promise<Diagnostic[]> {
-    const services = createSipflowServices(EmptyFileSystem);
+/**
+ * Diagnostics of `text` validated from scratch: fresh services, a document they have never seen. `forCli`:
+ * the CLI's one-shot services, whose validation keeps no per-block results.
+ */
+async function freshDiagnostics(text: string, forCli = false): Promise<Diagnostic[]> {
+    const services = createSipflowServices({ ...EmptyFileSystem, forCli });
     const document: LangiumDocument = services.shared.workspace.LangiumDocuments.createDocument(URI_OF_FILE, text);
     await services.shared.workspace.DocumentBuilder.build([document], { validation: true });
+    // The one-shot validator checks every block directly: it neither fills nor counts the block cache.
+    if (forCli) expect((services.Sipflow.validation.DocumentValidator as SipflowDocumentValidator).blockStats.checked).toBe(0);
     return document.diagnostics ?? [];
 }
 
@@ -162,7 +167,9 @@ async function expectEditsMatchFreshValidation(initial: string, runs: number, ma
                 for (const apply of edits) {
                     text = apply(text);
                     const incremental = await session.edit(text);
-                    expect(incremental, `after editing to:\n${text}`).toEqual(await freshDiagnostics(text));
+                    const fresh = await freshDiagnostics(text);
+                    expect(incremental, `after editing to:\n${text}`).toEqual(fresh);
+                    expect(await freshDiagnostics(text, true), `the CLI's services, for:\n${text}`).toEqual(fresh);
                 }
                 reused += session.validator.blockStats.reused - before;
             },

@@ -57,7 +57,14 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
     /** How many blocks the last validations checked and reused (for tests and the benchmark). */
     readonly blockStats = { checked: 0, reused: 0 };
 
-    constructor(private readonly sipflowServices: SipflowCoreServices) {
+    /**
+     * `reuseBlocks: false` for a one-shot build (the CLI): every document is validated once, so the block
+     * cache would only cost a key (the block's text) per department and queue.
+     */
+    constructor(
+        private readonly sipflowServices: SipflowCoreServices,
+        private readonly options: { readonly reuseBlocks: boolean } = { reuseBlocks: true },
+    ) {
         super(sipflowServices);
     }
 
@@ -113,11 +120,14 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
         const root = document.parseResult.value;
         const integration = (root as { integration?: unknown }).integration;
         if (!isIntegration(integration)) return this.validateAst(root, options, cancelToken);
-        const contextKey = this.contextKeyOf(integration, options);
-        let cache = this.blockCaches.get(document);
-        if (cache?.contextKey !== contextKey) {
-            cache = { contextKey, blocks: new Map(), keys: new WeakMap() };
-            this.blockCaches.set(document, cache);
+        let cache: BlockCache | undefined;
+        if (this.options.reuseBlocks) {
+            const contextKey = this.contextKeyOf(integration, options);
+            cache = this.blockCaches.get(document);
+            if (cache?.contextKey !== contextKey) {
+                cache = { contextKey, blocks: new Map(), keys: new WeakMap() };
+                this.blockCaches.set(document, cache);
+            }
         }
         const items: Diagnostic[] = [];
         const accept: ValidationAcceptor = (severity, message, info) => void items.push(this.toDiagnostic(severity, message, info));
@@ -131,7 +141,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
                 sinceCheck = 0;
                 await yieldToRequests(cancelToken);
             }
-            if (!member.$cstNode || !(isDepartment(member) || isQueue(member))) {
+            if (!cache || !member.$cstNode || !(isDepartment(member) || isQueue(member))) {
                 const pending = this.checkSubtree(member, options, accept, cancelToken);
                 if (pending) await pending;
                 continue;
@@ -163,7 +173,7 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
             for (const diagnostic of own) items.push(diagnostic);
         }
         // Forget blocks that are gone, so that the cache holds one file's blocks, not every version's.
-        for (const key of cache.blocks.keys()) if (!seen.has(key)) cache.blocks.delete(key);
+        if (cache) for (const key of cache.blocks.keys()) if (!seen.has(key)) cache.blocks.delete(key);
         await this.validateAstAfter(root, options, accept, cancelToken);
         return items;
     }

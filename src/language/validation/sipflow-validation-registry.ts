@@ -15,7 +15,8 @@ type ValidationCheckEntry = Parameters<ValidationRegistry['addEntry']>[1];
  * array instead of a stream built per node.
  */
 export class SipflowValidationRegistry extends ValidationRegistry {
-    private readonly checksByKey = new Map<string, readonly ValidationCheck[]>();
+    private allChecks = new Map<string, readonly ValidationCheck[]>();
+    private checksByCategories = new WeakMap<readonly ValidationCategory[], Map<string, readonly ValidationCheck[]>>();
 
     protected override wrapValidationException(check: ValidationCheck, thisObj: unknown): ValidationCheck {
         return (node, accept, cancelToken) => {
@@ -38,17 +39,19 @@ export class SipflowValidationRegistry extends ValidationRegistry {
     }
 
     protected override addEntry(type: string, entry: ValidationCheckEntry): void {
-        this.checksByKey.clear();
+        this.allChecks = new Map();
+        this.checksByCategories = new WeakMap();
         super.addEntry(type, entry);
     }
 
-    /** getChecks as an array, built once per node type and set of categories. */
+    /** getChecks as an array, built once per node type and set of categories (by the array's identity). */
     checksFor(type: string, categories?: readonly ValidationCategory[]): readonly ValidationCheck[] {
-        const key = categories ? `${type}\0${categories.join('\0')}` : type;
-        let checks = this.checksByKey.get(key);
+        let byType = categories ? this.checksByCategories.get(categories) : this.allChecks;
+        if (!byType) this.checksByCategories.set(categories!, (byType = new Map()));
+        let checks = byType.get(type);
         if (!checks) {
             checks = this.getChecks(type, categories && [...categories]).toArray();
-            this.checksByKey.set(key, checks);
+            byType.set(type, checks);
         }
         return checks;
     }
