@@ -19,6 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { VSCODE_COMPLETION_CAPABILITIES } from '../../bench/edit-path.js';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
+import { REFERENCE_CANDIDATES_SHOWN } from '../../src/language/lsp/reference-candidates.js';
 import { startLspProcess, type LspProcess } from '../support/lsp-stdio.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,7 +46,7 @@ afterAll(() => {
     for (const folder of workspaces) rmSync(folder, { recursive: true, force: true });
 });
 
-async function completeWith(capabilities: ClientCapabilities): Promise<{ list: CompletionList; server: LspProcess }> {
+async function completeWith(capabilities: ClientCapabilities, text = TEXT, cursor = CURSOR): Promise<{ list: CompletionList; server: LspProcess }> {
     const folder = mkdtempSync(path.join(tmpdir(), 'sipflow-completion-list-'));
     workspaces.push(folder);
     const server = startLspProcess(SERVER_BUNDLE, ['--stdio'], folder);
@@ -53,8 +54,9 @@ async function completeWith(capabilities: ClientCapabilities): Promise<{ list: C
     await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities });
     await server.connection.sendNotification(InitializedNotification.type, {});
     const uri = pathToFileURL(path.join(folder, 'bench.sipflow')).toString();
-    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'sipflow', version: 1, text: TEXT } });
-    const list = (await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: BEFORE.positionAt(CURSOR) })) as CompletionList;
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'sipflow', version: 1, text } });
+    const position = TextDocument.create(uri, 'sipflow', 1, text).positionAt(cursor);
+    const list = (await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionList;
     return { list, server };
 }
 
@@ -96,4 +98,37 @@ describe('a completion list', () => {
         const documentation = resolved.documentation as { kind: string; value: string };
         expect(documentation.value).toContain('**queue team_0001**: Dixa queue "Phone – Team 1", reached at `+4570200001`');
     });
+});
+
+describe('a completion list of queues in a large file', () => {
+    // 10,000 departments: 1,250 queues, team_0000 … team_1249.
+    const large = toSipflow(generateIntegration(10_000));
+    const line = large.indexOf('department line_05001 {');
+    const fallback = large.indexOf('fallback ', line) + 'fallback '.length;
+    /** The file with `typed` after `fallback ` in place of the queue's name, and the cursor after it. */
+    const typing = (typed: string) => {
+        const end = large.indexOf('\n', fallback);
+        return { text: large.slice(0, fallback) + typed + large.slice(end), cursor: fallback + typed.length };
+    };
+    const queueLabels = (list: CompletionList) => list.items.filter(item => String(item.detail).startsWith('queue')).map(item => item.label);
+
+    it(`offers the first ${REFERENCE_CANDIDATES_SHOWN} queues by name, and says the list is incomplete`, async () => {
+        const { list } = await completeWith(VSCODE, large, fallback);
+        expect(list.isIncomplete).toBe(true);
+        expect(queueLabels(list)).toEqual(Array.from({ length: REFERENCE_CANDIDATES_SHOWN }, (_, i) => `team_${String(i).padStart(4, '0')}`));
+    }, 60_000);
+
+    it('narrows to what is typed: names that start with it first, then other matches, still at most the cap', async () => {
+        const { text, cursor } = typing('team_12');
+        const { list } = await completeWith(VSCODE, text, cursor);
+        const labels = queueLabels(list);
+        expect(labels).toHaveLength(REFERENCE_CANDIDATES_SHOWN);
+        // team_1200 … team_1249 start with it; the rest of the cap are other fuzzy matches (team_0012, …), by name.
+        expect(labels.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `team_${1200 + i}`));
+        expect(labels.slice(50)).toEqual([...labels.slice(50)].sort());
+        expect(labels.slice(50).every(label => !label.startsWith('team_12'))).toBe(true);
+        // The last queue is reachable by typing its name, though it is never in the first list.
+        const last = typing('team_1249');
+        expect(queueLabels((await completeWith(VSCODE, last.text, last.cursor)).list)[0]).toBe('team_1249');
+    }, 60_000);
 });

@@ -4,12 +4,14 @@ import {
     GrammarUtils,
     TextDocument,
     isCompositeCstNode,
+    stream,
     URI,
     type AstNodeDescription,
     type LangiumDocument,
     type LangiumDocuments,
     type MaybePromise,
     type ReferenceInfo,
+    type Stream,
 } from 'langium';
 import {
     DefaultCompletionProvider,
@@ -41,6 +43,7 @@ import { DEFAULT_TRANSFER_MODE, DEFAULT_UUI_KEY, SYNTHFLOW_REGION_FACTS, TRANSFE
 import { keywordDoc } from './keyword-docs.js';
 import { SUGGESTED_TRUNK_ENV } from '../validation/synthflow-checks.js';
 import { triggerAsksForValue } from './completion-triggers.js';
+import { shownReferenceCandidates } from './reference-candidates.js';
 
 /** The variables the trunk credentials are expected in, also suggested by the plaintext-secret message. */
 export const DEFAULT_ENV_REFS = { username: `env:${SUGGESTED_TRUNK_ENV.username}`, password: `env:${SUGGESTED_TRUNK_ENV.password}` } as const;
@@ -218,6 +221,13 @@ export class SipflowCompletionProvider extends DefaultCompletionProvider {
     /** Snippets, unless the client said it cannot take them (tests without an initialize handshake can). */
     protected snippetsSupported(): boolean {
         return this.clientCapabilities === undefined || this.clientCapabilities.completionItem?.snippetSupport === true;
+    }
+
+    /** At most REFERENCE_CANDIDATES_SHOWN queues, matching what is typed (shownReferenceCandidates). */
+    protected override getReferenceCandidates(refInfo: ReferenceInfo, context: CompletionContext): Stream<AstNodeDescription> {
+        const typed = context.textDocument.getText().substring(context.tokenOffset, context.offset);
+        const all = super.getReferenceCandidates(refInfo, context);
+        return stream(shownReferenceCandidates(all, typed, (query, name) => this.fuzzyMatcher.match(query, name)));
     }
 
     /**
