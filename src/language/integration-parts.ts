@@ -18,16 +18,19 @@ const partsCache = new WeakMap<Integration['members'], IntegrationParts>();
 export function integrationParts(integration: Integration): IntegrationParts {
     let parts = partsCache.get(integration.members);
     if (!parts) {
-        const dixaBlocks = integration.members.filter(isDixaBlock);
-        const synthflowBlocks = integration.members.filter(isSynthflowBlock);
-        parts = {
-            dixa: dixaBlocks[0],
-            synthflow: synthflowBlocks[0],
-            dixaBlocks,
-            synthflowBlocks,
-            queues: integration.members.filter(isQueue),
-            departments: integration.members.filter(isDepartment),
-        };
+        // One pass, departments tested first: they are most of the members (four filters made ~45,000 type
+        // checks at 10,000 departments, on every build of the editor's document).
+        const dixaBlocks: DixaBlock[] = [];
+        const synthflowBlocks: SynthflowBlock[] = [];
+        const queues: Queue[] = [];
+        const departments: Department[] = [];
+        for (const member of integration.members) {
+            if (isDepartment(member)) departments.push(member);
+            else if (isQueue(member)) queues.push(member);
+            else if (isDixaBlock(member)) dixaBlocks.push(member);
+            else if (isSynthflowBlock(member)) synthflowBlocks.push(member);
+        }
+        parts = { dixa: dixaBlocks[0], synthflow: synthflowBlocks[0], dixaBlocks, synthflowBlocks, queues, departments };
         partsCache.set(integration.members, parts);
     }
     return parts;

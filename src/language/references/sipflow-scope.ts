@@ -15,17 +15,21 @@ import {
 import type { Integration, SipflowFile } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import type { SipflowCoreServices } from '../sipflow-core-module.js';
-import { integrationParts } from '../integration-parts.js';
 import type { SipflowQueues } from './sipflow-queues.js';
 
 /** Exports the queues of a file so that other files of the same integration can reference them. */
 export class SipflowScopeComputation extends DefaultScopeComputation {
+    private readonly queues: SipflowQueues;
+
+    constructor(services: SipflowCoreServices) {
+        super(services);
+        this.queues = services.references.SipflowQueues;
+    }
+
     override async collectExportedSymbols(document: LangiumDocument): Promise<AstNodeDescription[]> {
         const integration = (document.parseResult.value as SipflowFile).integration;
         if (!integration) return [];
-        return integrationParts(integration)
-            .queues.filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
-            .map(queue => this.descriptions.createDescription(queue, queue.name, document));
+        return [...this.queues.queueDescriptionsOf(integration)];
     }
 
     /**
@@ -39,11 +43,7 @@ export class SipflowScopeComputation extends DefaultScopeComputation {
         const symbols = new MultiMap<AstNode, AstNodeDescription>();
         const integration = (document.parseResult.value as SipflowFile).integration;
         if (!integration) return symbols;
-        for (const queue of integrationParts(integration).queues) {
-            if (typeof queue.name === 'string' && queue.name.length > 0) {
-                symbols.add(integration, this.descriptions.createDescription(queue, queue.name, document));
-            }
-        }
+        symbols.addAll(integration, this.queues.queueDescriptionsOf(integration));
         return symbols;
     }
 }
@@ -67,15 +67,8 @@ export class SipflowScopeProvider extends DefaultScopeProvider {
         const integration = AstUtils.getContainerOfType(context.container, isIntegration);
         if (!integration || this.reflection.getReferenceType(context) !== 'Queue') return super.getScope(context);
         return this.queueScopes.get(integration, () => {
-            const document = AstUtils.getDocument(integration);
-            const own = integrationParts(integration)
-                .queues.filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
-                .map(queue => this.descriptions.createDescription(queue, queue.name, document));
-            const foreign = this.queues
-                .siblingsOf(integration)
-                .flatMap(sibling => integrationParts(sibling).queues)
-                .filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
-                .map(queue => this.descriptions.createDescription(queue, queue.name));
+            const own = this.queues.queueDescriptionsOf(integration);
+            const foreign = this.queues.siblingsOf(integration).flatMap(sibling => this.queues.queueDescriptionsOf(sibling));
             return new MapScope(own, new MapScope(foreign));
         });
     }
