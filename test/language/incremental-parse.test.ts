@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { EmptyFileSystem, type AstNode, type CstNode, type LangiumParser, type LeafCstNode, type ParseResult } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
-import { reparseEditedBlock } from '../../src/language/incremental-parse.js';
+import { changedRange, reparseEditedBlock } from '../../src/language/incremental-parse.js';
 import type { SipflowFile } from '../../src/language/generated/ast.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE } from './helpers.js';
@@ -189,5 +189,35 @@ describe('re-parsing only the edited block', () => {
         );
         // The spliced path is exercised: at least each sequence's first edit (1 in 9 at most), and random edits that keep a block clean.
         expect(incremental).toBeGreaterThan(edits / 20);
+    });
+});
+
+describe('changedRange', () => {
+    // Texts around the slice sizes it compares by (32,768 and 1,024 characters), edited anywhere.
+    const text = fc.tuple(fc.constantFrom(10, 1023, 1025, 40_000, 70_000), fc.string({ minLength: 1, maxLength: 3 })).map(([length, unit]) => unit.repeat(length).slice(0, length));
+    const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 40 }), fc.string({ maxLength: 40 }));
+
+    it('finds the one span that differs, with the longest common prefix and suffix', () => {
+        fc.assert(
+            fc.property(text, edit, (oldText, [at, removed, inserted]) => {
+                const offset = Math.floor(at * oldText.length);
+                const newText = oldText.slice(0, offset) + inserted + oldText.slice(offset + removed);
+                const range = changedRange(oldText, newText);
+                if (oldText === newText) {
+                    expect(range).toBeUndefined();
+                    return;
+                }
+                expect(range).toBeDefined();
+                const { start, oldEnd, newEnd } = range!;
+                expect(oldText.slice(0, start) + newText.slice(start, newEnd) + oldText.slice(oldEnd)).toBe(newText);
+                // Longest prefix: the texts differ right at start (or one ends there); longest suffix likewise.
+                expect(oldText.slice(0, start)).toBe(newText.slice(0, start));
+                expect(start === oldText.length || start === newText.length || oldText[start] !== newText[start]).toBe(true);
+                expect(oldText.slice(oldEnd)).toBe(newText.slice(newEnd));
+                const suffix = oldText.length - oldEnd;
+                expect(oldEnd === start || newEnd === start || oldText[oldText.length - 1 - suffix] !== newText[newText.length - 1 - suffix]).toBe(true);
+            }),
+            { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
+        );
     });
 });
