@@ -1,10 +1,11 @@
-import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
+import { AstUtils, EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { SipflowFile } from '../../src/language/generated/ast.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { buildDesiredState, DesiredStateError, environmentsOf, UnknownEnvironmentError, type DesiredState } from '../../src/model/index.js';
 import { SYNTHFLOW_REGION_FACTS } from '../../src/vendors/synthflow-facts.js';
+import { insideEnvironment } from '../../src/language/validation/environment-checks.js';
 import { EXAMPLE } from './helpers.js';
 
 /** The example with an environment block added before the integration's closing brace. */
@@ -271,5 +272,22 @@ describe("the editor's quick scan for environment names (status bar, picker)", (
         expect(declaredEnvironments(text)).toEqual(['prod', 'staging']);
         const [document] = await load(text);
         expect(environmentsOf(document)).toEqual(declaredEnvironments(text));
+    });
+});
+
+describe('insideEnvironment', () => {
+    it('may compare $type: no type of the language extends Environment', () => {
+        const { Sipflow } = createSipflowServices(EmptyFileSystem);
+        expect(Sipflow.shared.AstReflection.getAllSubTypes('Environment')).toEqual(['Environment']);
+    });
+
+    it('holds for an override and what is in it, not for the default blocks', async () => {
+        const text = `${EXAMPLE.trimEnd().replace(/\}\s*$/, '')}\n  environment staging {\n    department support {\n      escalate tier1 { mode cold }\n    }\n  }\n}\n`;
+        const { shared } = createSipflowServices(EmptyFileSystem);
+        const document = shared.workspace.LangiumDocuments.createDocument(URI.parse('file:///w/inside.sipflow'), text) as LangiumDocument<SipflowFile>;
+        expect(document.parseResult.parserErrors).toEqual([]);
+        const nodes = AstUtils.streamAst(document.parseResult.value).toArray();
+        const inside = nodes.filter(insideEnvironment).map(node => node.$type);
+        expect(inside).toEqual(['Environment', 'Department', 'Escalation']);
     });
 });

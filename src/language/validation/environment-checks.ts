@@ -1,13 +1,16 @@
 import { AstUtils, type AstNode, type ValidationAcceptor } from 'langium';
-import type { Environment, Integration } from '../generated/ast.js';
-import { isDepartment, isDixaBlock, isEnvironment, isQueue, isSynthflowBlock } from '../generated/ast.js';
+import type { Integration } from '../generated/ast.js';
+import { Environment, isDepartment, isDixaBlock, isEnvironment, isQueue, isSynthflowBlock } from '../generated/ast.js';
 import { environmentBlocksOf } from '../environments.js';
 import { integrationParts } from '../integration-parts.js';
 import { report as reportAny } from './report.js';
 
 /** Is the node inside an `environment` block (an override, checked through the environment's effective view)? */
 export function insideEnvironment(node: AstNode): boolean {
-    return AstUtils.getContainerOfType(node, isEnvironment) !== undefined;
+    // By $type, not isEnvironment: no type extends Environment (test/language/environments.test.ts checks), and
+    // this runs for most checks on every node, each time up to the file's root.
+    for (let current: AstNode | undefined = node; current; current = current.$container) if (current.$type === Environment.$type) return true;
+    return false;
 }
 
 /**
