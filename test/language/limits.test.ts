@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EmptyFileSystem, URI } from 'langium';
+import { Cancellation, EmptyFileSystem, isOperationCancelled, URI } from 'langium';
 import { parseHelper } from 'langium/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR_CODE, MAX_DIAGNOSTICS_PER_FILE, PROBLEMS_CAPPED_CODE } from '../../src/language/diagnostic-codes.js';
@@ -144,4 +144,31 @@ describe("the language server's workspace scan", () => {
         execFileSync('mkfifo', [file]);
         await expect(shared.workspace.DocumentBuilder.update([URI.file(file)], [])).rejects.toThrow(/not a regular file/);
     }, 20_000);
+});
+
+describe('validation of a large environment', () => {
+    it('checks for cancellation inside it, not only between the members of the integration', async () => {
+        const services = createSipflowServices(EmptyFileSystem);
+        const source = new Cancellation.CancellationTokenSource();
+        let checked = 0;
+        services.Sipflow.validation.ValidationRegistry.register<SipflowAstType>({
+            Department: () => {
+                if (++checked === 10) source.cancel();
+            },
+        });
+        // One member of the integration holding 3,000 blocks.
+        const overrides = '    department support {\n      timeout 30s\n    }\n'.repeat(3000);
+        const text = EXAMPLE.replace(/\}\s*$/, `  environment big {\n${overrides}  }\n}\n`);
+        const document = services.shared.workspace.LangiumDocuments.createDocument(URI.parse('file:///limits/big-environment.sipflow'), text);
+        expect(document.parseResult.parserErrors).toEqual([]);
+        await services.shared.workspace.DocumentBuilder.build([document], { validation: false });
+        const outcome = await services.Sipflow.validation.DocumentValidator.validateDocument(document, {}, source.token).then(
+            () => 'finished',
+            (error: unknown) => (isOperationCancelled(error) ? 'cancelled' : error),
+        );
+        expect(outcome).toBe('cancelled');
+        // Cancelled within a thousand nodes of the request, not after all 3,000 overrides.
+        expect(checked).toBeGreaterThanOrEqual(10);
+        expect(checked).toBeLessThan(1200);
+    }, 60_000);
 });

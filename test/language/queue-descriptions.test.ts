@@ -38,4 +38,31 @@ describe("an integration's queue descriptions", () => {
         expect(second.exported[0]).not.toBe(first.exported[0]);
         expect(second.inScope[0]).toBe(second.exported[0]);
     });
+
+    it("are never the old nodes' after an edit inside a queue block, even when asked for between the update and the re-parse", async () => {
+        const { shared, Sipflow } = createSipflowServices(EmptyFileSystem);
+        const uri = URI.parse('file:///w/acme.sipflow');
+        shared.workspace.TextDocuments.set(TextDocument.create(uri.toString(), 'sipflow', 1, EXAMPLE));
+        await shared.workspace.DocumentBuilder.update([uri], []);
+        const document = shared.workspace.LangiumDocuments.getDocument(uri) as LangiumDocument<SipflowFile>;
+        const integration = document.parseResult.value.integration!;
+        const queues = Sipflow.references.SipflowQueues;
+        // A request served after the update has begun (the documents reset) and before the re-parse, as a
+        // completion in another file may be: it sees the old tree.
+        let askedInTheGap = 0;
+        shared.workspace.DocumentBuilder.onUpdate(() => void (askedInTheGap = queues.queueDescriptionsOf(integration).length));
+        const renamed = EXAMPLE.replace('queue tier1 {', 'queue tier_one {');
+        expect(renamed).not.toBe(EXAMPLE);
+        shared.workspace.TextDocuments.set(TextDocument.create(uri.toString(), 'sipflow', 2, renamed));
+        await shared.workspace.DocumentBuilder.update([uri], []);
+        expect(askedInTheGap).toBeGreaterThan(0);
+        // The edit is inside one block: the re-parse kept the integration node and replaced that block.
+        expect(document.parseResult.value.integration).toBe(integration);
+        const names = shared.workspace.IndexManager.allElements('Queue')
+            .map(d => d.name)
+            .toArray();
+        expect(names).toContain('tier_one');
+        expect(names).not.toContain('tier1');
+        for (const description of queues.queueDescriptionsOf(integration)) expect(integration.members).toContain(description.node);
+    });
 });

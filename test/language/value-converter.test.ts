@@ -6,25 +6,29 @@ import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { EXAMPLE } from './helpers.js';
 
 describe('SipflowValueConverter', () => {
-    it('converts every token of the example and a generated integration as Langium does', () => {
+    it('converts every token and datatype-rule node of the example and a generated integration as Langium does', () => {
         const { shared, Sipflow } = createSipflowCoreServices({ ...EmptyFileSystem });
         expect(Sipflow.parser.ValueConverter).toBeInstanceOf(SipflowValueConverter);
         const ours = new SipflowValueConverter();
         const langiums = new DefaultValueConverter();
         const kinds = new Set<string>();
         let compared = 0;
+        let composites = 0;
         for (const [index, text] of [EXAMPLE, toSipflow(generateIntegration(100))].entries()) {
             const document = shared.workspace.LangiumDocuments.createDocument(URI.parse(`file:///value-converter/${index}.sipflow`), text);
             expect(document.parseResult.parserErrors).toEqual([]);
-            for (const leaf of CstUtils.streamCst(document.parseResult.value.$cstNode!)) {
-                if (leaf.hidden || !isLeafCstNode(leaf)) continue;
-                const expected = langiums.convert(leaf.text, leaf);
-                expect(ours.convert(leaf.text, leaf)).toEqual(expected);
-                if (expected !== leaf.text) kinds.add(typeof expected);
+            // Leaves (terminals, keywords, cross-references) and composites (datatype rules such as Name).
+            for (const node of CstUtils.streamCst(document.parseResult.value.$cstNode!)) {
+                if (node.hidden) continue;
+                const expected = langiums.convert(node.text, node);
+                expect(ours.convert(node.text, node)).toEqual(expected);
+                if (expected !== node.text) kinds.add(typeof expected);
+                if (!isLeafCstNode(node)) composites++;
                 compared++;
             }
         }
         expect(compared).toBeGreaterThan(1000);
+        expect(composites).toBeGreaterThan(100);
         // Teeth: some tokens are converted (STRING loses its quotes), not only passed through.
         expect(kinds).toContain('string');
     });

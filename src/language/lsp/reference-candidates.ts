@@ -11,8 +11,15 @@ export const REFERENCE_CANDIDATES_SHOWN = 100;
  * and sending them was most of a completion's time, and no one scrolls through them.
  */
 export function shownReferenceCandidates(candidates: Iterable<AstNodeDescription>, typed: string, matches: (typed: string, name: string) => boolean): AstNodeDescription[] {
+    // Once per name, the first (a file's own queue before a shadowed one of another file): Langium would
+    // show one item per label anyway, and a shadowed copy must not take a place under the cap.
     const matching: AstNodeDescription[] = [];
-    for (const candidate of candidates) if (matches(typed, candidate.name)) matching.push(candidate);
+    const seen = new Set<string>();
+    for (const candidate of candidates) {
+        if (seen.has(candidate.name) || !matches(typed, candidate.name)) continue;
+        seen.add(candidate.name);
+        matching.push(candidate);
+    }
     if (matching.length <= REFERENCE_CANDIDATES_SHOWN) return matching;
     const prefix = typed.toLowerCase();
     const rank = (candidate: AstNodeDescription) => (candidate.name.toLowerCase().startsWith(prefix) ? 0 : 1);

@@ -17,7 +17,8 @@ export class SipflowQueues {
     private readonly siblingsCache: WorkspaceCache<Integration, readonly Integration[]>;
     private readonly queuesCache: WorkspaceCache<Integration, readonly Queue[]>;
     private readonly usedCache: WorkspaceCache<Integration, ReadonlySet<Queue>>;
-    private readonly descriptionsCache: WorkspaceCache<Integration, readonly AstNodeDescription[]>;
+    /** Keyed by the members array, as integrationParts: an incremental re-parse keeps the integration node and gives it a new array. */
+    private readonly descriptionsCache = new WeakMap<Integration['members'], readonly AstNodeDescription[]>();
     private readonly services: SipflowCoreServices;
     private readonly effectiveSiblings = new WeakMap<Integration, readonly Integration[]>();
 
@@ -26,23 +27,27 @@ export class SipflowQueues {
         this.siblingsCache = new WorkspaceCache(services.shared);
         this.queuesCache = new WorkspaceCache(services.shared);
         this.usedCache = new WorkspaceCache(services.shared);
-        this.descriptionsCache = new WorkspaceCache(services.shared);
         this.services = services;
     }
 
     /**
-     * The descriptions of the integration's own named queues, in this file: built once per workspace state for
-     * its exports, its local symbols and the queue scope, which each built all of them (1,250 at 10,000
-     * departments) on every build.
+     * The descriptions of the integration's own named queues, in this file: built once per version of its
+     * members for its exports, its local symbols and the queue scope, which each built all of them (1,250 at
+     * 10,000 departments) on every build. Keyed by the members array, not by the integration through a
+     * WorkspaceCache: a request served between an update's start and the re-parse (a completion in another
+     * file) would otherwise cache the old nodes' descriptions under the node the re-parse keeps.
      */
     queueDescriptionsOf(integration: Integration): readonly AstNodeDescription[] {
-        return this.descriptionsCache.get(integration, () => {
+        let cached = this.descriptionsCache.get(integration.members);
+        if (!cached) {
             const descriptions = this.services.workspace.AstNodeDescriptionProvider;
             const document = AstUtils.getDocument(integration);
-            return integrationParts(integration)
+            cached = integrationParts(integration)
                 .queues.filter(queue => typeof queue.name === 'string' && queue.name.length > 0)
                 .map(queue => descriptions.createDescription(queue, queue.name, document));
-        });
+            this.descriptionsCache.set(integration.members, cached);
+        }
+        return cached;
     }
 
     /**

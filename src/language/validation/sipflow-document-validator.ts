@@ -9,6 +9,7 @@ import {
     type DiagnosticInfo,
     type LangiumDocument,
     type MaybePromise,
+    type TreeIterator,
     type ValidationAcceptor,
     type ValidationCategory,
     type ValidationCheck,
@@ -56,6 +57,8 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
     private readonly blockCaches = new WeakMap<LangiumDocument, BlockCache>();
     /** How many blocks the last validations checked and reused (for tests and the benchmark). */
     readonly blockStats = { checked: 0, reused: 0 };
+    /** Nodes checked since the last yield to requests (checkNodes). */
+    private nodesSinceCheck = 0;
 
     /**
      * `reuseBlocks: false` for a one-shot build (the CLI): every document is validated once, so the block
@@ -211,30 +214,35 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
     }
 
     /**
-     * The checks of `node` and everything in it. No cancellation check per node: a member is a handful of
-     * nodes, and validateByBlock yields to requests and checks for cancellation every MEMBERS_BETWEEN_CHECKS.
+     * The checks of `node` and everything in it, in Langium's order. Synchronous while the checks are; every
+     * NODES_BETWEEN_CHECKS nodes checked (counted across members: an environment may hold thousands of
+     * blocks) it yields to requests and checks for cancellation, as Langium's per-node interruptAndCheck did
+     * every 10 ms.
      */
     private checkSubtree(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): MaybePromise<void> {
-        const nodes = AstUtils.streamAst(node).iterator();
-        for (const current of nodes) {
-            const pending = this.checkNode(current, options, accept, cancelToken);
-            if (pending) return pending.then(() => this.checkRest(nodes, current, options, accept, cancelToken));
-            if (!this.validateSingleNodeOptions(current, options).validateChildren) nodes.prune();
-        }
+        return this.checkNodes(AstUtils.streamAst(node).iterator(), options, accept, cancelToken);
     }
 
-    /** checkSubtree's loop after a check returned a promise: `current` was checked, its children are next. */
-    private async checkRest(
-        nodes: ReturnType<ReturnType<typeof AstUtils.streamAst>['iterator']>,
-        current: AstNode,
-        options: ValidationOptions,
-        accept: ValidationAcceptor,
-        cancelToken: Cancellation.CancellationToken,
-    ): Promise<void> {
-        if (!this.validateSingleNodeOptions(current, options).validateChildren) nodes.prune();
-        for (const next of nodes) {
-            await this.checkNode(next, options, accept, cancelToken);
-            if (!this.validateSingleNodeOptions(next, options).validateChildren) nodes.prune();
+    /** checkSubtree's loop from where `nodes` stands; it goes on in a promise once a check returned one or it yields. */
+    private checkNodes(nodes: TreeIterator<AstNode>, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): MaybePromise<void> {
+        // next() by hand, not for…of: leaving a for…of would call the iterator's return(), ending the walk.
+        for (let next = nodes.next(); !next.done; next = nodes.next()) {
+            const current = next.value;
+            const pending = this.checkNode(current, options, accept, cancelToken);
+            const yieldNow = ++this.nodesSinceCheck >= NODES_BETWEEN_CHECKS && cancelToken !== Cancellation.CancellationToken.None;
+            if (!pending && !yieldNow) {
+                if (!this.validateSingleNodeOptions(current, options).validateChildren) nodes.prune();
+                continue;
+            }
+            return (async () => {
+                await pending;
+                if (!this.validateSingleNodeOptions(current, options).validateChildren) nodes.prune();
+                if (yieldNow) {
+                    this.nodesSinceCheck = 0;
+                    await yieldToRequests(cancelToken);
+                }
+                await this.checkNodes(nodes, options, accept, cancelToken);
+            })();
         }
     }
 
@@ -341,6 +349,9 @@ async function finishChecks(
     await pending;
     for (const check of rest) await check(node, accept, cancelToken);
 }
+
+/** How many nodes are checked between two yields to requests and checks for cancellation (checkNodes). */
+const NODES_BETWEEN_CHECKS = 1000;
 
 /** How many members are checked between two checks for cancellation. */
 const MEMBERS_BETWEEN_CHECKS = 500;

@@ -15,8 +15,10 @@ type ValidationCheckEntry = Parameters<ValidationRegistry['addEntry']>[1];
  * array instead of a stream built per node.
  */
 export class SipflowValidationRegistry extends ValidationRegistry {
-    private allChecks = new Map<string, readonly ValidationCheck[]>();
-    private checksByCategories = new WeakMap<readonly ValidationCategory[], Map<string, readonly ValidationCheck[]>>();
+    /** By the categories' names ('*' for all), then by node type. */
+    private readonly checksByCategories = new Map<string, Map<string, readonly ValidationCheck[]>>();
+    private lastCategories: readonly ValidationCategory[] | undefined | null = null;
+    private lastByType = new Map<string, readonly ValidationCheck[]>();
 
     protected override wrapValidationException(check: ValidationCheck, thisObj: unknown): ValidationCheck {
         return (node, accept, cancelToken) => {
@@ -39,19 +41,27 @@ export class SipflowValidationRegistry extends ValidationRegistry {
     }
 
     protected override addEntry(type: string, entry: ValidationCheckEntry): void {
-        this.allChecks = new Map();
-        this.checksByCategories = new WeakMap();
+        this.checksByCategories.clear();
+        this.lastCategories = null;
         super.addEntry(type, entry);
     }
 
-    /** getChecks as an array, built once per node type and set of categories (by the array's identity). */
+    /**
+     * getChecks as an array, built once per node type and set of categories. Langium's builder passes a new
+     * categories array to each validation, so the key is the categories' names, joined once per array.
+     */
     checksFor(type: string, categories?: readonly ValidationCategory[]): readonly ValidationCheck[] {
-        let byType = categories ? this.checksByCategories.get(categories) : this.allChecks;
-        if (!byType) this.checksByCategories.set(categories!, (byType = new Map()));
-        let checks = byType.get(type);
+        if (categories !== this.lastCategories) {
+            this.lastCategories = categories;
+            const key = categories ? categories.join('\0') : '*';
+            let byType = this.checksByCategories.get(key);
+            if (!byType) this.checksByCategories.set(key, (byType = new Map()));
+            this.lastByType = byType;
+        }
+        let checks = this.lastByType.get(type);
         if (!checks) {
             checks = this.getChecks(type, categories && [...categories]).toArray();
-            byType.set(type, checks);
+            this.lastByType.set(type, checks);
         }
         return checks;
     }
