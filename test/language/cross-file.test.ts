@@ -114,3 +114,33 @@ describe('queues across files of one integration', () => {
         expect(messages).toEqual([['name-duplicate', expect.stringMatching(/^Queue tier1 in queues\.sipflow:\d+ already has the Dixa name "Phone – Tier 1"/)]]);
     });
 });
+
+describe('queues across files, asked for while an edit is being built', () => {
+    it('a scope read between the update and the re-parse (a completion in the other file) does not outlive the build', async () => {
+        const { shared, Sipflow } = createSipflowServices(EmptyFileSystem);
+        const uriOf = (name: string) => URI.parse(`file:///ws/${name}`);
+        const open = (name: string, version: number, text: string) => shared.workspace.TextDocuments.set(TextDocument.create(uriOf(name).toString(), 'sipflow', version, text));
+        open('queues.sipflow', 1, QUEUES);
+        open('routing.sipflow', 1, ROUTING);
+        await shared.workspace.DocumentBuilder.update([uriOf('queues.sipflow'), uriOf('routing.sipflow')], []);
+        const routing = shared.workspace.LangiumDocuments.getDocument(uriOf('routing.sipflow'))!;
+        const departmentOf = () => (routing.parseResult.value as any).integration.members.find((m: { $type: string }) => m.$type === 'Department');
+        const scopeNames = () => {
+            const department = departmentOf();
+            return Sipflow.references.ScopeProvider.getScope({ reference: department.fallback, container: department, property: 'fallback' })
+                .getAllElements()
+                .map(d => d.name)
+                .toArray();
+        };
+        let namesInTheGap: string[] = [];
+        shared.workspace.DocumentBuilder.onUpdate(() => void (namesInTheGap = scopeNames()));
+        // The queue is renamed in its file, and the department falls back to the new name.
+        open('queues.sipflow', 2, QUEUES.replace('queue tier1', 'queue tier_one'));
+        open('routing.sipflow', 2, ROUTING.replace('fallback tier1', 'fallback tier_one'));
+        await shared.workspace.DocumentBuilder.update([uriOf('queues.sipflow'), uriOf('routing.sipflow')], []);
+        expect(namesInTheGap).toEqual(['tier1']);
+        expect(scopeNames()).toEqual(['tier_one']);
+        expect(departmentOf().fallback.ref?.name).toBe('tier_one');
+        expect((routing.diagnostics ?? []).map(d => d.code)).toEqual([]);
+    });
+});

@@ -1,9 +1,10 @@
-import { AstUtils, WorkspaceCache, type AstNodeDescription, type LangiumDocument, type LangiumDocuments } from 'langium';
+import { AstUtils, type AstNodeDescription, type LangiumDocument, type LangiumDocuments } from 'langium';
 import type { Integration, Queue, SipflowFile } from '../generated/ast.js';
 import { isDepartment, isEnvironment, isIntegration } from '../generated/ast.js';
 import type { SipflowCoreServices } from '../sipflow-core-module.js';
 import { integrationParts } from '../integration-parts.js';
 import { sameIntegrationScope, type ScopedDocument } from './integration-scope.js';
+import { BuildCache } from './build-cache.js';
 
 /**
  * One integration across files: an integration may keep its queues in one `.sipflow` file and its
@@ -14,9 +15,9 @@ import { sameIntegrationScope, type ScopedDocument } from './integration-scope.j
  */
 export class SipflowQueues {
     private readonly documents: LangiumDocuments;
-    private readonly siblingsCache: WorkspaceCache<Integration, readonly Integration[]>;
-    private readonly queuesCache: WorkspaceCache<Integration, readonly Queue[]>;
-    private readonly usedCache: WorkspaceCache<Integration, ReadonlySet<Queue>>;
+    private readonly siblingsCache: BuildCache<Integration, readonly Integration[]>;
+    private readonly queuesCache: BuildCache<Integration, readonly Queue[]>;
+    private readonly usedCache: BuildCache<Integration, ReadonlySet<Queue>>;
     /** Keyed by the members array, as integrationParts: an incremental re-parse keeps the integration node and gives it a new array. */
     private readonly descriptionsCache = new WeakMap<Integration['members'], readonly AstNodeDescription[]>();
     private readonly services: SipflowCoreServices;
@@ -24,9 +25,9 @@ export class SipflowQueues {
 
     constructor(services: SipflowCoreServices) {
         this.documents = services.shared.workspace.LangiumDocuments;
-        this.siblingsCache = new WorkspaceCache(services.shared);
-        this.queuesCache = new WorkspaceCache(services.shared);
-        this.usedCache = new WorkspaceCache(services.shared);
+        this.siblingsCache = new BuildCache(services.shared);
+        this.queuesCache = new BuildCache(services.shared);
+        this.usedCache = new BuildCache(services.shared);
         this.services = services;
     }
 

@@ -4,7 +4,6 @@ import {
     DefaultScopeProvider,
     MapScope,
     MultiMap,
-    WorkspaceCache,
     type AstNode,
     type AstNodeDescription,
     type LangiumDocument,
@@ -16,6 +15,7 @@ import type { Integration, SipflowFile } from '../generated/ast.js';
 import { isIntegration } from '../generated/ast.js';
 import type { SipflowCoreServices } from '../sipflow-core-module.js';
 import type { SipflowQueues } from './sipflow-queues.js';
+import { BuildCache } from './build-cache.js';
 
 /** Exports the queues of a file so that other files of the same integration can reference them. */
 export class SipflowScopeComputation extends DefaultScopeComputation {
@@ -55,12 +55,12 @@ export class SipflowScopeComputation extends DefaultScopeComputation {
  */
 export class SipflowScopeProvider extends DefaultScopeProvider {
     private readonly queues: SipflowQueues;
-    private readonly queueScopes: WorkspaceCache<Integration, Scope>;
+    private readonly queueScopes: BuildCache<Integration, Scope>;
 
     constructor(services: SipflowCoreServices) {
         super(services);
         this.queues = services.references.SipflowQueues;
-        this.queueScopes = new WorkspaceCache(services.shared);
+        this.queueScopes = new BuildCache(services.shared);
     }
 
     override getScope(context: ReferenceInfo): Scope {
