@@ -12,7 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureSize, type SizeResult } from './measure.js';
-import { editPathRows, editPathTargets } from './edit-path.js';
+import { editPathRows, editPathTargets, measureEditPath, type EditPathResult } from './edit-path.js';
+import { generateIntegration, toSipflow } from './generate.js';
 import { measureVendors, type VendorBenchResult } from './vendors.js';
 import { measureWholeProcess, type StartupResult, type WholeProcessResult } from './whole-process.js';
 
@@ -34,20 +35,26 @@ const TARGETS = {
     firstApplyBoundRatio: 1.5,
 };
 
-async function worker(departments: number): Promise<void> {
-    const result = await measureSize(departments);
+async function worker(departments: number, part: string): Promise<void> {
+    const result = part === 'edit-path' ? await measureEditPath(toSipflow(generateIntegration(departments)), departments) : await measureSize(departments);
     process.stdout.write(JSON.stringify(result));
 }
 
-function runSize(departments: number): SizeResult {
-    // Same script in worker mode, one process per size; --expose-gc to measure the heap a workspace retains.
-    const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', process.argv[1], '--worker', String(departments)], {
+/** The same script in worker mode: `part` of one size in a process of its own (--expose-gc to measure the heap a workspace retains). */
+function runWorker<T>(departments: number, part: 'in-process' | 'edit-path'): T {
+    const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', process.argv[1], '--worker', String(departments), part], {
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
         stdio: ['ignore', 'pipe', 'inherit'],
     });
-    if (child.status !== 0) throw new Error(`benchmark worker for ${departments} departments failed (exit ${child.status})`);
-    return JSON.parse(child.stdout) as SizeResult;
+    if (child.status !== 0) throw new Error(`benchmark worker (${part}) for ${departments} departments failed (exit ${child.status})`);
+    return JSON.parse(child.stdout) as T;
+}
+
+/** One size: the in-process measurements, then the edit path over LSP from a fresh client process. */
+function runSize(departments: number): SizeResult {
+    const inProcess = runWorker<Omit<SizeResult, 'lsp'>>(departments, 'in-process');
+    return { ...inProcess, lsp: runWorker<EditPathResult>(departments, 'edit-path') };
 }
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
@@ -173,7 +180,7 @@ function vendorReport(results: readonly VendorBenchResult[]): string {
 
 async function main(): Promise<void> {
     const workerIndex = process.argv.indexOf('--worker');
-    if (workerIndex >= 0) return worker(Number(process.argv[workerIndex + 1]));
+    if (workerIndex >= 0) return worker(Number(process.argv[workerIndex + 1]), process.argv[workerIndex + 2]);
 
     const sizes = process.argv
         .slice(2)
