@@ -4,13 +4,23 @@ import { isDepartment, isQueue, type SipflowFile } from '../../src/language/gene
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE } from './helpers.js';
 
+/** `text` opened as the language server opens a document, in services of its own; `edit` changes it as didChange does. */
+async function openedInFreshServices(text: string) {
+    const { shared, Sipflow } = createSipflowServices(EmptyFileSystem);
+    const uri = URI.parse('file:///w/acme.sipflow');
+    let version = 1;
+    const edit = async (newText: string) => {
+        shared.workspace.TextDocuments.set(TextDocument.create(uri.toString(), 'sipflow', version++, newText));
+        await shared.workspace.DocumentBuilder.update([uri], []);
+    };
+    await edit(text);
+    const document = shared.workspace.LangiumDocuments.getDocument(uri) as LangiumDocument<SipflowFile>;
+    return { shared, Sipflow, uri, document, edit };
+}
+
 describe("an integration's queue descriptions", () => {
     it('are built once per build, shared by the exports, the local symbols and the queue scope, and anew after an edit', async () => {
-        const { shared, Sipflow } = createSipflowServices(EmptyFileSystem);
-        const uri = URI.parse('file:///w/acme.sipflow');
-        shared.workspace.TextDocuments.set(TextDocument.create(uri.toString(), 'sipflow', 1, EXAMPLE));
-        await shared.workspace.DocumentBuilder.update([uri], []);
-        const document = shared.workspace.LangiumDocuments.getDocument(uri) as LangiumDocument<SipflowFile>;
+        const { shared, Sipflow, uri, document, edit } = await openedInFreshServices(EXAMPLE);
         const readDescriptions = () => {
             const integration = document.parseResult.value.integration!;
             const exported = shared.workspace.IndexManager.allElements('Queue')
@@ -31,8 +41,7 @@ describe("an integration's queue descriptions", () => {
             expect(first.inScope[index]).toBe(description);
         }
         // An edit rebuilds them for the new nodes.
-        shared.workspace.TextDocuments.set(TextDocument.create(uri.toString(), 'sipflow', 2, `${EXAMPLE}\n`));
-        await shared.workspace.DocumentBuilder.update([uri], []);
+        await edit(`${EXAMPLE}\n`);
         const second = readDescriptions();
         expect(second.exported.map(d => d.name)).toEqual(first.exported.map(d => d.name));
         expect(second.exported[0]).not.toBe(first.exported[0]);
@@ -40,11 +49,7 @@ describe("an integration's queue descriptions", () => {
     });
 
     it("are never the old nodes' after an edit inside a queue block, even when asked for between the update and the re-parse", async () => {
-        const { shared, Sipflow } = createSipflowServices(EmptyFileSystem);
-        const uri = URI.parse('file:///w/acme.sipflow');
-        shared.workspace.TextDocuments.set(TextDocument.create(uri.toString(), 'sipflow', 1, EXAMPLE));
-        await shared.workspace.DocumentBuilder.update([uri], []);
-        const document = shared.workspace.LangiumDocuments.getDocument(uri) as LangiumDocument<SipflowFile>;
+        const { shared, Sipflow, document, edit } = await openedInFreshServices(EXAMPLE);
         const integration = document.parseResult.value.integration!;
         const queues = Sipflow.references.SipflowQueues;
         // A request served after the update has begun (the documents reset) and before the re-parse, as a
@@ -53,8 +58,7 @@ describe("an integration's queue descriptions", () => {
         shared.workspace.DocumentBuilder.onUpdate(() => void (askedInTheGap = queues.queueDescriptionsOf(integration).length));
         const renamed = EXAMPLE.replace('queue tier1 {', 'queue tier_one {');
         expect(renamed).not.toBe(EXAMPLE);
-        shared.workspace.TextDocuments.set(TextDocument.create(uri.toString(), 'sipflow', 2, renamed));
-        await shared.workspace.DocumentBuilder.update([uri], []);
+        await edit(renamed);
         expect(askedInTheGap).toBeGreaterThan(0);
         // The edit is inside one block: the re-parse kept the integration node and replaced that block.
         expect(document.parseResult.value.integration).toBe(integration);
