@@ -1,6 +1,7 @@
-import { CstUtils, DefaultValueConverter, EmptyFileSystem, isLeafCstNode, URI } from 'langium';
+import { CstUtils, DefaultValueConverter, EmptyFileSystem, isLeafCstNode, URI, ValueConverter } from 'langium';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SipflowValueConverter } from '../../src/language/sipflow-value-converter.js';
+import { convertStringFlat, SipflowValueConverter } from '../../src/language/sipflow-value-converter.js';
 import { createSipflowCoreServices } from '../../src/language/sipflow-core-module.js';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { EXAMPLE } from './helpers.js';
@@ -31,5 +32,22 @@ describe('SipflowValueConverter', () => {
         expect(composites).toBeGreaterThan(100);
         // Teeth: some tokens are converted (STRING loses its quotes), not only passed through.
         expect(kinds).toContain('string');
+    });
+
+    it('reads string literals as Langium does, escapes included', () => {
+        // Backslashes and quotes in every position, the escape letters Langium maps, and text around them.
+        const piece = fc.constantFrom('\\', '"', 'n', 't', '0', 'b', 'v', 'x', 'é', '😀', ' ', 'abcdefghijklmnop');
+        fc.assert(
+            fc.property(
+                fc.array(piece, { maxLength: 30 }).map(parts => parts.join('')),
+                input => {
+                    expect(convertStringFlat(input)).toBe(ValueConverter.convertString(input));
+                    expect(convertStringFlat(`"${input}"`)).toBe(ValueConverter.convertString(`"${input}"`));
+                },
+            ),
+            { numRuns: 2000 },
+        );
+        expect(convertStringFlat('"a\\"b"')).toBe('a"b');
+        expect(convertStringFlat('"tab\\tend\\"')).toBe('tab\tend"');
     });
 });
