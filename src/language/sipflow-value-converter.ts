@@ -45,7 +45,7 @@ const ESCAPED: ReadonlyMap<string, string> = new Map([
 
 /**
  * ValueConverter.convertString without its character-by-character `+=`: that builds a rope of one cons
- * string per character, which the AST keeps (~280,000 of them, ~9 MB, at 10,000 departments) and every
+ * string per character, which the AST keeps (~28,000 of them, ~1 MB, at 1,000 departments) and every
  * scavenge copies. A literal without escapes is one slice; escapes are cut between, with the same reading
  * as Langium's loop (the character after a backslash, even the closing quote, is the escaped one).
  */
