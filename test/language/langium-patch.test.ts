@@ -1,4 +1,5 @@
-import { AstUtils, EmptyFileSystem, type AstNode } from 'langium';
+import { createToken, Lexer } from 'chevrotain';
+import { AstUtils, CstUtils, EmptyFileSystem, isLeafCstNode, type AstNode } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import { EXAMPLE } from './helpers.js';
@@ -7,7 +8,10 @@ import { EXAMPLE } from './helpers.js';
  * patches/langium+*.patch (applied by patch-package: npm's postinstall, and .ci/run after `npm ci
  * --ignore-scripts`) makes Langium's parser build the choices of each alternatives element once instead
  * of on every call (docs/upstream/langium-alternatives.md), and link parsed nodes to their containers
- * without entry pairs and closures (docs/upstream/langium-link-content.md). If the patch is not applied,
+ * without entry pairs and closures (docs/upstream/langium-link-content.md), and add a consumed token's
+ * preceding comments without two empty arrays per token when there are none (docs/upstream/langium-hidden-tokens.md);
+ * patches/chevrotain+*.patch computes the lexer's first-char bucket instead of building a 65,536-entry table
+ * (docs/upstream/chevrotain-first-char-table.md). If a patch is not applied,
  * or a Langium upgrade drops it, parsing still works but allocates again: this says so.
  */
 describe('the langium alternatives patch', () => {
@@ -57,5 +61,69 @@ describe('the langium linkContentToContainer patch', () => {
         expect(nodes.filter(node => node.$containerIndex !== undefined).length).toBeGreaterThan(5);
         // Unpatched, every array property of every node (members, escalations, …) goes through forEach.
         expect(forEachCalls).toBe(0);
+    });
+});
+
+describe('the langium hidden-tokens patch', () => {
+    it('adds hidden nodes only where a comment precedes a token, and keeps every comment in the CST in source order', () => {
+        const { Sipflow } = createSipflowServices(EmptyFileSystem);
+        const parser = Sipflow.parser.LangiumParser;
+        const builder = (parser as unknown as { nodeBuilder: { addHiddenNodes(tokens: Array<{ startOffset: number }>): void } }).nodeBuilder;
+        const original = builder.addHiddenNodes.bind(builder);
+        let calls = 0;
+        builder.addHiddenNodes = tokens => {
+            calls++;
+            original(tokens);
+        };
+        const lexed = Sipflow.parser.Lexer.tokenize(EXAMPLE);
+        const comments = lexed.hidden.map(token => token.startOffset);
+        expect(comments.length).toBeGreaterThan(3);
+        const result = parser.parse(EXAMPLE);
+        expect(result.parserErrors).toEqual([]);
+        // Unpatched, every consumed token calls it (with an empty array when no comment precedes it).
+        expect(calls).toBeLessThanOrEqual(comments.length + 1);
+        expect(lexed.tokens.length).toBeGreaterThan(comments.length * 5);
+        const leaves = CstUtils.streamCst(result.value.$cstNode!).filter(isLeafCstNode).toArray();
+        expect(leaves.filter(leaf => leaf.hidden).map(leaf => leaf.offset)).toEqual(comments);
+        const offsets = leaves.map(leaf => leaf.offset);
+        expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    });
+});
+
+describe('the chevrotain first-char patch', () => {
+    const tokenTypes = () => {
+        const arrow = createToken({ name: 'Arrow', pattern: /→|⇒/ });
+        const accented = createToken({ name: 'Accented', pattern: /é[a-z]*/ });
+        const word = createToken({ name: 'Word', pattern: /[a-z]+/ });
+        const space = createToken({ name: 'Space', pattern: /\s+/, group: Lexer.SKIPPED });
+        return [arrow, accented, word, space];
+    };
+
+    it('builds no 65,536-entry table when a lexer is constructed', () => {
+        const phases: string[] = [];
+        const log = console.log;
+        console.log = (message: unknown) => phases.push(String(message));
+        try {
+            new Lexer(tokenTypes(), { traceInitPerf: true, ensureOptimizations: true });
+        } finally {
+            console.log = log;
+        }
+        expect(phases.some(phase => phase.includes('analyzeTokenTypes'))).toBe(true);
+        // Unpatched, analyzeTokenTypes starts with this phase (~3 ms of every start-up).
+        expect(phases.filter(phase => phase.includes('initCharCodeToOptimizedIndexMap'))).toEqual([]);
+    });
+
+    it('still lexes tokens that start above charCode 255 with the first-char optimization on', () => {
+        const lexer = new Lexer(tokenTypes(), { ensureOptimizations: true });
+        const result = lexer.tokenize('a → éte ⇒ b é');
+        expect(result.errors).toEqual([]);
+        expect(result.tokens.map(token => [token.tokenType.name, token.image])).toEqual([
+            ['Word', 'a'],
+            ['Arrow', '→'],
+            ['Accented', 'éte'],
+            ['Arrow', '⇒'],
+            ['Word', 'b'],
+            ['Accented', 'é'],
+        ]);
     });
 });

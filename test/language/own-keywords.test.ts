@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GrammarAST } from 'langium';
 import type { Department, Escalation, SynthflowBlock } from '../../src/language/generated/ast.js';
 import { isDepartment } from '../../src/language/generated/ast.js';
 import { integrationParts } from '../../src/language/integration-parts.js';
@@ -58,5 +59,13 @@ describe('own keywords (the settings a block writes, read from its own CST child
             .replace('escalate tier1', 'escalate fallback');
         expect(await duplicatesOf(fallbackNamedFallback)).toEqual([]);
         expect(await duplicatesOf(fallbackNamedFallback.replace('fallback fallback', 'fallback fallback\n    fallback fallback'))).toHaveLength(1);
+    });
+});
+
+describe("own keywords' Keyword test", () => {
+    it('may compare $type: no grammar type extends Keyword, so GrammarAST.isKeyword is exactly that', () => {
+        // collectOwnKeywords compares grammarSource.$type with 'Keyword' instead of asking the reflection;
+        // a Langium whose grammar language adds a subtype of Keyword would make that miss keywords.
+        expect(GrammarAST.reflection.getAllSubTypes(GrammarAST.Keyword.$type)).toEqual([GrammarAST.Keyword.$type]);
     });
 });
