@@ -22,16 +22,24 @@ export class SipflowLinker extends DefaultLinker {
                 sinceCheck = 0;
                 await yieldToRequests(cancelToken);
             }
-            const children: AstNode[] = [];
-            for (const property of Object.keys(node)) {
-                if (property.startsWith('$')) continue;
+            // Children go onto the stack first to last and are then reversed in place, so that they are linked
+            // first to last, as streamAst would. Indexed loops: most of a CLI run is not yet optimized, and there
+            // every for…of step allocates an iterator result (~0.8 MB at 1,000 departments, with the children arrays).
+            const firstChild = pending.length;
+            const properties = Object.keys(node);
+            for (let p = 0; p < properties.length; p++) {
+                const property = properties[p];
+                if (property.charCodeAt(0) === 36 /* $ */) continue;
                 const value: unknown = (node as unknown as Record<string, unknown>)[property];
                 if (Array.isArray(value)) {
-                    for (let index = 0; index < value.length; index++) this.visit(node, property, value[index], children, document, index);
-                } else this.visit(node, property, value, children, document);
+                    for (let index = 0; index < value.length; index++) this.visit(node, property, value[index], pending, document, index);
+                } else this.visit(node, property, value, pending, document);
             }
-            // Children last to first on the stack: they are linked first to last, as streamAst would.
-            for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
+            for (let i = firstChild, j = pending.length - 1; i < j; i++, j--) {
+                const child = pending[i];
+                pending[i] = pending[j];
+                pending[j] = child;
+            }
         }
         await interruptAndCheck(cancelToken);
     }
