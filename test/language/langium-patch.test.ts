@@ -1,7 +1,8 @@
 import { createToken, Lexer } from 'chevrotain';
-import { AstUtils, CstUtils, EmptyFileSystem, isLeafCstNode, type AstNode } from 'langium';
+import { AstUtils, CompositeCstNodeImpl, CstUtils, EmptyFileSystem, isLeafCstNode, type AstNode } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
+import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { EXAMPLE } from './helpers.js';
 
 /**
@@ -11,7 +12,8 @@ import { EXAMPLE } from './helpers.js';
  * without entry pairs and closures (docs/upstream/langium-link-content.md), and add a consumed token's
  * preceding comments without two empty arrays per token when there are none (docs/upstream/langium-hidden-tokens.md);
  * patches/chevrotain+*.patch computes the lexer's first-char bucket instead of building a 65,536-entry table
- * (docs/upstream/chevrotain-first-char-table.md). If a patch is not applied,
+ * (docs/upstream/chevrotain-first-char-table.md), and builds composite CST nodes and assigns default
+ * property values without per-node arrays and iterator results (docs/upstream/langium-node-construction.md). If a patch is not applied,
  * or a Langium upgrade drops it, parsing still works but allocates again: this says so.
  */
 describe('the langium alternatives patch', () => {
@@ -125,5 +127,61 @@ describe('the chevrotain first-char patch', () => {
             ['Word', 'b'],
             ['Accented', 'é'],
         ]);
+    });
+});
+
+describe('the langium node-construction patch', () => {
+    it('constructs a composite CST node without running the iterator protocol', () => {
+        // Unpatched, the constructor is TypeScript's `super(...arguments)`: spreading the arguments object calls
+        // the array iterator's next() (once even with no arguments), allocating in code not yet optimized.
+        const iteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]()) as { next: (...args: unknown[]) => unknown };
+        const next = iteratorPrototype.next;
+        let calls = 0;
+        iteratorPrototype.next = function (this: unknown, ...args: unknown[]) {
+            calls++;
+            return next.apply(this, args);
+        };
+        let node: CompositeCstNodeImpl;
+        try {
+            node = new CompositeCstNodeImpl();
+        } finally {
+            iteratorPrototype.next = next;
+        }
+        expect(calls).toBe(0);
+        expect(node.content).toEqual([]);
+        expect(node.container).toBeUndefined();
+    });
+
+    it('assigns default property values per node from a list computed once per type', () => {
+        const { Sipflow } = createSipflowServices(EmptyFileSystem);
+        const parser = Sipflow.parser.LangiumParser;
+        const values = Object.values;
+        let calls = 0;
+        Object.values = ((target: object) => {
+            calls++;
+            return values(target);
+        }) as typeof Object.values;
+        let value: AstNode;
+        try {
+            // 20 generated departments: many nodes of each type.
+            const result = parser.parse(toSipflow(generateIntegration(20)));
+            expect(result.parserErrors).toEqual([]);
+            value = result.value;
+        } finally {
+            Object.values = values;
+        }
+        const nodes = AstUtils.streamAst(value).toArray();
+        const types = new Set(nodes.map(node => node.$type));
+        expect(nodes.length).toBeGreaterThan(types.size * 2);
+        // Unpatched, Object.values runs for every node built; now once per type at most (over all parses).
+        expect(calls).toBeLessThanOrEqual(types.size);
+        // Every array property a type declares is there, empty when nothing was parsed into it.
+        const reflection = Sipflow.shared.AstReflection;
+        for (const node of nodes) {
+            for (const property of values(reflection.getTypeMetaData(node.$type).properties)) {
+                if (property.defaultValue === undefined) continue;
+                expect((node as unknown as Record<string, unknown>)[property.name], `${node.$type}.${property.name}`).toBeDefined();
+            }
+        }
     });
 });
