@@ -9,12 +9,12 @@ import { EXAMPLE } from './helpers.js';
  * patches/langium+*.patch (applied by patch-package: npm's postinstall, and .ci/run after `npm ci
  * --ignore-scripts`) makes Langium's parser build the choices of each alternatives element once instead
  * of on every call (docs/upstream/langium-alternatives.md), and link parsed nodes to their containers
- * without entry pairs and closures (docs/upstream/langium-link-content.md), and add a consumed token's
- * preceding comments without two empty arrays per token when there are none (docs/upstream/langium-hidden-tokens.md);
- * patches/chevrotain+*.patch computes the lexer's first-char bucket instead of building a 65,536-entry table
- * (docs/upstream/chevrotain-first-char-table.md), and builds composite CST nodes and assigns default
- * property values without per-node arrays and iterator results (docs/upstream/langium-node-construction.md). If a patch is not applied,
- * or a Langium upgrade drops it, parsing still works but allocates again: this says so.
+ * without entry pairs and closures (docs/upstream/langium-link-content.md), add a consumed token's
+ * preceding comments without two empty arrays per token when there are none (docs/upstream/langium-hidden-tokens.md),
+ * and build composite CST nodes and assign default property values without per-node arrays and iterator
+ * results (docs/upstream/langium-node-construction.md). patches/chevrotain+*.patch computes the lexer's
+ * first-char bucket instead of building a 65,536-entry table (docs/upstream/chevrotain-first-char-table.md).
+ * If a patch is not applied, or an upgrade drops it, parsing still works but allocates again: this says so.
  */
 describe('the langium alternatives patch', () => {
     it('passes the same choices to Chevrotain on every call, however often the file is parsed', () => {
