@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { asciiBundles } from './scripts/ascii-bundles.ts';
+import { asciiBundles } from './scripts/ascii-bundles.mjs';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
@@ -141,5 +141,5 @@ if (watch) {
 // The web bundles (VS Code for the web: extension `browser` entry + language server in a worker).
 if (existsSync('scripts/esbuild-browser.mjs')) await import('./scripts/esbuild-browser.mjs');
 
-// Every bundle pure ASCII, so that V8 keeps its source one byte per character (scripts/ascii-bundles.ts).
+// Every bundle pure ASCII, so that V8 keeps its source one byte per character (scripts/ascii-bundles.mjs).
 if (!watch) for (const directory of ['out', 'out/cli']) if (existsSync(directory)) asciiBundles(directory);

@@ -269,7 +269,7 @@ const TRANSLITERATION: Readonly<Record<string, string>> = { æ: 'ae', ø: 'oe', 
 /** A `.sipflow` name from free text: `Phone – Tier 1` → `phone_tier_1`. */
 export function identifier(text: string, fallback: string): string {
     // Danish and German letters that NFKD does not decompose (Dixa is used a lot in the Nordics). The class is
-    // all of non-ASCII, written as escapes: the bundles must stay ASCII (scripts/ascii-bundles.ts).
+    // all of non-ASCII, written as escapes: the bundles must stay ASCII (scripts/ascii-bundles.mjs).
     const transliterated = text.replace(/[\u0080-\uffff]/g, letter => TRANSLITERATION[letter] ?? letter);
     const words =
         transliterated

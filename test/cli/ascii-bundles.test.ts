@@ -1,13 +1,13 @@
 /**
  * The bundles are pure ASCII (issue 11, start-up): a single non-ASCII character in a 1.1 MB chunk makes V8
  * hold the whole source as a two-byte string, decoded and compiled slower at every start.
- * scripts/ascii-bundles.ts, run by esbuild.mjs after bundling, rewrites comments and refuses anything else.
+ * scripts/ascii-bundles.mjs, run by esbuild.mjs after bundling, rewrites comments and refuses anything else.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { asciiComments } from '../../scripts/ascii-bundles.js';
+import { asciiComments } from '../../scripts/ascii-bundles.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NON_ASCII = /[^\x00-\x7f]/; // every character above U+007F
