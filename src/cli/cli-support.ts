@@ -40,22 +40,3 @@ export function addNoColorOption(program: Command): void {
         if (actionCommand.opts().color === false) process.env.NO_COLOR = '1';
     });
 }
-
-/**
- * A reader that goes away (`sipflow plan … | head -1`) closes the pipe: writing then fails with EPIPE,
- * which Node raises as an unhandled 'error' event with a stack trace. Instead the closed stream is muted
- * and the command runs to its end (an apply in progress is not cut short), exiting as it would have.
- */
-export function muteClosedPipes(streams: ReadonlyArray<NodeJS.WriteStream> = [process.stdout, process.stderr]): void {
-    for (const stream of streams) {
-        stream.on('error', (error: NodeJS.ErrnoException) => {
-            if (error.code !== 'EPIPE') throw error;
-            // Later writes are dropped: the reader is gone. Callbacks still run, so awaiting code goes on.
-            stream.write = ((_chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) => {
-                const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
-                if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
-                return true;
-            }) as typeof stream.write;
-        });
-    }
-}

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { addNoColorOption, ExitCode, muteClosedPipes, UsageError } from './cli-support.js';
+import { addNoColorOption, ExitCode, UsageError } from './cli-support.js';
+import { installOutput } from './output.js';
 
 type Register = (program: Command) => void;
 
@@ -68,7 +69,7 @@ async function main(argv: readonly string[]): Promise<void> {
         process.exitCode = ExitCode.Failure;
         return;
     }
-    muteClosedPipes();
+    installOutput();
     try {
         await (await createProgram(argv)).parseAsync([...argv]);
     } catch (error) {

@@ -17,7 +17,8 @@ export interface Styles {
 
 /** Whether output to this stream may be coloured: a terminal, and NO_COLOR unset or empty. */
 export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-    return stream.isTTY === true && !env.NO_COLOR;
+    // NO_COLOR first: asking a stream whether it is a terminal may create it (src/cli/output.ts).
+    return !env.NO_COLOR && stream.isTTY === true;
 }
 
 /** ANSI styles when `color`, else styles that return the text unchanged. */

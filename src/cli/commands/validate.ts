@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ExitCode, stylesFor, UsageError } from '../cli-support.js';
+import { terminalOf, write } from '../output.js';
 import { compareReported, formatSummary, formatText, severityTotals, toReported, type ReportedDiagnostic } from '../diagnostic-report.js';
 import { formatGithub, formatJunit, formatSarif } from '../report-formats.js';
 import { INTERNAL_ERROR_CODE } from '../../language/diagnostic-codes.js';
@@ -56,9 +57,9 @@ export async function validateCommand(paths: readonly string[], options: Validat
         workspace = await loadWorkspace(files, { validation: true, context: await folderContext(files) });
     } catch (error) {
         // --format json keeps stdout one JSON document when validation cannot run (a usage error too).
-        if (format === 'json') process.stdout.write(jsonFailure(error instanceof Error ? error.message : String(error)));
+        if (format === 'json') write('stdout', jsonFailure(error instanceof Error ? error.message : String(error)));
         if (!(error instanceof NotRegularFileError)) throw error;
-        process.stderr.write(`sipflow: ${error.message}\n`);
+        write('stderr', `sipflow: ${error.message}\n`);
         return ExitCode.Failure;
     }
     const environment = options.env;
@@ -68,7 +69,7 @@ export async function validateCommand(paths: readonly string[], options: Validat
         if (!declared.has(environment)) {
             const known = [...declared].sort();
             const message = `--env ${environment}: no environment ${environment} in ${paths.join(' ')}${known.length > 0 ? ` (environments: ${known.join(', ')})` : ' (it declares none: environment NAME { … })'}`;
-            if (format === 'json') process.stdout.write(jsonFailure(message));
+            if (format === 'json') write('stdout', jsonFailure(message));
             throw new UsageError(message);
         }
     }
@@ -92,17 +93,17 @@ export async function validateCommand(paths: readonly string[], options: Validat
     // A check that failed proves nothing about the file: say so on one line instead of counting it as a problem.
     const internal = diagnostics.find(d => d.code === INTERNAL_ERROR_CODE);
     if (internal) {
-        if (format === 'json') process.stdout.write(jsonFailure(`internal error while checking ${internal.file}`, [internal]));
-        process.stderr.write(`sipflow: internal error while checking ${internal.file}: ${internal.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
+        if (format === 'json') write('stdout', jsonFailure(`internal error while checking ${internal.file}`, [internal]));
+        write('stderr', `sipflow: internal error while checking ${internal.file}: ${internal.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
         return ExitCode.Failure;
     }
 
     const summary = formatSummary(diagnostics, files.length);
     if (format === 'text') {
-        const styles = stylesFor(process.stdout);
+        const styles = stylesFor(terminalOf('stdout'));
         const lines = diagnostics.map(d => formatText(d, styles));
         lines.push(styles.bold(summary));
-        process.stdout.write(`${lines.join('\n')}\n`);
+        write('stdout', `${lines.join('\n')}\n`);
     } else {
         // stdout carries only the report, so that it can be piped or uploaded; the summary goes to stderr.
         const report = {
@@ -115,12 +116,12 @@ export async function validateCommand(paths: readonly string[], options: Validat
                     files.map(file => file.displayPath),
                 ),
         }[format];
-        process.stdout.write(report());
-        process.stderr.write(`${summary}\n`);
+        write('stdout', report());
+        write('stderr', `${summary}\n`);
     }
     const totals = severityTotals(diagnostics);
     if (options.maxWarnings !== undefined && totals.warning > options.maxWarnings) {
-        process.stderr.write(`sipflow: ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings} allows\n`);
+        write('stderr', `sipflow: ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings} allows\n`);
         return ExitCode.Failure;
     }
     return totals.error > 0 ? ExitCode.Failure : ExitCode.Ok;
