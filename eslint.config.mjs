@@ -7,7 +7,16 @@ import globals from 'globals';
 
 export default tseslint.config(
     {
-        ignores: ['node_modules/**', 'out/**', 'src/language/generated/**', '.vscode-test/**', '.vscode-test-web/**', 'coverage/**', 'tmp/**'],
+        ignores: [
+            'node_modules/**',
+            'out/**',
+            'src/language/generated/**',
+            'src/language/token-table.generated.ts',
+            '.vscode-test/**',
+            '.vscode-test-web/**',
+            'coverage/**',
+            'tmp/**',
+        ],
     },
     js.configs.recommended,
     ...tseslint.configs.recommended,

@@ -2,6 +2,7 @@
 // block's settings come in any order (`(… | …)*`), so Langium warns that a setting could be written twice.
 // That is intended — the validator reports a repeated setting as `setting-duplicate` — and the warnings
 // would otherwise bury real ones in every build log. Every other line, and the exit code, pass through.
+// Then, when generation succeeded, scripts/token-table.mjs writes the grammar's token table next to its output.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -24,3 +25,4 @@ for (const [stream, text] of [
 }
 if (folded > 0) process.stdout.write(`(${folded} intended "multiple assignments" warnings folded: settings may come in any order; repeats are reported as setting-duplicate)\n`);
 process.exitCode = result.status ?? 1;
+if (result.status === 0) await import('./token-table.mjs');
