@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GrammarAST } from 'langium';
+import { EmptyFileSystem, GrammarAST } from 'langium';
+import { createSipflowServices } from '../../src/language/sipflow-module.js';
 import type { Department, Escalation, SynthflowBlock } from '../../src/language/generated/ast.js';
 import { isDepartment } from '../../src/language/generated/ast.js';
 import { integrationParts } from '../../src/language/integration-parts.js';
-import { ownKeywords, settingWritten } from '../../src/language/validation/own-keywords.js';
+import { keywordOf, ownKeywords, settingWritten } from '../../src/language/validation/own-keywords.js';
 import { EXAMPLE, exampleWith, rangeText, validate } from './helpers.js';
 
 /** The setting-duplicate diagnostics of a text, as the text each covers, with its line. */
@@ -25,6 +26,14 @@ describe('own keywords (the settings a block writes, read from its own CST child
         expect(ownKeywords(support).map(leaf => leaf.text)).toEqual(['department', '{', 'flow', 'did', 'assistant', 'timeout', 'fallback', 'uui', '}']);
         const escalation: Escalation = support.escalations[0]!;
         expect(ownKeywords(escalation).map(leaf => leaf.text)).toEqual(['escalate', '{', 'mode', 'when', 'say', '}']);
+    });
+
+    it('spell their keyword as the text says: keywordOf reads the grammar, not the document', async () => {
+        const { document } = await validate(EXAMPLE);
+        const parts = integrationParts(document.parseResult.value.integration!);
+        const leaves = [...parts.departments, ...parts.queues, ...parts.departments.flatMap(d => d.escalations)].flatMap(node => [...ownKeywords(node)]);
+        expect(leaves.length).toBeGreaterThan(30);
+        for (const leaf of leaves) expect(keywordOf(leaf)).toBe(leaf.text);
     });
 
     it('include the settings of credentials, reached through the TrunkAuth rule', async () => {
@@ -67,5 +76,10 @@ describe("own keywords' Keyword test", () => {
         // collectOwnKeywords compares grammarSource.$type with 'Keyword' instead of asking the reflection;
         // a Langium whose grammar language adds a subtype of Keyword would make that miss keywords.
         expect(GrammarAST.reflection.getAllSubTypes(GrammarAST.Keyword.$type)).toEqual([GrammarAST.Keyword.$type]);
+    });
+
+    it('integrationParts may sort members by $type: no type of the language extends the four it sorts', () => {
+        const { Sipflow } = createSipflowServices(EmptyFileSystem);
+        for (const type of ['Department', 'Queue', 'DixaBlock', 'SynthflowBlock']) expect(Sipflow.shared.AstReflection.getAllSubTypes(type)).toEqual([type]);
     });
 });

@@ -50,6 +50,15 @@ function isNodeRuleCall(element: GrammarAST.AbstractElement | undefined): boolea
 }
 
 /**
+ * The keyword a leaf of ownKeywords spells: its grammar element's value, without slicing the document's
+ * text (`leaf.text`) for every setting of every block. The same string: the grammar is case-sensitive
+ * (langium-config.json), so a keyword token's text is always its keyword.
+ */
+export function keywordOf(leaf: LeafCstNode): string {
+    return (leaf.grammarSource as GrammarAST.Keyword).value;
+}
+
+/**
  * Was this setting's keyword written? When it was but its value is missing, the parser has already
  * reported the problem; a "missing setting" diagnostic on top would only add noise.
  */
@@ -57,7 +66,7 @@ export function settingWritten(node: AstNode, keyword: string): boolean {
     const keywords = ownKeywords(node);
     // The first keyword is the block's own (`queue`, `department`…), which may share a setting's spelling.
     for (let i = 1; i < keywords.length; i++) {
-        if (keywords[i].text === keyword) return true;
+        if (keywordOf(keywords[i]) === keyword) return true;
     }
     return false;
 }

@@ -1,5 +1,5 @@
 import type { AstNode, ValidationAcceptor } from 'langium';
-import { ownKeywords } from './own-keywords.js';
+import { keywordOf, ownKeywords } from './own-keywords.js';
 import type { Integration } from '../generated/ast.js';
 import { integrationParts } from '../integration-parts.js';
 import { dixaQueueName } from './queue-checks.js';
@@ -19,19 +19,20 @@ export function checkRepeatedSettings(node: AstNode, accept: ValidationAcceptor)
     const settings = SINGLE_SETTINGS[node.$type];
     if (!settings) return;
     const keywords = ownKeywords(node);
-    const seen = new Set<string>();
+    // An array, not a Set: a block has at most six such settings, and a Set is a hash table per block.
+    const seen: string[] = [];
     // The first keyword is the block's own (`queue`, `department`…), which may share a setting's spelling.
     for (let i = 1; i < keywords.length; i++) {
         const leaf = keywords[i];
-        const keyword = leaf.text;
+        const keyword = keywordOf(leaf);
         if (!settings.includes(keyword)) continue;
-        if (seen.has(keyword)) {
+        if (seen.includes(keyword)) {
             report(accept, 'setting-duplicate', `"${keyword}" is already set in this block; only the last value would count. Remove one of them.`, {
                 node,
                 range: leaf.range,
             });
         }
-        seen.add(keyword);
+        seen.push(keyword);
     }
 }
 
