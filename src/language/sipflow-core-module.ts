@@ -21,7 +21,7 @@ import { IncrementalDocumentFactory } from './incremental-parse.js';
 import { ExportsOnlyIndexManager } from './references/exports-only-index-manager.js';
 import { LazyReferenceIndexManager } from './references/lazy-reference-index-manager.js';
 import { SipflowDocumentBuilder } from './references/sipflow-document-builder.js';
-import { SipflowLinker } from './references/sipflow-linker.js';
+import { OneShotLinker, SipflowLinker } from './references/sipflow-linker.js';
 import { SipflowQueues } from './references/sipflow-queues.js';
 import { SipflowReferences } from './references/sipflow-references.js';
 import { SipflowScopeComputation, SipflowScopeProvider } from './references/sipflow-scope.js';
@@ -81,8 +81,11 @@ export const OneShotSharedModule: Module<LangiumSharedCoreServices, DeepPartial<
     },
 };
 
-/** Language services of a one-shot build: validation keeps no per-block results for a next time. */
+/** Language services of a one-shot build: references linked as the parser built them, and validation keeps no per-block results for a next time. */
 export const OneShotModule: Module<SipflowCoreServices, DeepPartial<SipflowCoreServices>> = {
+    references: {
+        Linker: services => new OneShotLinker(services),
+    },
     validation: {
         DocumentValidator: services => new SipflowDocumentValidator(services, { reuseBlocks: false }),
     },

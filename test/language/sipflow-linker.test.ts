@@ -4,7 +4,8 @@ import { AstUtils, Cancellation, DocumentState, EmptyFileSystem, OperationCancel
 import { describe, expect, it } from 'vitest';
 import { generateIntegration, toSipflow } from '../../bench/generate.js';
 import { createSipflowServices } from '../../src/language/sipflow-module.js';
-import { SipflowLinker } from '../../src/language/references/sipflow-linker.js';
+import { OneShotLinker, SipflowLinker } from '../../src/language/references/sipflow-linker.js';
+import { createSipflowCoreServices } from '../../src/language/sipflow-core-module.js';
 import { yieldToRequests } from '../../src/language/yield-to-requests.js';
 import { EXAMPLE } from './helpers.js';
 
@@ -89,3 +90,74 @@ describe('the linker', () => {
         expect(turnedAgain).toBe(false);
     });
 });
+
+/** Each linked reference as `container type.property → target or error`, sorted: the set, not the order. */
+function outcome(references: readonly Reference[]): string[] {
+    return references
+        .map(reference => {
+            const info = reference as unknown as { _ref?: unknown };
+            const container = (reference as unknown as { $refNode?: { astNode?: { $type: string } } }).$refNode?.astNode?.$type ?? '?';
+            return `${container} ${reference.$refText} → ${reference.ref ? (reference.ref as { name?: string }).name : `error: ${reference.error?.message}`} ${info._ref === undefined ? 'unlinked' : ''}`;
+        })
+        .sort();
+}
+
+/** A one-shot build (as the CLI makes): its document and every reference its AST holds, by Langium's walk. */
+async function linkedOnce(text: string) {
+    const services = createSipflowCoreServices({ ...EmptyFileSystem, forCli: true });
+    const document = services.shared.workspace.LangiumDocumentFactory.fromString(text, URI.parse('file:///linker/once.sipflow'));
+    await services.shared.workspace.DocumentBuilder.build([document], { validation: false });
+    const inAst = AstUtils.streamAst(document.parseResult.value)
+        .flatMap(node => AstUtils.streamReferences(node))
+        .map(info => info.reference as Reference)
+        .toArray();
+    return { services, document, inAst };
+}
+
+describe('the one-shot linker (CLI)', () => {
+    const twice = EXAMPLE.replace(/fallback (\w+)/, 'fallback nowhere\n    fallback $1');
+    for (const [name, text] of [
+        ['the example with an environment and unresolvable references', WITH_ENVIRONMENT_AND_ERRORS],
+        ['a generated 300-department file', toSipflow(generateIntegration(300))],
+        ['a fallback written twice (the first reference is replaced)', twice],
+    ] as const) {
+        it(`links exactly the references in the AST, in source order, as SipflowLinker resolves them: ${name}`, async () => {
+            const { services, document, inAst } = await linkedOnce(text);
+            expect(services.Sipflow.references.Linker).toBeInstanceOf(OneShotLinker);
+            expect(inAst.length).toBeGreaterThan(3);
+            expect([...document.references].sort(bySource)).toEqual([...inAst].sort(bySource));
+            expect(document.references).toEqual([...document.references].sort(bySource));
+            const { document: walked } = await linked(text);
+            expect(outcome(document.references as Reference[])).toEqual(outcome(walked.references as Reference[]));
+        });
+    }
+
+    it('skips a reference the parser replaced: a setting written twice links only the one that counts', async () => {
+        const { document, inAst } = await linkedOnce(twice);
+        expect(document.references.map(reference => reference.$refText)).not.toContain('nowhere');
+        expect(inAst.map(reference => reference.$refText)).not.toContain('nowhere');
+    });
+
+    // A department that escalates before it falls back: source order links the escalation's queue first,
+    // Langium's walk the department's own fallback (its node before the nodes inside it).
+    const escalatesFirst = `${EXAMPLE.trimEnd().replace(/\}\s*$/, '')}\n  department later {\n    escalate tier1\n    fallback tier1\n  }\n}\n`;
+
+    it('links in source order where that differs from the walk', async () => {
+        const { document, inAst } = await linkedOnce(escalatesFirst);
+        expect(document.parseResult.parserErrors).toEqual([]);
+        expect(document.references).not.toEqual(inAst);
+        expect(document.references).toEqual([...inAst].sort(bySource));
+    });
+
+    it('falls back to the walk for a file with syntax errors (recovery may drop nodes it built references for)', async () => {
+        const { document, inAst } = await linkedOnce(`${escalatesFirst}queue {\n`);
+        expect(document.parseResult.parserErrors.length).toBeGreaterThan(0);
+        expect(document.references).toEqual(inAst);
+        expect(document.references).not.toEqual([...inAst].sort(bySource));
+    });
+});
+
+/** Source order of references: by the offset of their text. */
+function bySource(a: { $refNode?: { offset: number } }, b: { $refNode?: { offset: number } }): number {
+    return (a.$refNode?.offset ?? 0) - (b.$refNode?.offset ?? 0);
+}
