@@ -4,12 +4,12 @@ import {
     DefaultDocumentValidator,
     DocumentValidator,
     interruptAndCheck,
-    isAstNode,
     isOperationCancelled,
     type AstNode,
     type DiagnosticInfo,
     type LangiumDocument,
     type MaybePromise,
+    type TreeIterator,
     type ValidationAcceptor,
     type ValidationCategory,
     type ValidationCheck,
@@ -220,11 +220,11 @@ export class SipflowDocumentValidator extends DefaultDocumentValidator {
      * every 10 ms.
      */
     private checkSubtree(node: AstNode, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): MaybePromise<void> {
-        return this.checkNodes(new AstWalk(node), options, accept, cancelToken);
+        return this.checkNodes(AstUtils.streamAst(node).iterator(), options, accept, cancelToken);
     }
 
     /** checkSubtree's loop from where `nodes` stands; it goes on in a promise once a check returned one or it yields. */
-    private checkNodes(nodes: AstWalk, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): MaybePromise<void> {
+    private checkNodes(nodes: TreeIterator<AstNode>, options: ValidationOptions, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): MaybePromise<void> {
         // next() by hand, not for…of: leaving a for…of would call the iterator's return(), ending the walk.
         for (let next = nodes.next(); !next.done; next = nodes.next()) {
             const current = next.value;
@@ -348,57 +348,6 @@ async function finishChecks(
 ): Promise<void> {
     await pending;
     for (const check of rest) await check(node, accept, cancelToken);
-}
-
-/**
- * `AstUtils.streamAst(root).iterator()` without streams: the same order (a node, then what it contains, by
- * property in key order, arrays element by element), and `prune()` skips what the node last returned
- * contains. Langium's tree stream allocates an iterator, a state and a key array per node, most of the
- * walk's time in a cold CLI run (test/language/ast-walk.test.ts compares the two orders).
- */
-export class AstWalk {
-    private readonly pending: AstNode[];
-    private last: AstNode | undefined;
-
-    constructor(root: AstNode) {
-        this.pending = [root];
-    }
-
-    next(): IteratorResult<AstNode, undefined> {
-        const last = this.last;
-        if (last !== undefined) {
-            this.last = undefined;
-            pushContents(last, this.pending);
-        }
-        const node = this.pending.pop();
-        if (node === undefined) return { done: true, value: undefined };
-        this.last = node;
-        return { done: false, value: node };
-    }
-
-    prune(): void {
-        this.last = undefined;
-    }
-}
-
-/** Pushes what `node` contains onto `stack` so that popping yields it in streamContents' order. */
-function pushContents(node: AstNode, stack: AstNode[]): void {
-    const start = stack.length;
-    for (const property in node) {
-        if (!Object.hasOwn(node, property) || property.startsWith('$')) continue;
-        const value = (node as unknown as Record<string, unknown>)[property];
-        if (Array.isArray(value)) {
-            for (let i = 0; i < value.length; i++) if (isAstNode(value[i])) stack.push(value[i]);
-        } else if (isAstNode(value)) {
-            stack.push(value);
-        }
-    }
-    // Reversed in place: the first child must be popped first.
-    for (let low = start, high = stack.length - 1; low < high; low++, high--) {
-        const swap = stack[low];
-        stack[low] = stack[high];
-        stack[high] = swap;
-    }
 }
 
 /** How many nodes are checked between two yields to requests and checks for cancellation (checkNodes). */
