@@ -1,5 +1,5 @@
-import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fs } from '../node-fs.js';
 
 /**
  * CLI output that does not build Node's stdout and stderr streams unless something asks for them. Node
@@ -82,7 +82,7 @@ export function write(channel: Channel, text: string): void {
     const bytes = Buffer.from(text, 'utf8');
     let offset = 0;
     try {
-        while (offset < bytes.length) offset += writeSync(FILE_DESCRIPTORS[channel], bytes, offset);
+        while (offset < bytes.length) offset += fs.writeSync(FILE_DESCRIPTORS[channel], bytes, offset);
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EPIPE') {

@@ -1,9 +1,9 @@
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AstUtils, URI, type LangiumDocument } from 'langium';
 import { SipflowError } from '../errors.js';
 import type { SipflowFile } from '../language/generated/ast.js';
+import { readDirectoryEntries, readTextFile, stat } from '../node-fs.js';
 import { RegularFileSystem } from '../language/references/regular-file-system.js';
 import { createSipflowCoreServices } from '../language/sipflow-core-module.js';
 import { noteInputSize } from './young-generation.js';
@@ -87,7 +87,7 @@ export async function findSipflowFiles(paths: readonly string[]): Promise<Source
 }
 
 async function walk(directory: string): Promise<string[]> {
-    const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    const entries = await readDirectoryEntries(directory).catch((error: NodeJS.ErrnoException) => {
         throw new UsageError(`${directory}: cannot read directory (${error.code ?? error.message})`);
     });
     const files: string[] = [];
@@ -109,7 +109,7 @@ async function walk(directory: string): Promise<string[]> {
  * sorted by name.
  */
 export async function regularSipflowFilesIn(folder: string): Promise<string[]> {
-    const entries = await readdir(folder, { withFileTypes: true }).catch(() => [] as Dirent[]);
+    const entries = await readDirectoryEntries(folder).catch(() => [] as Dirent[]);
     const files: string[] = [];
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         const absolutePath = path.join(folder, entry.name);
@@ -180,7 +180,7 @@ export async function loadWorkspace(files: readonly SourceFile[], options: { val
         const info = await stat(file.absolutePath);
         if (!info.isFile()) throw notRegular(file.displayPath, specialKind(info) ?? 'not a file');
         noteInputSize((inputBytes += info.size));
-        const text = await readFile(file.absolutePath, 'utf8');
+        const text = await readTextFile(file.absolutePath);
         return langiumDocuments.createDocument(URI.file(file.absolutePath), text) as LangiumDocument<SipflowFile>;
     };
     const documents = [];

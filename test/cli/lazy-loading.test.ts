@@ -125,7 +125,7 @@ describe('what the process loads', () => {
         expect([...chunks].filter(chunk => !allowed.has(chunk))).toEqual([]);
     });
 
-    it("validate loads neither Node's child_process nor crypto (commander's child_process is lazy: patches/commander+14.0.3.patch)", () => {
+    it("validate loads no child_process or crypto (commander's child_process is lazy: patches/commander+14.0.3.patch), no fs/promises or readline (src/node-fs.ts), and no stream for its report (output.ts)", () => {
         const record = path.join(work, 'builtins.json');
         const hook = path.join(work, 'record-builtins.cjs');
         writeFileSync(
@@ -134,11 +134,18 @@ describe('what the process loads', () => {
 process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.moduleLoadList.filter(m => !before.has(m)))));
 `,
         );
-        const run = spawnSync(process.execPath, ['--require', hook, CLI_BUNDLE, 'validate', 'examples/acme.sipflow'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+        // NO_COLOR, as CI sets it: asking whether stdout is a terminal loads node:tty, and with it net and stream.
+        const run = spawnSync(process.execPath, ['--require', hook, CLI_BUNDLE, 'validate', 'examples/acme.sipflow'], {
+            cwd: ROOT,
+            encoding: 'utf8',
+            timeout: 60_000,
+            env: { ...process.env, NO_COLOR: '1' },
+        });
         expect(run.status, run.stderr).toBe(0);
         const builtins = (JSON.parse(readFileSync(record, 'utf8')) as string[]).filter(m => m.startsWith('NativeModule ')).map(m => m.slice('NativeModule '.length));
-        expect(builtins).toContain('fs/promises'); // the record is real: validate reads files with it
+        expect(builtins).toContain('module'); // the record is real: bin/sipflow.cjs enables the compile cache with it
         expect(builtins.filter(m => /^(child_process|internal\/child_process|crypto|dgram)$/.test(m))).toEqual([]);
+        expect(builtins.filter(m => /^(fs\/promises|internal\/fs\/promises|internal\/readline\/.*|net|stream|tty)$/.test(m))).toEqual([]);
     });
 
     it('--version loads main and its static imports only: no command', () => {
