@@ -138,6 +138,22 @@ describe('the one-shot linker (CLI)', () => {
         expect(inAst.map(reference => reference.$refText)).not.toContain('nowhere');
     });
 
+    it('links a reference in an array property, and a multi-reference, as the walk does', async () => {
+        // The grammar has neither today; a parser that builds them must not leave them unlinked. The example's
+        // first department gets, after its build, an array of one reference and one multi-reference to tier1.
+        const { services, document } = await linkedOnce(EXAMPLE);
+        const linker = services.Sipflow.references.Linker as OneShotLinker;
+        const department = AstUtils.streamAst(document.parseResult.value).find(node => node.$type === 'Department')!;
+        const single = linker.buildReference(department, 'fallback', undefined, 'tier1');
+        const multi = linker.buildMultiReference(department, 'fallback', undefined, 'tier1');
+        (department as unknown as { fallback: unknown }).fallback = [single, multi];
+        document.references = [];
+        await linker.link(document);
+        expect(document.references).toEqual([single, multi]);
+        expect((single.ref as { name?: string } | undefined)?.name).toBe('tier1');
+        expect(multi.items.map(item => (item.ref as { name?: string }).name)).toEqual(['tier1']);
+    });
+
     // A department that escalates before it falls back: source order links the escalation's queue first,
     // Langium's walk the department's own fallback (its node before the nodes inside it).
     const escalatesFirst = `${EXAMPLE.trimEnd().replace(/\}\s*$/, '')}\n  department later {\n    escalate tier1\n    fallback tier1\n  }\n}\n`;

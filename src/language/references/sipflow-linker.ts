@@ -9,6 +9,7 @@ import {
     type AstNode,
     type CstNode,
     type LangiumDocument,
+    type MultiReference,
     type Reference,
 } from 'langium';
 import { yieldToRequests } from '../yield-to-requests.js';
@@ -83,7 +84,7 @@ export class SipflowLinker extends DefaultLinker {
 
 /** A reference as the parser built it: where it was assigned. */
 interface BuiltReference {
-    readonly reference: Reference;
+    readonly reference: Reference | MultiReference;
     readonly container: AstNode;
     readonly property: string;
 }
@@ -94,7 +95,8 @@ interface BuiltReference {
  * document instead of walking all of its nodes to find them (the walk was ~10 ms of a cold
  * 1,000-department validate, the resolution itself ~1 ms). Only for a document without syntax errors: error
  * recovery may drop a node after its references were built. A reference the parser built and then replaced
- * (a setting written twice) is skipped, as the walk never sees it. What is linked is what SipflowLinker
+ * (a setting written twice) is skipped, as the walk never sees it; one in an array property is linked with
+ * its index, as the walk links it. What is linked is what SipflowLinker
  * links; the order is the source's, which differs from the walk's only in where a block's nested blocks
  * come (test/language/sipflow-linker.test.ts).
  */
@@ -106,6 +108,12 @@ export class OneShotLinker extends SipflowLinker {
 
     override buildReference(node: AstNode, property: string, refNode: CstNode | undefined, refText: string): Reference {
         const reference = super.buildReference(node, property, refNode, refText);
+        this.built.push({ reference, container: node, property });
+        return reference;
+    }
+
+    override buildMultiReference(node: AstNode, property: string, refNode: CstNode | undefined, refText: string): MultiReference {
+        const reference = super.buildMultiReference(node, property, refNode, refText);
         this.built.push({ reference, container: node, property });
         return reference;
     }
@@ -126,8 +134,12 @@ export class OneShotLinker extends SipflowLinker {
         this.builtByRoot.delete(root);
         for (let i = 0; i < references.length; i++) {
             const { reference, container, property } = references[i];
-            if ((container as unknown as Record<string, unknown>)[property] !== reference) continue;
-            this.doLink({ reference, container, property }, document);
+            const value: unknown = (container as unknown as Record<string, unknown>)[property];
+            if (value === reference) this.doLink({ reference, container, property }, document);
+            else if (Array.isArray(value)) {
+                const index = value.indexOf(reference);
+                if (index >= 0) this.doLink({ reference, container, property, index }, document);
+            }
         }
         await interruptAndCheck(cancelToken);
     }
