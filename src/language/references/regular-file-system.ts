@@ -48,13 +48,11 @@ export class RegularFileSystemProvider implements FileSystemProvider {
 
     async readDirectory(uri: URI): Promise<FileSystemNode[]> {
         const entries = await fs.promises.readdir(uri.fsPath, { withFileTypes: true });
-        return entries.map(entry => ({ isFile: entry.isFile(), isDirectory: entry.isDirectory(), uri: UriUtils.joinPath(uri, entry.name) }));
+        return entries.map(entry => nodeOf(UriUtils.joinPath(uri, entry.name), entry));
     }
 
     readDirectorySync(uri: URI): FileSystemNode[] {
-        return fs
-            .readdirSync(uri.fsPath, { withFileTypes: true })
-            .map(entry => ({ isFile: entry.isFile(), isDirectory: entry.isDirectory(), uri: UriUtils.joinPath(uri, entry.name) }));
+        return fs.readdirSync(uri.fsPath, { withFileTypes: true }).map(entry => nodeOf(UriUtils.joinPath(uri, entry.name), entry));
     }
 
     private async assertRegular(uri: URI): Promise<void> {
@@ -62,6 +60,7 @@ export class RegularFileSystemProvider implements FileSystemProvider {
     }
 }
 
+/** What Langium needs of a file: its kind (from Stats or a directory entry) and where it is. */
 function nodeOf(uri: URI, stats: { isFile(): boolean; isDirectory(): boolean }): FileSystemNode {
     return { isFile: stats.isFile(), isDirectory: stats.isDirectory(), uri };
 }
